@@ -1,0 +1,54 @@
+"""tenderscore: score public tenders and enforce social-value commitments."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from tenderscore.config import ConfigurationError, ensure_instance_folder, load_or_create_secret_key
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the app: defaults, then instance/config.py, then TENDERSCORE_* variables (or ``test_config``).
+
+    Nothing here touches the network: a database that cannot be reached is reported by the first command that
+    uses it (``tenderscore db upgrade``) and by ``/healthz``.
+    """
+    instance_path = (
+        instance_path or os.environ.get("TENDERSCORE_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_object("tenderscore.config")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("TENDERSCORE")
+    else:
+        app.config.from_mapping(test_config)
+
+    ensure_instance_folder(Path(app.instance_path))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(Path(app.instance_path))
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tenderscore.db'}"
+
+    from tenderscore import db, web
+
+    db.init_app(app)
+    web.init_app(app)
+    from tenderscore.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+__all__ = ["ConfigurationError", "create_app"]

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Make sure the Debian packages tenderscore needs are present. As root: apt-get update, then install what is
+# missing. Otherwise: name what is missing and fail, so nobody discovers it later in a stack trace.
+set -euo pipefail
+
+packages=(
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
+  libharfbuzz-subset0   # WeasyPrint subsets fonts with it; without it a one-page letter takes ~4x longer
+  fonts-dejavu-core fonts-liberation2   # the reports' fonts: Liberation Sans (Arial metrics), DejaVu for the rest
+  poppler-utils         # pdftotext / pdftoppm: the tests read PDFs back and people look at them as images
+  "$@"
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  echo "installing Debian packages: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "tenderscore needs these Debian packages: ${missing[*]}" >&2
+  echo "install them with: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi

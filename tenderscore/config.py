@@ -1,0 +1,66 @@
+"""Configuration: these defaults, then ``instance/config.py``, then ``TENDERSCORE_*`` environment variables.
+
+``TENDERSCORE_DATABASE_URL`` overrides the embedded SQLite database, for example
+``postgresql+psycopg://tenderscore@db.internal/tenderscore``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+# A request body larger than this is refused with 413 before it is read: workbooks are the largest thing we take.
+MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+DATABASE_URL: str | None = None  # None: sqlite in the instance folder, decided by the factory
+DATABASE_ECHO = False
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Shared store for rate limits across workers; "memory://" keeps them per process (the embedded default).
+RATELIMIT_STORAGE_URI = "memory://"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = (
+    False  # set True behind HTTPS (instance/config.py or TENDERSCORE_SESSION_COOKIE_SECURE)
+)
+REMEMBER_COOKIE_HTTPONLY = True
+WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+DEMO_DATA = False
+API_TITLE = "tenderscore"
+API_VERSION = "v1"
+OPENAPI_VERSION = "3.0.3"
+OPENAPI_URL_PREFIX = "/api"
+OPENAPI_JSON_PATH = "openapi.json"
+OPENAPI_SWAGGER_UI_PATH = "docs"
+OPENAPI_SWAGGER_UI_URL = None  # served from the package, never a CDN (see web/api)
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class ConfigurationError(RuntimeError):
+    """Start-up cannot go on; the message is one line saying what to fix."""
+
+
+def ensure_instance_folder(path: Path) -> None:
+    """Create the instance folder and prove it is writable, or explain in one line."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigurationError(
+            f"instance folder {path} is not writable ({exc.strerror}); "
+            "fix its permissions or set TENDERSCORE_INSTANCE_PATH"
+        ) from exc
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """Read the instance's secret key, generating it on first run (never committed: instance/ is ignored)."""
+    key_file = instance_path / SECRET_KEY_FILE
+    if key_file.exists():
+        key = key_file.read_text().strip()
+        if key:
+            return key
+    key = secrets.token_hex(32)
+    key_file.write_text(key + "\n")
+    key_file.chmod(0o600)
+    return key

@@ -1,0 +1,28 @@
+"""SQLModel tables of the whole domain (DESIGN.md "Records"). Import from here."""
+
+from tenderscore.db.models.audit import GENESIS_HASH, AuditEvent
+from tenderscore.db.models.base import metadata
+from tenderscore.db.models.bids import Award, Submission
+from tenderscore.db.models.evaluation import ConflictOfInterest, ConsensusScore, EvaluatorAssignment, Score
+from tenderscore.db.models.people import Organisation, OrganisationKind, Role, User, VcseRegisterEntry
+from tenderscore.db.models.tenders import Policy, Tender, TenderStatus
+
+__all__ = [
+    "GENESIS_HASH",
+    "AuditEvent",
+    "Award",
+    "ConflictOfInterest",
+    "ConsensusScore",
+    "EvaluatorAssignment",
+    "Organisation",
+    "OrganisationKind",
+    "Policy",
+    "Role",
+    "Score",
+    "Submission",
+    "Tender",
+    "TenderStatus",
+    "User",
+    "VcseRegisterEntry",
+    "metadata",
+]

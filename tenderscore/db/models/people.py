@@ -1,0 +1,78 @@
+"""Organisations (buyers, suppliers, VCSE), users with one role each, and the VCSE register."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tenderscore.db.models.base import one_of
+from tenderscore.db.types import UTCDateTime, utcnow
+
+
+class OrganisationKind(StrEnum):
+    BUYER = "buyer"  # councils, housing associations, probation regions: they commission and buy
+    SUPPLIER = "supplier"
+    VCSE = "vcse"  # voluntary, community and social enterprise organisations
+
+
+class Role(StrEnum):
+    COMMISSIONER = "commissioner"
+    OFFICER = "officer"
+    EVALUATOR = "evaluator"
+    BIDDER = "bidder"
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+    __table_args__ = (CheckConstraint(one_of("kind", tuple(OrganisationKind)), name="kind_known"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    kind: str = Field(max_length=20)
+    company_number: str | None = Field(default=None, max_length=8)
+    charity_number: str | None = Field(default=None, max_length=12)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+    __table_args__ = (
+        CheckConstraint(one_of("role", tuple(Role)), name="role_known"),
+        UniqueConstraint("email"),
+        UniqueConstraint("api_token_hash"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    active: bool = True
+    # SHA-256 of the bearer token; the token itself is shown once and never stored.
+    api_token_hash: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class VcseRegisterEntry(SQLModel, table=True):
+    """An organisation the service knows to be VCSE, against which bidders' partners are matched."""
+
+    __tablename__ = "vcse_register_entry"
+    __table_args__ = (
+        # A register entry must be identifiable by at least one public number.
+        CheckConstraint("charity_number IS NOT NULL OR company_number IS NOT NULL", name="has_a_number"),
+        UniqueConstraint("charity_number"),
+        UniqueConstraint("company_number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    charity_number: str | None = Field(default=None, sa_column=Column(String(12), nullable=True))
+    company_number: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))
+    source: str = Field(
+        default="", max_length=200
+    )  # where the entry came from, e.g. a register extract's date
+    added_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

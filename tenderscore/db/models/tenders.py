@@ -1,0 +1,77 @@
+"""Commissioners' policies and the tenders run under them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from tenderscore.db.models.base import one_of
+from tenderscore.db.types import ExactDecimal, UTCDateTime, utcnow
+
+
+class TenderStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    EVALUATING = "evaluating"
+    AWARDED = "awarded"
+
+
+class Policy(SQLModel, table=True):
+    """A commissioner's standing rules that every tender under it must meet before publication."""
+
+    __tablename__ = "policy"
+
+    id: int | None = Field(default=None, primary_key=True)
+    commissioner_org_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=200)
+    min_social_value_weight: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
+    # [{"measure": "vcse_share", "minimum": "15"}]: Decimals kept as text
+    mandatory_commitments: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    required_criteria: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    version: int = 1  # optimistic lock: a save names the version it read
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Tender(SQLModel, table=True):
+    """One competition. ``rubric`` is the working copy while drafting; publication freezes ``rubric_snapshot``."""
+
+    __tablename__ = "tender"
+    __table_args__ = (
+        CheckConstraint(one_of("status", tuple(TenderStatus)), name="status_known"),
+        # Once published, the frozen rubric and its hash are what every score refers to.
+        CheckConstraint(
+            "status = 'draft' OR "
+            "(rubric_snapshot IS NOT NULL AND rubric_hash IS NOT NULL AND published_at IS NOT NULL)",
+            name="published_is_frozen",
+        ),
+        UniqueConstraint("reference"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=50)
+    title: str = Field(max_length=300)
+    description: str = ""
+    buyer_org_id: int = Field(foreign_key="organisation.id", index=True)
+    policy_id: int | None = Field(default=None, foreign_key="policy.id", index=True)
+    estimated_value: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
+    deadline: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    status: str = Field(default=TenderStatus.DRAFT, max_length=20)
+    rubric: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    rubric_snapshot: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    rubric_hash: str | None = Field(default=None, max_length=64)
+    policy_snapshot: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    template_version: int = 1
+    created_by_id: int = Field(foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    opened_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    awarded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    version: int = 1

@@ -1,0 +1,53 @@
+"""Errors: JSON under /api/, an HTML page elsewhere, and never a stack trace to a user."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, title: str, detail: str, extra: dict[str, Any] | None = None) -> Response:
+    """The one shape every error takes: ``{"status", "title", "detail", ...}`` or the error page."""
+    if wants_json():
+        body: dict[str, Any] = {"status": status, "title": title, "detail": detail}
+        if extra:
+            body.update(extra)
+        response = jsonify(body)
+    else:
+        response = Response(render_template("error.html", status=status, title=title, detail=detail))
+    response.status_code = status
+    return response
+
+
+def _handle_http(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    extra = None
+    data = getattr(exc, "data", None)  # flask-smorest / webargs put field errors here
+    if isinstance(data, dict) and "messages" in data:
+        extra = {"errors": data["messages"]}
+    detail = exc.description or ""
+    return error_response(status, exc.name, detail, extra)
+
+
+def _handle_unexpected(exc: Exception) -> Response:
+    # The trace goes to the log for the operator; the user gets a plain sentence.
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(
+        500,
+        "Internal Server Error",
+        "Something went wrong on our side. Nothing you sent was half-saved; please try again.",
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(Exception, _handle_unexpected)

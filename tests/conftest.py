@@ -1,0 +1,110 @@
+"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL when TENDERSCORE_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import make_url, text
+from sqlmodel import Session, SQLModel
+
+import tenderscore.db.models  # noqa: F401 - every table on the metadata
+from tenderscore import create_app
+from tenderscore.db import get_engine
+from tenderscore.db.engine import make_engine
+
+TEST_DATABASE_URL = os.environ.get("TENDERSCORE_TEST_DATABASE_URL", "")
+BACKEND = make_url(TEST_DATABASE_URL).get_backend_name() if TEST_DATABASE_URL else "sqlite"
+
+
+def pytest_report_header() -> str:
+    where = (
+        make_url(TEST_DATABASE_URL).render_as_string(hide_password=True)
+        if TEST_DATABASE_URL
+        else "a file per test"
+    )
+    return f"tenderscore database backend: {BACKEND} ({where})"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # A configured server that cannot be reached is a failed run, never a skipped one.
+    if not TEST_DATABASE_URL:
+        return
+    engine = make_engine(TEST_DATABASE_URL)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001
+        pytest.exit(
+            f"TENDERSCORE_TEST_DATABASE_URL is set but the server cannot be reached: {exc}", returncode=3
+        )
+    finally:
+        engine.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "database_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of its own for one test: a SQLite file, or a fresh PostgreSQL schema."""
+    if BACKEND == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = make_engine(TEST_DATABASE_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def empty_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a database with no tables yet (for migration tests)."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": True,
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
+    yield app
+    get_engine(app).dispose()
+
+
+@pytest.fixture
+def app(empty_app: Flask) -> Flask:
+    SQLModel.metadata.create_all(get_engine(empty_app))
+    return empty_app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    with Session(get_engine(app), expire_on_commit=False) as db_session:
+        yield db_session
