@@ -1,0 +1,148 @@
+"""Turning one raw cell into one validated value, or into a ``CellError`` that says what to type instead."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tenderscore.sheets.identifiers import IdentifierError, normalise_charity_number, normalise_company_number
+from tenderscore.sheets.ooxml import CellValue, IsoDate, Package, RawCell, SpreadsheetError, coordinate
+from tenderscore.sheets.quantities import QuantityError, UnitRule, parse_quantity
+from tenderscore.sheets.reading import CellError
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+MAX_TEXT = 32_767  # Excel's limit for one cell
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a value comes from, for error messages."""
+
+    sheet: str
+    row: int
+    column: int
+    field: str
+    criterion_id: str | None = None
+
+
+@dataclass
+class Checker:
+    """Reads cells from a package's raw cells and collects every error, in the order found."""
+
+    package: Package
+    raw: dict[tuple[str, int, int], RawCell]
+    errors: list[CellError] = field(default_factory=list)
+
+    def error(self, place: Place, message: str) -> None:
+        self.errors.append(
+            CellError(place.sheet, coordinate(place.row, place.column), place.criterion_id, place.field, message)
+        )
+
+    def value(self, place: Place) -> tuple[bool, CellValue, int]:
+        """(usable, value, style) of the cell at ``place``. A formula is reported and is not usable: its cached
+        value is the spreadsheet's calculation, never the bidder's answer."""
+        found = self.raw.get((place.sheet, place.row, place.column))
+        if found is None:
+            return True, None, 0
+        if found.formula is None:
+            return True, found.value, found.style
+        shown = f" (={found.formula[:40]})" if found.formula else ""
+        self.error(
+            place,
+            f"This cell holds a formula{shown}. Type the value itself: a formula is a calculation, not your answer.",
+        )
+        return False, None, 0
+
+    def is_blank(self, place: Place) -> bool:
+        """True when the cell is empty (a formula is not empty: it is reported where the cell is read)."""
+        found = self.raw.get((place.sheet, place.row, place.column))
+        return found is None or (found.formula is None and _blank(found.value))
+
+    def text(self, place: Place, *, required: bool, missing: str, limit: int = MAX_TEXT) -> str | None:
+        """The text in the cell exactly as typed; ``None`` when empty or invalid (an error is recorded)."""
+        usable, value, _style = self.value(place)
+        if isinstance(value, Decimal):
+            value = format(value, "f")  # a number typed where text is asked for, e.g. a name like "1990"
+        if not usable or _blank(value):
+            if usable and required:
+                self.error(place, missing)
+            return None
+        if not isinstance(value, str):
+            self.error(place, f"This cell holds {_describe(value)}; type text here.")
+            return None
+        if len(value) > limit:
+            self.error(place, f"This cell holds {len(value):,} characters; at most {limit:,} are accepted.")
+            return None
+        return value
+
+    def quantity(self, place: Place, rule: UnitRule, *, percent: bool = False) -> Decimal | None:
+        """A number in ``rule``'s unit; ``None`` if empty or invalid. A cell shown as a percentage holds a fraction."""
+        usable, value, style = self.value(place)
+        if not usable:
+            return None
+        if isinstance(value, SpreadsheetError | IsoDate):
+            self.error(place, f"This cell holds {_describe(value)}; enter a number.")
+            return None
+        if percent and isinstance(value, Decimal) and style in self.package.percent_styles():
+            value = value * 100  # "15%" typed in Excel is stored as 0.15 with a percentage format
+        try:
+            return parse_quantity(value, rule)
+        except QuantityError as exc:
+            self.error(place, _sentence(str(exc)))
+            return None
+
+    def yes_no(self, place: Place) -> bool | None:
+        """A declaration: Yes/No as typed or chosen from the list (TRUE/FALSE is accepted too)."""
+        usable, value, _style = self.value(place)
+        if not usable:
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().casefold() in ("yes", "no"):
+            return value.strip().casefold() == "yes"
+        shown = "nothing" if _blank(value) else _describe(value)
+        self.error(place, f"Choose Yes or No from the list (this cell holds {shown}).")
+        return None
+
+    def identifier(self, place: Place, *, charity: bool) -> str | None:
+        """A charity or company number, normalised; ``None`` when empty or malformed."""
+        usable, value, _style = self.value(place)
+        if not usable or _blank(value):
+            return None
+        typed: object = value
+        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+            typed = int(value)  # typed into a General cell: the number, without any leading zeros
+        try:
+            return normalise_charity_number(typed) if charity else normalise_company_number(typed)
+        except IdentifierError as exc:
+            self.error(place, _sentence(str(exc)))
+            return None
+
+    def email(self, place: Place) -> str | None:
+        """The contact email, which must look like one."""
+        text = self.text(place, required=True, missing="Enter a contact email address.", limit=254)
+        if text is not None and not _EMAIL.fullmatch(text.strip()):
+            self.error(place, f"{text.strip()!r} is not an email address; enter one such as name@example.org.")
+            return None
+        return text.strip() if text is not None else None
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, SpreadsheetError):
+        return f"the error {value.code}"
+    if isinstance(value, IsoDate):
+        return f"a date ({value.text})"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, Decimal):
+        return f"the number {value}"
+    return repr(value)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

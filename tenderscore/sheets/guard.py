@@ -1,0 +1,238 @@
+"""Refusing hostile or unusable files before any spreadsheet parser sees them.
+
+An ``.xlsx`` is a zip of XML parts. The guard looks only at the zip's directory, ``[Content_Types].xml`` and the
+relationship parts, all parsed with defusedxml, and refuses: what is not a zip (an encrypted or old ``.xls``
+workbook is an OLE file), archives too large compressed or once decompressed, compression-ratio bombs, too many
+parts, macros, external links and content types a response template never holds. Python's zipfile never
+decompresses past a member's declared size (and a member that lies fails its CRC), so the declared sizes checked
+here bound what the reader will inflate.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGIC = b"PK\x03\x04"
+_OOXML = "application/vnd.openxmlformats-officedocument."
+ALLOWED_CONTENT_TYPES = frozenset(
+    content_type.lower()
+    for content_type in {
+        "application/xml",
+        "application/vnd.openxmlformats-package.relationships+xml",
+        "application/vnd.openxmlformats-package.core-properties+xml",
+        _OOXML + "extended-properties+xml",
+        _OOXML + "custom-properties+xml",
+        _OOXML + "customXmlProperties+xml",
+        _OOXML + "theme+xml",
+        _OOXML + "themeOverride+xml",
+        _OOXML + "drawing+xml",
+        _OOXML + "drawingml.chart+xml",
+        _OOXML + "vmlDrawing",
+        _OOXML + "spreadsheetml.sheet.main+xml",
+        _OOXML + "spreadsheetml.template.main+xml",
+        _OOXML + "spreadsheetml.worksheet+xml",
+        _OOXML + "spreadsheetml.sharedStrings+xml",
+        _OOXML + "spreadsheetml.styles+xml",
+        _OOXML + "spreadsheetml.calcChain+xml",
+        _OOXML + "spreadsheetml.comments+xml",
+        _OOXML + "spreadsheetml.table+xml",
+        _OOXML + "spreadsheetml.sheetMetadata+xml",
+        _OOXML + "spreadsheetml.volatileDependencies+xml",
+        _OOXML + "spreadsheetml.printerSettings",
+        "application/vnd.ms-excel.person+xml",
+        "application/vnd.ms-excel.threadedcomments+xml",
+        "application/vnd.ms-office.chartstyle+xml",
+        "application/vnd.ms-office.chartcolorstyle+xml",
+        "application/vnd.ms-office.classificationlabels+xml",  # sensitivity labels, common in public bodies
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/x-emf",
+        "image/x-wmf",
+    }
+)
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+_MACRO_HINTS = ("macroenabled", "vbaproject", "activex", "oleobject", "controlproperties")
+_EXTERNAL_HINTS = ("externallink", "connections", "querytable")
+CONTENT_TYPES = "[Content_Types].xml"
+
+
+class WorkbookRejected(ValueError):
+    """A file that cannot be read as a response workbook. The message is for the bidder (a 4xx, never a 500)."""
+
+
+@dataclass(frozen=True)
+class GuardLimits:
+    """How big a workbook may be. A filled response template is well under 1 MB."""
+
+    max_compressed: int = 10 * 1024 * 1024
+    max_uncompressed: int = 50 * 1024 * 1024
+    max_member: int = 20 * 1024 * 1024
+    max_ratio: int = 100  # uncompressed / compressed, for members above ratio_floor
+    ratio_floor: int = 1024 * 1024
+    max_parts: int = 300
+
+
+DEFAULT_LIMITS = GuardLimits()
+
+
+def check_defusedxml() -> None:
+    """Fail start-up clearly unless defusedxml is installed and openpyxl uses it."""
+    try:
+        import defusedxml  # noqa: F401
+        import openpyxl
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise RuntimeError(f"defusedxml and openpyxl must be installed to read workbooks safely: {exc}") from exc
+    if not getattr(openpyxl, "DEFUSEDXML", False):
+        raise RuntimeError(
+            "openpyxl is not using defusedxml (is OPENPYXL_DEFUSEDXML set to something other than True?): "
+            "workbooks cannot be read safely"
+        )
+
+
+def guard_workbook(data: bytes, limits: GuardLimits = DEFAULT_LIMITS) -> None:
+    """Raise ``WorkbookRejected`` unless ``data`` looks like a plain ``.xlsx`` workbook within ``limits``."""
+    with open_archive(data, limits) as archive:
+        check_archive(archive)
+
+
+def check_archive(archive: zipfile.ZipFile) -> None:
+    """The content checks of ``guard_workbook`` on an archive from ``open_archive``."""
+    types = _content_types(archive)
+    for info in archive.infolist():
+        _check_member(info, types)
+    for info in archive.infolist():
+        if info.filename.endswith(".rels"):
+            _check_relationships(archive, info)
+
+
+def open_archive(data: bytes, limits: GuardLimits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+    """``data`` as an open zip whose directory is within ``limits``; raises ``WorkbookRejected``."""
+    if data.startswith(OLE_MAGIC):
+        raise WorkbookRejected(
+            "This workbook is password-protected (or is an old .xls file) and cannot be read: remove the "
+            "password and save it as an Excel Workbook (.xlsx)."
+        )
+    if len(data) > limits.max_compressed:
+        raise WorkbookRejected(
+            f"The file is {len(data) / 2**20:.1f} MB; the largest accepted is {limits.max_compressed / 2**20:.0f} MB."
+        )
+    if not data.startswith(ZIP_MAGIC):
+        raise WorkbookRejected("This file is not an Excel workbook: save it as an Excel Workbook (.xlsx).")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise WorkbookRejected("This file is damaged or not an Excel workbook (.xlsx).") from exc
+    try:
+        _check_directory(archive.infolist(), limits)
+    except WorkbookRejected:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], limits: GuardLimits) -> None:
+    if len(infos) > limits.max_parts:
+        raise WorkbookRejected(f"The workbook has {len(infos)} parts; at most {limits.max_parts} are accepted.")
+    names = [info.filename for info in infos]
+    if len(set(names)) != len(names):
+        raise WorkbookRejected("The workbook is malformed: it holds two parts with the same name.")
+    if "mimetype" in names:
+        raise WorkbookRejected("This is an OpenDocument spreadsheet (.ods): save it as an Excel Workbook (.xlsx).")
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise WorkbookRejected("This workbook is encrypted and cannot be read: remove the password and save again.")
+    total = 0
+    for info in infos:
+        if info.file_size > limits.max_member:
+            raise WorkbookRejected(f"The part {info.filename} is too large once decompressed.")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
+            raise WorkbookRejected(f"The part {info.filename} decompresses {ratio:.0f} times: refused as a zip bomb.")
+        total += info.file_size
+    if total > limits.max_uncompressed:
+        raise WorkbookRejected(
+            f"The workbook is {total / 2**20:.0f} MB once decompressed; at most "
+            f"{limits.max_uncompressed / 2**20:.0f} MB is accepted."
+        )
+    if CONTENT_TYPES not in names:
+        raise WorkbookRejected("This file is not an Excel workbook (it has no [Content_Types].xml).")
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> Element:
+    try:
+        root: Element = fromstring(archive.read(name))
+        return root
+    except (DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise WorkbookRejected(f"The workbook is damaged or unsafe: its part {name} cannot be read.") from exc
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Part name (without the leading ``/``, lower case) or ``*.ext`` -> content type."""
+    root = _xml(archive, CONTENT_TYPES)
+    types: dict[str, str] = {}
+    for element in root:
+        kind = _local(element.tag)
+        content_type = (element.get("ContentType") or "").strip().lower()
+        if kind == "Default":
+            types["*." + (element.get("Extension") or "").lower()] = content_type
+        elif kind == "Override":
+            types[(element.get("PartName") or "").lstrip("/").lower()] = content_type
+    return types
+
+
+def _content_type_of(name: str, types: dict[str, str]) -> str | None:
+    key = name.lower()
+    if key in types:
+        return types[key]
+    base = posixpath.basename(key)
+    return types.get("*." + base.rpartition(".")[2]) if "." in base else None
+
+
+def _check_member(info: zipfile.ZipInfo, types: dict[str, str]) -> None:
+    name = info.filename
+    if name.startswith("/") or "\\" in name or ".." in name.split("/"):
+        raise WorkbookRejected(f"The workbook is malformed: a part has an unsafe name ({name!r}).")
+    if info.is_dir() or name == CONTENT_TYPES:
+        return
+    content_type = _content_type_of(name, types)
+    lowered = name.lower() + " " + (content_type or "")
+    if any(hint in lowered for hint in _MACRO_HINTS):
+        raise WorkbookRejected(
+            "This workbook contains macros or embedded objects, which are not accepted: save it as an Excel "
+            "Workbook (.xlsx), not a macro-enabled workbook (.xlsm)."
+        )
+    if any(hint in lowered for hint in _EXTERNAL_HINTS):
+        raise WorkbookRejected(
+            "This workbook links to other files or data sources, which are not accepted: remove the links "
+            "(Data > Edit Links > Break Link) and save again."
+        )
+    if content_type is None or content_type.split(";")[0].strip() not in ALLOWED_CONTENT_TYPES:
+        raise WorkbookRejected(
+            f"This workbook holds a part a response template never has ({name}, {content_type or 'no type'}): "
+            "copy your answers into a fresh template."
+        )
+
+
+def _check_relationships(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    root = _xml(archive, info.filename)
+    for element in root:
+        if (element.get("TargetMode") or "").lower() != "external":
+            continue
+        if element.get("Type") == HYPERLINK:
+            continue  # a web address typed in a cell: inert, never followed
+        raise WorkbookRejected(
+            "This workbook links to an external file or address, which is not accepted: remove the link "
+            "(Data > Edit Links > Break Link) and save again."
+        )

@@ -1,0 +1,253 @@
+"""The response template: one ``.xlsx`` per published tender, every answer cell a defined name."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.utils import absolute_coordinate, get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tenderscore.core.rubric import Criterion, CriterionKind, Rubric, Unit
+from tenderscore.sheets import style
+from tenderscore.sheets.instructions import disqualifiers, heading_lines, how_to_fill_in
+from tenderscore.sheets.layout import (
+    BIDDER,
+    BIDDER_FIELDS,
+    COMMITMENTS,
+    DECLARATIONS,
+    HEADER_ROW,
+    HIDDEN,
+    INSTRUCTIONS,
+    PARTNERS,
+    PRICING,
+    QUALITY,
+    AnswerCell,
+    TableSpec,
+    TemplateIdentity,
+    TemplateLayout,
+    criteria_of,
+    template_layout,
+)
+from tenderscore.sheets.quantities import UNIT_RULES, format_unit
+
+
+def write_template(rubric: Rubric, identity: TemplateIdentity) -> bytes:
+    """The response template for ``rubric`` under ``identity``, as ``.xlsx`` bytes."""
+    layout = template_layout(rubric)
+    wb = Workbook()
+    _instructions(wb.active, rubric, identity)
+    _bidder_details(wb.create_sheet(BIDDER), layout)
+    if layout.answers:
+        _quality(wb.create_sheet(QUALITY), rubric, layout)
+    if layout.declarations:
+        _declarations(wb.create_sheet(DECLARATIONS), rubric, layout)
+    if layout.commitments:
+        _commitments(wb.create_sheet(COMMITMENTS), rubric, layout)
+    if layout.pricing:
+        _pricing(wb.create_sheet(PRICING), rubric, layout.pricing)
+    _partners(wb.create_sheet(PARTNERS), rubric, layout)
+    _hidden(wb.create_sheet(HIDDEN), layout, identity)
+    for cell in layout.cells:
+        _define(wb, cell.name, cell.sheet, cell.row, cell.column, cell.row, cell.column)
+    for table in layout.tables:
+        last_row, last_column = table.first_row + table.rows - 1, table.first_column + len(table.columns) - 1
+        _define(wb, table.name, table.sheet, table.first_row, table.first_column, last_row, last_column)
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.calculation.fullCalcOnLoad = True  # our convenience totals have no cached value until calculated
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _define(wb: Workbook, name: str, sheet: str, row: int, column: int, last_row: int, last_column: int) -> None:
+    first = absolute_coordinate(f"{get_column_letter(column)}{row}")
+    last = absolute_coordinate(f"{get_column_letter(last_column)}{last_row}")
+    ref = first if first == last else f"{first}:{last}"
+    wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(sheet)}!{ref}")
+
+
+def _instructions(ws: Worksheet, rubric: Rubric, identity: TemplateIdentity) -> None:
+    ws.title = INSTRUCTIONS
+    style.title(ws, f"Response template: {identity.title}", "Read this sheet first. Answer on the sheets that follow.")
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 110
+    row = 4
+    for name, value in heading_lines(rubric, identity):
+        style.label(ws, row, 1, name, bold=True)
+        style.put_text(ws, row, 2, value)
+        row += 1
+    for heading, lines in (("How to fill in", how_to_fill_in(rubric)), ("What excludes a bid", disqualifiers(rubric))):
+        row += 1
+        style.put_text(ws, row, 1, heading).font = style.BOLD_FONT
+        for line in lines:
+            row += 1
+            style.put_text(ws, row, 2, line)
+    style.protect(ws)
+
+
+def _bidder_details(ws: Worksheet, layout: TemplateLayout) -> None:
+    style.title(ws, "Bidder details", "The lead bidder: the organisation that will sign the contract.")
+    style.headers(ws, HEADER_ROW, ["Detail", "Your answer"], [46, 70])
+    for cell, (_field, text, required) in zip(layout.bidder, BIDDER_FIELDS, strict=True):
+        style.label(ws, cell.row, 1, text + ("" if required else " (optional)"))
+        style.answer_cell(ws, cell.row, cell.column)
+    ws.row_dimensions[layout.bidder[-1].row].height = 60
+    style.protect(ws)
+
+
+def _row_height(word_limit: int | None) -> float:
+    return float(min(409, max(120, (word_limit or 300) * 0.6)))  # Excel's tallest row is 409 points
+
+
+def _word_count_formula(ref: str) -> str:
+    flat = f'TRIM(SUBSTITUTE({ref},CHAR(10)," "))'
+    return f'=IF(LEN({flat})=0,0,LEN({flat})-LEN(SUBSTITUTE({flat}," ",""))+1)'
+
+
+def _quality(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
+    style.title(ws, "Quality", "One answer per question, within its word limit. The word count is a guide.")
+    style.headers(
+        ws,
+        HEADER_ROW,
+        ["Ref", "Criterion", "Pathway", "Question", "Guidance", "Word limit", "Your answer", "Words"],
+        [9, 22, 18, 42, 36, 9, 90, 8],
+    )
+    for cell, c in zip(layout.answers, criteria_of(rubric, CriterionKind.SCORED), strict=True):
+        _criterion_labels(ws, cell, c, [c.pathway or "", c.question, c.guidance])
+        style.label(ws, cell.row, 6, "" if c.word_limit is None else str(c.word_limit))
+        style.answer_cell(ws, cell.row, cell.column)
+        ws.cell(row=cell.row, column=8).value = _word_count_formula(f"G{cell.row}")
+        ws.row_dimensions[cell.row].height = _row_height(c.word_limit)
+    style.protect(ws)
+
+
+def _criterion_labels(ws: Worksheet, cell: AnswerCell, criterion: Criterion, texts: list[str]) -> None:
+    for column, text in enumerate([criterion.id, criterion.title, *texts], start=1):
+        style.label(ws, cell.row, column, text, bold=column == 1)
+
+
+def _declarations(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
+    style.title(ws, "Declarations", "Choose Yes or No for each statement. A wrong answer excludes the bid.")
+    style.headers(
+        ws, HEADER_ROW, ["Ref", "Declaration", "Statement", "Answer that passes", "Your answer"], [9, 26, 70, 12, 14]
+    )
+    yes_no = DataValidation(
+        type="list", formula1='"Yes,No"', allow_blank=True, showErrorMessage=True,
+        errorTitle="Yes or No", error="Choose Yes or No from the list.",
+    )  # fmt: skip
+    ws.add_data_validation(yes_no)
+    for cell, c in zip(layout.declarations, criteria_of(rubric, CriterionKind.PASS_FAIL), strict=True):
+        _criterion_labels(ws, cell, c, [c.question or c.title, "Yes" if c.expected else "No"])
+        yes_no.add(style.answer_cell(ws, cell.row, cell.column))
+        ws.row_dimensions[cell.row].height = 60
+    style.protect(ws)
+
+
+def _decimal_validation(unit_maximum: Decimal, places: int, label: str) -> DataValidation:
+    return DataValidation(
+        type="whole" if places == 0 else "decimal", operator="between", formula1="0", formula2=str(unit_maximum),
+        allow_blank=True, showErrorMessage=True, errorTitle="A number",
+        error=f"Enter a number from 0 to {unit_maximum:,} ({label}).",
+    )  # fmt: skip
+
+
+def _commitments(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
+    style.title(ws, "Social-value commitments", "Enter each commitment as a number in the unit shown.")
+    style.headers(
+        ws,
+        HEADER_ROW,
+        ["Ref", "Commitment", "Measure", "Unit", "Mandatory minimum", "Question and guidance", "Your commitment"],
+        [9, 26, 26, 9, 14, 60, 16],
+    )
+    for cell, c in zip(layout.commitments, criteria_of(rubric, CriterionKind.COMMITMENT), strict=True):
+        measure = rubric.measure(c.measure) if c.measure else None
+        unit = measure.unit if measure else None
+        minimum = format_unit(c.mandatory_minimum, unit) if unit and c.mandatory_minimum is not None else "none"
+        text = "\n\n".join(t for t in (c.question, c.guidance) if t)
+        rule = UNIT_RULES[unit] if unit else None
+        _criterion_labels(ws, cell, c, [measure.name if measure else "", rule.label if rule else "", minimum, text])
+        answer = style.answer_cell(ws, cell.row, cell.column, style.NUMBER_FORMAT)
+        if rule:
+            validation = _decimal_validation(rule.maximum, rule.places, rule.label)
+            ws.add_data_validation(validation)
+            validation.add(answer)
+        ws.row_dimensions[cell.row].height = 60
+    style.protect(ws)
+
+
+def _table_rows(table: TableSpec) -> range:
+    return range(table.first_row, table.first_row + table.rows)
+
+
+def _pricing(ws: Worksheet, rubric: Rubric, table: TableSpec) -> None:
+    prices = criteria_of(rubric, CriterionKind.PRICE)
+    note = prices[0].question if prices and prices[0].question else "Your price for the whole contract term."
+    style.title(ws, "Pricing", note)
+    style.headers(ws, HEADER_ROW, ["Line", "Description", "Amount (£, whole contract)"], [7, 70, 22])
+    validation = _decimal_validation(UNIT_RULES[Unit.GBP].maximum, 2, "£")
+    ws.add_data_validation(validation)
+    for i, row in enumerate(_table_rows(table), start=1):
+        style.label(ws, row, 1, str(i))
+        style.answer_cell(ws, row, 2)
+        validation.add(style.answer_cell(ws, row, 3, style.GBP_FORMAT))
+    total_row = table.first_row + table.rows
+    style.label(ws, total_row, 2, "Total (shown for your convenience; tenderscore adds up the lines itself)", bold=True)
+    total = ws.cell(row=total_row, column=3, value=f"=SUM(C{table.first_row}:C{total_row - 1})")
+    total.number_format, total.font = style.GBP_FORMAT, style.BOLD_FONT
+    style.protect(ws)
+
+
+def _partners(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
+    table = layout.partners
+    style.title(
+        ws, "VCSE partners", "Voluntary, community and social enterprise organisations delivering part of the contract."
+    )
+    style.headers(
+        ws,
+        HEADER_ROW,
+        ["No", "Organisation name", "Charity number", "Company number", "Value (£)", "Pathway served"],
+        [6, 44, 16, 16, 18, 40],
+    )
+    validation = _decimal_validation(UNIT_RULES[Unit.GBP].maximum, 2, "£")
+    ws.add_data_validation(validation)
+    pathways = sorted({c.pathway for c in rubric.criteria if c.pathway})
+    choose = _pathway_validation(ws, pathways)
+    for i, row in enumerate(_table_rows(table), start=1):
+        style.label(ws, row, 1, str(i))
+        for column in (2, 3, 4, 6):
+            style.answer_cell(ws, row, column)
+        validation.add(style.answer_cell(ws, row, 5, style.GBP_FORMAT))
+        if choose:
+            choose.add(ws.cell(row=row, column=6))
+    total_row = table.first_row + table.rows
+    style.label(ws, total_row, 2, "Total (shown for your convenience; tenderscore adds up the rows itself)", bold=True)
+    total = ws.cell(row=total_row, column=5, value=f"=SUM(E{table.first_row}:E{total_row - 1})")
+    total.number_format, total.font = style.GBP_FORMAT, style.BOLD_FONT
+    style.protect(ws)
+
+
+def _pathway_validation(ws: Worksheet, pathways: list[str]) -> DataValidation | None:
+    listed = ",".join(pathways)
+    if not pathways or len(listed) > 250 or any("," in p or '"' in p for p in pathways):
+        return None  # an inline list is limited to 255 characters; free text then
+    validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=False)
+    ws.add_data_validation(validation)
+    return validation
+
+
+def _hidden(ws: Worksheet, layout: TemplateLayout, identity: TemplateIdentity) -> None:
+    values = {
+        "tender_reference": identity.tender_reference,
+        "template_version": str(identity.template_version),
+        "rubric_hash": identity.rubric_hash,
+    }
+    for cell in layout.identity:
+        style.put_text(ws, cell.row, 1, cell.field)
+        style.put_text(ws, cell.row, cell.column, values[cell.field])
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
