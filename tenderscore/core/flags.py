@@ -1,0 +1,96 @@
+"""Flags for the officer: abnormally low prices, evaluator spreads, missing consensus, VCSE share disagreement.
+
+A flag never changes points, compliance or rank; it says what to look at before a decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from .numbers import ZERO, median, money, plain
+from .responses import BidResponse, ScoreKey
+from .results import Flag, FlagCode
+from .rubric import Criterion, CriterionKind, Rubric
+from .vcse import vcse_share, vcse_share_disagreement
+
+SPREAD_STEPS = 2  # DESIGN.md: a spread of two or more scale steps is flagged for discussion
+
+
+def price_criterion(rubric: Rubric) -> Criterion | None:
+    """The rubric's price criterion, if it has one (a valid rubric has at most one)."""
+    return next((c for c in rubric.criteria if c.kind is CriterionKind.PRICE), None)
+
+
+def abnormally_low_flags(rubric: Rubric, compliant: Sequence[BidResponse]) -> dict[str, Flag]:
+    """Compliant bids priced below the published share of the compliant median price, by bid id."""
+    criterion = price_criterion(rubric)
+    prices = [b.price for b in compliant if b.price is not None]
+    if criterion is None or not prices:
+        return {}
+    share = criterion.abnormally_low_share or rubric.default_abnormally_low_share
+    middle = median(prices)
+    threshold = share * middle
+    flags: dict[str, Flag] = {}
+    for bid in compliant:
+        if bid.price is not None and bid.price < threshold:
+            flags[bid.bid_id] = Flag(
+                FlagCode.ABNORMALLY_LOW_PRICE,
+                criterion.id,
+                f"The price {money(bid.price)} is below {plain(share * 100)}% of the median compliant price "
+                f"{money(middle)}, that is below {money(threshold)}; ask the bidder to explain it before any decision.",
+            )
+    return flags
+
+
+def spread_flags(rubric: Rubric, bid_id: str, panels: Mapping[ScoreKey, Sequence[int]]) -> list[Flag]:
+    """Criteria where this bid's evaluators differ by ``SPREAD_STEPS`` or more steps of the scale."""
+    flags: list[Flag] = []
+    for criterion in rubric.criteria:
+        given = panels.get((bid_id, criterion.id), ())
+        if len(given) < 2 or max(given) - min(given) < SPREAD_STEPS:
+            continue
+        flags.append(
+            Flag(
+                FlagCode.EVALUATOR_SPREAD,
+                criterion.id,
+                f"Evaluators' scores for '{criterion.title}' range from {min(given)} to {max(given)} "
+                f"({max(given) - min(given)} steps apart); discuss them before recording the consensus.",
+            )
+        )
+    return flags
+
+
+def missing_consensus_flags(rubric: Rubric, missing: Sequence[str]) -> list[Flag]:
+    """One flag per scored criterion still without consensus: its points count as 0 meanwhile."""
+    return [
+        Flag(
+            FlagCode.CONSENSUS_MISSING,
+            criterion_id,
+            f"No consensus score has been recorded for '{rubric.criterion(criterion_id).title}'; it counts as 0 "
+            "until it is, and the result is provisional.",
+        )
+        for criterion_id in missing
+    ]
+
+
+def vcse_flag(rubric: Rubric, bid: BidResponse) -> Flag | None:
+    """Flag a stated VCSE share that the listed partners' £ do not bear out."""
+    if rubric.vcse_criterion is None or bid.price is None or bid.price <= ZERO:
+        return None
+    stated = bid.commitments.get(rubric.vcse_criterion)
+    if stated is None:
+        return None
+    message = vcse_share_disagreement(stated, bid.vcse_partners, bid.price)
+    if message is None:
+        return None
+    return Flag(FlagCode.VCSE_SHARE_DISAGREEMENT, rubric.vcse_criterion, message)
+
+
+def bid_vcse_share(rubric: Rubric, bid: BidResponse) -> Decimal | None:
+    """The bid's computed VCSE share, when it has a positive price and either partners or a VCSE criterion."""
+    if bid.price is None or bid.price <= ZERO:
+        return None
+    if not bid.vcse_partners and rubric.vcse_criterion is None:
+        return None
+    return vcse_share(bid.vcse_partners, bid.price)
