@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from typing import IO
 from xml.etree.ElementTree import Element
 
@@ -33,6 +33,8 @@ _AREA = re.compile(
 )
 _COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 PERCENT_BUILTIN = frozenset({9, 10})
+EXCEL_DIGITS = 15
+_EXCEL = Context(prec=EXCEL_DIGITS, rounding=ROUND_HALF_EVEN)
 
 
 @dataclass(frozen=True)
@@ -337,6 +339,11 @@ def _value(package: Package, kind: str, raw: str | None, inline: Element | None)
     if kind == "d":
         return IsoDate(raw)
     try:
-        return Decimal(raw.strip())
+        number = Decimal(raw.strip())
     except InvalidOperation as exc:
         raise ValueError(f"bad number {raw!r}") from exc
+    if number.is_finite() and len(number.as_tuple().digits) > EXCEL_DIGITS:
+        # a binary double written out in full (93.6 as "93.59999999999999"): Excel keeps and shows 15 significant
+        # digits, so what the bidder typed is the value rounded to 15, trailing zeros dropped
+        number = _EXCEL.plus(number).normalize(_EXCEL)
+    return number

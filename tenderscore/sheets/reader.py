@@ -194,10 +194,10 @@ def _validate(
     declarations = _declarations(checker, layout, areas)
     commitments = _commitments(checker, rubric, layout, areas)
     price = read_pricing(checker, layout.pricing, areas) if layout.pricing else None
-    partners = read_partners(checker, layout.partners, areas)
-    vcse_total = sum((p.value_gbp for p in partners), Decimal(0)) if partners is not None else None
+    partners, values = read_partners(checker, layout.partners, areas)
+    vcse_total = sum(values, Decimal(0)) if values is not None else None
     stated = commitments.get(rubric.vcse_criterion) if rubric.vcse_criterion else None
-    share = check_vcse_share(checker, rubric, layout, areas, stated, partners, price)
+    share = check_vcse_share(checker, rubric, layout, areas, stated, values, price)
     if checker.errors or partners is None:
         return WorkbookReading(None, bidder, tuple(checker.errors), price, vcse_total, stated, share)
     response = BidResponse(

@@ -9,15 +9,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tenderscore.core.responses import VcsePartner
-from tenderscore.core.rubric import Rubric, Unit
+from tenderscore.core.rubric import Rubric
+from tenderscore.core.vcse import vcse_share, vcse_share_disagreement
 from tenderscore.sheets.cells import Checker, Place
 from tenderscore.sheets.layout import TableSpec, TemplateLayout
 from tenderscore.sheets.ooxml import Area
-from tenderscore.sheets.quantities import GBP_RULE, UNIT_RULES, format_quantity, round_half_up
-from tenderscore.sheets.vcse import share_disagreement, vcse_share
+from tenderscore.sheets.quantities import GBP_RULE
 
 MAX_TOTAL = Decimal(10) ** 12
-_PERCENT = UNIT_RULES[Unit.PERCENT]
 
 
 def table_place(table: TableSpec, areas: dict[str, Area | None], row: int, field: str) -> Place:
@@ -59,21 +58,26 @@ def read_pricing(checker: Checker, table: TableSpec, areas: dict[str, Area | Non
     return total if len(checker.errors) == before else None
 
 
-def read_partners(checker: Checker, table: TableSpec, areas: dict[str, Area | None]) -> tuple[VcsePartner, ...] | None:
-    """The VCSE partners listed, in row order; ``None`` if any row is wrong."""
+def read_partners(
+    checker: Checker, table: TableSpec, areas: dict[str, Area | None]
+) -> tuple[tuple[VcsePartner, ...] | None, list[Decimal] | None]:
+    """(partners, £ values of the rows). Partners is ``None`` if any row is wrong; the values are still known (so
+    the VCSE share is checked in the same pass) unless a £ value itself is wrong."""
     before = len(checker.errors)
     partners: list[VcsePartner] = []
+    values: list[Decimal] | None = []
     for row in _rows(table, areas):
         places = {field: table_place(table, areas, row, field) for field in table.columns}
         if all(checker.is_blank(place) for place in places.values()):
             continue
-        partner = _partner(checker, places)
+        partner, value = _partner(checker, places)
         if partner is not None:
             partners.append(partner)
-    return tuple(partners) if len(checker.errors) == before else None
+        values = None if values is None or value is None else [*values, value]
+    return (tuple(partners) if len(checker.errors) == before else None), values
 
 
-def _partner(checker: Checker, places: dict[str, Place]) -> VcsePartner | None:
+def _partner(checker: Checker, places: dict[str, Place]) -> tuple[VcsePartner | None, Decimal | None]:
     before = len(checker.errors)
     name = checker.text(
         places["name"], required=True, limit=300, missing="Enter the partner organisation's name for this row."
@@ -87,16 +91,18 @@ def _partner(checker: Checker, places: dict[str, Place]) -> VcsePartner | None:
         checker.error(places["value_gbp"], "Enter the £ value of this partner's share of the work.")
     elif value is not None and value <= 0:
         checker.error(places["value_gbp"], "A partner's £ value must be above £0: delete the row if it is not paid.")
+        value = None
     pathway = checker.text(places["pathway"], required=False, missing="", limit=300)
     if len(checker.errors) != before or name is None or value is None:
-        return None
-    return VcsePartner(
+        return None, value
+    partner = VcsePartner(
         name=name.strip(),
         value_gbp=value,
         charity_number=charity,
         company_number=company,
         pathway=pathway.strip() if pathway else None,
     )
+    return partner, value
 
 
 def check_vcse_share(
@@ -105,26 +111,20 @@ def check_vcse_share(
     layout: TemplateLayout,
     areas: dict[str, Area | None],
     stated: Decimal | None,
-    partners: tuple[VcsePartner, ...] | None,
+    values: list[Decimal] | None,
     price: Decimal | None,
 ) -> Decimal | None:
     """The computed VCSE share (percent); records an error where the stated share disagrees with it."""
-    if partners is None or price is None or price <= 0:
+    if values is None or price is None or price <= 0:
         return None
+    partners = [VcsePartner(f"row {i}", value) for i, value in enumerate(values, start=1)]
     share = vcse_share(partners, price)
     cell = next((c for c in layout.commitments if c.criterion_id == rubric.vcse_criterion), None)
     area = areas[cell.name] if cell else None
     if stated is None or cell is None or area is None:
         return share
-    problem = share_disagreement(stated, partners, price)
+    problem = vcse_share_disagreement(stated, partners, price)
     if problem is not None:
-        total = sum((p.value_gbp for p in partners), Decimal(0))
         place = Place(area.sheet, area.first_row, area.first_column, cell.field, cell.criterion_id)
-        checker.error(
-            place,
-            f"You state a VCSE share of {format_quantity(stated, _PERCENT)}, but the partners you list "
-            f"({format_quantity(total, GBP_RULE)}) are {round_half_up(share, 2)}% of your total price "
-            f"({format_quantity(price, GBP_RULE)}). The two must agree within 0.5 percentage points: correct the "
-            "share here or the partners' £ values.",
-        )
+        checker.error(place, f"{problem} Correct the share here or the partners' £ values.")
     return share

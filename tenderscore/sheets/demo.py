@@ -1,0 +1,262 @@
+"""Demo bids: realistic filled response workbooks for any rubric, generated deterministically.
+
+``demo_bids`` gives one excellent consortium bid, one with a tokenistic VCSE commitment just under the mandatory
+minimum (it reads cleanly and fails the gate), one meant to be submitted after the deadline, one full of errors
+(a formula in an answer, an answer over its word limit, a malformed charity number, a VCSE share that disagrees
+with the partners listed) and three ordinary bids. Organisation names are invented; charity and company numbers
+are well-formed but drawn from ranges not yet allocated (E&W charities 129xxxx, Scottish SC09xxxx, companies
+19xxxxxx), so none belongs to a real organisation.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from decimal import ROUND_DOWN, Decimal
+
+from tenderscore.core.rubric import Criterion, CriterionKind, Rubric, Unit
+from tenderscore.sheets.demo_text import TOPICS, topic_for
+from tenderscore.sheets.fill import FilledBid, Formula, PartnerRow, fill_template
+from tenderscore.sheets.layout import PARTNER_ROWS, TemplateIdentity, criteria_of, name_part, needs_pricing
+from tenderscore.sheets.quantities import UNIT_RULES
+from tenderscore.sheets.writer import write_template
+
+PARTNER_NAMES = (
+    "Aldergate Housing Trust",
+    "Kestrel Recovery Network",
+    "Second Shift Kitchens CIC",
+    "Harrowfield Family Bridges",
+    "Lanthorn Money Advice",
+    "Wayfarer Mentoring Project",
+    "Greenway Women's Centre",
+    "Brackenmoor Employment Hub CIC",
+    "Tidewater Lived Experience Collective",
+    "Copperbeck Health Navigators CIC",
+)
+PRICE_LINES = (
+    "Programme management, governance and reporting",
+    "Case workers and resettlement coordinators",
+    "Accommodation brokerage and tenancy sustainment",
+    "Employment, training and education coaching",
+    "VCSE partner delivery (grants and sub-contracts)",
+    "Mobilisation and TUPE transfer",
+    "Data systems, information governance and evaluation",
+)
+TYPICAL: dict[Unit, Decimal] = {
+    Unit.PERCENT: Decimal(30),
+    Unit.GBP: Decimal(150_000),
+    Unit.FTE: Decimal(4),
+    Unit.WEEKS: Decimal(104),
+    Unit.COUNT: Decimal(25),
+    Unit.TCO2E: Decimal(40),
+}
+
+
+@dataclass(frozen=True)
+class DemoBid:
+    """One demo workbook and what should happen to it."""
+
+    name: str
+    description: str
+    workbook: bytes
+    expected_to_pass: bool  # reads cleanly and fails no gate decided at submission
+    late: bool = False  # to be submitted after the deadline, where it must be refused
+    filled: FilledBid | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    quality: float  # share of each word limit the answers use
+    vcse_share: Decimal  # percent of the price through VCSE partners
+    level: Decimal  # commitments, as a multiple of a typical commitment
+    price: Decimal
+    partners: int
+    company_number: str
+    late: bool = False
+    tokenistic: bool = False
+    errors: bool = False
+
+
+PROFILES = (
+    Profile(
+        "Northern Resettlement Consortium Ltd",
+        "Excellent: a consortium with eight VCSE partners delivering a quarter of the contract.",
+        0.92, Decimal("24.5"), Decimal("1.6"), Decimal("2450000"), 8, "19482613",
+    ),
+    Profile(
+        "Brightpath Justice Services Ltd",
+        "Tokenistic VCSE commitment: the share stated matches the partners but is under the mandatory minimum.",
+        0.7, Decimal(0), Decimal(1), Decimal("2180000"), 2, "19207745", tokenistic=True,
+    ),
+    Profile(
+        "Eastgate Community Rehabilitation CIC",
+        "An ordinary bid to be submitted after the deadline: the submission must be refused.",
+        0.65, Decimal(18), Decimal("1.1"), Decimal("2320000"), 4, "19655102", late=True,
+    ),
+    Profile(
+        "Harbour Lane Support Services Ltd",
+        "A workbook with errors: a formula in an answer, an answer over its word limit, a malformed charity "
+        "number and a VCSE share that disagrees with the partners listed.",
+        0.6, Decimal(12), Decimal(1), Decimal("2050000"), 3, "19330871", errors=True,
+    ),
+    Profile(
+        "Meridian Probation Partners LLP",
+        "Ordinary: a limited liability partnership with three VCSE partners.",
+        0.6, Decimal("16.5"), Decimal(1), Decimal("2290000"), 3, "OC491208",
+    ),
+    Profile(
+        "Ridgeway Housing and Justice Alliance",
+        "Ordinary: a housing-led alliance with five VCSE partners.",
+        0.75, Decimal(20), Decimal("1.2"), Decimal("2510000"), 5, "19871436",
+    ),
+    Profile(
+        "Oakfield Pathways Trust",
+        "Ordinary: a charitable company bidding alone with three small VCSE partners.",
+        0.55, Decimal("15.5"), Decimal("0.9"), Decimal("1990000"), 3, "19114590",
+    ),
+)  # fmt: skip
+
+
+def demo_bids(rubric: Rubric, identity: TemplateIdentity) -> list[DemoBid]:
+    """The demo bids for ``rubric``'s template under ``identity``, the same bytes' content on every call."""
+    template = write_template(rubric, identity)
+    bids = []
+    for profile in PROFILES:
+        rng = random.Random(f"{rubric.id}:{profile.name}")
+        filled, passes = demo_filled(rubric, profile, rng)
+        bids.append(
+            DemoBid(profile.name, profile.description, fill_template(template, filled), passes, profile.late, filled)
+        )
+    return bids
+
+
+def demo_filled(rubric: Rubric, profile: Profile, rng: random.Random) -> tuple[FilledBid, bool]:
+    """What ``profile`` types into ``rubric``'s template, and whether it should pass."""
+    target, share = _vcse_target(rubric, profile)
+    price = profile.price if needs_pricing(rubric) else None
+    filled = FilledBid(
+        bidder=_bidder(profile),
+        answers={c.id: _answer(c, profile.quality, rng) for c in criteria_of(rubric, CriterionKind.SCORED)},
+        declarations={c.id: c.expected for c in criteria_of(rubric, CriterionKind.PASS_FAIL)},
+        commitments={
+            c.id: _commitment(rubric, c, profile, target, share) for c in criteria_of(rubric, CriterionKind.COMMITMENT)
+        },
+        price_lines=_price_lines(profile.price, rng) if price is not None else (),
+        partners=_partners(rubric, profile, share if price is not None else Decimal(0), rng),
+    )  # fmt: skip
+    if profile.errors:
+        return _with_errors(rubric, filled, rng), False
+    return filled, not (profile.tokenistic and target is not None)
+
+
+def _vcse_target(rubric: Rubric, profile: Profile) -> tuple[str | None, Decimal]:
+    """The criterion a tokenistic bid undershoots, and the VCSE share (percent) the bid's partners deliver."""
+    if not profile.tokenistic:
+        return None, profile.vcse_share
+    for c in criteria_of(rubric, CriterionKind.COMMITMENT):
+        if c.mandatory_minimum is not None and c.mandatory_minimum > 1:
+            if c.id == rubric.vcse_criterion:
+                return c.id, c.mandatory_minimum - Decimal("0.8")  # 15% -> 14.2%
+            if rubric.vcse_criterion is None:
+                return c.id, Decimal("14.2")
+    return None, Decimal("14.2")
+
+
+def _bidder(profile: Profile) -> dict[str, str]:
+    slug = "".join(ch for ch in profile.name.lower().split()[0] if ch.isalpha())
+    details = {
+        "organisation_name": profile.name,
+        "company_number": profile.company_number,
+        "contact_name": "Jordan Ellery" if len(profile.name) % 2 else "Priya Lindqvist",
+        "email": f"bids@{slug}.example.org",
+        "address": f"Unit {len(profile.name)}, Canal Wharf\nWestfield Road\nLeeds LS{len(slug)} 4QT",
+    }
+    if "Trust" in profile.name:
+        details["charity_number"] = "1291" + profile.company_number[-3:]
+    return details
+
+
+def _answer(criterion: Criterion, quality: float, rng: random.Random) -> str:
+    limit = criterion.word_limit or 500
+    target = max(40, int(limit * quality))
+    topic = topic_for(" ".join((criterion.title, criterion.pathway or "", criterion.question)))
+    pool = list(TOPICS[topic])
+    rng.shuffle(pool)
+    general = [p for p in TOPICS["general"] if p not in pool]
+    rng.shuffle(general)
+    paragraphs: list[str] = []
+    words = 0
+    for paragraph in pool + general:
+        size = len(paragraph.split())
+        if words + size > target:
+            continue
+        paragraphs.append(paragraph)
+        words += size
+    if not paragraphs:  # a tiny word limit: the first sentence, cut to fit
+        paragraphs = [" ".join(pool[0].split()[:limit])]
+    return "\n\n".join(paragraphs)
+
+
+def _commitment(rubric: Rubric, criterion: Criterion, profile: Profile, target: str | None, share: Decimal) -> Decimal:
+    unit = rubric.measure(criterion.measure).unit if criterion.measure else Unit.COUNT
+    if criterion.id == rubric.vcse_criterion:
+        return share
+    rule = UNIT_RULES[unit]
+    value = TYPICAL[unit] * profile.level
+    minimum = criterion.mandatory_minimum
+    if criterion.id == target and minimum is not None:
+        value = minimum * Decimal("0.9")
+    elif minimum is not None:
+        value = max(value, minimum * Decimal("1.15"))
+    value = min(value, rule.maximum)
+    return value.quantize(Decimal(1).scaleb(-min(rule.places, 1)), rounding=ROUND_DOWN)
+
+
+def _split(total: Decimal, parts: int, rng: random.Random) -> list[Decimal]:
+    """``total`` in ``parts`` uneven amounts of whole pounds and pence that add up exactly."""
+    weights = [Decimal(rng.randint(5, 20)) for _ in range(parts)]
+    whole = sum(weights)
+    amounts = [(total * w / whole).quantize(Decimal("0.01"), rounding=ROUND_DOWN) for w in weights[:-1]]
+    return amounts + [total - sum(amounts, Decimal(0))]
+
+
+def _price_lines(price: Decimal, rng: random.Random) -> list[tuple[str | None, Decimal | None]]:
+    return list(zip(PRICE_LINES, _split(price, len(PRICE_LINES), rng), strict=True))
+
+
+def _partners(rubric: Rubric, profile: Profile, share: Decimal, rng: random.Random) -> list[PartnerRow]:
+    count = min(profile.partners, PARTNER_ROWS, len(PARTNER_NAMES))
+    total = (profile.price * share / 100).quantize(Decimal("0.01"))
+    if count == 0 or total <= 0:
+        return []
+    names = rng.sample(PARTNER_NAMES, count)
+    pathways: list[str | None] = [*sorted({c.pathway for c in rubric.criteria if c.pathway})] or [None]
+    rows = []
+    for i, (name, value) in enumerate(zip(names, _split(total, count, rng), strict=True)):
+        scottish = i % 4 == 3
+        charity = (
+            None
+            if name.endswith("CIC")
+            else (f"SC09{rng.randint(1000, 9999)}" if scottish else f"129{rng.randint(1000, 9999)}")
+        )
+        company = f"19{rng.randint(100000, 999999)}" if charity is None or i % 3 == 0 else None
+        rows.append(PartnerRow(name, charity, company, value, pathways[i % len(pathways)]))
+    return rows
+
+
+def _with_errors(rubric: Rubric, filled: FilledBid, rng: random.Random) -> FilledBid:
+    scored = criteria_of(rubric, CriterionKind.SCORED)
+    answers = dict(filled.answers)
+    cells: dict[str, Formula] = {}
+    if scored and scored[0].word_limit:
+        words = " ".join(p for topic in TOPICS.values() for p in topic).split()
+        answers[scored[0].id] = " ".join((words * 3)[: scored[0].word_limit + 12])
+    if len(scored) > 1:
+        cells[f"ans_{name_part(scored[-1].id)}"] = Formula('=CONCATENATE("See ","appendix B")')
+    commitments = dict(filled.commitments)
+    if rubric.vcse_criterion in commitments:
+        commitments[rubric.vcse_criterion] = Decimal(25)  # the partners listed deliver 12%
+    bidder = dict(filled.bidder) | {"charity_number": "CH-" + str(rng.randint(1000, 9999))}
+    return replace(filled, answers=answers, cells=cells, commitments=commitments, bidder=bidder)
