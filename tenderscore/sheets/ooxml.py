@@ -194,11 +194,14 @@ class Package:
             self._percent_styles = frozenset() if self._styles_part is None else _percent(self._xml(self._styles_part))
         return self._percent_styles
 
-    def read(self, areas: Iterable[Area]) -> dict[tuple[str, int, int], RawCell]:
-        """Every non-empty cell inside ``areas``, keyed by (sheet, row, column). Nothing outside is kept."""
+    def read(self, areas: Iterable[Area | None]) -> dict[tuple[str, int, int], RawCell]:
+        """Every non-empty cell inside ``areas``, keyed by (sheet, row, column). Nothing outside is kept.
+
+        The caller bounds the areas (the reader checks every named area's shape against the template first)."""
         by_sheet: dict[str, list[Area]] = {}
         for area in areas:
-            by_sheet.setdefault(area.sheet, []).append(area)
+            if area is not None:
+                by_sheet.setdefault(area.sheet, []).append(area)
         cells: dict[tuple[str, int, int], RawCell] = {}
         for sheet, wanted in by_sheet.items():
             part = self.sheets.get(sheet)

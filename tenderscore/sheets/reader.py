@@ -14,7 +14,7 @@ from tenderscore.core.responses import BidResponse
 from tenderscore.core.rubric import Rubric
 from tenderscore.sheets.cells import Checker, Place
 from tenderscore.sheets.guard import DEFAULT_LIMITS, GuardLimits, check_archive, open_archive
-from tenderscore.sheets.layout import HIDDEN, AnswerCell, TemplateIdentity, TemplateLayout, template_layout
+from tenderscore.sheets.layout import HIDDEN, AnswerCell, CellKind, TemplateIdentity, TemplateLayout, template_layout
 from tenderscore.sheets.ooxml import Area, Package
 from tenderscore.sheets.quantities import UNIT_RULES, UnitRule
 from tenderscore.sheets.reading import BidderDetails, WorkbookReading
@@ -46,13 +46,14 @@ def read_workbook(
         check_archive(archive)
         package = Package(archive)
         areas = _named_areas(package, layout)
-        checker = Checker(package, package.read(a for a in areas.values() if a is not None))
-        _check_identity(checker, layout, identity, areas)
-        if checker.errors:
-            return WorkbookReading(None, BidderDetails(), tuple(checker.errors))
-        _check_shapes(checker, layout, areas)
-        if checker.errors:
-            return WorkbookReading(None, BidderDetails(), tuple(checker.errors))
+        checker = Checker(package, {})
+        # shapes are checked before any cell is read, so a name stretched over a million rows reads nothing
+        for step in (_check_identity, _check_shapes):
+            step(checker, layout, identity, areas)
+            if checker.errors:
+                return WorkbookReading(None, BidderDetails(), tuple(checker.errors))
+        checker.raw.update(package.read(areas[c.name] for c in layout.cells if c.kind != CellKind.IDENTITY))
+        checker.raw.update(package.read(areas[t.name] for t in layout.tables))
         return _validate(checker, rubric, layout, areas, bid_id or hashlib.sha256(data).hexdigest()[:16])
 
 
@@ -64,6 +65,7 @@ def _named_areas(package: Package, layout: TemplateLayout) -> dict[str, Area | N
 def _check_identity(
     checker: Checker, layout: TemplateLayout, identity: TemplateIdentity, areas: dict[str, Area | None]
 ) -> None:
+    """The hidden sheet must name this tender, this template version and this rubric."""
     expected = {
         "tender_reference": identity.tender_reference,
         "template_version": str(identity.template_version),
@@ -72,10 +74,13 @@ def _check_identity(
     found: dict[str, str] = {}
     for cell in layout.identity:
         area = areas[cell.name]
-        place = Place(HIDDEN, cell.row, cell.column, cell.field)
         if area is None or area.rows != 1 or area.columns != 1:
-            checker.error(place, NOT_A_TEMPLATE)
+            checker.error(Place(HIDDEN, cell.row, cell.column, cell.field), NOT_A_TEMPLATE)
             return
+    checker.raw.update(checker.package.read(areas[cell.name] for cell in layout.identity))
+    for cell in layout.identity:
+        area = areas[cell.name]
+        assert area is not None
         raw = checker.raw.get((area.sheet, area.first_row, area.first_column))
         value = raw.value if raw is not None and raw.formula is None else None
         found[cell.field] = format(value, "f") if isinstance(value, Decimal) else str(value or "").strip()
@@ -96,8 +101,12 @@ def _check_identity(
         )
 
 
-def _check_shapes(checker: Checker, layout: TemplateLayout, areas: dict[str, Area | None]) -> None:
+def _check_shapes(
+    checker: Checker, layout: TemplateLayout, identity: TemplateIdentity, areas: dict[str, Area | None]
+) -> None:
     for cell in layout.cells:
+        if cell.kind == CellKind.IDENTITY:
+            continue
         area = areas[cell.name]
         if area is None or area.rows != 1 or area.columns != 1 or area.sheet != cell.sheet:
             checker.error(_place(cell), f"The named cell {cell.name} is missing or moved. {NOT_A_TEMPLATE}")

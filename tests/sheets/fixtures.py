@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
+from tenderscore.core.responses import BidResponse, VcsePartner
 from tenderscore.core.rubric import (
     Band,
     Criterion,
@@ -17,7 +19,8 @@ from tenderscore.core.rubric import (
     SectionCategory,
     Unit,
 )
-from tenderscore.sheets.layout import TemplateIdentity
+from tenderscore.sheets.fill import CellInput, FilledBid, PartnerRow
+from tenderscore.sheets.layout import TemplateIdentity, needs_pricing
 
 SCORED = CriterionKind.SCORED
 PATHWAYS = ("Accommodation", "Education, training and employment", "Drugs and alcohol")
@@ -134,3 +137,89 @@ def identity(**overrides: object) -> TemplateIdentity:
     }
     fields.update(overrides)
     return TemplateIdentity(**fields)  # type: ignore[arg-type]
+
+
+RUBRIC_DIR = Path(__file__).resolve().parents[2] / "rubrics"
+UNIT_VALUES = {
+    Unit.PERCENT: Decimal("37.25"),
+    Unit.GBP: Decimal("125000.75"),
+    Unit.FTE: Decimal("3.5"),
+    Unit.WEEKS: Decimal("104.5"),
+    Unit.COUNT: Decimal(12),
+    Unit.TCO2E: Decimal("12.125"),
+}
+PRICE = (("Case workers", Decimal("1000000.00")), ("Mobilisation", Decimal("250000.50")), ("Included", Decimal(0)))
+PARTNERS = (
+    PartnerRow("Aldergate Housing Trust", "1291234", None, Decimal("150000.05"), "Accommodation"),
+    PartnerRow("Kestrel Recovery Network", "SC091234", "SC612345", Decimal("75000"), None),
+    PartnerRow("Second Shift Kitchens CIC", None, "19123456", Decimal("25000.05"), "ETE"),
+)  # 250,000.10 of 1,250,000.50: 20.000000...%
+
+
+def shipped_rubrics() -> list[Path]:
+    """The rubric files shipped in ``rubrics/``."""
+    return sorted(RUBRIC_DIR.glob("*.yaml"))
+
+
+def load_shipped(path: Path) -> Rubric:
+    """A shipped rubric, through the product's own loader."""
+    from tenderscore.rubric_files import load_rubric_file  # type: ignore[import-not-found,unused-ignore]
+
+    rubric: Rubric = load_rubric_file(path)
+    return rubric
+
+
+def answer_text(criterion: Criterion) -> str:
+    """An answer that exercises text handling: a leading '=', non-ASCII, new lines and a trailing space."""
+    text = f"=Our answer to {criterion.id}: housing first — café £5 ✓ 'quoted' & <tagged>\nSecond line\n\n  Indented "
+    limit = criterion.word_limit
+    return text if limit is None or len(text.split()) <= limit else " ".join(text.split()[:limit])
+
+
+def good_bid(rubric: Rubric) -> FilledBid:
+    """A clean bid for any rubric, with every criterion kind filled in."""
+    commitments: dict[str, CellInput] = {}
+    for c in rubric.criteria:
+        if c.kind == CriterionKind.COMMITMENT:
+            unit = rubric.measure(c.measure).unit if c.measure else Unit.COUNT
+            commitments[c.id] = Decimal(20) if c.id == rubric.vcse_criterion else UNIT_VALUES[unit]
+    return FilledBid(
+        bidder={
+            "organisation_name": "Test Bidder Ltd",
+            "company_number": "09876543",
+            "charity_number": "NIC100123",
+            "contact_name": "Sam Example",
+            "email": "sam@test-bidder.example.org",
+            "address": "1 High Street\nLeeds LS1 1AA",
+        },
+        answers={c.id: answer_text(c) for c in rubric.criteria if c.kind == CriterionKind.SCORED},
+        declarations={c.id: c.expected for c in rubric.criteria if c.kind == CriterionKind.PASS_FAIL},
+        commitments=commitments,
+        price_lines=PRICE if needs_pricing(rubric) else (),
+        partners=PARTNERS,
+    )
+
+
+def expected_response(rubric: Rubric, bid: FilledBid, bid_id: str = "bid-1") -> BidResponse:
+    """The ``BidResponse`` reading ``bid`` must give back, value for value."""
+    partners = tuple(
+        VcsePartner(
+            str(p.name),
+            Decimal(str(p.value_gbp)),
+            str(p.charity_number) if p.charity_number else None,
+            str(p.company_number) if p.company_number else None,
+            str(p.pathway) if p.pathway else None,
+        )
+        for p in bid.partners
+    )
+    return BidResponse(
+        bid_id=bid_id,
+        bidder=str(bid.bidder["organisation_name"]),
+        declarations=dict(bid.declarations),  # type: ignore[arg-type]
+        commitments=dict(bid.commitments),  # type: ignore[arg-type]
+        price=sum((Decimal(str(amount)) for _d, amount in bid.price_lines), Decimal(0))
+        if needs_pricing(rubric)
+        else None,
+        answers=dict(bid.answers),  # type: ignore[arg-type]
+        vcse_partners=partners,
+    )
