@@ -72,3 +72,72 @@ def edit(data: bytes, change: Callable[[Workbook], None]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+_INLINE = re.compile(
+    r'<c r="([A-Z]+\d+)"((?: s="\d+")?) t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>', re.S
+)
+_FORMULA_NO_VALUE = re.compile(r"(<f>[^<]*</f>)<v ?/>")
+_SST = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def as_other_program(data: bytes, *, prefixed: bool = False) -> bytes:
+    """``data`` re-saved the way Excel or LibreOffice would save it.
+
+    Shared strings instead of inline strings (one of them as rich text with a phonetic hint, one with Excel's
+    ``_x000D_`` escape), cached values on every formula, other column widths and fonts, relative relationship
+    targets, defined names without needless quotes, extra parts those programs add. With ``prefixed``, every
+    element of the sheets carries an ``x:`` namespace prefix, as the .NET Open XML SDK writes them.
+    """
+    members = parts(data)
+    strings: list[str] = []
+
+    def to_shared(match: re.Match[str]) -> str:
+        strings.append(match.group(3))
+        return f'<c r="{match.group(1)}"{match.group(2)} t="s"><v>{len(strings) - 1}</v></c>'
+
+    for name in [n for n in members if n.startswith("xl/worksheets/sheet")]:
+        text = _INLINE.sub(to_shared, members[name].decode()).replace(' t="inlineStr" />', " />")
+        text = _FORMULA_NO_VALUE.sub(r"\1<v>0</v>", text)
+        text = re.sub(r'<col width="[\d.]+"', '<col width="13.5"', text)
+        text = re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:XFD1048576"', text)  # a dimension that lies
+        members[name] = (_prefix(text) if prefixed else text).encode()
+    members["xl/sharedStrings.xml"] = _shared_strings(strings).encode()
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument'
+        b'.spreadsheetml.sharedStrings+xml"/><Override PartName="/docProps/custom.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>',
+    )
+    members["docProps/custom.xml"] = (
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"/>'
+    )
+    rels = members["xl/_rels/workbook.xml.rels"].decode().replace('Target="/xl/', 'Target="')
+    members["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rId99" Target="sharedStrings.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>',
+    ).encode()
+    workbook = members["xl/workbook.xml"].decode()
+    members["xl/workbook.xml"] = re.sub(r"'(Quality|Pricing|Commitments|Declarations)'!", r"\1!", workbook).encode()
+    members["xl/styles.xml"] = members["xl/styles.xml"].replace(b'<name val="Arial"', b'<name val="Liberation Sans"')
+    return build(members)
+
+
+def _shared_strings(strings: list[str]) -> str:
+    items = []
+    for i, raw in enumerate(strings):
+        if i == 0:  # rich text with a phonetic hint, as Excel stores a formatted title
+            half = len(raw) // 2
+            items.append(
+                f'<si><r><rPr><b/></rPr><t xml:space="preserve">{raw[:half]}</t></r><r><t xml:space="preserve">'
+                f'{raw[half:]}</t></r><rPh sb="0" eb="1"><t>ふりがな</t></rPh></si>'
+            )
+        else:
+            items.append(f'<si><t xml:space="preserve">{raw.replace(chr(13), "_x000D_")}</t></si>')
+    return f'<sst xmlns="{_SST}" count="{len(strings)}" uniqueCount="{len(strings)}">{"".join(items)}</sst>'
+
+
+def _prefix(xml: str) -> str:
+    xml = re.sub(r"<(/?)(?!\?)([A-Za-z])", r"<\1x:\2", xml)
+    return xml.replace(f'<x:worksheet xmlns="{_SST}"', f'<x:worksheet xmlns:x="{_SST}"', 1)
