@@ -1,0 +1,128 @@
+"""Rendering entry points: HTML or a view model -> PDF bytes, in a worker process, within a time limit.
+
+Why a worker process: the time limit is a signal timer, and signals only reach a process's main thread, which a
+web request thread is not. So every render is handed to a small pool of worker processes (started lazily, once,
+with ``forkserver`` where available so that no threads of the caller are forked), and the worker enforces the limit
+in its own main thread. The caller also waits no longer than the limit plus ``GRACE`` seconds; if the worker is
+stuck in C code that the timer cannot interrupt, the caller kills the pool and raises ``RenderTimeout``.
+Each worker keeps one WeasyPrint ``FontConfiguration`` for all its documents.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import threading
+from multiprocessing.pool import Pool
+from typing import Any
+
+from .errors import RenderTimeout
+from .fetcher import FetchRecord
+from .templating import View, render_html
+from .views import AssessmentSummaryView, EvaluationReportView, SelfCheckView
+from .worker import PdfMeta, Rendered, render_here, render_view_here, warm_up
+
+DEFAULT_TIMEOUT = 120.0  # seconds; a 50-bidder evaluation report takes a few
+GRACE = 10.0  # how much longer the caller waits before it concludes the worker's own timer could not fire
+
+
+def new_pool(processes: int) -> Pool:
+    """A pool of render workers, each warmed up (fonts loaded) before its first job."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["tenderscore.reports.worker"])
+    return context.Pool(processes, initializer=warm_up)
+
+
+class _SharedWorker:
+    """One worker process for single renders in this process, shared by all threads one render at a time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: Pool | None = None
+
+    def run(self, function: Any, args: tuple[Any, ...], timeout: float) -> Rendered:
+        with self._lock:
+            if self._pool is None:
+                self._pool = new_pool(1)
+            pending = self._pool.apply_async(function, args)
+            try:
+                result: Rendered = pending.get(timeout + GRACE)
+            except multiprocessing.TimeoutError:
+                self._discard()
+                raise RenderTimeout(f"the render did not finish within {timeout + GRACE:g} s; worker stopped") from None
+            return result
+
+    def _discard(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def close(self) -> None:
+        """Stop the worker process (it is started again by the next render)."""
+        with self._lock:
+            self._discard()
+
+
+_shared = _SharedWorker()
+atexit.register(_shared.close)
+
+
+def close_renderer() -> None:
+    """Stop this process's render worker, e.g. when an app shuts down or a test module ends."""
+    _shared.close()
+
+
+def render_pdf(
+    html: str,
+    *,
+    title: str,
+    author: str,
+    subject: str = "",
+    lang: str = "en-GB",
+    timeout: float = DEFAULT_TIMEOUT,
+    fetch_log: list[FetchRecord] | None = None,
+) -> bytes:
+    """Render a complete HTML document to a tagged PDF (PDF/UA-1) with this title, author, subject and language.
+
+    Only ``data:`` URLs and the reports' own assets can be loaded; ``fetch_log``, when given, receives a record of
+    every URL the render asked for. Raises ``RenderTimeout`` after ``timeout`` seconds.
+    """
+    rendered = _shared.run(render_here, (html, PdfMeta(title, author, subject, lang), timeout), timeout)
+    if fetch_log is not None:
+        fetch_log.extend(rendered.fetches)
+    return rendered.pdf
+
+
+def render_document(view: View, *, timeout: float = DEFAULT_TIMEOUT) -> Rendered:
+    """Template and render one view model in the worker: the PDF, its page count and what it tried to fetch."""
+    return _shared.run(render_view_here, (view, timeout), timeout)
+
+
+def evaluation_report_pdf(view: EvaluationReportView, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """The tender evaluation report as PDF bytes."""
+    return render_document(view, timeout=timeout).pdf
+
+
+def assessment_summary_pdf(view: AssessmentSummaryView, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """One supplier's assessment summary as PDF bytes."""
+    return render_document(view, timeout=timeout).pdf
+
+
+def self_check_pdf(view: SelfCheckView, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """A bidder's self-check report as PDF bytes."""
+    return render_document(view, timeout=timeout).pdf
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "assessment_summary_pdf",
+    "close_renderer",
+    "evaluation_report_pdf",
+    "render_document",
+    "render_html",
+    "render_pdf",
+    "self_check_pdf",
+]

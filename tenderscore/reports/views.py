@@ -1,0 +1,307 @@
+"""View models: every value a report prints, already formatted, as frozen dataclasses of plain values.
+
+Templates only lay these out; they compute nothing. Numbers are strings rounded for display (2 dp half-up) by the
+builders; rankings were decided on unrounded values by the core. Text a bidder or evaluator wrote stays exactly as
+written here and is escaped by the templates (autoescape), never marked safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """PDF metadata and the running header: title, author (the buyer), subject, language, generation time."""
+
+    title: str
+    author: str
+    subject: str
+    running_header: str
+    generated_at: str  # UK time, e.g. "23 November 2026, 15:20 GMT"
+    lang: str = "en-GB"
+
+
+@dataclass(frozen=True)
+class TenderView:
+    """The tender as the cover and headings print it."""
+
+    reference: str
+    title: str
+    buyer: str
+    estimated_value: str
+    deadline: str
+    published: str
+    status: str
+    rubric_hash: str
+    awarded_bidder: str
+
+
+@dataclass(frozen=True)
+class ScaleLevelView:
+    score: int
+    descriptor: str
+
+
+@dataclass(frozen=True)
+class CriterionMethodView:
+    """One criterion of the published method."""
+
+    id: str
+    title: str
+    kind: str
+    weight: str
+    how: str
+    formula: str
+    available: str
+    disqualifies: str
+    pathway: str
+
+
+@dataclass(frozen=True)
+class SectionMethodView:
+    title: str
+    category: str
+    weight: str
+    criteria: tuple[CriterionMethodView, ...]
+
+
+@dataclass(frozen=True)
+class MethodologyView:
+    """Criteria with weights, the scale with descriptors, formulas, disqualifying failures and the tie-break."""
+
+    sections: tuple[SectionMethodView, ...]
+    scale_max: int
+    scale: tuple[ScaleLevelView, ...]
+    disqualifying: tuple[str, ...]
+    tie_break: str
+    total_weight: str
+
+
+@dataclass(frozen=True)
+class MissingConsensusView:
+    bidder: str
+    criterion: str
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    """The recommended bid of a final result, or why there is none (``bidder`` empty)."""
+
+    bidder: str
+    total: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ComplianceRowView:
+    bidder: str
+    compliant: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MatrixRowView:
+    """One ranked bid: rank, points per section, total and price."""
+
+    rank: str
+    bidder: str
+    sections: tuple[str, ...]
+    total: str
+    price: str
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    section_headers: tuple[str, ...]
+    rows: tuple[MatrixRowView, ...]
+
+
+@dataclass(frozen=True)
+class IndividualScoreView:
+    evaluator: str
+    score: str
+
+
+@dataclass(frozen=True)
+class BreakdownRowView:
+    """One bid's consensus on one scored criterion, with the evaluators' individual scores."""
+
+    bidder: str
+    score: str
+    points: str
+    reason: str
+    individual: tuple[IndividualScoreView, ...]
+    spread: str
+    spread_flagged: bool
+    missing: bool
+
+
+@dataclass(frozen=True)
+class CriterionBreakdownView:
+    id: str
+    title: str
+    section: str
+    weight: str
+    rows: tuple[BreakdownRowView, ...]
+
+
+@dataclass(frozen=True)
+class CommitmentColumnView:
+    title: str
+    threshold: str  # "at least 15%" or ""
+
+
+@dataclass(frozen=True)
+class CommitmentCellView:
+    value: str
+    points: str
+    status: str  # "Met", "Below" or "" when the criterion has no mandatory minimum
+
+
+@dataclass(frozen=True)
+class SocialValueRowView:
+    bidder: str
+    cells: tuple[CommitmentCellView, ...]
+    vcse_share: str
+    vcse_partners: str
+    vcse_status: str  # "Met", "Below" or ""
+    note: str
+
+
+@dataclass(frozen=True)
+class SocialValueView:
+    """Commitments and the VCSE share per bid against the mandatory threshold."""
+
+    columns: tuple[CommitmentColumnView, ...]
+    rows: tuple[SocialValueRowView, ...]
+    vcse_threshold: str  # "15%" or "" when none is mandatory
+
+
+@dataclass(frozen=True)
+class FlagView:
+    bidder: str
+    kind: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SensitivityView:
+    robust: bool | None  # None: not computed (e.g. provisional)
+    summary: str
+
+
+@dataclass(frozen=True)
+class PanelMemberView:
+    name: str
+    role: str
+    declaration: str
+    declared_at: str
+    conflicts: str
+
+
+@dataclass(frozen=True)
+class EvaluationReportView:
+    """The tender evaluation report a director signs."""
+
+    meta: DocumentMeta
+    tender: TenderView
+    provisional: bool
+    missing: tuple[MissingConsensusView, ...]
+    recommendation: RecommendationView
+    methodology: MethodologyView
+    compliance: tuple[ComplianceRowView, ...]
+    matrix: MatrixView
+    chart_svg: str  # our own SVG markup (markupsafe.Markup): every text in it was escaped when it was drawn
+    breakdown: tuple[CriterionBreakdownView, ...]
+    social_value: SocialValueView
+    sensitivity: SensitivityView
+    flags: tuple[FlagView, ...]
+    panel: tuple[PanelMemberView, ...]
+    chain_head: str
+
+
+@dataclass(frozen=True)
+class SummaryCriterionView:
+    """One criterion of an assessment summary: reg. 31's title, importance, method, scores available, score, reason."""
+
+    id: str
+    title: str
+    weight: str
+    kind: str
+    how: str
+    available: str
+    score: str  # "4 of 5", "Pass", "19%", "£3,960,000"
+    descriptor: str  # the scale's words for a scored criterion's score, else ""
+    points: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SummarySectionView:
+    title: str
+    weight: str
+    subtotal: str
+    criteria: tuple[SummaryCriterionView, ...]
+
+
+@dataclass(frozen=True)
+class TenderScoresView:
+    """One tender's scores and reasons, section by section."""
+
+    bidder: str
+    sections: tuple[SummarySectionView, ...]
+    total: str
+    rank: str
+
+
+@dataclass(frozen=True)
+class AssessmentSummaryView:
+    """The assessment summary one supplier receives (reg. 31 of the Procurement Regulations 2024)."""
+
+    meta: DocumentMeta
+    tender: TenderView
+    bid_id: str
+    bidder: str
+    compliant: bool
+    exclusions: tuple[str, ...]
+    own: TenderScoresView
+    is_winner: bool
+    winner: TenderScoresView | None  # None when this bidder is the winner
+    scale_max: int
+    scale: tuple[ScaleLevelView, ...]
+    standstill: str
+
+
+@dataclass(frozen=True)
+class SelfCheckErrorView:
+    location: str  # sheet!cell as Excel writes it, e.g. 'Social value'!D7
+    criterion: str
+    message: str
+
+
+@dataclass(frozen=True)
+class GateView:
+    label: str
+    outcome: str  # "Passed", "Not passed", "Decided after the deadline"
+    ok: bool  # False only for a gate not passed
+    detail: str
+
+
+@dataclass(frozen=True)
+class SelfCheckView:
+    """What a bidder's self-check found, for the bidder to keep; nothing of the workbook was stored."""
+
+    meta: DocumentMeta
+    tender: TenderView
+    bidder: str
+    file_name: str
+    checked_at: str
+    rejected: str  # why the whole file was refused, or ""
+    errors: tuple[SelfCheckErrorView, ...]
+    gates: tuple[GateView, ...]
+    notes: tuple[str, ...]
+    ready: bool
+    verdict: str
+    nothing_stored: str

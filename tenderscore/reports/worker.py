@@ -1,0 +1,107 @@
+"""What runs inside a render worker process: HTML -> PDF with our fetcher, one font configuration, a time limit.
+
+Every render runs in a worker process's main thread (see ``render.py``), which is what makes the time limit
+reliable wherever the caller is (a web request thread, a CLI, a process pool): the limit is an interval timer
+(``signal.setitimer``) whose handler raises an exception derived from ``BaseException``, so WeasyPrint's own
+``except Exception`` blocks cannot swallow it, and the timer re-fires every second until the render has stopped.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from .errors import RenderTimeout
+from .fetcher import ASSETS, AssetFetcher, FetchRecord
+from .templating import View, render_html
+
+# PDF/UA-1 works with WeasyPrint 70 here: it tags the structure (headings, tables, lists, figures), sets /Lang,
+# /MarkInfo, the /StructTreeRoot and the pdfuaid XMP part, and makes viewers show the title.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+_font_config: FontConfiguration | None = None
+
+
+@dataclass(frozen=True)
+class PdfMeta:
+    """Metadata written into the PDF's info dictionary and XMP, whatever the HTML says."""
+
+    title: str
+    author: str
+    subject: str = ""
+    lang: str = "en-GB"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A finished PDF, its page count and every URL the render asked for."""
+
+    pdf: bytes
+    pages: int
+    fetches: tuple[FetchRecord, ...]
+
+
+class _Deadline(BaseException):
+    """Raised by the timer; a BaseException so that no ``except Exception`` on the way can swallow it."""
+
+
+def font_config() -> FontConfiguration:
+    """This process's one font configuration: a new one per document leaks about 0.2 MB each time."""
+    global _font_config
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def warm_up() -> None:
+    """Pool initializer: load fonts and compile templates before the first job arrives."""
+    font_config()
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``RenderTimeout`` if the block runs longer than ``seconds``. Main thread only (signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("time_limit needs the main thread; call render_pdf(), which runs in a worker process")
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        raise _Deadline
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield
+    except _Deadline:
+        raise RenderTimeout(f"the render took longer than its limit of {seconds:g} s and was stopped") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_here(html: str, meta: PdfMeta, timeout: float) -> Rendered:
+    """Render ``html`` to a tagged PDF in this process, within ``timeout`` seconds."""
+    fetcher = AssetFetcher()
+    with time_limit(timeout):
+        document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=font_config(), **PDF_OPTIONS
+        )
+        document.metadata.title = meta.title
+        document.metadata.authors = [meta.author]
+        document.metadata.description = meta.subject or None
+        document.metadata.lang = meta.lang
+        document.metadata.generator = "tenderscore"
+        pdf = document.write_pdf(**PDF_OPTIONS)
+    return Rendered(pdf, len(document.pages), tuple(fetcher.records))
+
+
+def render_view_here(view: View, timeout: float) -> Rendered:
+    """Template and render one view model in this process."""
+    meta = PdfMeta(view.meta.title, view.meta.author, view.meta.subject, view.meta.lang)
+    return render_here(render_html(view), meta, timeout)
