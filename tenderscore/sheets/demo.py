@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, Decimal
 
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric, Unit
-from tenderscore.sheets.demo_text import TOPICS, topic_for
+from tenderscore.sheets.demo_text import EVIDENCE, TOPICS, topic_for
 from tenderscore.sheets.fill import FilledBid, Formula, PartnerRow, fill_template
 from tenderscore.sheets.layout import PARTNER_ROWS, TemplateIdentity, criteria_of, name_part, needs_pricing
 from tenderscore.sheets.quantities import UNIT_RULES
@@ -62,6 +62,7 @@ class DemoBid:
     expected_to_pass: bool  # reads cleanly and fails no gate decided at submission
     late: bool = False  # to be submitted after the deadline, where it must be refused
     filled: FilledBid | None = None
+    suggested_score: int = 3  # a plausible consensus for its answers on a 0-5 scale, for demo evaluations
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Profile:
     price: Decimal
     partners: int
     company_number: str
+    score: int = 3
     late: bool = False
     tokenistic: bool = False
     errors: bool = False
@@ -83,7 +85,7 @@ PROFILES = (
     Profile(
         "Northern Resettlement Consortium Ltd",
         "Excellent: a consortium with eight VCSE partners delivering a quarter of the contract.",
-        0.92, Decimal("24.5"), Decimal("1.6"), Decimal("2450000"), 8, "19482613",
+        0.92, Decimal("24.5"), Decimal("1.6"), Decimal("2450000"), 8, "19482613", score=5,
     ),
     Profile(
         "Brightpath Justice Services Ltd",
@@ -99,7 +101,7 @@ PROFILES = (
         "Harbour Lane Support Services Ltd",
         "A workbook with errors: a formula in an answer, an answer over its word limit, a malformed charity "
         "number and a VCSE share that disagrees with the partners listed.",
-        0.6, Decimal(12), Decimal(1), Decimal("2050000"), 3, "19330871", errors=True,
+        0.6, Decimal(12), Decimal(1), Decimal("2050000"), 3, "19330871", score=2, errors=True,
     ),
     Profile(
         "Meridian Probation Partners LLP",
@@ -109,7 +111,7 @@ PROFILES = (
     Profile(
         "Ridgeway Housing and Justice Alliance",
         "Ordinary: a housing-led alliance with five VCSE partners.",
-        0.75, Decimal(20), Decimal("1.2"), Decimal("2510000"), 5, "19871436",
+        0.75, Decimal(20), Decimal("1.2"), Decimal("2510000"), 5, "19871436", score=4,
     ),
     Profile(
         "Oakfield Pathways Trust",
@@ -120,15 +122,14 @@ PROFILES = (
 
 
 def demo_bids(rubric: Rubric, identity: TemplateIdentity) -> list[DemoBid]:
-    """The demo bids for ``rubric``'s template under ``identity``, the same bytes' content on every call."""
+    """The demo bids for ``rubric``'s template under ``identity``: the same bytes on every call."""
     template = write_template(rubric, identity)
     bids = []
     for profile in PROFILES:
         rng = random.Random(f"{rubric.id}:{profile.name}")
         filled, passes = demo_filled(rubric, profile, rng)
-        bids.append(
-            DemoBid(profile.name, profile.description, fill_template(template, filled), passes, profile.late, filled)
-        )
+        workbook = fill_template(template, filled)
+        bids.append(DemoBid(profile.name, profile.description, workbook, passes, profile.late, filled, profile.score))
     return bids
 
 
@@ -194,6 +195,14 @@ def _answer(criterion: Criterion, quality: float, rng: random.Random) -> str:
             continue
         paragraphs.append(paragraph)
         words += size
+    evidence = [e for e in rng.sample(EVIDENCE, len(EVIDENCE)) if len(e.split()) <= target - words]
+    closing = []
+    for sentence in evidence:  # short evidence sentences close most of the gap a paragraph would overshoot
+        if words + len(sentence.split()) <= target:
+            closing.append(sentence)
+            words += len(sentence.split())
+    if closing:
+        paragraphs.append(" ".join(closing))
     if not paragraphs:  # a tiny word limit: the first sentence, cut to fit
         paragraphs = [" ".join(pool[0].split()[:limit])]
     return "\n\n".join(paragraphs)

@@ -17,6 +17,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tenderscore.sheets.layout import BIDDER_FIELDS, PARTNER_TABLE, PRICE_TABLE, name_part
+from tenderscore.sheets.style import save_stable
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,7 @@ def fill_template(template: bytes, filled: FilledBid) -> bytes:
     for name, value in filled.cells.items():
         ws, row, column = _named_cell(wb, name)
         write_cell(ws, row, column, value)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return save_stable(wb)
 
 
 def _bidder_keys() -> list[tuple[str, str]]:

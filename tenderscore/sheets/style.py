@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
+
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -92,3 +97,22 @@ def protect(ws: Worksheet) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+_STAMPS = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def save_stable(wb: Workbook) -> bytes:
+    """``wb`` as ``.xlsx`` bytes that depend on its content only: the save time openpyxl stamps into the
+    document properties and the zip entries is removed, so the same template or demo bid has the same SHA-256."""
+    saved = io.BytesIO()
+    wb.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _STAMPS.sub(b"", content)
+            target.writestr(zipfile.ZipInfo(info.filename, ZIP_EPOCH), content, zipfile.ZIP_DEFLATED)
+    return out.getvalue()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -59,9 +58,7 @@ def write_template(rubric: Rubric, identity: TemplateIdentity) -> bytes:
         _define(wb, table.name, table.sheet, table.first_row, table.first_column, last_row, last_column)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.calculation.fullCalcOnLoad = True  # our convenience totals have no cached value until calculated
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return style.save_stable(wb)
 
 
 def _define(wb: Workbook, name: str, sheet: str, row: int, column: int, last_row: int, last_column: int) -> None:

@@ -49,7 +49,7 @@ def probation_rubric() -> Rubric:
         (
             _question("q1", "Accommodation", "Accommodation", "20", minimum=2),
             _question("q2", "Employment", "ETE", "15"),
-            _question("q3-drugs", "Drugs and alcohol", "Drugs and alcohol", "15"),
+            _question("q3_drugs", "Drugs and alcohol", "Drugs and alcohol", "15"),
         ),
     )
     compliance = Section(

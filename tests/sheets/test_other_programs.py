@@ -41,7 +41,7 @@ def test_resaved_rich_text_reads_without_phonetic_hints(rubric: Rubric, tender: 
 
 
 def test_carriage_return_escapes_are_undone(read: Read, fill: Fill) -> None:
-    reading = read(as_other_program(fill(answers={"q1": "line\r\nnext", "q2": "b", "q3-drugs": "c"})))
+    reading = read(as_other_program(fill(answers={"q1": "line\r\nnext", "q2": "b", "q3_drugs": "c"})))
     assert reading.response is not None and reading.response.answers["q1"] == "line\r\nnext"
 
 

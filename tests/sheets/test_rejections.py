@@ -1,6 +1,6 @@
 """Each thing the reader refuses, with the cell it names. A refused workbook gives no response at all.
 
-Cells of the test template: Bidder details B5..B10; Quality G5 (q1), G6 (q2), G7 (q3-drugs); Declarations E5 (d1),
+Cells of the test template: Bidder details B5..B10; Quality G5 (q1), G6 (q2), G7 (q3_drugs); Declarations E5 (d1),
 E6 (d2); Commitments G5 (sv_vcse, %), G6 (sv_jobs, FTE), G7 (sv_weeks); Pricing B/C from row 5; VCSE partners
 B..F (name, charity, company, £, pathway) from row 5; _tenderscore B1..B3.
 """
