@@ -66,39 +66,46 @@ def _check_identity(
     checker: Checker, layout: TemplateLayout, identity: TemplateIdentity, areas: dict[str, Area | None]
 ) -> None:
     """The hidden sheet must name this tender, this template version and this rubric."""
-    expected = {
-        "tender_reference": identity.tender_reference,
-        "template_version": str(identity.template_version),
-        "rubric_hash": identity.rubric_hash,
-    }
-    found: dict[str, str] = {}
     for cell in layout.identity:
         area = areas[cell.name]
         if area is None or area.rows != 1 or area.columns != 1:
             checker.error(Place(HIDDEN, cell.row, cell.column, cell.field), NOT_A_TEMPLATE)
             return
+    found = _identity_values(checker, layout, areas)
+    first = layout.identity[0]
+    place = Place(HIDDEN, first.row, first.column, "tender_reference")
+    reference = identity.tender_reference
+    if found["tender_reference"] != reference:
+        checker.error(
+            place,
+            f"This workbook is for tender {found['tender_reference'] or '(none)'}, not {reference}: "
+            f"download the response template of {reference} and answer in it.",
+        )
+    elif found["template_version"] != str(identity.template_version):
+        checker.error(
+            place,
+            f"This workbook is version {found['template_version'] or '(none)'} of the template for {reference}; "
+            f"the current version is {identity.template_version}. The questions may have changed: copy your "
+            "answers into the current template.",
+        )
+    elif found["rubric_hash"] != identity.rubric_hash:
+        checker.error(
+            place,
+            f"This workbook's questions do not match those of {reference} (its evaluation model differs): "
+            "download the template again and copy your answers into it.",
+        )
+
+
+def _identity_values(checker: Checker, layout: TemplateLayout, areas: dict[str, Area | None]) -> dict[str, str]:
     checker.raw.update(checker.package.read(areas[cell.name] for cell in layout.identity))
+    found: dict[str, str] = {}
     for cell in layout.identity:
         area = areas[cell.name]
         assert area is not None
         raw = checker.raw.get((area.sheet, area.first_row, area.first_column))
         value = raw.value if raw is not None and raw.formula is None else None
         found[cell.field] = format(value, "f") if isinstance(value, Decimal) else str(value or "").strip()
-    first = layout.identity[0]
-    place = Place(HIDDEN, first.row, first.column, "tender_reference")
-    if found["tender_reference"] != expected["tender_reference"]:
-        checker.error(
-            place,
-            f"This workbook is for tender {found['tender_reference'] or '(none)'}, not {identity.tender_reference}: "
-            f"download the response template of {identity.tender_reference} and answer in it.",
-        )
-    elif found["template_version"] != expected["template_version"] or found["rubric_hash"] != expected["rubric_hash"]:
-        checker.error(
-            place,
-            f"This workbook is version {found['template_version'] or '(none)'} of the template for "
-            f"{identity.tender_reference}; the current version is {identity.template_version}. The questions may "
-            "have changed: copy your answers into the current template.",
-        )
+    return found
 
 
 def _check_shapes(

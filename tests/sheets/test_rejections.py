@@ -54,7 +54,7 @@ def test_workbook_of_another_template_version(rubric: Rubric, fill: Fill) -> Non
 
 def test_workbook_for_another_rubric_hash(rubric: Rubric, fill: Fill) -> None:
     reading = read_workbook(fill(), rubric, identity(rubric_hash="sha256:" + "00" * 32))
-    assert_error(reading, "_tenderscore!B1", "copy your answers into the current template")
+    assert_error(reading, "_tenderscore!B1", "questions do not match those of PRB-2026-001", "download the template")
 
 
 def test_workbook_without_the_hidden_sheet_names(read: Read, fill: Fill) -> None:
