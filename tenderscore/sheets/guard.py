@@ -76,6 +76,7 @@ class GuardLimits:
     max_compressed: int = 10 * 1024 * 1024
     max_uncompressed: int = 50 * 1024 * 1024
     max_member: int = 20 * 1024 * 1024
+    max_xml_member: int = 8 * 1024 * 1024  # XML is parsed in Python: a filled template's largest part is ~200 kB
     max_ratio: int = 100  # uncompressed / compressed, for members above ratio_floor
     ratio_floor: int = 1024 * 1024
     max_parts: int = 300
@@ -151,7 +152,8 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: GuardLimits) -> None:
         raise WorkbookRejected("This workbook is encrypted and cannot be read: remove the password and save again.")
     total = 0
     for info in infos:
-        if info.file_size > limits.max_member:
+        xml = info.filename.lower().endswith((".xml", ".rels"))
+        if info.file_size > (limits.max_xml_member if xml else limits.max_member):
             raise WorkbookRejected(f"The part {info.filename} is too large once decompressed.")
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:

@@ -34,6 +34,8 @@ _AREA = re.compile(
 _COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 PERCENT_BUILTIN = frozenset({9, 10})
 EXCEL_DIGITS = 15
+MAX_ROWS = 1_048_576  # Excel's limits; a file that claims more is damaged
+MAX_COLUMNS = 16_384
 _EXCEL = Context(prec=EXCEL_DIGITS, rounding=ROUND_HALF_EVEN)
 
 
@@ -249,6 +251,7 @@ def _percent(root: Element) -> frozenset[int]:
 
 def _read_sheet(package: Package, part: str, wanted: list[Area]) -> dict[tuple[int, int], RawCell]:
     rows = {r for area in wanted for r in range(area.first_row, area.last_row + 1)}
+    last = max(rows, default=0)
     cells: dict[tuple[int, int], RawCell] = {}
     formula_areas: list[Area] = []
     row = 0
@@ -261,10 +264,15 @@ def _read_sheet(package: Package, part: str, wanted: list[Area]) -> dict[tuple[i
                 if kind == "f":
                     _note_formula_range(element, formula_areas)
                 elif kind == "row":
-                    row = int(element.get("r") or row + 1)
+                    number = int(element.get("r") or row + 1)
+                    if not row < number <= MAX_ROWS:
+                        raise ValueError(f"row {number} out of order")
+                    row = number
                     if row in rows:
                         _read_row(package, element, row, wanted, cells)
                     element.clear()
+                    if row >= last:
+                        break  # rows come in order and an array formula starts at its top-left cell: done
     except (DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
         raise WorkbookRejected(f"The workbook is damaged or unsafe: its part {part} cannot be read.") from exc
     for area in formula_areas:  # the other cells of an array formula's range hold only values
@@ -298,11 +306,15 @@ def _read_row(
 
 def _position(reference: str | None, row: int, column: int) -> tuple[int, int]:
     if reference is None:
-        return row, column + 1
-    match = _COORDINATE.fullmatch(reference)
-    if not match:
-        raise ValueError(f"bad cell reference {reference!r}")
-    return int(match.group(2)), column_number(match.group(1))
+        found_row, found_column = row, column + 1
+    else:
+        match = _COORDINATE.fullmatch(reference)
+        if not match:
+            raise ValueError(f"bad cell reference {reference!r}")
+        found_row, found_column = int(match.group(2)), column_number(match.group(1))
+    if not column < found_column <= MAX_COLUMNS:
+        raise ValueError(f"cell {reference} out of order")
+    return found_row, found_column
 
 
 def _cell(package: Package, element: Element) -> RawCell:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -10,10 +11,17 @@ import pytest
 from openpyxl import load_workbook
 
 from tenderscore.core.rubric import Rubric
-from tenderscore.sheets import TemplateIdentity, demo_bids, read_workbook, template_layout
+from tenderscore.sheets import (
+    TemplateIdentity,
+    WorkbookRejected,
+    demo_bids,
+    guard_workbook,
+    read_workbook,
+    template_layout,
+)
 from tenderscore.sheets.ooxml import Package, parse_area
 from tenderscore.sheets.reading import WorkbookReading
-from tests.sheets.xlsx_tools import as_other_program, parts
+from tests.sheets.xlsx_tools import as_other_program, parts, rewrite, sheet_part
 
 Read = Callable[[bytes], WorkbookReading]
 Fill = Callable[..., bytes]
@@ -97,3 +105,25 @@ def test_every_demo_bid_reads_the_same_resaved(rubric: Rubric, tender: TemplateI
         first = read_workbook(demo.workbook, rubric, tender, bid_id="x")
         again = read_workbook(as_other_program(demo.workbook), rubric, tender, bid_id="x")
         assert first == again, demo.name
+
+
+def test_cells_without_references_are_placed_in_order(read: Read, fill: Fill) -> None:
+    ours = fill()
+    part = sheet_part(ours, "Commitments")
+    stripped = rewrite(ours, lambda n, c: re.sub(rb'<c r="[A-Z]+\d+"', b"<c", c) if n == part else c)
+    assert b'<c r="G5"' not in parts(stripped)[part]
+    assert read(stripped) == read(ours)
+
+
+def test_rows_out_of_order_are_refused(rubric: Rubric, tender: TemplateIdentity, fill: Fill) -> None:
+    ours = fill()
+    part = sheet_part(ours, "Commitments")
+    shuffled = rewrite(ours, lambda n, c: c.replace(b'<row r="6"', b'<row r="2"', 1) if n == part else c)
+    with pytest.raises(WorkbookRejected, match="damaged"):
+        read_workbook(shuffled, rubric, tender)
+
+
+def test_oversized_xml_part_is_refused(fill: Fill) -> None:
+    big = rewrite(fill(), lambda n, c: c + b" " * (9 * 1024 * 1024) if n == "xl/styles.xml" else c)
+    with pytest.raises(WorkbookRejected, match="too large once decompressed"):
+        guard_workbook(big)
