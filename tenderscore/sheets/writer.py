@@ -98,7 +98,7 @@ def _bidder_details(ws: Worksheet, layout: TemplateLayout) -> None:
 
 
 def _row_height(word_limit: int | None) -> float:
-    return float(min(409, max(120, (word_limit or 300) * 0.6)))  # Excel's tallest row is 409 points
+    return float(min(409, max(120, (word_limit or 300) * 1.0)))  # Excel's tallest row is 409 points
 
 
 def _word_count_formula(ref: str) -> str:
@@ -118,7 +118,13 @@ def _quality(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
         _criterion_labels(ws, cell, c, [c.pathway or "", c.question, c.guidance])
         style.label(ws, cell.row, 6, "" if c.word_limit is None else str(c.word_limit))
         style.answer_cell(ws, cell.row, cell.column)
-        ws.cell(row=cell.row, column=8).value = _word_count_formula(f"G{cell.row}")
+        words = ws.cell(row=cell.row, column=8, value=_word_count_formula(f"G{cell.row}"))
+        words.font, words.fill, words.border, words.alignment = (
+            style.BODY_FONT,
+            style.LABEL_FILL,
+            style.BOX,
+            style.WRAP_TOP,
+        )
         ws.row_dimensions[cell.row].height = _row_height(c.word_limit)
     style.protect(ws)
 
@@ -194,6 +200,7 @@ def _pricing(ws: Worksheet, rubric: Rubric, table: TableSpec) -> None:
         validation.add(style.answer_cell(ws, row, 3, style.GBP_FORMAT))
     total_row = table.first_row + table.rows
     style.label(ws, total_row, 2, "Total (shown for your convenience; tenderscore adds up the lines itself)", bold=True)
+    ws.row_dimensions[total_row].height = 30
     total = ws.cell(row=total_row, column=3, value=f"=SUM(C{table.first_row}:C{total_row - 1})")
     total.number_format, total.font = style.GBP_FORMAT, style.BOLD_FONT
     style.protect(ws)
@@ -223,6 +230,7 @@ def _partners(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
             choose.add(ws.cell(row=row, column=6))
     total_row = table.first_row + table.rows
     style.label(ws, total_row, 2, "Total (shown for your convenience; tenderscore adds up the rows itself)", bold=True)
+    ws.row_dimensions[total_row].height = 30
     total = ws.cell(row=total_row, column=5, value=f"=SUM(E{table.first_row}:E{total_row - 1})")
     total.number_format, total.font = style.GBP_FORMAT, style.BOLD_FONT
     style.protect(ws)
