@@ -182,7 +182,7 @@ def consensus_records(bids: list[DemoBid], responses: list[BidResponse]) -> dict
     for bid, response in zip(bids, responses, strict=True):
         for criterion_id, score in zip(QUALITY, bid.scores, strict=True):
             first = max(0, min(5, score - bid.spread)) if criterion_id == QUALITY[0] else score
-            individual = (
+            individual: tuple[IndividualScore, ...] = (
                 IndividualScore(EVALUATORS[0], first),
                 IndividualScore(EVALUATORS[1], score),
                 IndividualScore(EVALUATORS[2], min(5, score + (1 if criterion_id == QUALITY[1] else 0))),
@@ -210,10 +210,13 @@ class DemoTender:
     generated_at: datetime
 
 
-def demo_tender(count: int = 5, *, missing: int = 0, with_sensitivity: bool = True) -> DemoTender:
-    """A demo tender with ``count`` bids; ``missing`` consensus records left out (making the result provisional)."""
+def demo_tender(
+    count: int = 5, *, missing: int = 0, with_sensitivity: bool = True, bids: list[DemoBid] | None = None
+) -> DemoTender:
+    """A demo tender with ``count`` bids (or exactly ``bids``); ``missing`` consensus records left out, making the
+    result provisional."""
     rubric = demo_rubric()
-    bids = demo_bids(count)
+    bids = demo_bids(count) if bids is None else bids
     responses = [bid_response(i, b) for i, b in enumerate(bids)]
     records = consensus_records(bids, responses)
     for key in list(records)[1 : 1 + missing * 4 : 4]:  # the ETE question of the first bids

@@ -38,9 +38,10 @@ def new_pool(processes: int) -> Pool:
 class _SharedWorker:
     """One worker process for single renders in this process, shared by all threads one render at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, grace: float = GRACE) -> None:
         self._lock = threading.Lock()
         self._pool: Pool | None = None
+        self.grace = grace
 
     def run(self, function: Any, args: tuple[Any, ...], timeout: float) -> Rendered:
         with self._lock:
@@ -48,10 +49,11 @@ class _SharedWorker:
                 self._pool = new_pool(1)
             pending = self._pool.apply_async(function, args)
             try:
-                result: Rendered = pending.get(timeout + GRACE)
+                result: Rendered = pending.get(timeout + self.grace)
             except multiprocessing.TimeoutError:
                 self._discard()
-                raise RenderTimeout(f"the render did not finish within {timeout + GRACE:g} s; worker stopped") from None
+                waited = timeout + self.grace
+                raise RenderTimeout(f"the render did not finish within {waited:g} s; worker stopped") from None
             return result
 
     def _discard(self) -> None:

@@ -1,0 +1,106 @@
+"""Rendering: metadata, the time limit in a worker process, renders from threads, many documents at once."""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+import pytest
+from pypdf import PdfReader
+
+from tenderscore.reports import RenderTimeout, render_many, render_pdf
+from tenderscore.reports.demo import DemoTender
+from tenderscore.reports.render import _SharedWorker
+from tenderscore.reports.worker import PdfMeta, font_config, render_here, time_limit
+
+from .conftest import pdf_text, summary_view
+from .helpers import ignore_the_timer_and_sleep
+
+HTML = '<!DOCTYPE html><html lang="fr"><head><title>Not this title</title><meta name="author" content="Nor this">' \
+       "</head><body><h1>Heading</h1><p>Paragraph £1,000 – “quoted”.</p></body></html>"
+
+
+def test_metadata_comes_from_the_caller_not_the_html() -> None:
+    pdf = render_pdf(HTML, title="Tender evaluation report", author="A Council", subject="About this")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata is not None
+    assert (reader.metadata.title, reader.metadata.author, reader.metadata.subject) == (
+        "Tender evaluation report", "A Council", "About this")
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert "Paragraph £1,000 – “quoted”." in pdf_text(pdf)
+
+
+def _slow_html(rows: int) -> str:
+    body = "".join(f"<tr><td>{i}</td><td>{'word ' * 40}</td></tr>" for i in range(rows))
+    return f'<html lang="en-GB"><body><table>{body}</table></body></html>'
+
+
+def test_a_render_past_its_time_limit_is_stopped_and_the_next_one_works() -> None:
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout, match="limit of 0.3 s"):
+        render_pdf(_slow_html(4000), title="slow", author="t", timeout=0.3)
+    assert time.monotonic() - started < 8
+    assert render_pdf(HTML, title="after", author="t").startswith(b"%PDF-")
+
+
+def test_a_worker_the_timer_cannot_reach_is_killed() -> None:
+    worker = _SharedWorker(grace=0.5)
+    try:
+        started = time.monotonic()
+        with pytest.raises(RenderTimeout, match="worker stopped"):
+            worker.run(ignore_the_timer_and_sleep, (30,), 0.5)
+        assert time.monotonic() - started < 10
+    finally:
+        worker.close()
+
+
+def test_renders_from_other_threads_as_in_a_web_server() -> None:
+    results: list[bytes] = []
+
+    def request() -> None:
+        results.append(render_pdf(HTML, title="from a thread", author="t", timeout=30))
+
+    threads = [threading.Thread(target=request) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(results) == 3 and all(pdf.startswith(b"%PDF-") for pdf in results)
+
+
+def test_in_process_rendering_needs_the_main_thread() -> None:
+    errors: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            with time_limit(1):
+                pass
+        except RuntimeError as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=attempt)
+    thread.start()
+    thread.join()
+    assert errors and "main thread" in str(errors[0])
+
+
+def test_one_font_configuration_per_process() -> None:
+    first = font_config()
+    render_here(HTML, PdfMeta("a", "b"), 30)
+    render_here(HTML, PdfMeta("a", "b"), 30)
+    assert font_config() is first
+
+
+def test_render_many_yields_each_document_in_order(final: DemoTender) -> None:
+    views = [summary_view(final, bid_id) for bid_id in ("B001", "B002", "B003", "B004", "B005")]
+    results = list(render_many(views, workers=2, timeout=60))
+    assert [view.bidder for view, _ in results] == [view.bidder for view in views]
+    for view, rendered in results:
+        text = " ".join(pdf_text(rendered.pdf).split())
+        assert f"To {view.bidder}" in text
+        assert rendered.fetches == ()
+
+
+def test_render_many_of_nothing() -> None:
+    assert list(render_many([])) == []
