@@ -9,16 +9,19 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable, Iterator
 from functools import partial
+from typing import TypeVar
 
 from .errors import RenderTimeout
 from .render import DEFAULT_TIMEOUT, GRACE, new_pool
-from .templating import View
+from .views import AssessmentSummaryView, EvaluationReportView, SelfCheckView
 from .worker import Rendered, render_view_here
+
+V = TypeVar("V", EvaluationReportView, AssessmentSummaryView, SelfCheckView)
 
 
 def render_many(
-    documents: Iterable[View], *, workers: int = 2, timeout: float = DEFAULT_TIMEOUT
-) -> Iterator[tuple[View, Rendered]]:
+    documents: Iterable[V], *, workers: int = 2, timeout: float = DEFAULT_TIMEOUT
+) -> Iterator[tuple[V, Rendered]]:
     """Render each view model to PDF in ``workers`` processes; yield ``(view, rendered)`` in the order given.
 
     Each document has its own ``timeout`` (enforced in the worker); a worker that stops answering is killed along

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -137,7 +138,7 @@ def test_metadata_language_and_pdf_ua_tagging(final_report: Pdf) -> None:
                          "probation region"
     assert info.author == "North East Probation Region Commissioning Unit"
     assert info.subject is not None and "final results" in info.subject
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -27,7 +28,8 @@ def test_metadata_comes_from_the_caller_not_the_html() -> None:
     assert reader.metadata is not None
     assert (reader.metadata.title, reader.metadata.author, reader.metadata.subject) == (
         "Tender evaluation report", "A Council", "About this")
-    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    root: Any = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB"
     assert "Paragraph £1,000 – “quoted”." in pdf_text(pdf)
 
 
