@@ -100,12 +100,16 @@ class Scorer:
             return None if score is None else self.scored(criterion, score)
         if criterion.kind is CriterionKind.PASS_FAIL:
             return _NOTHING
+        exact = self.formula_points(criterion, bid)
+        return exact, to_decimal(exact)
+
+    def formula_points(self, criterion: Criterion, bid: BidResponse) -> Fraction:
+        """The exact points of a commitment or price criterion, from its method."""
         value = bid_value(criterion, bid)
         if value is None:
-            return _NOTHING  # only an optional commitment can be blank here: the gates excluded any other gap
+            return Fraction(0)  # only an optional commitment can be blank here: the gates excluded any other gap
         fraction = method_for(criterion).fraction(value, self.fields.get(criterion.id, Field()), criterion)
-        exact = self._weights[criterion.id] * fraction
-        return exact, to_decimal(exact)
+        return self._weights[criterion.id] * fraction
 
     def tally(self, bid: BidResponse, scores: Mapping[ScoreKey, int]) -> Tally:
         """The points of one compliant bid."""

@@ -142,13 +142,13 @@ class _Baseline:
         """Leaders over a new compliant set: only relative points change for bids that stay compliant."""
         everyone = compliant + ([joining] if joining is not None else [])
         scorer = Scorer(self.rubric, compliant_fields(self.rubric, everyone))
+        moved = [c for c in self.relative if scorer.fields[c.id] != self.scorer.fields[c.id]]
         keys: dict[str, RankKey] = {}
         for bid in compliant:
             standing = self.standings[bid.bid_id]
             total, categories = standing.total, dict(standing.categories)
-            for criterion in self.relative:
-                earned = scorer.earned(criterion, bid, scores)
-                change = (earned[0] if earned else Fraction(0)) - self.tallies[bid.bid_id].exact_points[criterion.id]
+            for criterion in moved:
+                change = scorer.formula_points(criterion, bid) - self.tallies[bid.bid_id].exact_points[criterion.id]
                 total += change
                 categories[self.category_of[criterion.id]] += change
             keys[bid.bid_id] = self._key(total, categories, bid)

@@ -80,7 +80,10 @@ def summarise_sensitivity(
     """The finding in plain English: "Robust: ..." or "Fragile: ..." naming the change and who would lead."""
     subject = "the winner" if len(leaders) == 1 else "who is ranked first"
     if not leaders and change is None:
-        return "No bid is compliant, so there is no ranking to test; no single change of one consensus score admits one."
+        return (
+            "No bid is compliant, so there is no ranking to test; no single change of one consensus score "
+            "admits one."
+        )
     if shift is None and change is None:
         return (
             f"Robust: no transfer of weight between sections up to their full weight, and no single change of one "
