@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from .evaluate import Scoring
 from .methods import Field
 from .points import Scorer, Tally, bid_value, compliant_fields, relative_criteria
 from .ranking import RankKey, rank_key, tally_key
@@ -71,18 +72,14 @@ class _Baseline:
     """The final result every candidate change is compared with."""
 
     def __init__(
-        self,
-        rubric: Rubric,
-        bids: Sequence[BidResponse],
-        scores: Mapping[ScoreKey, int],
-        tallies: Mapping[str, Tally],
-        keys: Mapping[str, RankKey],
-        scorer: Scorer,
+        self, rubric: Rubric, bids: Sequence[BidResponse], scores: Mapping[ScoreKey, int], scoring: Scoring
     ) -> None:
-        self.rubric, self.scores, self.tallies, self.keys, self.scorer = rubric, scores, tallies, keys, scorer
+        self.rubric, self.scores, self.scorer = rubric, scores, scoring.scorer
+        self.tallies, self.keys, self.exclusions = scoring.tallies, scoring.keys, scoring.exclusions
+        keys = self.keys
         self.bids = {b.bid_id: b for b in bids}
         self.category_of = {c.id: s.category for s in rubric.sections for c in s.criteria}
-        self.standings = {b: _standing(rubric, t) for b, t in tallies.items()}
+        self.standings = {b: _standing(rubric, t) for b, t in self.tallies.items()}
         ordered = sorted(keys, key=lambda b: (keys[b], b))
         self.leaders = _best(keys, ordered)
         rest = [b for b in ordered if b not in self.leaders]
@@ -176,22 +173,15 @@ class _Baseline:
 
 
 def smallest_score_change(
-    rubric: Rubric,
-    bids: Sequence[BidResponse],
-    scores: Mapping[ScoreKey, int],
-    tallies: Mapping[str, Tally],
-    keys: Mapping[str, RankKey],
-    scorer: Scorer,
-    excluded: Mapping[str, Sequence[tuple[str, ExclusionCode]]],
+    rubric: Rubric, bids: Sequence[BidResponse], scores: Mapping[ScoreKey, int], scoring: Scoring
 ) -> ScoreChange | None:
     """The change of one consensus score, by the fewest steps, that changes the first-ranked bid(s).
 
-    ``tallies``, ``keys`` and ``scorer`` are the final result's; ``excluded`` gives each excluded bid's failed gates
-    as (criterion id, code). Equal numbers of steps go to the bid placed higher in the results, then the criterion
-    earlier in the rubric, then the lower new score. ``None`` when no single change does it.
+    ``scoring`` is the final result's. Equal numbers of steps go to the bid placed higher in the results, then the
+    criterion earlier in the rubric, then the lower new score. ``None`` when no single change does it.
     """
-    base = _Baseline(rubric, bids, scores, tallies, keys, scorer)
-    candidates = sorted(_candidates(base, excluded), key=lambda c: c.order)
+    base = _Baseline(rubric, bids, scores, scoring)
+    candidates = sorted(_candidates(base), key=lambda c: c.order)
     for candidate in candidates:
         after = _leaders_after(base, candidate)
         if after != base.leaders:
@@ -218,7 +208,7 @@ def _leaders_after(base: _Baseline, candidate: _Candidate) -> frozenset[str]:
     )
 
 
-def _candidates(base: _Baseline, excluded: Mapping[str, Sequence[tuple[str, ExclusionCode]]]) -> Iterator[_Candidate]:
+def _candidates(base: _Baseline) -> Iterator[_Candidate]:
     """Every change that could alter the leaders; changes that plainly cannot are never listed."""
     scored = [(i, c) for i, c in enumerate(base.rubric.criteria) if c.kind is CriterionKind.SCORED]
     maximum = base.rubric.scale.maximum
@@ -237,14 +227,10 @@ def _candidates(base: _Baseline, excluded: Mapping[str, Sequence[tuple[str, Excl
                 moves += range(floor, score)
             for to in moves:
                 yield _Candidate((abs(to - score), base.place[bid_id], index, to), bid_id, criterion, to, None)
-    yield from _compliance_candidates(base, scored, excluded)
+    yield from _compliance_candidates(base, scored)
 
 
-def _compliance_candidates(
-    base: _Baseline,
-    scored: list[tuple[int, Criterion]],
-    excluded: Mapping[str, Sequence[tuple[str, ExclusionCode]]],
-) -> Iterator[_Candidate]:
+def _compliance_candidates(base: _Baseline, scored: list[tuple[int, Criterion]]) -> Iterator[_Candidate]:
     maximum = base.rubric.scale.maximum
     for bid_id in base.keys:
         if bid_id not in base.leaders and not base.moves_field(bid_id):
@@ -254,10 +240,10 @@ def _compliance_candidates(
             if criterion.minimum is not None and score >= criterion.minimum:
                 to = criterion.minimum - 1
                 yield _Candidate((score - to, base.place[bid_id], index, to), bid_id, criterion, to, "excludes")
-    for bid_id, gates in excluded.items():
-        if len(gates) != 1 or gates[0][1] is not ExclusionCode.QUALITY_BELOW_MINIMUM:
+    for bid_id, gates in base.exclusions.items():
+        if len(gates) != 1 or gates[0].code is not ExclusionCode.QUALITY_BELOW_MINIMUM:
             continue  # one score can only clear one failed gate
-        index, criterion = next((i, c) for i, c in scored if c.id == gates[0][0])
+        index, criterion = next((i, c) for i, c in scored if c.id == gates[0].criterion_id)
         score = base.scores[(bid_id, criterion.id)]
         for to in range(criterion.minimum or 0, maximum + 1):
             yield _Candidate((to - score, base.place[bid_id], index, to), bid_id, criterion, to, "admits")

@@ -60,12 +60,9 @@ def sensitivity(
             f"sensitivity is computed for a final result only; {missing} consensus score(s) are still missing"
         )
     leaders = sorted(b for b, rank in scoring.ranks.items() if rank == 1)
-    excluded = {b: [(e.criterion_id, e.code) for e in gates] for b, gates in scoring.exclusions.items() if gates}
     with exact_arithmetic():
-        shift = smallest_weight_shift(rubric, scoring.tallies, scoring.keys, leaders)
-        change = smallest_score_change(
-            rubric, bids, scores, scoring.tallies, scoring.keys, scoring.scorer, excluded
-        )
+        shift = smallest_weight_shift(rubric, scoring)
+        change = smallest_score_change(rubric, bids, scores, scoring)
     names = {b.bid_id: b.bidder for b in bids}
     return SensitivityFinding(shift, change, summarise_sensitivity(rubric, names, leaders, shift, change))
 

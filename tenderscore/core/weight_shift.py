@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from .evaluate import Scoring
 from .numbers import to_decimal
-from .points import Tally
-from .ranking import RankKey
 from .rubric import Rubric, Section, SectionCategory, TieBreak
 
 Line = tuple[Fraction, Fraction]  # (value at t = 0, change per point of weight moved); higher is better
@@ -58,21 +57,22 @@ class _Standing:
     shares: dict[str, Fraction]  # section id -> points earned there / the section's weight
 
 
-def smallest_weight_shift(
-    rubric: Rubric, tallies: Mapping[str, Tally], keys: Mapping[str, RankKey], leaders: Sequence[str]
-) -> WeightShift | None:
+def smallest_weight_shift(rubric: Rubric, scoring: Scoring) -> WeightShift | None:
     """The smallest transfer, over every ordered pair of sections with weight, within ``0 < t <= W_donor``.
 
-    ``tallies`` and ``keys`` cover the compliant bids, ``leaders`` are those ranked first. ``None`` when no
-    transfer within the published ranges changes them. Equal transfers go to the earlier donor, then recipient,
-    in the rubric's order.
+    ``scoring`` is the final result's. ``None`` when no transfer within the published ranges changes the bids
+    ranked first. Equal transfers go to the earlier donor, then recipient, in the rubric's order.
     """
+    leaders = sorted(b for b, rank in scoring.ranks.items() if rank == 1)
     weighted = [s for s in rubric.sections if s.weight > 0]
-    if not leaders or len(tallies) < 2 or len(weighted) < 2:
+    if not leaders or len(scoring.tallies) < 2 or len(weighted) < 2:
         return None
     standings = {
-        b: _Standing(tuple(-k for k in keys[b]), {s.id: t.exact_sections[s.id] / Fraction(s.weight) for s in weighted})
-        for b, t in tallies.items()
+        b: _Standing(
+            tuple(-k for k in scoring.keys[b]),
+            {s.id: t.exact_sections[s.id] / Fraction(s.weight) for s in weighted},
+        )
+        for b, t in scoring.tallies.items()
     }
     best: tuple[tuple[Fraction, bool], WeightShift] | None = None
     for donor in weighted:
