@@ -56,7 +56,7 @@ def load_rubric_file(path: str | Path) -> Rubric:
 def load_rubric_text(text: str) -> Rubric:
     """Parse and validate a rubric written in YAML."""
     try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # safe: a yaml.SafeLoader that also refuses repeated keys
     except yaml.YAMLError as exc:
         raise RubricError([_yaml_error(exc)]) from exc
     return rubric_from_dict(data)

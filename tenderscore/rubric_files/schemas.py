@@ -70,6 +70,8 @@ class YesNo(fields.Field[bool]):
 
 
 class Text(fields.Field[str]):
+    """Text as written; a number or a list where text belongs is refused rather than turned into text."""
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str):
             raise ValidationError("must be text")
