@@ -81,11 +81,8 @@ def assess(
         low_prices = abnormally_low_flags(rubric, scoring.compliant)
         results = []
         for bid in bids:
-            bid_tally = scoring.tallies.get(bid.bid_id)
-            flags = _flags(rubric, bid, bid_tally, panels or {})
-            if bid.bid_id in low_prices:
-                flags.insert(0, low_prices[bid.bid_id])
-            results.append(_result(rubric, bid, scoring, bid_tally, scores, flags))
+            flags = _flags(rubric, bid, scoring, panels or {}, low_prices.get(bid.bid_id))
+            results.append(_result(rubric, bid, scoring, scores, flags))
     ordered = sorted((r for r in results if r.compliant), key=lambda r: (r.rank or 0, r.bid_id))
     ordered += sorted((r for r in results if not r.compliant), key=lambda r: r.bid_id)
     missing = tuple(
@@ -95,26 +92,26 @@ def assess(
 
 
 def _flags(
-    rubric: Rubric, bid: BidResponse, bid_tally: Tally | None, panels: Mapping[ScoreKey, Sequence[int]]
-) -> list[Flag]:
-    flags = spread_flags(rubric, bid.bid_id, panels)
-    if bid_tally is not None:
-        flags += missing_consensus_flags(rubric, bid_tally.missing_consensus)
-    disagreement = vcse_flag(rubric, bid)
-    if disagreement is not None:
-        flags.append(disagreement)
-    return flags
-
-
-def _result(
     rubric: Rubric,
     bid: BidResponse,
     scoring: Scoring,
-    bid_tally: Tally | None,
-    scores: Mapping[ScoreKey, int],
-    flags: list[Flag],
+    panels: Mapping[ScoreKey, Sequence[int]],
+    low_price: Flag | None,
+) -> tuple[Flag, ...]:
+    flags = [low_price] if low_price is not None else []
+    flags += spread_flags(rubric, bid.bid_id, panels)
+    if bid.bid_id in scoring.tallies:
+        flags += missing_consensus_flags(rubric, scoring.tallies[bid.bid_id].missing_consensus)
+    disagreement = vcse_flag(rubric, bid)
+    if disagreement is not None:
+        flags.append(disagreement)
+    return tuple(flags)
+
+
+def _result(
+    rubric: Rubric, bid: BidResponse, scoring: Scoring, scores: Mapping[ScoreKey, int], flags: tuple[Flag, ...]
 ) -> BidResult:
-    counted = bid_tally or empty_tally(rubric)
+    counted = scoring.tallies.get(bid.bid_id) or empty_tally(rubric)
     exclusions = scoring.exclusions[bid.bid_id]
     return BidResult(
         bid_id=bid.bid_id,
@@ -126,7 +123,7 @@ def _result(
         category_points=counted.category_points,
         total=counted.total,
         rank=scoring.ranks.get(bid.bid_id),
-        flags=tuple(flags),
+        flags=flags,
         price=bid.price,
         vcse_share=bid_vcse_share(rubric, bid),
         scores={
