@@ -102,7 +102,7 @@ class _Lines:
         standing = self.standings[bid_id]
         return standing.values[0], standing.shares[self.recipient.id] - standing.shares[self.donor.id]
 
-    def all(self, bid_id: str) -> list[Line]:
+    def every_key(self, bid_id: str) -> list[Line]:
         standing = self.standings[bid_id]
         slopes = [self.total(bid_id)[1]]
         for rule in self.rubric.tie_break:
@@ -127,7 +127,7 @@ def _first_crossing(
     best: _Crossing | None = None
     for i, first in enumerate(leaders):
         for other in leaders[i + 1 :]:
-            if lines.all(first) != lines.all(other):
+            if lines.every_key(first) != lines.every_key(other):
                 # level on every key now, parting on one as soon as any weight moves
                 best = _Crossing(Fraction(0), True, frozenset())
     lead_value, lead_slope = lines.total(leaders[0])
@@ -139,7 +139,7 @@ def _first_crossing(
         limit_here = min(limit, bound[0]) if bound else limit
         if gap > 0 and (closing >= 0 or gap > limit_here * -closing):
             continue  # never level on total within reach
-        found = _overtakes(lines.all(leaders[0]), lines.all(bid_id), limit)
+        found = _overtakes(lines.every_key(leaders[0]), lines.every_key(bid_id), limit)
         if found is None or (bound is not None and found > bound):
             continue
         if best is None or found < best.order():
@@ -182,7 +182,7 @@ def _leaders_at(lines: _Lines, candidates: set[str], t: Fraction, beyond: bool) 
     """The bids ranked first at ``t`` (or just beyond it), among the only bids that can be."""
 
     def standing(bid_id: str) -> tuple[Fraction, ...]:
-        line = lines.all(bid_id)
+        line = lines.every_key(bid_id)
         if not beyond:
             return tuple(value + t * slope for value, slope in line)
         # just beyond t, a key level at t is decided by which bid's value grows faster
