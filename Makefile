@@ -4,12 +4,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+GOVUK_FRONTEND_VERSION := 6.6.0
+SASS_VERSION := 1.93.2
+SWAGGER_UI_VERSION := 5.35.0
+STATIC := tenderscore/static/govuk
+STATIC_STAMP := $(STATIC)/.built-$(GOVUK_FRONTEND_VERSION)-$(SWAGGER_UI_VERSION)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres lint bench setup system-packages clean help
+.PHONY: run test test-postgres lint bench setup static system-packages clean help
 
 help:
 	@echo "make run            set up, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -27,10 +32,29 @@ $(STAMP): pyproject.toml
 system-packages:
 	@scripts/system-packages.sh
 
-setup: $(STAMP) system-packages
+# GOV.UK Frontend from the npm registry, compiled without the GOV.UK typeface (see tenderscore/web/assets).
+$(STATIC_STAMP): tenderscore/web/assets/tenderscore.scss
+	@command -v npm >/dev/null || { echo "make: npm is needed to build the page styles (apt-get install npm)"; exit 1; }
+	mkdir -p build/npm $(STATIC)
+	npm install --silent --no-save --no-audit --no-fund --prefix build/npm \
+		govuk-frontend@$(GOVUK_FRONTEND_VERSION) sass@$(SASS_VERSION) swagger-ui-dist@$(SWAGGER_UI_VERSION)
+	build/npm/node_modules/.bin/sass --load-path=build/npm/node_modules --style=compressed --quiet --no-source-map \
+		tenderscore/web/assets/tenderscore.scss $(STATIC)/govuk-frontend.min.css
+	cp build/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/
+	rm -rf $(STATIC)/assets && cp -r build/npm/node_modules/govuk-frontend/dist/govuk/assets $(STATIC)/assets
+	rm -rf $(STATIC)/assets/fonts
+	mkdir -p tenderscore/static/swagger-ui
+	cp build/npm/node_modules/swagger-ui-dist/swagger-ui-bundle.js build/npm/node_modules/swagger-ui-dist/swagger-ui.css \
+		tenderscore/static/swagger-ui/
+	@touch $(STATIC_STAMP)
+
+static: $(STATIC_STAMP)
+
+setup: $(STAMP) system-packages static
 
 run: setup
 	$(BIN)/tenderscore db upgrade
+	$(BIN)/tenderscore demo load
 	$(BIN)/tenderscore run --host $(HOST) --port $(PORT)
 
 test: setup

@@ -8,8 +8,11 @@ packages=(
   libharfbuzz-subset0   # WeasyPrint subsets fonts with it; without it a one-page letter takes ~4x longer
   fonts-dejavu-core fonts-liberation2   # the reports' fonts: Liberation Sans (Arial metrics), DejaVu for the rest
   poppler-utils         # pdftotext / pdftoppm: the tests read PDFs back and people look at them as images
+  chromium              # the browser tests drive Debian's chromium through Playwright
   "$@"
 )
+# The page styles are built from the npm registry's govuk-frontend; any node/npm will do.
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do

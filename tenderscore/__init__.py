@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from tenderscore.config import ConfigurationError, ensure_instance_folder, load_or_create_secret_key
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:  # noqa: F821
     """Build the app: defaults, then instance/config.py, then TENDERSCORE_* variables (or ``test_config``).
 
     Nothing here touches the network: a database that cannot be reached is reported by the first command that
     uses it (``tenderscore db upgrade``) and by ``/healthz``.
     """
+    # Imported here so that `import tenderscore.core` (the pure scoring engine) never loads Flask.
+    from flask import Flask
+
     instance_path = (
         instance_path or os.environ.get("TENDERSCORE_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
     )

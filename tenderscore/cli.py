@@ -37,9 +37,7 @@ def unreachable(exc: OperationalError) -> ConfigurationError:
     """Turn a driver's connection failure into one line that says what to fix."""
     url = get_engine().url.render_as_string(hide_password=True)
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
-    return ConfigurationError(
-        f"cannot use the database {url}: {reason}. Start it, or fix TENDERSCORE_DATABASE_URL"
-    )
+    return ConfigurationError(f"cannot use the database {url}: {reason}. Start it, or fix TENDERSCORE_DATABASE_URL")
 
 
 @click.group("db")
@@ -79,8 +77,161 @@ def db_check() -> None:
     click.echo("schema matches the models")
 
 
+@click.group("demo")
+def demo_group() -> None:
+    """Demo data."""
+
+
+@demo_group.command("load")
+@with_appcontext
+def demo_load() -> None:
+    """Load the demo competition (once) and print the accounts to sign in with."""
+    from tenderscore.db import session_scope
+    from tenderscore.services.demo import DEMO_PASSWORD, load_demo
+
+    try:
+        with session_scope(get_engine()) as session:
+            accounts = load_demo(session)
+    except OperationalError as exc:
+        raise unreachable(exc) from exc
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for account in accounts:
+        click.echo(f"  {account.role:<12} {account.email:<42} {account.organisation}")
+
+
+@click.command("check-bid")
+@click.argument("tender_reference")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def check_bid(tender_reference: str, workbook: str) -> None:
+    """Self-check WORKBOOK against the published tender TENDER_REFERENCE; nothing is stored."""
+    from pathlib import Path
+
+    from sqlmodel import Session, select
+
+    from tenderscore.db.models import Tender
+    from tenderscore.services.submissions import identity
+    from tenderscore.services.tenders import rubric_of
+    from tenderscore.sheets import self_check
+
+    with Session(get_engine()) as session:
+        tender = session.exec(select(Tender).where(Tender.reference == tender_reference)).first()
+        if tender is None or tender.rubric_hash is None:
+            raise click.ClickException(f"no published tender {tender_reference}")
+        result = self_check(Path(workbook).read_bytes(), rubric_of(tender), identity(session, tender))
+    for line in result.lines():
+        click.echo(line)
+    if not result.ok:
+        sys.exit(1)
+
+
+@click.group("rubric")
+def rubric_group() -> None:
+    """Rubric files."""
+
+
+@rubric_group.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def rubric_check(files: tuple[str, ...]) -> None:
+    """Validate rubric FILES and print a one-screen summary of each, or every error with its path."""
+    from tenderscore import rubric_files
+
+    failed = False
+    for path in files:
+        try:
+            rubric = rubric_files.load_rubric_file(path)
+        except rubric_files.RubricError as exc:
+            failed = True
+            click.echo(f"{path}: {len(exc.errors)} error(s)")
+            for error in exc.errors:
+                click.echo(f"  {error}")
+            continue
+        click.echo(rubric_files.summarise(rubric))
+    if failed:
+        sys.exit(1)
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit chain."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Recompute the whole chain; name the first event that was changed, removed or inserted."""
+    from sqlmodel import Session
+
+    from tenderscore.services.audit import verify_chain
+
+    try:
+        with Session(get_engine()) as session:
+            check = verify_chain(session)
+    except OperationalError as exc:
+        raise unreachable(exc) from exc
+    if check.ok:
+        click.echo(f"audit chain intact: {check.events} events, head {check.head}")
+        return
+    click.echo(
+        f"audit chain BROKEN at event {check.broken_event_id}: {check.problem} "
+        f"({check.events} events before it verified)"
+    )
+    sys.exit(1)
+
+
+@click.command("report")
+@click.argument("tender_reference")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="write the evaluation report PDF here")
+@click.option("--summaries", type=click.Path(file_okay=False), help="write every assessment summary into DIR")
+@click.option("--as", "as_email", help="the officer issuing the reports (default: the tender's creator)")
+@with_appcontext
+def report(tender_reference: str, out: str | None, summaries: str | None, as_email: str | None) -> None:
+    """Render the evaluation report (--out FILE) and/or every assessment summary (--summaries DIR)."""
+    from pathlib import Path
+
+    from sqlmodel import select
+
+    from tenderscore.db import session_scope
+    from tenderscore.db.models import Tender, User
+    from tenderscore.services import reports
+    from tenderscore.services.errors import ServiceError
+
+    if not out and not summaries:
+        raise click.UsageError("say what to write: --out FILE, --summaries DIR, or both")
+    with session_scope(get_engine()) as session:
+        tender = session.exec(select(Tender).where(Tender.reference == tender_reference)).first()
+        if tender is None:
+            raise click.ClickException(f"no tender {tender_reference}")
+        query = (
+            select(User).where(User.email == as_email)
+            if as_email
+            else select(User).where(User.id == tender.created_by_id)
+        )
+        officer = session.exec(query).first()
+        if officer is None:
+            raise click.ClickException(f"no user {as_email}")
+        try:
+            if out:
+                _, pdf = reports.evaluation_report(session, officer, tender.id)  # type: ignore[arg-type]
+                Path(out).write_bytes(pdf)
+                click.echo(f"wrote {out} ({len(pdf):,} bytes)")
+            if summaries:
+                folder = Path(summaries)
+                folder.mkdir(parents=True, exist_ok=True)
+                for name, pdf in reports.all_summaries(session, officer, tender.id):  # type: ignore[arg-type]
+                    (folder / name).write_bytes(pdf)
+                    click.echo(f"wrote {folder / name} ({len(pdf):,} bytes)")
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(report)
     app.cli.add_command(db_group)
+    app.cli.add_command(demo_group)
+    app.cli.add_command(check_bid)
+    app.cli.add_command(audit_group)
+    app.cli.add_command(rubric_group)
 
 
 __all__ = ["cli", "current_app", "main", "register_commands"]

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from tenderscore.web import errors, health, pages
+from tenderscore.core import display
+from tenderscore.web import api, auth, errors, health, pages, security, views
 
 
 def init_app(app: Flask) -> None:
-    errors.init_app(app)
+    views.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(app.template_folder or "templates"),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    app.jinja_env.filters["points"] = display
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
+    api.init_app(app)
+    # After flask-smorest, whose own HTTP error handler would otherwise answer in its own shape.
+    errors.init_app(app)

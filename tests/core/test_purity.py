@@ -8,8 +8,6 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 import tenderscore.core
 
 FORBIDDEN = ["flask", "sqlmodel", "sqlalchemy", "marshmallow", "openpyxl", "weasyprint", "yaml"]
@@ -37,10 +35,6 @@ def test_the_core_itself_imports_none_of_the_app_libraries() -> None:
     assert _loaded_after(stand_in) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tenderscore/__init__.py imports Flask at module level; create_app must import it lazily (issue 3 note)",
-)
 def test_importing_tenderscore_core_loads_none_of_the_app_libraries() -> None:
     # Importing tenderscore.core runs tenderscore/__init__.py first, so the app factory's imports count too.
     assert _loaded_after("") == []

@@ -1,7 +1,7 @@
 """SQLModel tables of the whole domain (DESIGN.md "Records"). Import from here."""
 
 from tenderscore.db.models.audit import GENESIS_HASH, AuditEvent
-from tenderscore.db.models.base import metadata
+from tenderscore.db.models.base import id_of, metadata
 from tenderscore.db.models.bids import Award, Submission
 from tenderscore.db.models.evaluation import ConflictOfInterest, ConsensusScore, EvaluatorAssignment, Score
 from tenderscore.db.models.people import Organisation, OrganisationKind, Role, User, VcseRegisterEntry
@@ -24,5 +24,6 @@ __all__ = [
     "TenderStatus",
     "User",
     "VcseRegisterEntry",
+    "id_of",
     "metadata",
 ]

@@ -55,6 +55,6 @@ POSTGRESQL_APPEND_ONLY = [
 
 _audit_table = AuditEvent.__table__  # type: ignore[attr-defined]
 for _statement in SQLITE_APPEND_ONLY:
-    event.listen(_audit_table, "after_create", DDL(_statement).execute_if(dialect="sqlite"))  # type: ignore[no-untyped-call]
+    event.listen(_audit_table, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 for _statement in POSTGRESQL_APPEND_ONLY:
-    event.listen(_audit_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
+    event.listen(_audit_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))

@@ -19,3 +19,11 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
     """SQL text for a CHECK that ``column`` holds one of ``values`` (enums stored as plain text)."""
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
+
+
+def id_of(row: SQLModel) -> int:
+    """A saved row's primary key; rows are flushed before their ids are used, so a missing one is a bug."""
+    value = getattr(row, "id", None)
+    if value is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return int(value)

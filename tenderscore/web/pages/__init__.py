@@ -1,4 +1,4 @@
-"""HTML pages."""
+"""HTML pages, one module per area of work."""
 
 from __future__ import annotations
 
@@ -6,4 +6,14 @@ from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
 
-from tenderscore.web.pages import home  # noqa: E402,F401 - registers routes on bp
+# Importing the modules registers their routes on bp.
+from tenderscore.web.pages import (  # noqa: E402,F401
+    account,
+    bidding,
+    documents,
+    evaluating,
+    home,
+    moderation,
+    policies,
+    tenders,
+)

@@ -1,12 +1,26 @@
-"""The home page: what tenderscore is and where each kind of user starts."""
+"""The home page, and each signed-in user's starting point."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
 
+from tenderscore.db import get_session
+from tenderscore.services import tenders as tender_service
+from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 
 
 @bp.get("/")
-def home() -> str:
+def home() -> str | BaseResponse:
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.dashboard"))
     return render_template("home.html")
+
+
+@bp.get("/dashboard")
+@signed_in()
+def dashboard() -> str:
+    me = user()
+    return render_template("dashboard.html", tenders=tender_service.list_tenders(get_session(), me))

@@ -1,0 +1,113 @@
+"""Users, passwords and API tokens. One role per user; passwords hashed; tokens stored only as their SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tenderscore.db.models import Organisation, Role, User, id_of
+from tenderscore.services import audit
+from tenderscore.services.errors import Conflict, NotFound, ServiceError
+
+MIN_PASSWORD_LENGTH = 10
+# A hash to compare against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-password-anyone-has")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role | str,
+    organisation: Organisation,
+    actor: User | str = "system",
+) -> User:
+    """Create a user with a hashed password; the email is unique regardless of case."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise ServiceError("Enter an email address like name@example.org", field="email")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    role = Role(role)
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise Conflict(f"There is already a user with the email {email}", field="email")
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=generate_password_hash(password),
+        role=role,
+        organisation_id=id_of(organisation),
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.created", "user", user.id, after={"email": email, "role": role})
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (never saying which of the two was wrong)."""
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_api_token(session: Session, user: User) -> str:
+    """A new bearer token for ``user``, replacing any earlier one. Shown once; only its digest is kept."""
+    token = "ts_" + secrets.token_urlsafe(32)
+    user.api_token_hash = token_digest(token)
+    session.add(user)
+    session.flush()
+    audit.record(session, user, "user.api_token_issued", "user", user.id)
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    if not token.startswith("ts_"):
+        return None
+    user = session.exec(select(User).where(User.api_token_hash == token_digest(token))).first()
+    return user if user is not None and user.active else None
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}")
+    return user
+
+
+def create_organisation(
+    session: Session,
+    *,
+    name: str,
+    kind: str,
+    company_number: str | None = None,
+    charity_number: str | None = None,
+    actor: User | str = "system",
+) -> Organisation:
+    org = Organisation(name=name.strip(), kind=kind, company_number=company_number, charity_number=charity_number)
+    session.add(org)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "organisation.created",
+        "organisation",
+        org.id,
+        after={"name": org.name, "kind": kind, "company_number": company_number, "charity_number": charity_number},
+    )
+    return org

@@ -1,0 +1,183 @@
+"""A demo competition a newcomer can walk through: users of every role, a policy, tenders at each stage, bids.
+
+Deterministic: the same data on every machine. Times are set relative to now, so the open tender is always open
+and the evaluated one is always past its deadline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from tenderscore.core import CriterionKind
+from tenderscore.db.models import Organisation, Role, Tender, User, id_of
+from tenderscore.db.types import utcnow
+from tenderscore.services import accounts, panel, policies, scoring, submissions, tenders
+from tenderscore.services.errors import ServiceError
+from tenderscore.sheets import demo_bids
+
+DEMO_PASSWORD = "tenderscore-demo"
+PROBATION_RUBRIC = "probation-innovation-partner"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    role: str
+    name: str
+    organisation: str
+
+
+def _user(session: Session, org: Organisation, role: Role, email: str, name: str) -> User:
+    return accounts.create_user(session, email=email, name=name, password=DEMO_PASSWORD, role=role, organisation=org)
+
+
+def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAccount]:
+    """Create the demo competition once; returns the accounts to print (all share ``DEMO_PASSWORD``)."""
+    if session.exec(select(User).where(User.email == "officer@demo.tenderscore.test")).first() is not None:
+        return demo_accounts(session)
+    now = now or utcnow()
+    region = accounts.create_organisation(session, name="North West Probation Region (demo)", kind="buyer")
+    commissioner = _user(session, region, Role.COMMISSIONER, "commissioner@demo.tenderscore.test", "Carys Commissioner")
+    officer = _user(session, region, Role.OFFICER, "officer@demo.tenderscore.test", "Omar Officer")
+    evaluators = [
+        _user(session, region, Role.EVALUATOR, f"evaluator{i}@demo.tenderscore.test", name)
+        for i, name in enumerate(("Eve Evans", "Femi Adeyemi", "Gwen Hughes"), start=1)
+    ]
+    policy = policies.create_policy(
+        session,
+        commissioner,
+        name="Probation social value policy 2026",
+        min_social_value_weight=Decimal(20),
+        mandatory_commitments=[{"measure": "vcse_share", "minimum": "15"}],
+        required_criteria=[],
+    )
+    rubric = tenders.load_rubric_source(PROBATION_RUBRIC)
+
+    evaluated = tenders.create_tender(
+        session,
+        officer,
+        reference="NWPR-2026-014",
+        title="Innovation Partner: unpaid work and accredited programmes",
+        rubric=rubric,
+        deadline=now - timedelta(days=2),
+        estimated_value=Decimal("2400000"),
+        policy_id=policy.id,
+        description="Delivery of unpaid work and accredited programmes across the North West, 2027-2030.",
+    )
+    # Published a month ago, bids arrived before the deadline two days ago (one a day late, refused).
+    tenders.publish(session, officer, id_of(evaluated), now=now - timedelta(days=30))
+    _submit_demo_bids(session, evaluated, now)
+    _evaluate(session, officer, evaluators, evaluated, now)
+
+    open_tender = tenders.create_tender(
+        session,
+        officer,
+        reference="NWPR-2027-002",
+        title="Resettlement: accommodation and employment support",
+        rubric=rubric,
+        deadline=now + timedelta(days=30),
+        estimated_value=Decimal("1200000"),
+        policy_id=policy.id,
+    )
+    tenders.publish(session, officer, id_of(open_tender), now=now)
+    panel.assign_evaluator(session, officer, id_of(open_tender), id_of(evaluators[0]))
+
+    tenders.create_tender(
+        session,
+        officer,
+        reference="NWPR-2027-003",
+        title="Anti-social behaviour and tenancy sustainment (draft)",
+        rubric=tenders.load_rubric_source("housing-asb-services"),
+        deadline=now + timedelta(days=45),
+        estimated_value=Decimal("650000"),
+        policy_id=policy.id,
+    )
+    session.flush()
+    return demo_accounts(session)
+
+
+def _submit_demo_bids(session: Session, tender: Tender, now: datetime) -> None:
+    ident = submissions.identity(session, tender)
+    for n, bid in enumerate(demo_bids(tenders.rubric_of(tender), ident), start=1):
+        org = accounts.create_organisation(session, name=bid.name, kind="supplier")
+        slug = bid.name.split()[0].lower()
+        user = _user(session, org, Role.BIDDER, f"{slug}@demo.tenderscore.test", f"Bid manager, {bid.name}")
+        when = now - timedelta(days=1) if bid.late else now - timedelta(days=10, hours=n)
+        try:
+            submissions.submit(session, user, id_of(tender), f"{slug}-response.xlsx", bid.workbook, now=when)
+        except ServiceError:
+            pass  # the late bid and the bid with errors are refused, as they must be
+
+
+def _evaluate(session: Session, officer: User, evaluators: list[User], tender: Tender, now: datetime) -> None:
+    """Open the bids, have the panel declare and score, and agree consensus on all but the last bid."""
+    tenders.open_bids(session, officer, id_of(tender), now=now)
+    rubric = tenders.rubric_of(tender)
+    current = scoring.current_submissions(session, id_of(tender))
+    for evaluator in evaluators:
+        panel.assign_evaluator(session, officer, id_of(tender), id_of(evaluator))
+        conflicts = (
+            [(current[0].bidder_org_id, "Former colleague of the bid director")] if evaluator is evaluators[2] else []
+        )
+        panel.declare(
+            session,
+            evaluator,
+            id_of(tender),
+            statement="I have no conflict of interest other than any listed.",
+            conflicts=conflicts,
+        )
+    scored = [c for c in rubric.criteria if c.kind == CriterionKind.SCORED]
+    for b, submission in enumerate(current):
+        for c, criterion in enumerate(scored):
+            marks = []
+            for e, evaluator in enumerate(evaluators):
+                if evaluator is evaluators[2] and b == 0:
+                    continue
+                mark = max(
+                    0, min(rubric.scale.maximum, 3 + ((b * 7 + c * 3 + e * 5) % 5) // 2 - (1 if b % 3 == 1 else 0))
+                )
+                marks.append(mark)
+                scoring.record_score(
+                    session,
+                    evaluator,
+                    id_of(submission),
+                    criterion.id,
+                    mark,
+                    _reason(mark, criterion.title),
+                )
+            if b < len(current) - 1:
+                agreed = sorted(marks)[len(marks) // 2]
+                scoring.record_consensus(
+                    session,
+                    officer,
+                    id_of(submission),
+                    criterion.id,
+                    agreed,
+                    f"Panel agreed {agreed}: {_reason(agreed, criterion.title).lower()}",
+                )
+
+
+def _reason(mark: int, title: str) -> str:
+    words = {
+        0: "No relevant evidence",
+        1: "Little evidence",
+        2: "Some evidence but significant gaps",
+        3: "Good evidence with minor gaps",
+        4: "Strong, specific evidence",
+        5: "Excellent, specific evidence",
+    }
+    return f"{words.get(mark, 'Evidence')} on {title.lower()}, with examples from the bidder's own delivery."
+
+
+def demo_accounts(session: Session) -> list[DemoAccount]:
+    users = session.exec(select(User).where(User.email.like("%@demo.tenderscore.test"))).all()  # type: ignore[attr-defined]
+    orgs = {o.id: o.name for o in session.exec(select(Organisation)).all()}
+    order = {Role.COMMISSIONER: 0, Role.OFFICER: 1, Role.EVALUATOR: 2, Role.BIDDER: 3}
+    return sorted(
+        (DemoAccount(u.email, u.role, u.name, orgs.get(u.organisation_id, "")) for u in users),
+        key=lambda a: (order[Role(a.role)], a.email),
+    )

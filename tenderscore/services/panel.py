@@ -1,0 +1,145 @@
+"""The evaluation panel: assignments and conflict-of-interest declarations, which gate what an evaluator sees."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, select
+
+from tenderscore.db.models import (
+    ConflictOfInterest,
+    EvaluatorAssignment,
+    Organisation,
+    Role,
+    Submission,
+    TenderStatus,
+    User,
+    id_of,
+)
+from tenderscore.db.types import utcnow
+from tenderscore.services import audit
+from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError
+from tenderscore.services.tenders import get_tender
+
+
+def assign_evaluator(session: Session, actor: User, tender_id: int, evaluator_id: int) -> EvaluatorAssignment:
+    if actor.role != Role.OFFICER:
+        raise Forbidden("Only a procurement officer can assign evaluators")
+    tender = get_tender(session, actor, tender_id)
+    if tender.status in (TenderStatus.DRAFT, TenderStatus.AWARDED):
+        raise Conflict(f"Evaluators are assigned to a published tender, not a {tender.status} one")
+    evaluator = session.get(User, evaluator_id)
+    if evaluator is None or evaluator.role != Role.EVALUATOR:
+        raise ServiceError(f"evaluator_id: user {evaluator_id} is not an evaluator", field="evaluator_id")
+    existing = assignment_of(session, tender_id, evaluator_id)
+    if existing is not None:
+        return existing
+    assignment = EvaluatorAssignment(tender_id=tender_id, evaluator_id=evaluator_id, assigned_by_id=id_of(actor))
+    session.add(assignment)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "evaluator.assigned",
+        "evaluator_assignment",
+        assignment.id,
+        tender_id=tender_id,
+        after={"evaluator": evaluator.email},
+    )
+    return assignment
+
+
+def assignment_of(session: Session, tender_id: int, evaluator_id: int) -> EvaluatorAssignment | None:
+    return session.exec(
+        select(EvaluatorAssignment).where(
+            EvaluatorAssignment.tender_id == tender_id, EvaluatorAssignment.evaluator_id == evaluator_id
+        )
+    ).first()
+
+
+def declare(
+    session: Session,
+    actor: User,
+    tender_id: int,
+    *,
+    statement: str,
+    conflicts: Sequence[tuple[int, str]] = (),
+) -> EvaluatorAssignment:
+    """The evaluator's declaration: a statement, and any bidder they have a conflict with (by organisation id).
+
+    A declaration is made once; a conflict found later is added by declaring again, never removed.
+    """
+    assignment = assignment_of(session, tender_id, id_of(actor))
+    if actor.role != Role.EVALUATOR or assignment is None:
+        raise NotFound(f"No tender {tender_id}")
+    if not statement.strip():
+        raise ServiceError(
+            "statement: write your declaration, e.g. 'I have no conflict of interest'", field="statement"
+        )
+    for bidder_org_id, details in conflicts:
+        if session.get(Organisation, bidder_org_id) is None:
+            raise ServiceError(f"conflicts: no organisation {bidder_org_id}", field="conflicts")
+        if not details.strip():
+            raise ServiceError("conflicts: describe each conflict", field="conflicts")
+        known = session.exec(
+            select(ConflictOfInterest).where(
+                ConflictOfInterest.assignment_id == assignment.id, ConflictOfInterest.bidder_org_id == bidder_org_id
+            )
+        ).first()
+        if known is None:
+            session.add(
+                ConflictOfInterest(
+                    assignment_id=id_of(assignment),
+                    bidder_org_id=bidder_org_id,
+                    details=details.strip(),
+                )
+            )
+    assignment.declared_at = assignment.declared_at or utcnow()
+    assignment.declaration = statement.strip()
+    session.add(assignment)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "evaluator.declared",
+        "evaluator_assignment",
+        assignment.id,
+        tender_id=tender_id,
+        after={
+            "statement": assignment.declaration,
+            "conflicts": [{"bidder_org_id": b, "details": d} for b, d in conflicts],
+        },
+    )
+    return assignment
+
+
+def conflicted_bidders(session: Session, assignment: EvaluatorAssignment) -> set[int]:
+    rows = session.exec(
+        select(ConflictOfInterest.bidder_org_id).where(ConflictOfInterest.assignment_id == assignment.id)
+    ).all()
+    return set(rows)
+
+
+def require_evaluator_access(session: Session, actor: User, submission: Submission) -> EvaluatorAssignment:
+    """An evaluator may see or score a bid only when assigned, declared, and not conflicted with its bidder."""
+    assignment = assignment_of(session, submission.tender_id, id_of(actor))
+    if actor.role != Role.EVALUATOR or assignment is None:
+        raise NotFound(f"No submission {submission.id}")
+    if assignment.declared_at is None:
+        raise Forbidden("Declare any conflict of interest before you see the bids")
+    if submission.bidder_org_id in conflicted_bidders(session, assignment):
+        raise Forbidden("You declared a conflict of interest with this bidder; another evaluator scores this bid")
+    return assignment
+
+
+def panel(session: Session, tender_id: int) -> list[tuple[EvaluatorAssignment, User, list[ConflictOfInterest]]]:
+    assignments = session.exec(select(EvaluatorAssignment).where(EvaluatorAssignment.tender_id == tender_id)).all()
+    result = []
+    for assignment in assignments:
+        user = session.get(User, assignment.evaluator_id)
+        conflicts = list(
+            session.exec(select(ConflictOfInterest).where(ConflictOfInterest.assignment_id == assignment.id)).all()
+        )
+        if user is not None:
+            result.append((assignment, user, conflicts))
+    return result

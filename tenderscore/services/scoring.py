@@ -1,0 +1,300 @@
+"""Scores and consensus (optimistic versioning, reasons required), the evaluation, and the award."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from tenderscore.core import Consensus, CriterionKind, Evaluation, Rubric, evaluate
+from tenderscore.db.models import Award, ConsensusScore, Role, Score, Submission, Tender, TenderStatus, User, id_of
+from tenderscore.db.types import utcnow
+from tenderscore.services import audit
+from tenderscore.services.bid_json import response_from_json
+from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord
+from tenderscore.services.panel import require_evaluator_access
+from tenderscore.services.submissions import bidder_name
+from tenderscore.services.tenders import get_tender, rubric_of
+
+
+def _scored_criterion(rubric: Rubric, criterion_id: str) -> None:
+    try:
+        criterion = rubric.criterion(criterion_id)
+    except KeyError:
+        raise ServiceError(
+            f"criterion_id: the tender has no criterion {criterion_id!r}", field="criterion_id"
+        ) from None
+    if criterion.kind != CriterionKind.SCORED:
+        raise ServiceError(
+            f"criterion_id: {criterion_id} is scored by formula, not by evaluators", field="criterion_id"
+        )
+
+
+def _check_score(rubric: Rubric, score: object, reason: str) -> int:
+    # Scores are whole steps of the published scale: a court set aside an award built on averaged scores.
+    if isinstance(score, bool) or not isinstance(score, int):
+        raise ServiceError(f"score: enter a whole number from 0 to {rubric.scale.maximum}", field="score")
+    if not 0 <= score <= rubric.scale.maximum:
+        raise ServiceError(f"score: {score} is outside the scale 0 to {rubric.scale.maximum}", field="score")
+    if not reason.strip():
+        raise ServiceError("reason: every score needs a reason that refers to the bid", field="reason")
+    return score
+
+
+def _evaluating_submission(session: Session, actor: User, submission_id: int) -> tuple[Submission, Tender]:
+    submission = session.get(Submission, submission_id)
+    if submission is None or not submission.is_current:
+        raise NotFound(f"No submission {submission_id}")
+    tender = get_tender(session, actor, submission.tender_id)
+    if tender.status != TenderStatus.EVALUATING:
+        raise Conflict(f"Scores are recorded while a tender is being evaluated; this one is {tender.status}")
+    return submission, tender
+
+
+def _stale(record: Score | ConsensusScore, who: str) -> StaleRecord:
+    when = record.updated_at.strftime("%d %B %Y %H:%M UTC")
+    return StaleRecord(
+        f"This score was changed by {who} at {when} (now {record.score}, version {record.version}); "
+        "nothing was overwritten. Reload and decide again.",
+        details={"current_score": record.score, "current_version": record.version, "changed_by": who},
+    )
+
+
+def record_score(
+    session: Session,
+    actor: User,
+    submission_id: int,
+    criterion_id: str,
+    score: object,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+) -> Score:
+    """An evaluator's own score. A first score needs no version; a change names the version it read."""
+    submission, tender = _evaluating_submission(session, actor, submission_id)
+    require_evaluator_access(session, actor, submission)
+    rubric = rubric_of(tender)
+    _scored_criterion(rubric, criterion_id)
+    value = _check_score(rubric, score, reason)
+    existing = session.exec(
+        select(Score).where(
+            Score.submission_id == submission_id, Score.criterion_id == criterion_id, Score.evaluator_id == actor.id
+        )
+    ).first()
+    if existing is None:
+        if expected_version not in (None, 0):
+            raise StaleRecord("This score no longer exists as you saw it; reload")
+        record = Score(
+            submission_id=submission_id,
+            criterion_id=criterion_id,
+            evaluator_id=id_of(actor),
+            score=value,
+            scale_max=rubric.scale.maximum,
+            reason=reason.strip(),
+        )
+        before = None
+    else:
+        if expected_version != existing.version:
+            raise _stale(existing, actor.email)
+        before = {"score": existing.score, "reason": existing.reason, "version": existing.version}
+        record = existing
+        record.score, record.reason, record.version = value, reason.strip(), existing.version + 1
+        record.updated_at = utcnow()
+    session.add(record)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "score.recorded",
+        "score",
+        record.id,
+        tender_id=tender.id,
+        before=before,
+        after={
+            "submission_id": submission_id,
+            "criterion_id": criterion_id,
+            "score": value,
+            "reason": record.reason,
+            "version": record.version,
+        },
+        reason=record.reason,
+    )
+    return record
+
+
+def record_consensus(
+    session: Session,
+    actor: User,
+    submission_id: int,
+    criterion_id: str,
+    score: object,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+) -> ConsensusScore:
+    """The moderator's consensus score with its reason: never an automatic average; individual scores stay."""
+    if actor.role != Role.OFFICER:
+        raise Forbidden("Only the moderating procurement officer records consensus")
+    submission, tender = _evaluating_submission(session, actor, submission_id)
+    rubric = rubric_of(tender)
+    _scored_criterion(rubric, criterion_id)
+    value = _check_score(rubric, score, reason)
+    existing = session.exec(
+        select(ConsensusScore).where(
+            ConsensusScore.submission_id == submission_id, ConsensusScore.criterion_id == criterion_id
+        )
+    ).first()
+    if existing is None:
+        if expected_version not in (None, 0):
+            raise StaleRecord("This consensus no longer exists as you saw it; reload")
+        record = ConsensusScore(
+            submission_id=submission_id,
+            criterion_id=criterion_id,
+            score=value,
+            scale_max=rubric.scale.maximum,
+            reason=reason.strip(),
+            moderator_id=id_of(actor),
+        )
+        before = None
+    else:
+        if expected_version != existing.version:
+            raise _stale(existing, _email(session, existing.moderator_id))
+        before = {"score": existing.score, "reason": existing.reason, "version": existing.version}
+        record = existing
+        record.score, record.reason, record.version = value, reason.strip(), existing.version + 1
+        record.moderator_id, record.updated_at = id_of(actor), utcnow()
+    session.add(record)
+    session.flush()
+    individual = [s.score for s in scores_for(session, submission_id, criterion_id)]
+    audit.record(
+        session,
+        actor,
+        "consensus.recorded",
+        "consensus_score",
+        record.id,
+        tender_id=tender.id,
+        before=before,
+        after={
+            "submission_id": submission_id,
+            "criterion_id": criterion_id,
+            "score": value,
+            "reason": record.reason,
+            "individual_scores": individual,
+            "version": record.version,
+        },
+        reason=record.reason,
+    )
+    return record
+
+
+def _email(session: Session, user_id: int) -> str:
+    user = session.get(User, user_id)
+    return user.email if user else f"user {user_id}"
+
+
+def scores_for(session: Session, submission_id: int, criterion_id: str) -> list[Score]:
+    return list(
+        session.exec(
+            select(Score).where(Score.submission_id == submission_id, Score.criterion_id == criterion_id)
+        ).all()
+    )
+
+
+def current_submissions(session: Session, tender_id: int) -> list[Submission]:
+    return list(
+        session.exec(
+            select(Submission)
+            .where(Submission.tender_id == tender_id, col(Submission.is_current).is_(True))
+            .order_by(col(Submission.id))
+        ).all()
+    )
+
+
+def evaluation_inputs(
+    session: Session, tender: Tender
+) -> tuple[Rubric, list[Any], dict[Any, Consensus], dict[Any, list[int]]]:
+    """The rubric, the bids' responses, consensus and individual scores, keyed by (submission id, criterion id)."""
+    rubric = rubric_of(tender)
+    submissions = current_submissions(session, id_of(tender))
+    bids = [response_from_json(s.responses, bid_id=str(s.id), bidder=bidder_name(session, s)) for s in submissions]
+    ids = [s.id for s in submissions]
+    consensus = {
+        (str(c.submission_id), c.criterion_id): Consensus(c.score, c.reason)
+        for c in session.exec(select(ConsensusScore).where(col(ConsensusScore.submission_id).in_(ids))).all()
+    }
+    individual: dict[Any, list[int]] = defaultdict(list)
+    for score in session.exec(select(Score).where(col(Score.submission_id).in_(ids))).all():
+        individual[(str(score.submission_id), score.criterion_id)].append(score.score)
+    return rubric, bids, consensus, dict(individual)
+
+
+def evaluation(session: Session, actor: User, tender_id: int) -> Evaluation:
+    """The tender's results now: provisional until every scored criterion of every compliant bid has consensus."""
+    tender = get_tender(session, actor, tender_id)
+    if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
+        raise Forbidden("Only the buyer's officers see the evaluation")
+    if tender.status not in (TenderStatus.EVALUATING, TenderStatus.AWARDED):
+        raise Conflict("Bids are sealed until the officer opens them after the deadline")
+    rubric, bids, consensus, individual = evaluation_inputs(session, tender)
+    return evaluate(rubric, bids, consensus, individual)
+
+
+def award(session: Session, actor: User, tender_id: int, reason: str, *, now: datetime | None = None) -> Award:
+    """Award to the top-ranked compliant bid of a final evaluation; the evaluation as decided is kept."""
+    if actor.role != Role.OFFICER:
+        raise Forbidden("Only a procurement officer can award")
+    tender = get_tender(session, actor, tender_id)
+    if tender.status != TenderStatus.EVALUATING:
+        raise Conflict(f"Only a tender under evaluation can be awarded; this one is {tender.status}")
+    if not reason.strip():
+        raise ServiceError("reason: record the reason for the award decision", field="reason")
+    result = evaluation(session, actor, tender_id)
+    if result.provisional:
+        missing = len(result.missing_consensus)
+        raise Conflict(f"The results are provisional: {missing} consensus scores are missing")
+    winner = result.winner
+    if winner is None:
+        raise Conflict("There is no single top-ranked compliant bid to award to")
+    record = Award(
+        tender_id=id_of(tender),
+        submission_id=int(winner.bid_id),
+        awarded_by_id=id_of(actor),
+        awarded_at=now or utcnow(),
+        reason=reason.strip(),
+        evaluation=evaluation_summary(result),
+    )
+    tender.status = TenderStatus.AWARDED
+    tender.awarded_at = record.awarded_at
+    tender.version += 1
+    session.add(record)
+    session.add(tender)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "tender.awarded",
+        "award",
+        record.id,
+        tender_id=tender.id,
+        after={"winner_submission_id": record.submission_id, "winner": winner.bidder, "evaluation": record.evaluation},
+        reason=record.reason,
+    )
+    return record
+
+
+def evaluation_summary(result: Evaluation) -> dict[str, Any]:
+    return {
+        "bids": [
+            {
+                "submission_id": r.bid_id,
+                "bidder": r.bidder,
+                "compliant": r.compliant,
+                "rank": r.rank,
+                "total": str(r.total),
+                "exclusions": [e.reason for e in r.exclusions],
+            }
+            for r in result.results
+        ]
+    }

@@ -1,0 +1,37 @@
+"""Results, moderation view and the award."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from tenderscore.core import Evaluation
+from tenderscore.db import get_session
+from tenderscore.db.models import Award, Role
+from tenderscore.services import scoring as service
+from tenderscore.web.api.schemas import AwardIn, AwardOut, EvaluationOut
+from tenderscore.web.auth import signed_in, user
+from tenderscore.web.views import commit
+
+blp = Blueprint("evaluation", __name__, url_prefix="/api/tenders", description="Evaluation and award")
+
+
+@blp.route("/<int:tender_id>/evaluation")
+class EvaluationResource(MethodView):
+    @signed_in(Role.OFFICER, Role.COMMISSIONER)
+    @blp.response(200, EvaluationOut)
+    def get(self, tender_id: int) -> Evaluation:
+        return service.evaluation(get_session(), user(), tender_id)
+
+
+@blp.route("/<int:tender_id>/award")
+class AwardResource(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.arguments(AwardIn)
+    @blp.response(201, AwardOut)
+    def post(self, data: dict[str, Any], tender_id: int) -> Award:
+        award = service.award(get_session(), user(), tender_id, data["reason"])
+        commit()
+        return award

@@ -1,0 +1,230 @@
+"""The API contract: marshmallow schemas. Unknown fields are refused; Decimals travel as exact strings."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+Money = fields.Decimal(as_string=True, allow_nan=False, validate=validate.Range(min=0, max=10**12))
+
+
+class UserOut(StrictSchema):
+    id = fields.Int()
+    email = fields.Str()
+    name = fields.Str()
+    role = fields.Str()
+    organisation_id = fields.Int()
+
+
+class CommitmentRule(StrictSchema):
+    measure = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    minimum = fields.Decimal(as_string=True, required=True, allow_nan=False, validate=validate.Range(min=0, max=10**12))
+
+
+class PolicyIn(StrictSchema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    min_social_value_weight = fields.Decimal(
+        as_string=True, required=True, allow_nan=False, validate=validate.Range(min=10, max=100)
+    )
+    mandatory_commitments = fields.List(fields.Nested(CommitmentRule), load_default=list)
+    required_criteria = fields.List(fields.Str(validate=validate.Length(min=1, max=64)), load_default=list)
+
+
+class PolicyUpdate(PolicyIn):
+    version = fields.Int(required=True, validate=validate.Range(min=1))
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class PolicyOut(StrictSchema):
+    id = fields.Int()
+    name = fields.Str()
+    min_social_value_weight = fields.Decimal(as_string=True)
+    mandatory_commitments = fields.List(fields.Dict())
+    required_criteria = fields.List(fields.Str())
+    version = fields.Int()
+    updated_at = fields.DateTime()
+
+
+class TenderIn(StrictSchema):
+    reference = fields.Str(required=True, validate=validate.Length(min=1, max=50))
+    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    description = fields.Str(load_default="", validate=validate.Length(max=10000))
+    deadline = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with a time zone"})
+    estimated_value = Money
+    policy_id = fields.Int(load_default=None, allow_none=True)
+    rubric = fields.Str(load_default=None, metadata={"description": "name of a shipped rubric"})
+    rubric_yaml = fields.Str(
+        load_default=None,
+        validate=validate.Length(max=200_000),
+        metadata={"description": "a whole rubric file, instead of a shipped one"},
+    )
+
+
+class CriterionChange(StrictSchema):
+    weight = fields.Decimal(as_string=True, allow_nan=False, validate=validate.Range(min=0, max=100))
+    mandatory_minimum = fields.Decimal(
+        as_string=True, allow_nan=False, allow_none=True, validate=validate.Range(min=0, max=10**12)
+    )
+    minimum = fields.Int(allow_none=True, validate=validate.Range(min=0, max=100))
+
+
+class TenderUpdate(StrictSchema):
+    version = fields.Int(required=True, validate=validate.Range(min=1))
+    reason = fields.Str(load_default="", validate=validate.Length(max=2000))
+    title = fields.Str(validate=validate.Length(min=1, max=300))
+    deadline = fields.AwareDateTime()
+    estimated_value = Money
+    criteria = fields.Dict(keys=fields.Str(), values=fields.Nested(CriterionChange), load_default=dict)
+
+
+class TenderOut(StrictSchema):
+    id = fields.Int()
+    reference = fields.Str()
+    title = fields.Str()
+    description = fields.Str()
+    status = fields.Str()
+    deadline = fields.DateTime()
+    estimated_value = fields.Decimal(as_string=True, allow_none=True)
+    policy_id = fields.Int(allow_none=True)
+    rubric_hash = fields.Str(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    version = fields.Int()
+
+
+class TenderDetailOut(TenderOut):
+    rubric = fields.Dict(metadata={"description": "the frozen rubric once published, else the working copy"})
+    breaches = fields.List(fields.Str())
+
+
+class UploadIn(StrictSchema):
+    workbook = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class CellErrorOut(StrictSchema):
+    sheet = fields.Str()
+    cell = fields.Str()
+    criterion_id = fields.Str(allow_none=True)
+    field = fields.Str()
+    message = fields.Str()
+
+
+class GateOut(StrictSchema):
+    criterion_id = fields.Str()
+    title = fields.Str()
+    outcome = fields.Str()
+    message = fields.Str()
+
+
+class SelfCheckOut(StrictSchema):
+    ok = fields.Bool()
+    rejected = fields.Str(allow_none=True)
+    errors = fields.List(fields.Nested(CellErrorOut))
+    gates = fields.List(fields.Nested(GateOut))
+    notes = fields.List(fields.Str())
+
+
+class SubmissionOut(StrictSchema):
+    id = fields.Int()
+    tender_id = fields.Int()
+    version = fields.Int()
+    is_current = fields.Bool()
+    filename = fields.Str()
+    size_bytes = fields.Int()
+    sha256 = fields.Str()
+    received_at = fields.DateTime()
+
+
+class AssignIn(StrictSchema):
+    evaluator_id = fields.Int(required=True)
+
+
+class ConflictIn(StrictSchema):
+    bidder_org_id = fields.Int(required=True)
+    details = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class DeclarationIn(StrictSchema):
+    statement = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    conflicts = fields.List(fields.Nested(ConflictIn), load_default=list)
+
+
+class AssignmentOut(StrictSchema):
+    id = fields.Int()
+    tender_id = fields.Int()
+    evaluator_id = fields.Int()
+    declared_at = fields.DateTime(allow_none=True)
+    declaration = fields.Str()
+
+
+class ScoreIn(StrictSchema):
+    score = fields.Int(required=True, strict=True, metadata={"description": "a whole step of the published scale"})
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=10000))
+    version = fields.Int(
+        load_default=None, allow_none=True, metadata={"description": "the version you read; omit for a first score"}
+    )
+
+
+class ScoreOut(StrictSchema):
+    id = fields.Int()
+    submission_id = fields.Int()
+    criterion_id = fields.Str()
+    score = fields.Int()
+    reason = fields.Str()
+    version = fields.Int()
+    updated_at = fields.DateTime()
+
+
+class AwardIn(StrictSchema):
+    reason = fields.Str(required=True, validate=validate.Length(min=1, max=10000))
+
+
+class AwardOut(StrictSchema):
+    id = fields.Int()
+    tender_id = fields.Int()
+    submission_id = fields.Int()
+    awarded_at = fields.DateTime()
+    reason = fields.Str()
+
+
+class ExclusionOut(StrictSchema):
+    criterion_id = fields.Str()
+    reason = fields.Str()
+
+
+class FlagOut(StrictSchema):
+    code = fields.Str()
+    criterion_id = fields.Str(allow_none=True)
+    message = fields.Str()
+
+
+class BidResultOut(StrictSchema):
+    submission_id = fields.Str(attribute="bid_id")
+    bidder = fields.Str()
+    compliant = fields.Bool()
+    rank = fields.Int(allow_none=True)
+    total = fields.Decimal(as_string=True)
+    points = fields.Dict(keys=fields.Str(), values=fields.Decimal(as_string=True))
+    section_points = fields.Dict(keys=fields.Str(), values=fields.Decimal(as_string=True))
+    exclusions = fields.List(fields.Nested(ExclusionOut))
+    flags = fields.List(fields.Nested(FlagOut))
+    price = fields.Decimal(as_string=True, allow_none=True)
+    vcse_share = fields.Decimal(as_string=True, allow_none=True)
+
+
+class EvaluationOut(StrictSchema):
+    provisional = fields.Bool()
+    missing_consensus = fields.List(fields.List(fields.Str()))
+    results = fields.List(fields.Nested(BidResultOut))
+
+
+class AuditCheckOut(StrictSchema):
+    ok = fields.Bool()
+    events = fields.Int()
+    head = fields.Str()
+    broken_event_id = fields.Int(allow_none=True)
+    problem = fields.Str()

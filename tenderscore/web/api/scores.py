@@ -1,0 +1,73 @@
+"""Scores (an evaluator's own) and consensus (the moderator's), each with a reason and a version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlmodel import select
+
+from tenderscore.db import get_session
+from tenderscore.db.models import ConsensusScore, Role, Score
+from tenderscore.services import panel as panel_service
+from tenderscore.services import scoring as service
+from tenderscore.services import submissions as submission_service
+from tenderscore.web.api.schemas import ScoreIn, ScoreOut
+from tenderscore.web.auth import signed_in, user
+from tenderscore.web.views import commit
+
+blp = Blueprint("scores", __name__, url_prefix="/api/submissions", description="Scores and consensus")
+
+
+@blp.route("/<int:submission_id>/scores")
+class MyScores(MethodView):
+    @signed_in(Role.EVALUATOR)
+    @blp.response(200, ScoreOut(many=True))
+    def get(self, submission_id: int) -> list[Score]:
+        session = get_session()
+        submission = submission_service.open_submission(session, user(), submission_id)
+        panel_service.require_evaluator_access(session, user(), submission)
+        return list(
+            session.exec(
+                select(Score).where(Score.submission_id == submission_id, Score.evaluator_id == user().id)
+            ).all()
+        )
+
+
+@blp.route("/<int:submission_id>/scores/<criterion_id>")
+class MyScore(MethodView):
+    @signed_in(Role.EVALUATOR)
+    @blp.arguments(ScoreIn)
+    @blp.response(200, ScoreOut)
+    def put(self, data: dict[str, Any], submission_id: int, criterion_id: str) -> Score:
+        score = service.record_score(
+            get_session(),
+            user(),
+            submission_id,
+            criterion_id,
+            data["score"],
+            data["reason"],
+            expected_version=data["version"],
+        )
+        commit()
+        return score
+
+
+@blp.route("/<int:submission_id>/consensus/<criterion_id>")
+class ConsensusById(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.arguments(ScoreIn)
+    @blp.response(200, ScoreOut)
+    def put(self, data: dict[str, Any], submission_id: int, criterion_id: str) -> ConsensusScore:
+        consensus = service.record_consensus(
+            get_session(),
+            user(),
+            submission_id,
+            criterion_id,
+            data["score"],
+            data["reason"],
+            expected_version=data["version"],
+        )
+        commit()
+        return consensus

@@ -1,0 +1,99 @@
+"""Tenders: create, adjust while draft, check the policy, publish, open."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from tenderscore.core import Rubric
+from tenderscore.db import get_session
+from tenderscore.db.models import Role, Tender
+from tenderscore.services import tenders as service
+from tenderscore.services.errors import ServiceError
+from tenderscore.web.api.schemas import TenderDetailOut, TenderIn, TenderOut, TenderUpdate
+from tenderscore.web.auth import signed_in, user
+from tenderscore.web.views import commit
+
+blp = Blueprint("tenders", __name__, url_prefix="/api/tenders", description="Tenders and their lifecycle")
+
+
+def detail(tender: Tender) -> dict[str, Any]:
+    out = {c: getattr(tender, c) for c in TenderOut().fields}
+    out["rubric"] = tender.rubric_snapshot or tender.rubric
+    out["breaches"] = service.breaches(get_session(), tender)
+    return out
+
+
+def apply_changes(rubric: Rubric, changes: dict[str, dict[str, Any]]) -> Rubric:
+    """The rubric with per-criterion weight and threshold changes; unknown criterion ids are an error."""
+    known = {c.id for c in rubric.criteria}
+    unknown = sorted(set(changes) - known)
+    if unknown:
+        raise ServiceError(f"criteria: the rubric has no criterion {', '.join(unknown)}", field="criteria")
+    sections = tuple(
+        dataclasses.replace(s, criteria=tuple(dataclasses.replace(c, **changes.get(c.id, {})) for c in s.criteria))
+        for s in rubric.sections
+    )
+    return service.validated(dataclasses.replace(rubric, sections=sections))
+
+
+@blp.route("")
+class Tenders(MethodView):
+    @signed_in()
+    @blp.response(200, TenderOut(many=True))
+    def get(self) -> list[Tender]:
+        return service.list_tenders(get_session(), user())
+
+    @signed_in(Role.OFFICER)
+    @blp.arguments(TenderIn)
+    @blp.response(201, TenderDetailOut)
+    def post(self, data: dict[str, Any]) -> dict[str, Any]:
+        rubric = service.load_rubric_source(data.pop("rubric") or "", data.pop("rubric_yaml"))
+        tender = service.create_tender(get_session(), user(), rubric=rubric, **data)
+        commit()
+        return detail(tender)
+
+
+@blp.route("/<int:tender_id>")
+class TenderById(MethodView):
+    @signed_in()
+    @blp.response(200, TenderDetailOut)
+    def get(self, tender_id: int) -> dict[str, Any]:
+        return detail(service.get_tender(get_session(), user(), tender_id))
+
+    @signed_in(Role.OFFICER)
+    @blp.arguments(TenderUpdate)
+    @blp.response(200, TenderDetailOut)
+    def patch(self, data: dict[str, Any], tender_id: int) -> dict[str, Any]:
+        session = get_session()
+        tender = service.get_tender(session, user(), tender_id)
+        changes = data.pop("criteria")
+        rubric = apply_changes(service.rubric_of(tender), changes) if changes else None
+        tender = service.update_draft(
+            session, user(), tender_id, expected_version=data.pop("version"), rubric=rubric, **data
+        )
+        commit()
+        return detail(tender)
+
+
+@blp.route("/<int:tender_id>/publish")
+class Publish(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.response(200, TenderDetailOut)
+    def post(self, tender_id: int) -> dict[str, Any]:
+        tender = service.publish(get_session(), user(), tender_id)
+        commit()
+        return detail(tender)
+
+
+@blp.route("/<int:tender_id>/open")
+class Open(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.response(200, TenderDetailOut)
+    def post(self, tender_id: int) -> dict[str, Any]:
+        tender = service.open_bids(get_session(), user(), tender_id)
+        commit()
+        return detail(tender)

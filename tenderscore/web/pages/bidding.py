@@ -1,0 +1,77 @@
+"""Bidders' pages: the response template, the instant self-check, submission and receipts, the summary."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Response, flash, redirect, request, send_file, url_for
+
+from tenderscore.db import get_session
+from tenderscore.db.models import Role
+from tenderscore.services import submissions as submission_service
+from tenderscore.services import tenders as tender_service
+from tenderscore.services.errors import ServiceError
+from tenderscore.web.auth import signed_in, user
+from tenderscore.web.pages import bp
+from tenderscore.web.views import commit, render_form
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _uploaded() -> tuple[str, bytes]:
+    upload = request.files.get("workbook")
+    if upload is None or not upload.filename:
+        raise ServiceError("workbook: choose your completed response workbook (.xlsx)", field="workbook")
+    return upload.filename, upload.read()
+
+
+@bp.get("/tenders/<int:tender_id>/template.xlsx")
+@signed_in(Role.BIDDER, Role.OFFICER)
+def response_template(tender_id: int) -> Response:
+    name, data = submission_service.response_template(get_session(), user(), tender_id)
+    return send_file(_bytes(data), mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+def _bytes(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)
+
+
+@bp.route("/tenders/<int:tender_id>/self-check", methods=["GET", "POST"])
+@signed_in(Role.BIDDER)
+def self_check(tender_id: int) -> Any:
+    session = get_session()
+    tender = tender_service.get_tender(session, user(), tender_id)
+    if request.method == "GET":
+        return render_form("bidding/self_check.html", tender=tender, result=None)
+    try:
+        filename, data = _uploaded()
+        result = submission_service.check_workbook(session, user(), tender_id, data)
+    except ServiceError as exc:
+        return render_form("bidding/self_check.html", exc, tender=tender, result=None)
+    return render_form("bidding/self_check.html", tender=tender, result=result, filename=filename)
+
+
+@bp.route("/tenders/<int:tender_id>/submit", methods=["GET", "POST"])
+@signed_in(Role.BIDDER)
+def submit(tender_id: int) -> Any:
+    session = get_session()
+    tender = tender_service.get_tender(session, user(), tender_id)
+    if request.method == "GET":
+        return render_form("bidding/submit.html", tender=tender)
+    try:
+        filename, data = _uploaded()
+        receipt = submission_service.submit(session, user(), tender_id, filename, data)
+        commit()
+    except ServiceError as exc:
+        session.rollback()
+        return render_form("bidding/submit.html", exc, tender=tender)
+    flash(f"Bid received: version {receipt.version}, SHA-256 {receipt.sha256}.", "success")
+    return redirect(url_for("pages.tender_detail", tender_id=tender_id))
+
+
+@bp.get("/submissions/<int:submission_id>/workbook.xlsx")
+@signed_in()
+def submission_workbook(submission_id: int) -> Response:
+    submission = submission_service.open_submission(get_session(), user(), submission_id)
+    return send_file(_bytes(submission.workbook), mimetype=XLSX, as_attachment=True, download_name=submission.filename)

@@ -1,0 +1,122 @@
+"""Officers' evaluation pages: results, moderation (individual scores side by side, consensus with a reason), award."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, request, url_for
+from sqlmodel import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from tenderscore.core import CriterionKind
+from tenderscore.db import get_session
+from tenderscore.db.models import ConsensusScore, Role, Score, User
+from tenderscore.services import scoring as scoring_service
+from tenderscore.services import submissions as submission_service
+from tenderscore.services import tenders as tender_service
+from tenderscore.services.bid_json import response_from_json
+from tenderscore.services.errors import ServiceError
+from tenderscore.web.auth import signed_in, user
+from tenderscore.web.pages import bp
+from tenderscore.web.views import commit, render_form
+
+SPREAD_STEPS = 2  # DESIGN.md: a spread of two or more scale steps is flagged for discussion
+
+
+@bp.get("/tenders/<int:tender_id>/evaluation")
+@signed_in(Role.OFFICER, Role.COMMISSIONER)
+def evaluation(tender_id: int) -> Any:
+    session = get_session()
+    tender = tender_service.get_tender(session, user(), tender_id)
+    result = scoring_service.evaluation(session, user(), tender_id)
+    return render_form(
+        "moderation/evaluation.html", tender=tender, rubric=tender_service.rubric_of(tender), evaluation=result
+    )
+
+
+def _moderation_rows(tender_id: int, submission_id: int) -> list[dict[str, Any]]:
+    session = get_session()
+    tender = tender_service.get_tender(session, user(), tender_id)
+    rubric = tender_service.rubric_of(tender)
+    names = {u.id: u.name for u in session.exec(select(User).where(User.role == Role.EVALUATOR)).all()}
+    rows = []
+    for criterion in (c for c in rubric.criteria if c.kind == CriterionKind.SCORED):
+        individual = session.exec(
+            select(Score).where(Score.submission_id == submission_id, Score.criterion_id == criterion.id)
+        ).all()
+        consensus = session.exec(
+            select(ConsensusScore).where(
+                ConsensusScore.submission_id == submission_id, ConsensusScore.criterion_id == criterion.id
+            )
+        ).first()
+        values = [s.score for s in individual]
+        rows.append(
+            {
+                "criterion": criterion,
+                "scores": [(names.get(s.evaluator_id, "?"), s) for s in individual],
+                "spread": (max(values) - min(values)) if values else 0,
+                "flagged": bool(values) and max(values) - min(values) >= SPREAD_STEPS,
+                "consensus": consensus,
+            }
+        )
+    return rows
+
+
+@bp.route("/tenders/<int:tender_id>/moderation/<int:submission_id>", methods=["GET", "POST"])
+@signed_in(Role.OFFICER)
+def moderate(tender_id: int, submission_id: int) -> Any:
+    session = get_session()
+    me = user()
+    tender = tender_service.get_tender(session, me, tender_id)
+    submission = submission_service.open_submission(session, me, submission_id)
+    if submission.tender_id != tender_id:
+        raise ServiceError("That submission belongs to another tender")
+    error = None
+    if request.method == "POST":
+        criterion_id = request.form.get("criterion_id", "")
+        raw = request.form.get(f"score-{criterion_id}", "")
+        version = request.form.get("version", "")
+        try:
+            if not raw.strip().isdigit():
+                raise ServiceError(f"score-{criterion_id}: choose the consensus score", field=f"score-{criterion_id}")
+            scoring_service.record_consensus(
+                session,
+                me,
+                submission_id,
+                criterion_id,
+                int(raw),
+                request.form.get(f"reason-{criterion_id}", ""),
+                expected_version=int(version) if version.isdigit() else None,
+            )
+            commit()
+            flash("Consensus recorded.", "success")
+            return redirect(
+                url_for("pages.moderate", tender_id=tender_id, submission_id=submission_id) + f"#{criterion_id}"
+            )
+        except ServiceError as exc:
+            session.rollback()
+            error = exc
+    return render_form(
+        "moderation/moderate.html",
+        error,
+        tender=tender,
+        rubric=tender_service.rubric_of(tender),
+        submission=submission,
+        bidder=submission_service.bidder_name(session, submission),
+        response=response_from_json(submission.responses, bid_id=str(submission.id), bidder=""),
+        rows=_moderation_rows(tender_id, submission_id),
+        form=request.form,
+    )
+
+
+@bp.post("/tenders/<int:tender_id>/award")
+@signed_in(Role.OFFICER)
+def award(tender_id: int) -> BaseResponse:
+    record = scoring_service.award(get_session(), user(), tender_id, request.form.get("reason", ""))
+    commit()
+    flash(
+        f"Awarded. The award decision is recorded (award {record.id}); the standstill period starts when the "
+        "assessment summaries and the contract award notice are issued.",
+        "success",
+    )
+    return redirect(url_for("pages.tender_detail", tender_id=tender_id))

@@ -1,0 +1,178 @@
+"""Officers' tender pages: create from a rubric, adjust weights and thresholds, publish, open, assign the panel."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlmodel import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from tenderscore.core import Rubric
+from tenderscore.db import get_session
+from tenderscore.db.models import Role, User, id_of
+from tenderscore.services import panel as panel_service
+from tenderscore.services import policies as policy_service
+from tenderscore.services import submissions as submission_service
+from tenderscore.services import tenders as tender_service
+from tenderscore.services.errors import ServiceError
+from tenderscore.web.auth import signed_in, user
+from tenderscore.web.pages import bp
+from tenderscore.web.ukdates import parse_uk
+from tenderscore.web.views import commit, decimal_or_none, render_form
+
+
+def _deadline_from_form() -> Any:
+    try:
+        return parse_uk(
+            request.form.get("deadline-day", ""),
+            request.form.get("deadline-month", ""),
+            request.form.get("deadline-year", ""),
+            request.form.get("deadline-time", ""),
+        )
+    except ValueError as exc:
+        raise ServiceError(f"deadline: {exc}", field="deadline") from None
+
+
+def _new_tender_context() -> dict[str, Any]:
+    return {
+        "rubrics": sorted(tender_service.shipped_rubrics()),
+        "policies": policy_service.list_policies(get_session(), user()),
+        "form": request.form,
+    }
+
+
+@bp.route("/tenders/new", methods=["GET", "POST"])
+@signed_in(Role.OFFICER)
+def tender_new() -> Any:
+    if request.method == "GET":
+        return render_form("tenders/new.html", **_new_tender_context())
+    session = get_session()
+    try:
+        upload = request.files.get("rubric_file")
+        yaml_text = upload.read().decode("utf-8", errors="replace") if upload and upload.filename else None
+        rubric = tender_service.load_rubric_source(request.form.get("rubric", ""), yaml_text)
+        policy_id = request.form.get("policy_id") or None
+        tender = tender_service.create_tender(
+            session,
+            user(),
+            reference=request.form.get("reference", ""),
+            title=request.form.get("title", ""),
+            description=request.form.get("description", ""),
+            rubric=rubric,
+            deadline=_deadline_from_form(),
+            estimated_value=decimal_or_none(request.form.get("estimated_value"), "estimated_value"),
+            policy_id=int(policy_id) if policy_id else None,
+        )
+        commit()
+    except ServiceError as exc:
+        session.rollback()
+        return render_form("tenders/new.html", exc, **_new_tender_context())
+    flash(f"Draft tender {tender.reference} created. Check the weights and thresholds, then publish.", "success")
+    return redirect(url_for("pages.tender_detail", tender_id=tender.id))
+
+
+@bp.get("/tenders/<int:tender_id>")
+@signed_in()
+def tender_detail(tender_id: int) -> str:
+    session = get_session()
+    me = user()
+    tender = tender_service.get_tender(session, me, tender_id)
+    context: dict[str, Any] = {
+        "tender": tender,
+        "rubric": tender_service.rubric_of(tender),
+        "buyer": tender_service.buyer_name(session, tender),
+    }
+    if me.role in (Role.OFFICER, Role.COMMISSIONER):
+        context["breaches"] = tender_service.breaches(session, tender)
+        context["received"] = submission_service.count_received(session, me, tender_id)
+        context["panel"] = panel_service.panel(session, tender_id)
+    if me.role == Role.OFFICER:
+        context["evaluators"] = session.exec(select(User).where(User.role == Role.EVALUATOR)).all()
+    if me.role == Role.BIDDER:
+        context["versions"] = submission_service.my_submissions(session, me, tender_id)
+    if me.role == Role.EVALUATOR:
+        context["assignment"] = panel_service.assignment_of(session, tender_id, id_of(me))
+    return render_template("tenders/detail.html", **context)
+
+
+def _rubric_with_form_values(rubric: Rubric) -> Rubric:
+    """The rubric with the weights and thresholds typed on the form; the rubric validation checks the whole."""
+    sections = []
+    for section in rubric.sections:
+        criteria = []
+        for c in section.criteria:
+            changes: dict[str, Any] = {}
+            weight = decimal_or_none(request.form.get(f"weight-{c.id}"), f"weight-{c.id}")
+            if weight is not None:
+                changes["weight"] = weight
+            if c.mandatory_minimum is not None or request.form.get(f"mandatory-{c.id}"):
+                changes["mandatory_minimum"] = decimal_or_none(
+                    request.form.get(f"mandatory-{c.id}"), f"mandatory-{c.id}"
+                )
+            minimum = request.form.get(f"minimum-{c.id}")
+            if minimum is not None:
+                changes["minimum"] = int(minimum) if minimum.strip().isdigit() else None
+            criteria.append(dataclasses.replace(c, **changes))
+        sections.append(dataclasses.replace(section, criteria=tuple(criteria)))
+    return dataclasses.replace(rubric, sections=tuple(sections))
+
+
+@bp.route("/tenders/<int:tender_id>/rubric", methods=["GET", "POST"])
+@signed_in(Role.OFFICER)
+def tender_rubric(tender_id: int) -> Any:
+    session = get_session()
+    tender = tender_service.get_tender(session, user(), tender_id)
+    rubric = tender_service.rubric_of(tender)
+    if request.method == "POST":
+        try:
+            edited = tender_service.validated(_rubric_with_form_values(rubric))
+            tender_service.update_draft(
+                session,
+                user(),
+                tender_id,
+                rubric=edited,
+                expected_version=int(request.form.get("version", "0") or 0),
+                reason=request.form.get("reason", ""),
+            )
+            commit()
+        except ServiceError as exc:
+            session.rollback()
+            return render_form("tenders/rubric.html", exc, tender=tender, rubric=rubric, form=request.form)
+        flash("Weights and thresholds saved.", "success")
+        return redirect(url_for("pages.tender_detail", tender_id=tender_id))
+    return render_form("tenders/rubric.html", tender=tender, rubric=rubric, form={})
+
+
+@bp.post("/tenders/<int:tender_id>/publish")
+@signed_in(Role.OFFICER)
+def tender_publish(tender_id: int) -> BaseResponse:
+    tender = tender_service.publish(get_session(), user(), tender_id)
+    commit()
+    flash(
+        f"{tender.reference} is published. Its rubric is now frozen (hash {(tender.rubric_hash or '')[:12]}…).",
+        "success",
+    )
+    return redirect(url_for("pages.tender_detail", tender_id=tender_id))
+
+
+@bp.post("/tenders/<int:tender_id>/open")
+@signed_in(Role.OFFICER)
+def tender_open(tender_id: int) -> BaseResponse:
+    tender_service.open_bids(get_session(), user(), tender_id)
+    commit()
+    flash("The bids are open for evaluation.", "success")
+    return redirect(url_for("pages.tender_detail", tender_id=tender_id))
+
+
+@bp.post("/tenders/<int:tender_id>/panel")
+@signed_in(Role.OFFICER)
+def tender_assign(tender_id: int) -> BaseResponse:
+    evaluator_id = request.form.get("evaluator_id", "")
+    if not evaluator_id.isdigit():
+        raise ServiceError("evaluator_id: choose an evaluator", field="evaluator_id")
+    panel_service.assign_evaluator(get_session(), user(), tender_id, int(evaluator_id))
+    commit()
+    flash("Evaluator assigned.", "success")
+    return redirect(url_for("pages.tender_detail", tender_id=tender_id))
