@@ -55,8 +55,9 @@ def openpyxl_named_cells(data: bytes, rubric: Rubric) -> dict[tuple[str, int, in
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     layout = template_layout(rubric)
     values: dict[tuple[str, int, int], object] = {}
+    last = max([c.row for c in layout.cells] + [t.first_row + t.rows for t in layout.tables])
     for sheet in {c.sheet for c in layout.cells} | {t.sheet for t in layout.tables}:
-        for row in wb[sheet].iter_rows(min_row=1, max_row=40, max_col=8):
+        for row in wb[sheet].iter_rows(min_row=1, max_row=last, max_col=8):
             for cell in row:
                 if cell.value is not None:
                     values[(sheet, cell.row, cell.column)] = (cell.value, cell.data_type)

@@ -34,6 +34,9 @@ from tenderscore.sheets.layout import (
 )
 from tenderscore.sheets.quantities import UNIT_RULES, format_unit
 
+PATHWAY_LIST = "ts_pathways"  # a defined name over the hidden sheet's list of pathways
+PATHWAY_COLUMN = 4
+
 
 def write_template(rubric: Rubric, identity: TemplateIdentity) -> bytes:
     """The response template for ``rubric`` under ``identity``, as ``.xlsx`` bytes."""
@@ -50,7 +53,10 @@ def write_template(rubric: Rubric, identity: TemplateIdentity) -> bytes:
     if layout.pricing:
         _pricing(wb.create_sheet(PRICING), rubric, layout.pricing)
     _partners(wb.create_sheet(PARTNERS), rubric, layout)
-    _hidden(wb.create_sheet(HIDDEN), layout, identity)
+    pathways = _pathways(rubric)
+    _hidden(wb.create_sheet(HIDDEN), layout, identity, pathways)
+    if pathways:
+        _define(wb, PATHWAY_LIST, HIDDEN, 1, PATHWAY_COLUMN, len(pathways), PATHWAY_COLUMN)
     for cell in layout.cells:
         _define(wb, cell.name, cell.sheet, cell.row, cell.column, cell.row, cell.column)
     for table in layout.tables:
@@ -59,6 +65,10 @@ def write_template(rubric: Rubric, identity: TemplateIdentity) -> bytes:
     wb.security = WorkbookProtection(lockStructure=True)
     wb.calculation.fullCalcOnLoad = True  # our convenience totals have no cached value until calculated
     return style.save_stable(wb)
+
+
+def _pathways(rubric: Rubric) -> list[str]:
+    return list(dict.fromkeys(c.pathway for c in rubric.criteria if c.pathway))  # rubric order, no repeats
 
 
 def _define(wb: Workbook, name: str, sheet: str, row: int, column: int, last_row: int, last_column: int) -> None:
@@ -197,8 +207,9 @@ def _pricing(ws: Worksheet, rubric: Rubric, table: TableSpec) -> None:
     for i, row in enumerate(_table_rows(table), start=1):
         style.label(ws, row, 1, str(i))
         style.answer_cell(ws, row, 2)
-        validation.add(style.answer_cell(ws, row, 3, style.GBP_FORMAT))
+        style.answer_cell(ws, row, 3, style.GBP_FORMAT)
     total_row = table.first_row + table.rows
+    validation.add(f"C{table.first_row}:C{total_row - 1}")
     style.label(ws, total_row, 2, "Total (shown for your convenience; tenderscore adds up the lines itself)", bold=True)
     ws.row_dimensions[total_row].height = 30
     total = ws.cell(row=total_row, column=3, value=f"=SUM(C{table.first_row}:C{total_row - 1})")
@@ -219,16 +230,16 @@ def _partners(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
     )
     validation = _decimal_validation(UNIT_RULES[Unit.GBP].maximum, 2, "£")
     ws.add_data_validation(validation)
-    pathways = sorted({c.pathway for c in rubric.criteria if c.pathway})
-    choose = _pathway_validation(ws, pathways)
+    choose = _pathway_validation(ws, _pathways(rubric))
     for i, row in enumerate(_table_rows(table), start=1):
         style.label(ws, row, 1, str(i))
         for column in (2, 3, 4, 6):
             style.answer_cell(ws, row, column)
-        validation.add(style.answer_cell(ws, row, 5, style.GBP_FORMAT))
-        if choose:
-            choose.add(ws.cell(row=row, column=6))
+        style.answer_cell(ws, row, 5, style.GBP_FORMAT)
     total_row = table.first_row + table.rows
+    validation.add(f"E{table.first_row}:E{total_row - 1}")
+    if choose:
+        choose.add(f"F{table.first_row}:F{total_row - 1}")
     style.label(ws, total_row, 2, "Total (shown for your convenience; tenderscore adds up the rows itself)", bold=True)
     ws.row_dimensions[total_row].height = 30
     total = ws.cell(row=total_row, column=5, value=f"=SUM(E{table.first_row}:E{total_row - 1})")
@@ -237,15 +248,17 @@ def _partners(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
 
 
 def _pathway_validation(ws: Worksheet, pathways: list[str]) -> DataValidation | None:
-    listed = ",".join(pathways)
-    if not pathways or len(listed) > 250 or any("," in p or '"' in p for p in pathways):
-        return None  # an inline list is limited to 255 characters; free text then
-    validation = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=False)
+    """A drop-down of the rubric's pathways, listed on the hidden sheet (an inline list cannot hold commas)."""
+    if not pathways:
+        return None
+    validation = DataValidation(
+        type="list", formula1=f"{PATHWAY_LIST}", allow_blank=True, showErrorMessage=False
+    )  # free text stays possible: a partner may serve something the list does not name
     ws.add_data_validation(validation)
     return validation
 
 
-def _hidden(ws: Worksheet, layout: TemplateLayout, identity: TemplateIdentity) -> None:
+def _hidden(ws: Worksheet, layout: TemplateLayout, identity: TemplateIdentity, pathways: list[str]) -> None:
     values = {
         "tender_reference": identity.tender_reference,
         "template_version": str(identity.template_version),
@@ -254,5 +267,7 @@ def _hidden(ws: Worksheet, layout: TemplateLayout, identity: TemplateIdentity) -
     for cell in layout.identity:
         style.put_text(ws, cell.row, 1, cell.field)
         style.put_text(ws, cell.row, cell.column, values[cell.field])
+    for row, pathway in enumerate(pathways, start=1):
+        style.put_text(ws, row, PATHWAY_COLUMN, pathway)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True

@@ -36,7 +36,7 @@ def test_sheets_in_order_and_the_identity_sheet_very_hidden(wb: Workbook) -> Non
 def test_every_answer_cell_and_table_is_a_defined_name(wb: Workbook, rubric: Rubric) -> None:
     layout = template_layout(rubric)
     names = set(wb.defined_names.keys())
-    assert {c.name for c in layout.cells} | {"price_lines", "vcse_partners"} == names
+    assert {c.name for c in layout.cells} | {"price_lines", "vcse_partners", "ts_pathways"} == names
     assert wb.defined_names["ans_q1"].attr_text == "'Quality'!$G$5"
     assert wb.defined_names["ans_q3_drugs"].attr_text == "'Quality'!$G$7"
     assert wb.defined_names["vcse_partners"].attr_text == "'VCSE partners'!$B$5:$F$34"
@@ -77,6 +77,17 @@ def test_data_validation(wb: Workbook) -> None:
     assert commitments["G6"].formula1 == "0"
     pricing = wb["Pricing"].data_validations.dataValidation
     assert any(v.type == "decimal" and "C5" in str(v.sqref) for v in pricing)
+
+
+def test_pathways_drop_down_lists_the_rubrics_pathways(wb: Workbook) -> None:
+    assert wb.defined_names["ts_pathways"].attr_text == "'_tenderscore'!$D$1:$D$3"
+    assert [wb["_tenderscore"].cell(row=r, column=4).value for r in (1, 2, 3)] == [
+        "Accommodation",
+        "ETE",
+        "Drugs and alcohol",
+    ]
+    (choose,) = [v for v in wb["VCSE partners"].data_validations.dataValidation if v.type == "list"]
+    assert choose.formula1 == "ts_pathways" and "F5:F34" in str(choose.sqref) and not choose.showErrorMessage
 
 
 def test_convenience_totals_are_formulas_outside_the_answer_cells(wb: Workbook) -> None:
