@@ -9,6 +9,7 @@ packages=(
   fonts-dejavu-core fonts-liberation2   # the reports' fonts: Liberation Sans (Arial metrics), DejaVu for the rest
   poppler-utils         # pdftotext / pdftoppm: the tests read PDFs back and people look at them as images
   chromium              # the browser tests drive Debian's chromium through Playwright
+  libreoffice-calc-nogui  # a test re-saves workbooks with a real other spreadsheet program
   "$@"
 )
 # The page styles are built from the npm registry's govuk-frontend; any node/npm will do.

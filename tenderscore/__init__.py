@@ -46,6 +46,12 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tenderscore.db'}"
 
     from tenderscore import db, web
+    from tenderscore.sheets import check_defusedxml
+
+    try:
+        check_defusedxml()  # workbooks are XML from strangers: refuse to start without the hardened parser
+    except RuntimeError as exc:
+        raise ConfigurationError(str(exc)) from exc
 
     db.init_app(app)
     web.init_app(app)

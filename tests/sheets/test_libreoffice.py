@@ -1,5 +1,6 @@
-"""A real re-save by LibreOffice reads the same as ours. Runs only where ``soffice`` is installed; the XML
-rewriting in ``test_other_programs.py`` covers the same ground everywhere."""
+"""A real re-save by LibreOffice reads the same as ours. ``make test`` installs Debian's libreoffice-calc-nogui
+(scripts/system-packages.sh), so a missing ``soffice`` is a set-up failure, never a skip; the XML rewriting in
+``test_other_programs.py`` covers the same ground without it."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from tenderscore.core.rubric import Rubric
 from tenderscore.sheets import TemplateIdentity, demo_bids, read_workbook
 
 SOFFICE = shutil.which("soffice")
-pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+
+
+def test_libreoffice_is_installed() -> None:
+    assert SOFFICE is not None, "soffice not found: run `make test`, which installs libreoffice-calc-nogui"
 
 
 def resave(data: bytes, folder: Path) -> bytes:
