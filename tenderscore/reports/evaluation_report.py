@@ -81,7 +81,7 @@ def build_evaluation_report(
         breakdown=breakdown_views(rubric, evaluation, consensus, unmoderated or {}),
         social_value=social_value_view(rubric, evaluation, responses),
         sensitivity=_sensitivity(evaluation, sensitivity),
-        flags=_flags(evaluation),
+        flags=_flags(rubric, evaluation),
         panel=tuple(_panel_member(m) for m in panel),
         chain_head=chain_head,
     )
@@ -162,13 +162,25 @@ def _sensitivity(evaluation: Evaluation, finding: SensitivityFinding | None) -> 
     return SensitivityView(finding.robust, finding.summary)
 
 
-def _flags(evaluation: Evaluation) -> tuple[FlagView, ...]:
-    return tuple(
-        FlagView(r.bidder, FLAG_NAMES[f.code], f.message)
-        for r in evaluation.results
-        for f in r.flags
-        if f.code is not FlagCode.CONSENSUS_MISSING
-    )
+def _flags(rubric: Rubric, evaluation: Evaluation) -> tuple[FlagView, ...]:
+    """Each bid's flags; its evaluator spreads in one line (section 5 marks each one next to its scores)."""
+    views = []
+    for result in evaluation.results:
+        spreads = result.flagged(FlagCode.EVALUATOR_SPREAD)
+        for flag in result.flags:
+            if flag.code not in (FlagCode.CONSENSUS_MISSING, FlagCode.EVALUATOR_SPREAD):
+                views.append(FlagView(result.bidder, FLAG_NAMES[flag.code], flag.message))
+        if len(spreads) == 1:
+            views.append(FlagView(result.bidder, FLAG_NAMES[FlagCode.EVALUATOR_SPREAD], spreads[0].message))
+        elif spreads:
+            titles = "; ".join(f"'{rubric.criterion(f.criterion_id).title}'" for f in spreads if f.criterion_id)
+            views.append(FlagView(
+                result.bidder,
+                FLAG_NAMES[FlagCode.EVALUATOR_SPREAD],
+                f"Evaluators' scores differ by two or more steps on {len(spreads)} criteria: {titles}. "
+                "Each is marked in section 5; discuss them before recording the consensus.",
+            ))
+    return tuple(views)
 
 
 def _panel_member(member: PanelMember) -> PanelMemberView:

@@ -1,11 +1,11 @@
 """Rendering entry points: HTML or a view model -> PDF bytes, in a worker process, within a time limit.
 
 Why a worker process: the time limit is a signal timer, and signals only reach a process's main thread, which a
-web request thread is not. So every render is handed to a small pool of worker processes (started lazily, once,
-with ``forkserver`` where available so that no threads of the caller are forked), and the worker enforces the limit
-in its own main thread. The caller also waits no longer than the limit plus ``GRACE`` seconds; if the worker is
-stuck in C code that the timer cannot interrupt, the caller kills the pool and raises ``RenderTimeout``.
-Each worker keeps one WeasyPrint ``FontConfiguration`` for all its documents.
+web request thread is not. So every render is handed to a small pool of worker processes (started lazily, once;
+see ``start_method``), and the worker enforces the limit in its own main thread. The caller also waits no longer
+than the limit plus ``GRACE`` seconds: if the worker is stuck in C code that the timer cannot interrupt, the caller
+kills the pool and raises ``RenderTimeout``. Each worker keeps one WeasyPrint ``FontConfiguration`` for all its
+documents. The same worker code serves ``render_many`` (batch.py), whose pool uses every core.
 """
 
 from __future__ import annotations
@@ -26,10 +26,23 @@ DEFAULT_TIMEOUT = 120.0  # seconds; a 50-bidder evaluation report takes a few
 GRACE = 10.0  # how much longer the caller waits before it concludes the worker's own timer could not fire
 
 
+def start_method() -> str:
+    """``fork`` while this process has a single thread (instant, nothing re-imported); else ``forkserver``.
+
+    Forking a process that runs other threads (a web server, or a pool's own handler threads) can copy a lock
+    some thread holds and deadlock the child, so then workers come from a forkserver that preloaded WeasyPrint.
+    As with any ``multiprocessing`` use, a script that renders from a forkserver must guard its entry point with
+    ``if __name__ == "__main__":`` (the ``tenderscore`` command and ``flask`` do).
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if threading.active_count() == 1 and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 def new_pool(processes: int) -> Pool:
     """A pool of render workers, each warmed up (fonts loaded) before its first job."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    context = multiprocessing.get_context(start_method())
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["tenderscore.reports.worker"])
     return context.Pool(processes, initializer=warm_up)
