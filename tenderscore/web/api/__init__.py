@@ -7,7 +7,18 @@ from flask_smorest import Api
 
 from tenderscore.db import get_session
 from tenderscore.services import accounts
-from tenderscore.web.api import audit, bids, evaluation, me, panel, policies, scores, tenders
+from tenderscore.web.api import (
+    audit,
+    bids,
+    documents,
+    evaluation,
+    me,
+    panel,
+    policies,
+    scores,
+    submissions,
+    tenders,
+)
 from tenderscore.web.auth import SignedInUser, bearer_token, login_manager
 
 api = Api()
@@ -27,7 +38,7 @@ def init_app(app: Flask) -> None:
     )
     app.before_request(_token_alone)
     api.init_app(app)
-    for module in (me, policies, tenders, bids, panel, scores, evaluation, audit):
+    for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, documents, audit):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs")

@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 from tenderscore.db import get_session
 from tenderscore.db.models import EvaluatorAssignment, Role
 from tenderscore.services import panel as service
-from tenderscore.web.api.schemas import AssignIn, AssignmentOut, DeclarationIn
+from tenderscore.services import tenders as tender_service
+from tenderscore.web.api.schemas import AssignIn, AssignmentOut, DeclarationIn, PanelMemberOut
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.views import commit
 
@@ -19,6 +20,22 @@ blp = Blueprint("panel", __name__, url_prefix="/api/tenders", description="Evalu
 
 @blp.route("/<int:tender_id>/evaluators")
 class Evaluators(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.response(200, PanelMemberOut(many=True))
+    def get(self, tender_id: int) -> list[dict[str, Any]]:
+        session = get_session()
+        tender_service.get_tender(session, user(), tender_id)
+        return [
+            {
+                "evaluator_id": member.id,
+                "name": member.name,
+                "email": member.email,
+                "declared_at": assignment.declared_at,
+                "conflicts": [c.bidder_org_id for c in conflicts],
+            }
+            for assignment, member, conflicts in service.panel(session, tender_id)
+        ]
+
     @signed_in(Role.OFFICER)
     @blp.arguments(AssignIn)
     @blp.response(201, AssignmentOut)

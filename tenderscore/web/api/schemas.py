@@ -228,3 +228,56 @@ class AuditCheckOut(StrictSchema):
     head = fields.Str()
     broken_event_id = fields.Int(allow_none=True)
     problem = fields.Str()
+
+
+class BidOut(StrictSchema):
+    id = fields.Int()
+    tender_id = fields.Int()
+    bidder_org_id = fields.Int()
+    bidder = fields.Str()
+    version = fields.Int()
+    filename = fields.Str()
+    size_bytes = fields.Int()
+    sha256 = fields.Str()
+    received_at = fields.DateTime()
+
+
+class BidContentOut(BidOut):
+    responses = fields.Dict(metadata={"description": "the validated answers, commitments, price and VCSE partners"})
+
+
+class BidListOut(StrictSchema):
+    sealed = fields.Bool(metadata={"description": "true until the officer opens the bids after the deadline"})
+    received = fields.Int(allow_none=True, metadata={"description": "bids in, for the buyer (known while sealed)"})
+    bids = fields.List(fields.Nested(BidOut))
+
+
+class IndividualScoreOut(StrictSchema):
+    evaluator_id = fields.Int()
+    evaluator = fields.Str()
+    score = fields.Int()
+    reason = fields.Str()
+    version = fields.Int()
+
+
+class ModerationRowOut(StrictSchema):
+    criterion_id = fields.Str()
+    title = fields.Str()
+    scores = fields.List(fields.Nested(IndividualScoreOut))
+    spread = fields.Int()
+    flagged = fields.Bool(metadata={"description": "evaluators two or more scale steps apart"})
+    consensus = fields.Nested(lambda: ScoreOut(), allow_none=True)
+
+
+class PanelMemberOut(StrictSchema):
+    evaluator_id = fields.Int()
+    name = fields.Str()
+    email = fields.Str()
+    declared_at = fields.DateTime(allow_none=True)
+    conflicts = fields.List(fields.Int(), metadata={"description": "bidder organisation ids declared"})
+
+
+class SummaryArgs(StrictSchema):
+    submission_id = fields.Int(
+        load_default=None, metadata={"description": "the bid (officers only; a bidder gets their own)"}
+    )

@@ -9,11 +9,14 @@ from flask_smorest import Blueprint
 from sqlmodel import select
 
 from tenderscore.db import get_session
-from tenderscore.db.models import ConsensusScore, Role, Score
+from tenderscore.core import CriterionKind
+from tenderscore.db.models import ConsensusScore, Role, Score, User
 from tenderscore.services import panel as panel_service
 from tenderscore.services import scoring as service
 from tenderscore.services import submissions as submission_service
-from tenderscore.web.api.schemas import ScoreIn, ScoreOut
+from tenderscore.reports.consensus import SPREAD_STEPS
+from tenderscore.services import tenders as tender_service
+from tenderscore.web.api.schemas import ModerationRowOut, ScoreIn, ScoreOut
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.views import commit
 
@@ -71,3 +74,46 @@ class ConsensusById(MethodView):
         )
         commit()
         return consensus
+
+
+@blp.route("/<int:submission_id>/moderation")
+class Moderation(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.response(200, ModerationRowOut(many=True))
+    def get(self, submission_id: int) -> list[dict[str, Any]]:
+        """Per scored criterion: the evaluators' scores side by side, the spread, and the consensus so far."""
+        session = get_session()
+        submission = submission_service.open_submission(session, user(), submission_id)
+        rubric = tender_service.rubric_of(tender_service.get_tender(session, user(), submission.tender_id))
+        rows = []
+        for criterion in (c for c in rubric.criteria if c.kind == CriterionKind.SCORED):
+            individual = service.scores_for(session, submission_id, criterion.id)
+            values = [s.score for s in individual]
+            spread = max(values) - min(values) if values else 0
+            consensus = session.exec(
+                select(ConsensusScore).where(
+                    ConsensusScore.submission_id == submission_id, ConsensusScore.criterion_id == criterion.id
+                )
+            ).first()
+            rows.append(
+                {
+                    "criterion_id": criterion.id,
+                    "title": criterion.title,
+                    "scores": [_individual(session, s) for s in individual],
+                    "spread": spread,
+                    "flagged": spread >= SPREAD_STEPS,
+                    "consensus": consensus,
+                }
+            )
+        return rows
+
+
+def _individual(session: Any, score: Score) -> dict[str, Any]:
+    evaluator = session.get(User, score.evaluator_id)
+    return {
+        "evaluator_id": score.evaluator_id,
+        "evaluator": evaluator.name if evaluator else "",
+        "score": score.score,
+        "reason": score.reason,
+        "version": score.version,
+    }
