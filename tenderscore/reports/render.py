@@ -13,14 +13,17 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
 from multiprocessing.pool import Pool
+from multiprocessing.process import BaseProcess
 from typing import Any
 
-from .errors import RenderTimeout
+from .errors import RenderFailed, RenderTimeout
 from .fetcher import FetchRecord
 from .templating import View, render_html
 from .views import AssessmentSummaryView, EvaluationReportView, SelfCheckView
-from .worker import PdfMeta, Rendered, render_here, render_view_here, warm_up
+from .worker import PdfMeta, Rendered, render_here, render_view_here, serve, warm_up
 
 DEFAULT_TIMEOUT = 120.0  # seconds; a 50-bidder evaluation report takes a few
 GRACE = 10.0  # how much longer the caller waits before it concludes the worker's own timer could not fire
@@ -42,38 +45,67 @@ def start_method() -> str:
 
 def new_pool(processes: int) -> Pool:
     """A pool of render workers, each warmed up (fonts loaded) before its first job."""
+    pool: Pool = _context().Pool(processes, initializer=warm_up)
+    return pool
+
+
+def _context() -> Any:  # a concrete context (typeshed's BaseContext has no Process)
     context = multiprocessing.get_context(start_method())
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["tenderscore.reports.worker"])
-    return context.Pool(processes, initializer=warm_up)
+    return context
 
 
 class _SharedWorker:
-    """One worker process for single renders in this process, shared by all threads one render at a time."""
+    """One worker process for single renders, shared by all threads of this process one render at a time.
+
+    A plain process and a pipe rather than a pool: a job is one message each way, with no helper threads to wake,
+    and the caller's thread waits on the pipe with its own deadline.
+    """
 
     def __init__(self, grace: float = GRACE) -> None:
         self._lock = threading.Lock()
-        self._pool: Pool | None = None
+        self._process: BaseProcess | None = None
+        self._pipe: Connection | None = None
         self.grace = grace
 
-    def run(self, function: Any, args: tuple[Any, ...], timeout: float) -> Rendered:
+    def run(self, function: Callable[..., Rendered], args: tuple[Any, ...], timeout: float) -> Rendered:
         with self._lock:
-            if self._pool is None:
-                self._pool = new_pool(1)
-            pending = self._pool.apply_async(function, args)
-            try:
-                result: Rendered = pending.get(timeout + self.grace)
-            except multiprocessing.TimeoutError:
+            pipe = self._pipe if self._process is not None and self._process.is_alive() else None
+            if pipe is None:
+                pipe = self._start()
+            pipe.send((function, args))
+            if not pipe.poll(timeout + self.grace):
                 self._discard()
                 waited = timeout + self.grace
-                raise RenderTimeout(f"the render did not finish within {waited:g} s; worker stopped") from None
-            return result
+                raise RenderTimeout(f"the render did not finish within {waited:g} s; worker stopped")
+            try:
+                ok, value = pipe.recv()
+            except EOFError:
+                self._discard()
+                raise RenderFailed("the render worker stopped unexpectedly; the next render starts a new one") from None
+        if not ok:
+            raise value
+        result: Rendered = value
+        return result
+
+    def _start(self) -> Connection:
+        context = _context()
+        pipes: tuple[Connection, Connection] = context.Pipe()
+        ours, theirs = pipes
+        process = context.Process(target=serve, args=(theirs,), name="tenderscore-render", daemon=True)
+        process.start()
+        theirs.close()
+        self._process, self._pipe = process, ours
+        return ours
 
     def _discard(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        if self._pipe is not None:
+            self._pipe.close()
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+        self._process = self._pipe = None
 
     def close(self) -> None:
         """Stop the worker process (it is started again by the next render)."""

@@ -13,12 +13,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from types import FrameType
 
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from .errors import RenderTimeout
+from .errors import RenderFailed, RenderTimeout, ReportError
 from .fetcher import ASSETS, AssetFetcher, FetchRecord
 from .templating import View, render_html
 
@@ -63,6 +64,23 @@ def font_config() -> FontConfiguration:
 def warm_up() -> None:
     """Pool initializer: load fonts and compile templates before the first job arrives."""
     font_config()
+
+
+def serve(pipe: Connection) -> None:
+    """A render worker's loop: run each ``(function, args)`` received, send back ``(True, result)`` or
+    ``(False, error)``, and stop when the other end closes the pipe."""
+    warm_up()
+    while True:
+        try:
+            function, args = pipe.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[bool, object] = (True, function(*args))
+        except Exception as error:  # every failure goes back to the caller, as a picklable ReportError
+            failure = error if isinstance(error, ReportError) else RenderFailed(f"{type(error).__name__}: {error}")
+            reply = (False, failure)
+        pipe.send(reply)
 
 
 @contextmanager

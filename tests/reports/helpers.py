@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 
@@ -14,3 +15,19 @@ def ignore_the_timer_and_sleep(seconds: float) -> Rendered:
     signal.setitimer(signal.ITIMER_REAL, 0.01)
     time.sleep(seconds)
     return Rendered(b"", 0, ())
+
+
+def die() -> Rendered:
+    """A worker that crashes outright (as a segfault in a C library would)."""
+    os._exit(3)
+
+
+class Unpicklable(Exception):
+    def __init__(self, handle: object) -> None:
+        super().__init__("cannot cross a process boundary")
+        self.handle = handle
+
+
+def fail_badly() -> Rendered:
+    """An error whose own class could not be sent back to the caller."""
+    raise Unpicklable(lambda: None)

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tenderscore.reports import RenderTimeout, render_many, render_pdf
+from tenderscore.reports import RenderFailed, RenderTimeout, render_many, render_pdf
 from tenderscore.reports.demo import DemoTender
 from tenderscore.reports.render import _SharedWorker
 from tenderscore.reports.worker import PdfMeta, font_config, render_here, time_limit
 
 from .conftest import pdf_text, summary_view
-from .helpers import ignore_the_timer_and_sleep
+from .helpers import die, fail_badly, ignore_the_timer_and_sleep
 
 HTML = '<!DOCTYPE html><html lang="fr"><head><title>Not this title</title><meta name="author" content="Nor this">' \
        "</head><body><h1>Heading</h1><p>Paragraph £1,000 – “quoted”.</p></body></html>"
@@ -53,6 +53,18 @@ def test_a_worker_the_timer_cannot_reach_is_killed() -> None:
         with pytest.raises(RenderTimeout, match="worker stopped"):
             worker.run(ignore_the_timer_and_sleep, (30,), 0.5)
         assert time.monotonic() - started < 10
+    finally:
+        worker.close()
+
+
+def test_a_crashed_worker_is_reported_and_replaced() -> None:
+    worker = _SharedWorker()
+    try:
+        with pytest.raises(RenderFailed, match="stopped unexpectedly"):
+            worker.run(die, (), 5)
+        with pytest.raises(RenderFailed, match="Unpicklable: cannot cross a process boundary"):
+            worker.run(fail_badly, (), 5)
+        assert worker.run(render_here, (HTML, PdfMeta("again", "t"), 30), 30).pdf.startswith(b"%PDF-")
     finally:
         worker.close()
 
