@@ -49,11 +49,7 @@ def build_assessment_summary(
     consensus is missing, ``MissingReasonError`` (naming bid and criterion) for a score without a reason, and
     ``ReportError`` for an unknown bid or no single winner.
     """
-    if evaluation.provisional:
-        raise ProvisionalResultError(
-            f"tender {tender.reference}: assessment summaries need a final result, but "
-            f"{len(evaluation.missing_consensus)} consensus score(s) are still missing"
-        )
+    _check_final(evaluation, tender)
     check_consensus(evaluation, consensus)
     result = _result(evaluation, bid_id)
     winner = _winner(evaluation, winner_bid_id)
@@ -61,9 +57,8 @@ def build_assessment_summary(
     context = _Context(rubric, evaluation, bids, consensus)
     own = context.scores(result, OWN)
     return AssessmentSummaryView(
-        meta=document_meta(
-            tender, "Assessment summary", f"Assessment summary for {result.bidder} (reg. 31)", generated_at
-        ),
+        meta=document_meta(tender, "Assessment summary", f"Assessment summary for {result.bidder} (reg. 31)",
+                           generated_at),
         tender=tender_view(tender),
         bid_id=result.bid_id,
         bidder=result.bidder,
@@ -76,6 +71,14 @@ def build_assessment_summary(
         scale=scale_levels(rubric),
         standstill=STANDSTILL,
     )
+
+
+def _check_final(evaluation: Evaluation, tender: TenderFacts) -> None:
+    if evaluation.provisional:
+        raise ProvisionalResultError(
+            f"tender {tender.reference}: assessment summaries need a final result, but "
+            f"{len(evaluation.missing_consensus)} consensus score(s) are still missing"
+        )
 
 
 def _result(evaluation: Evaluation, bid_id: str) -> BidResult:

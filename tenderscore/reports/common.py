@@ -33,7 +33,6 @@ def document_meta(tender: TenderFacts, doctype: str, subject: str, generated_at:
         title=f"{doctype} – {tender.reference} {tender.title}",
         author=tender.buyer,
         subject=subject,
-        running_header=f"{tender.reference} · {doctype}",
         generated_at=uk_time(generated_at),
     )
 

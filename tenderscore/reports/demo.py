@@ -38,18 +38,19 @@ GENERATED_AT = datetime(2026, 11, 23, 15, 20, tzinfo=UTC)
 QUALITY = ("q_accommodation", "q_ete", "q_mobilisation", "q_lived_experience")
 
 
-def demo_rubric() -> Rubric:
-    """Resettlement Innovation Partner: compliance gates, four quality questions, three commitments, price."""
-    levels = (
-        ScaleLevel(0, "Unacceptable: no answer, or an answer that does not address the question"),
-        ScaleLevel(1, "Poor: major gaps or risks; little confidence the requirement will be met"),
-        ScaleLevel(2, "Limited: meets some of the requirement; significant weaknesses"),
-        ScaleLevel(3, "Satisfactory: meets the requirement with minor weaknesses"),
-        ScaleLevel(4, "Good: meets the requirement fully, with evidence of delivery"),
-        ScaleLevel(5, "Excellent: exceeds the requirement, with strong evidence and added value"),
-    )
+SCALE = Scale(5, (
+    ScaleLevel(0, "Unacceptable: no answer, or an answer that does not address the question"),
+    ScaleLevel(1, "Poor: major gaps or risks; little confidence the requirement will be met"),
+    ScaleLevel(2, "Limited: meets some of the requirement; significant weaknesses"),
+    ScaleLevel(3, "Satisfactory: meets the requirement with minor weaknesses"),
+    ScaleLevel(4, "Good: meets the requirement fully, with evidence of delivery"),
+    ScaleLevel(5, "Excellent: exceeds the requirement, with strong evidence and added value"),
+))
+
+
+def _quality() -> tuple[Criterion, ...]:
     scored = CriterionKind.SCORED
-    quality = (
+    return (
         Criterion("q_accommodation", "Settled accommodation on release", scored, D(15), minimum=2,
                   pathway="Accommodation", question="How will you secure settled accommodation on release?"),
         Criterion("q_ete", "Education, training and employment", scored, D(15), pathway="Education, training and "
@@ -58,8 +59,11 @@ def demo_rubric() -> Rubric:
         Criterion("q_lived_experience", "Working with people with lived experience", scored, D(10),
                   pathway="Attitudes, thinking and behaviour"),
     )
+
+
+def _social_value() -> tuple[Criterion, ...]:
     commitment = CriterionKind.COMMITMENT
-    social = (
+    return (
         Criterion("sv_vcse", "VCSE share of contract value", commitment, D(10), method="proportional",
                   measure="vcse_share", mandatory_minimum=D(15)),
         Criterion("sv_jobs", "Jobs for people with convictions", commitment, D(5), method="linear",
@@ -68,17 +72,21 @@ def demo_rubric() -> Rubric:
                   measure="apprentice_weeks",
                   bands=(Band(D(52), D("0.4")), Band(D(104), D("0.7")), Band(D(156), D(1)))),
     )
+
+
+def demo_rubric() -> Rubric:
+    """Resettlement Innovation Partner: compliance gates, four quality questions, three commitments, price."""
     return Rubric(
         id="probation-innovation-partner",
         title="Resettlement Innovation Partner",
-        scale=Scale(5, levels),
+        scale=SCALE,
         sections=(
             Section("compliance", "Compliance", SectionCategory.COMPLIANCE, (
                 Criterion("c_insurance", "Public liability insurance of at least £10m", CriterionKind.PASS_FAIL),
                 Criterion("c_safeguarding", "Safeguarding policy and enhanced DBS checks", CriterionKind.PASS_FAIL),
             )),
-            Section("quality", "Quality", SectionCategory.QUALITY, quality),
-            Section("social_value", "Social value", SectionCategory.SOCIAL_VALUE, social),
+            Section("quality", "Quality", SectionCategory.QUALITY, _quality()),
+            Section("social_value", "Social value", SectionCategory.SOCIAL_VALUE, _social_value()),
             Section("price", "Price", SectionCategory.PRICE, (
                 Criterion("price", "Total price over the contract term", CriterionKind.PRICE, D(30),
                           method="lowest_ratio"),

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from tenderscore.core.responses import BidResponse, ScoreKey
 from tenderscore.core.results import BidResult, Evaluation, FlagCode
-from tenderscore.core.rubric import CriterionKind, Rubric
+from tenderscore.core.rubric import Rubric
 
 from .chart import Bar, stacked_bar_svg
 from .common import document_meta, methodology_view, tender_view
@@ -59,7 +59,6 @@ def build_evaluation_report(
     """
     check_consensus(evaluation, consensus)
     _check_responses(evaluation, responses)
-    scored = tuple(s for s in rubric.sections if s.weight > 0)
     return EvaluationReportView(
         meta=document_meta(tender, "Tender evaluation report", _subject(evaluation), generated_at),
         tender=tender_view(tender),
@@ -69,15 +68,8 @@ def build_evaluation_report(
         methodology=methodology_view(rubric),
         compliance=tuple(ComplianceRowView(r.bidder, r.compliant, tuple(e.reason for e in r.exclusions))
                          for r in evaluation.results),
-        matrix=MatrixView(
-            section_headers=tuple(f"{s.title} ({weight(s.weight)})" for s in scored),
-            rows=tuple(_matrix_row(r, evaluation, [s.id for s in scored]) for r in evaluation.ranked),
-        ),
-        chart_svg=stacked_bar_svg(
-            [Bar(r.bidder, tuple(r.section_points.get(s.id, Decimal(0)) for s in scored)) for r in evaluation.ranked],
-            [s.title for s in scored],
-            title="Points by section for each compliant tender, in rank order",
-        ),
+        matrix=_matrix(rubric, evaluation),
+        chart_svg=_chart(rubric, evaluation),
         breakdown=breakdown_views(rubric, evaluation, consensus, unmoderated or {}),
         social_value=social_value_view(rubric, evaluation, responses),
         sensitivity=_sensitivity(evaluation, sensitivity),
@@ -109,7 +101,7 @@ def _missing(rubric: Rubric, evaluation: Evaluation) -> tuple[MissingConsensusVi
     )
 
 
-def rank_label(result: BidResult, evaluation: Evaluation) -> str:
+def _rank_label(result: BidResult, evaluation: Evaluation) -> str:
     """``1``, or ``=2`` when the rank is shared; empty for an excluded bid."""
     if result.rank is None:
         return ""
@@ -117,9 +109,26 @@ def rank_label(result: BidResult, evaluation: Evaluation) -> str:
     return f"={result.rank}" if shared else str(result.rank)
 
 
+def _matrix(rubric: Rubric, evaluation: Evaluation) -> MatrixView:
+    sections = [s for s in rubric.sections if s.weight > 0]
+    return MatrixView(
+        section_headers=tuple(f"{s.title} ({weight(s.weight)})" for s in sections),
+        rows=tuple(_matrix_row(r, evaluation, [s.id for s in sections]) for r in evaluation.ranked),
+    )
+
+
+def _chart(rubric: Rubric, evaluation: Evaluation) -> str:
+    sections = [s for s in rubric.sections if s.weight > 0]
+    return stacked_bar_svg(
+        [Bar(r.bidder, tuple(r.section_points.get(s.id, Decimal(0)) for s in sections)) for r in evaluation.ranked],
+        [s.title for s in sections],
+        title="Points by section for each compliant tender, in rank order",
+    )
+
+
 def _matrix_row(result: BidResult, evaluation: Evaluation, section_ids: list[str]) -> MatrixRowView:
     return MatrixRowView(
-        rank=rank_label(result, evaluation),
+        rank=_rank_label(result, evaluation),
         bidder=result.bidder,
         sections=tuple(points(result.section_points.get(s, Decimal(0))) for s in section_ids),
         total=points(result.total),
@@ -192,7 +201,3 @@ def _panel_member(member: PanelMember) -> PanelMemberView:
         conflicts=", ".join(member.conflicts) if member.conflicts else "None",
     )
 
-
-def scored_criteria(rubric: Rubric) -> tuple[str, ...]:
-    """Ids of the criteria evaluators score."""
-    return tuple(c.id for c in rubric.criteria if c.kind is CriterionKind.SCORED)

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class DocumentMeta:
-    """PDF metadata and the running header: title, author (the buyer), subject, language, generation time."""
+    """PDF metadata: title, author (the buyer), subject, language; and when the document was generated."""
 
     title: str
     author: str
     subject: str
-    running_header: str
     generated_at: str  # UK time, e.g. "23 November 2026, 15:20 GMT"
     lang: str = "en-GB"
 

@@ -106,16 +106,21 @@ def time_limit(seconds: float) -> Iterator[None]:
 def render_here(html: str, meta: PdfMeta, timeout: float) -> Rendered:
     """Render ``html`` to a tagged PDF in this process, within ``timeout`` seconds."""
     fetcher = AssetFetcher()
-    with time_limit(timeout):
-        document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=font_config(), **PDF_OPTIONS
-        )
-        document.metadata.title = meta.title
-        document.metadata.authors = [meta.author]
-        document.metadata.description = meta.subject or None
-        document.metadata.lang = meta.lang
-        document.metadata.generator = "tenderscore"
-        pdf = document.write_pdf(**PDF_OPTIONS)
+    try:
+        with time_limit(timeout):
+            document = HTML(string=html, base_url=ASSETS.as_uri() + "/", url_fetcher=fetcher).render(
+                font_config=font_config(), **PDF_OPTIONS
+            )
+            document.metadata.title = meta.title
+            document.metadata.authors = [meta.author]
+            document.metadata.description = meta.subject or None
+            document.metadata.lang = meta.lang
+            document.metadata.generator = "tenderscore"
+            pdf = document.write_pdf(**PDF_OPTIONS)
+    except ReportError:
+        raise
+    except Exception as error:
+        raise RenderFailed(f"'{meta.title}' could not be rendered: {type(error).__name__}: {error}") from error
     return Rendered(pdf, len(document.pages), tuple(fetcher.records))
 
 
