@@ -13,9 +13,10 @@ from tenderscore.reports import (
     ProvisionalResultError,
     ReportError,
     build_assessment_summary,
+    build_evaluation_report,
     render_document,
 )
-from tenderscore.reports.demo import DemoTender
+from tenderscore.reports.demo import HAND_WRITTEN, DemoTender, demo_tender
 
 from .conftest import Pdf, read, summary_view
 
@@ -151,3 +152,23 @@ def test_winner_must_be_ranked_first(final: DemoTender) -> None:
             final.rubric, final.evaluation, final.responses, bid_id="B003", tender=final.tender,
             consensus=final.consensus, generated_at=final.generated_at, winner_bid_id="B002",
         )
+
+
+def test_a_tie_at_first_place_needs_the_officers_choice() -> None:
+    twin = replace(HAND_WRITTEN[0], bidder="Twin Resettlement Partnership")
+    tied = demo_tender(bids=[HAND_WRITTEN[0], twin, *HAND_WRITTEN[2:]])
+    assert [r.rank for r in tied.evaluation.leaders] == [1, 1]
+    with pytest.raises(ReportError, match="no single first-ranked bid"):
+        summary_view(tied, "B003")
+    view = build_assessment_summary(
+        tied.rubric, tied.evaluation, tied.responses, bid_id="B003", tender=tied.tender,
+        consensus=tied.consensus, generated_at=tied.generated_at, winner_bid_id="B002",
+    )
+    assert view.winner is not None and view.winner.bidder == "Twin Resettlement Partnership"
+    report = build_evaluation_report(
+        tied.rubric, tied.evaluation, tied.responses, tender=tied.tender, panel=tied.panel,
+        consensus=tied.consensus, sensitivity=tied.sensitivity, chain_head=tied.chain_head,
+        generated_at=tied.generated_at,
+    )
+    assert "share first place" in report.recommendation.text
+    assert [row.rank for row in report.matrix.rows[:2]] == ["=1", "=1"]
