@@ -1,0 +1,224 @@
+"""A whole competition in a browser: policy, tender, two bids (one tokenistic), evaluation, moderation, award.
+
+Every step is a person using the pages; the only thing the test does behind the pages is let time pass (it moves
+the deadline into the past, as the clock would) and create the accounts, which no page does.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+from sqlmodel import Session, select
+
+from tenderscore.core import CriterionKind
+from tenderscore.db import get_engine
+from tenderscore.db.models import Role, Tender
+from tenderscore.services import accounts, submissions, tenders
+from tenderscore.sheets import demo_bids
+from tests.browser.conftest import Shots
+
+PASSWORD = "a long demo password"
+pytestmark = pytest.mark.browser
+
+
+def _people(app: Flask) -> None:
+    with Session(get_engine(app)) as session:
+        region = accounts.create_organisation(session, name="North West Probation Region", kind="buyer")
+        for email, role in (
+            ("commissioner@nw.example", Role.COMMISSIONER),
+            ("officer@nw.example", Role.OFFICER),
+            ("eval1@nw.example", Role.EVALUATOR),
+            ("eval2@nw.example", Role.EVALUATOR),
+        ):
+            accounts.create_user(
+                session,
+                email=email,
+                name=email.split("@")[0].title(),
+                password=PASSWORD,
+                role=role,
+                organisation=region,
+            )
+        for name, email in (
+            ("Northern Resettlement Consortium Ltd", "bids@northern.example"),
+            ("Brightpath Justice Services Ltd", "bids@brightpath.example"),
+        ):
+            org = accounts.create_organisation(session, name=name, kind="supplier")
+            accounts.create_user(
+                session, email=email, name=f"Bids, {name}", password=PASSWORD, role=Role.BIDDER, organisation=org
+            )
+        session.commit()
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Sign in')")
+    expect(page.locator("h1")).to_be_visible()
+
+
+def _workbooks(app: Flask, folder: Path) -> dict[str, Path]:
+    """The two bidders' filled workbooks for the tender as published (its rubric hash is in them)."""
+    with Session(get_engine(app)) as session:
+        tender = session.exec(select(Tender).where(Tender.reference == "NW-2027-001")).one()
+        bids = demo_bids(tenders.rubric_of(tender), submissions.identity(session, tender))
+    paths = {}
+    for bid in bids:
+        if bid.name.startswith(("Northern", "Brightpath")):
+            path = folder / f"{bid.name.split()[0].lower()}.xlsx"
+            path.write_bytes(bid.workbook)
+            paths[bid.name.split()[0]] = path
+    return paths
+
+
+def _let_the_deadline_pass(app: Flask) -> None:
+    with Session(get_engine(app)) as session:
+        tender = session.exec(select(Tender).where(Tender.reference == "NW-2027-001")).one()
+        tender.deadline = datetime.now(UTC) - timedelta(minutes=1)
+        session.add(tender)
+        session.commit()
+
+
+def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, shots: Shots, tmp_path: Path) -> None:
+    _people(app)
+    base = live_server
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+
+    # The commissioner sets the mandatory VCSE share.
+    sign_in(page, base, "commissioner@nw.example")
+    page.goto(f"{base}/policies/new")
+    page.fill("#name", "Probation social value policy")
+    page.fill("#min_social_value_weight", "20")
+    page.fill("#measure_0", "vcse_share")
+    page.fill("#minimum_0", "15")
+    shots.take(page, "commissioner-policy-form")
+    page.click("button:has-text('Save policy')")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("saved")
+    shots.take(page, "commissioner-policies")
+
+    # The officer builds the tender from the probation rubric under that policy and publishes it.
+    sign_in(page, base, "officer@nw.example")
+    page.goto(f"{base}/tenders/new")
+    deadline = datetime.now(UTC) + timedelta(days=14)
+    page.fill("#reference", "NW-2027-001")
+    page.fill("#title", "Innovation Partner: unpaid work and accredited programmes")
+    page.fill("#estimated_value", "2,400,000")
+    page.fill("#deadline-day", str(deadline.day))
+    page.fill("#deadline-month", str(deadline.month))
+    page.fill("#deadline-year", str(deadline.year))
+    page.select_option("#policy_id", label="Probation social value policy")
+    page.select_option("#rubric-select", "probation-innovation-partner")
+    shots.take(page, "officer-new-tender")
+    page.click("button:has-text('Create draft tender')")
+    expect(page.locator("#breaches")).to_contain_text("Meets its policy")
+    shots.take(page, "officer-draft")
+    page.click("button:has-text('Publish tender')")
+    expect(page.locator("#status")).to_have_text("published")
+    shots.take(page, "officer-published")
+    tender_url = page.url
+
+    # Two bidders check and submit; Brightpath's VCSE share is below the 15% threshold.
+    workbooks = _workbooks(app, tmp_path)
+    for name, email in (("Northern", "bids@northern.example"), ("Brightpath", "bids@brightpath.example")):
+        sign_in(page, base, email)
+        page.goto(tender_url)
+        page.click("text=Check your workbook")
+        page.set_input_files("#workbook", str(workbooks[name]))
+        page.click("button:has-text('Check workbook')")
+        if name == "Northern":
+            expect(page.locator("#result")).to_contain_text("Ready to submit")
+        else:
+            expect(page.locator("#gates")).to_contain_text("below the mandatory")
+        shots.take(page, f"bidder-{name.lower()}-self-check")
+        page.goto(tender_url)
+        page.click("text=Submit your bid")
+        page.set_input_files("#workbook", str(workbooks[name]))
+        page.click("button:has-text('Submit bid')")
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("version 1")
+        expect(page.locator("#versions")).to_contain_text("current")
+        shots.take(page, f"bidder-{name.lower()}-submitted")
+
+    # Sealed until the deadline: the officer sees a count, not the bids.
+    sign_in(page, base, "officer@nw.example")
+    page.goto(tender_url)
+    expect(page.locator("#sealed")).to_contain_text("2 bids received")
+    shots.take(page, "officer-sealed")
+    _let_the_deadline_pass(app)
+    page.click("button:has-text('Open bids for evaluation')")
+    for evaluator in ("eval1@nw.example", "eval2@nw.example"):
+        page.select_option("#evaluator_id", label=f"{evaluator.split('@')[0].title()} ({evaluator})")
+        page.click("button:has-text('Assign')")
+    expect(page.locator("#panel")).to_contain_text("Eval2")
+    shots.take(page, "officer-opened-panel")
+
+    # Two evaluators declare and score every quality answer, independently, with reasons.
+    for n, evaluator in enumerate(("eval1@nw.example", "eval2@nw.example")):
+        sign_in(page, base, evaluator)
+        page.goto(tender_url)
+        page.click("text=Declare conflicts of interest")
+        page.click("button:has-text('Make declaration')")
+        for bidder in ("Northern", "Brightpath"):
+            page.click(f"a:has-text('Score'):has-text('{bidder}')")
+            expect(page.locator("h1")).to_have_text("Score this bid")  # the page has loaded: count its forms
+            forms = page.locator("form[id]:has(input[name=criterion_id])")
+            assert forms.count() == 7  # the probation rubric's seven pathway questions
+            for i in range(forms.count()):
+                form = page.locator("form[id]:has(input[name=criterion_id])").nth(i)
+                mark = 4 - n if bidder == "Northern" else 2
+                form.locator(f"input[type=radio][value='{mark}']").check()
+                form.locator("textarea").fill(f"Evaluator {n + 1}: evidence specific to {bidder}'s delivery model.")
+                with page.expect_navigation():
+                    form.locator("button[type=submit]").click()
+                expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Score saved")
+            if n == 0 and bidder == "Northern":
+                shots.take(page, "evaluator-scoring")
+            page.goto(tender_url + "/bids")
+
+    # The moderator sees the scores side by side and records consensus with reasons.
+    sign_in(page, base, "officer@nw.example")
+    page.goto(tender_url + "/evaluation")
+    expect(page.locator("#provisional")).to_be_visible()
+    expect(page.locator("#excluded")).to_contain_text("below the mandatory minimum of 15%")
+    shots.take(page, "officer-provisional-evaluation")
+    page.click("a:has-text('Moderate'):has-text('Northern')")
+    expect(page.locator("h1")).to_have_text("Moderation")
+    forms = page.locator("form[id]:has(input[name=criterion_id])")
+    assert forms.count() == 7
+    for i in range(forms.count()):
+        form = page.locator("form[id]:has(input[name=criterion_id])").nth(i)
+        form.locator("select").select_option("4")
+        form.locator("textarea").fill("Panel agreed 4: strong, specific evidence from the bidder's own delivery.")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Consensus recorded")
+
+    shots.take(page, "officer-moderation")
+
+    # Final results: the tokenistic bid is excluded with its reason; the officer awards and downloads the report.
+    page.goto(tender_url + "/evaluation")
+    expect(page.locator("#provisional")).to_have_count(0)
+    expect(page.locator("#results")).to_contain_text("Northern Resettlement Consortium Ltd")
+    expect(page.locator("#excluded")).to_contain_text("Brightpath Justice Services Ltd")
+    shots.take(page, "officer-final-evaluation")
+    page.click("button:has-text('Award to Northern')")
+    expect(page.locator("#status")).to_have_text("awarded")
+    shots.take(page, "officer-awarded")
+    page.goto(tender_url + "/evaluation")
+    with page.expect_download() as download:
+        page.click("text=Evaluation report (PDF)")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages)
+    assert "Northern Resettlement Consortium Ltd" in text
+    assert "Brightpath Justice Services Ltd" in text and "below the mandatory minimum of 15%" in " ".join(text.split())
+    assert "PROVISIONAL" not in text
+
+    with Session(get_engine(app)) as session:
+        tender = session.exec(select(Tender).where(Tender.reference == "NW-2027-001")).one()
+        scored = [c for c in tenders.rubric_of(tender).criteria if c.kind == CriterionKind.SCORED]
+        assert tender.status == "awarded" and scored
