@@ -16,6 +16,9 @@ DATABASE_ECHO = False
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Shared store for rate limits across workers; "memory://" keeps them per process (the embedded default).
 RATELIMIT_STORAGE_URI = "memory://"
+# If the shared store goes away, keep limiting per process rather than failing every sign-in.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_KEY_PREFIX = "tenderscore"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = (

@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import select
 
 from tenderscore.core import CriterionKind
-from tenderscore.db.models import AuditEvent, Score, TenderStatus
-from tenderscore.services import panel, scoring, tenders
+from tenderscore.db.models import AuditEvent, ConsensusScore, Role, Score, TenderStatus
+from tenderscore.services import accounts, panel, scoring, tenders
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord
-from tests.services.conftest import NOW, Competition
+from tests.services.conftest import NOW, PASSWORD, Competition
 
 
 @pytest.fixture
@@ -116,3 +116,27 @@ def test_full_evaluation_is_provisional_until_every_consensus_then_awards(opened
     assert tenders.get_tender(session, officer, tender_id).status == TenderStatus.AWARDED
     with pytest.raises(Conflict):
         scoring.record_consensus(session, officer, _submission(opened, "Northern"), _scored(opened)[0], 1, "late")
+
+
+def test_two_moderators_saving_the_same_consensus_the_second_is_told_who_changed_it(opened: Competition) -> None:
+    session = opened.session
+    second_officer = accounts.create_user(
+        session,
+        email="officer2@test.example",
+        name="Second officer",
+        password=PASSWORD,
+        role=Role.OFFICER,
+        organisation=opened.buyer,
+    )
+    sub, crit = _submission(opened, "Northern"), _scored(opened)[0]
+    first = scoring.record_consensus(session, opened.officer, sub, crit, 3, "Agreed 3 at the panel meeting")
+    read_by_both = first.version
+    scoring.record_consensus(
+        session, opened.officer, sub, crit, 4, "Raised after review", expected_version=read_by_both
+    )
+    with pytest.raises(StaleRecord) as stale:
+        scoring.record_consensus(session, second_officer, sub, crit, 2, "My view", expected_version=read_by_both)
+    assert opened.officer.email in stale.value.message
+    session.commit()
+    kept = session.exec(select(ConsensusScore).where(ConsensusScore.submission_id == sub)).one()
+    assert (kept.score, kept.reason, kept.version) == (4, "Raised after review", 2)
