@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 from tenderscore.core import CriterionKind
 from tenderscore.db.models import AuditEvent, Award, Submission, Tender
 from tenderscore.services import audit, panel, scoring, tenders
-from tests.services.conftest import NOW, Competition, competition  # noqa: F401 - the fixture
+from tests.services.conftest import NOW, Competition
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,7 +52,7 @@ def _counts(session: Session) -> tuple[int, int, int]:
 def test_a_submission_killed_before_commit_stores_nothing(
     competition: Competition,
     database_url: str,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     session = competition.session
     bidder = competition.bidder("Northern Resettlement Consortium Ltd")
@@ -76,7 +76,7 @@ def test_a_submission_killed_before_commit_stores_nothing(
 def test_an_award_killed_before_commit_leaves_the_tender_under_evaluation(
     competition: Competition,
     database_url: str,
-    tmp_path: Path,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     session, officer = competition.session, competition.officer
     tender_id = competition.tender.id
