@@ -13,7 +13,7 @@ from tenderscore.db.models import Award, ConsensusScore, Role, Score, Submission
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit
 from tenderscore.services.bid_json import response_from_json
-from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord
+from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord, Unprocessable
 from tenderscore.services.panel import require_evaluator_access
 from tenderscore.services.submissions import bidder_name
 from tenderscore.services.tenders import get_tender, rubric_of
@@ -35,9 +35,9 @@ def _scored_criterion(rubric: Rubric, criterion_id: str) -> None:
 def _check_score(rubric: Rubric, score: object, reason: str) -> int:
     # Scores are whole steps of the published scale: a court set aside an award built on averaged scores.
     if isinstance(score, bool) or not isinstance(score, int):
-        raise ServiceError(f"score: enter a whole number from 0 to {rubric.scale.maximum}", field="score")
+        raise Unprocessable(f"score: enter a whole number from 0 to {rubric.scale.maximum}", field="score")
     if not 0 <= score <= rubric.scale.maximum:
-        raise ServiceError(f"score: {score} is outside the scale 0 to {rubric.scale.maximum}", field="score")
+        raise Unprocessable(f"score: {score} is outside the scale 0 to {rubric.scale.maximum}", field="score")
     if not reason.strip():
         raise ServiceError("reason: every score needs a reason that refers to the bid", field="reason")
     return score
