@@ -19,12 +19,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from tenderscore.db import get_engine
-from tenderscore.db.models import Organisation, Policy, Role, Submission, Tender, User
+from tenderscore.db.models import AuditEvent, Organisation, Policy, Role, Submission, Tender, User
 from tenderscore.services import accounts, audit, panel, policies, submissions, tenders
 from tenderscore.sheets import DemoBid, TemplateIdentity, demo_bids
 
@@ -52,6 +52,10 @@ class World:
     policy: Policy
     tender: Tender | None = None
     bids: dict[str, DemoBid] = field(default_factory=dict)
+    # Plain values read once, so that a test never reloads a row through its own session (which on SQLite
+    # would open a write transaction and hold the lock the app then waits for).
+    ids: dict[str, tuple[int, int]] = field(default_factory=dict)
+    tender_key: int | None = None
 
     def call(self, who: str | None, method: str, url: str, **kwargs: Any) -> TestResponse:
         headers = dict(kwargs.pop("headers", {}))
@@ -84,21 +88,30 @@ class World:
             fingerprint["chain_head"] = audit.chain_head(fresh)
         return fingerprint
 
+    def unchanged_but_audit(self, before: dict[str, Any]) -> list[str]:
+        """Assert that only audit events were added since ``before``; return the new events' actions."""
+        after = self.state()
+        assert {k: v for k, v in after.items() if k not in ("audit_event", "chain_head")} == {
+            k: v for k, v in before.items() if k not in ("audit_event", "chain_head")
+        }
+        added = after["audit_event"][0] - before["audit_event"][0]
+        with self.fresh() as s:
+            events = s.exec(select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(added)).all()
+        return [e.action for e in reversed(events)] if added else []
+
     def fresh(self) -> Session:
         return Session(get_engine(self.app), expire_on_commit=False)
 
     def org_id(self, who: str) -> int:
-        return self.users[who].organisation_id
+        return self.ids[who][1]
 
     def uid(self, who: str) -> int:
-        user_id = self.users[who].id
-        assert user_id is not None
-        return user_id
+        return self.ids[who][0]
 
     @property
     def tender_id(self) -> int:
-        assert self.tender is not None and self.tender.id is not None
-        return self.tender.id
+        assert self.tender_key is not None
+        return self.tender_key
 
     def move_deadline(self, when: datetime) -> None:
         """Simulate the clock: the server decides by its own time, so the test moves the deadline instead."""
@@ -168,7 +181,8 @@ def world(app: Flask, client: FlaskClient, session: Session, monkeypatch: pytest
         mandatory_commitments=[{"measure": "vcse_share", "minimum": "15"}],
     )
     session.commit()
-    return World(app, client, session, users, tokens, policy)
+    ids = {key: (u.id, u.organisation_id) for key, u in users.items() if u.id is not None}
+    return World(app, client, session, users, tokens, policy, ids=ids)
 
 
 @lru_cache(maxsize=4)
@@ -200,8 +214,10 @@ def publish_tender(world: World, reference: str = "NWPR-API-1") -> Tender:
 def published(world: World) -> World:
     """The world with a published tender open for bids, and its demo workbooks by bidder key."""
     world.tender = publish_tender(world)
+    world.tender_key = world.tender.id
     by_name = _demo_bids(PROBATION, submissions.identity(world.session, world.tender))
     world.bids = {key: by_name[name] for key, name in BIDDERS.items()}
+    world.session.commit()  # never leave the test's session holding SQLite's write lock
     return world
 
 
@@ -213,7 +229,8 @@ def opened(published: World) -> World:
         submissions.submit(s, published.users[key], published.tender_id, f"{key}.xlsx", bid.workbook)
     s.commit()
     published.move_deadline(datetime.now(UTC) - timedelta(minutes=1))
-    s.expire_all()
+    assert published.tender is not None
+    s.refresh(published.tender)
     tenders.open_bids(s, published.users["officer"], published.tender_id)
     for key in ("evaluator1", "evaluator2"):
         panel.assign_evaluator(s, published.users["officer"], published.tender_id, published.uid(key))

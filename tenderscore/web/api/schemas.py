@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import RAISE, Schema, fields, validate
 
 
@@ -11,6 +13,21 @@ class StrictSchema(Schema):
 
 
 Money = fields.Decimal(as_string=True, allow_nan=False, validate=validate.Range(min=0, max=10**12))
+# Database keys are 32-bit on PostgreSQL: a larger id can name nothing, and must not reach a query.
+MAX_ID = 2**31 - 1
+
+
+def record_id(**kwargs: Any) -> fields.Integer:
+    """A whole-number id of a stored record (never a float, a string or a bool)."""
+    return fields.Int(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def version_number(**kwargs: Any) -> fields.Integer:
+    return fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_ID), **kwargs)
+
+
+# Text a person must actually write (a reason, a statement): not empty, not only spaces.
+Written = validate.Regexp(r"\S", error="Write something here, not only spaces.")
 
 
 class UserOut(StrictSchema):
@@ -36,7 +53,7 @@ class PolicyIn(StrictSchema):
 
 
 class PolicyUpdate(PolicyIn):
-    version = fields.Int(required=True, validate=validate.Range(min=1))
+    version = version_number(required=True)
     reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
 
 
@@ -56,7 +73,7 @@ class TenderIn(StrictSchema):
     description = fields.Str(load_default="", validate=validate.Length(max=10000))
     deadline = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with a time zone"})
     estimated_value = Money
-    policy_id = fields.Int(load_default=None, allow_none=True)
+    policy_id = record_id(load_default=None, allow_none=True)
     rubric = fields.Str(load_default=None, metadata={"description": "name of a shipped rubric"})
     rubric_yaml = fields.Str(
         load_default=None,
@@ -70,11 +87,11 @@ class CriterionChange(StrictSchema):
     mandatory_minimum = fields.Decimal(
         as_string=True, allow_nan=False, allow_none=True, validate=validate.Range(min=0, max=10**12)
     )
-    minimum = fields.Int(allow_none=True, validate=validate.Range(min=0, max=100))
+    minimum = fields.Int(strict=True, allow_none=True, validate=validate.Range(min=0, max=100))
 
 
 class TenderUpdate(StrictSchema):
-    version = fields.Int(required=True, validate=validate.Range(min=1))
+    version = version_number(required=True)
     reason = fields.Str(load_default="", validate=validate.Length(max=2000))
     title = fields.Str(validate=validate.Length(min=1, max=300))
     deadline = fields.AwareDateTime()
@@ -140,11 +157,11 @@ class SubmissionOut(StrictSchema):
 
 
 class AssignIn(StrictSchema):
-    evaluator_id = fields.Int(required=True)
+    evaluator_id = record_id(required=True)
 
 
 class ConflictIn(StrictSchema):
-    bidder_org_id = fields.Int(required=True)
+    bidder_org_id = record_id(required=True)
     details = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
 
 
@@ -162,9 +179,14 @@ class AssignmentOut(StrictSchema):
 
 
 class ScoreIn(StrictSchema):
-    score = fields.Int(required=True, strict=True, metadata={"description": "a whole step of the published scale"})
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=10000))
-    version = fields.Int(
+    score = fields.Int(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "a whole step of the published scale"},
+    )
+    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=10000), Written])
+    version = version_number(
         load_default=None, allow_none=True, metadata={"description": "the version you read; omit for a first score"}
     )
 
@@ -279,5 +301,6 @@ class PanelMemberOut(StrictSchema):
 
 class SummaryArgs(StrictSchema):
     submission_id = fields.Int(
+        validate=validate.Range(min=1, max=MAX_ID),
         load_default=None, metadata={"description": "the bid (officers only; a bidder gets their own)"}
     )
