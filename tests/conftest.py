@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel
 import tenderscore.db.models  # noqa: F401 - every table on the metadata
 from tenderscore import create_app
 from tenderscore.db import get_engine
-from tenderscore.db.engine import make_engine
+from tenderscore.db.engine import DEFERRED, make_engine
 
 TEST_DATABASE_URL = os.environ.get("TENDERSCORE_TEST_DATABASE_URL", "")
 BACKEND = make_url(TEST_DATABASE_URL).get_backend_name() if TEST_DATABASE_URL else "sqlite"
@@ -106,5 +106,8 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    with Session(get_engine(app), expire_on_commit=False) as db_session:
+    """A session for arranging and checking. It begins DEFERRED on SQLite, so reading here never holds the write
+    lock a request in the same test needs (commit what you write before making the request)."""
+    engine = get_engine(app).execution_options(**{DEFERRED: True})
+    with Session(engine, expire_on_commit=False) as db_session:
         yield db_session

@@ -9,7 +9,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from tenderscore.db.engine import READ_ONLY, make_engine
+from tenderscore.db.engine import DEFERRED, make_engine
 
 _ENGINE = "tenderscore.engine"
 
@@ -34,7 +34,7 @@ def get_session() -> Session:
     if "db_session" not in g:
         engine = get_engine()
         if request and request.method in ("GET", "HEAD", "OPTIONS"):
-            engine = engine.execution_options(**{READ_ONLY: True})
+            engine = engine.execution_options(**{DEFERRED: True})
         g.db_session = Session(engine, expire_on_commit=False)
     session: Session = g.db_session
     return session

@@ -12,7 +12,8 @@ from sqlmodel import create_engine
 
 from tenderscore.config import ConfigurationError
 
-READ_ONLY = "tenderscore_read_only"
+# Execution option: begin a SQLite transaction DEFERRED (reads, and tests that must not hold the write lock).
+DEFERRED = "tenderscore_deferred_begin"
 
 
 def parse_database_url(url: str) -> URL:
@@ -66,7 +67,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection: Any) -> None:
         # A deferred transaction that later writes can fail at once with "database is locked" when another
         # writer got there first; BEGIN IMMEDIATE takes the write lock up front, so writers queue on busy_timeout.
-        if connection.get_execution_options().get(READ_ONLY):
+        if connection.get_execution_options().get(DEFERRED):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
