@@ -10,9 +10,7 @@ from tenderscore.core import CriterionKind
 from tenderscore.services import tenders
 from tests.api.conftest import PROBATION, Declare, World
 
-SCORED = [
-    c.id for c in tenders.load_rubric_source(PROBATION).criteria if c.kind == CriterionKind.SCORED
-]
+SCORED = [c.id for c in tenders.load_rubric_source(PROBATION).criteria if c.kind == CriterionKind.SCORED]
 
 
 def _score(world: World, who: str, bidder: str, criterion: str = SCORED[0], **body: Any) -> Any:
@@ -242,7 +240,9 @@ def test_results_wait_for_the_bids_to_be_opened(published: World) -> None:
     before = published.state()
     response = published.get("officer", f"/api/tenders/{published.tender_id}/evaluation")
     assert response.status_code == 409 and "sealed" in response.json["detail"]
-    assert published.post("officer", f"/api/tenders/{published.tender_id}/award", json={"reason": "x"}).status_code == 409
+    assert (
+        published.post("officer", f"/api/tenders/{published.tender_id}/award", json={"reason": "x"}).status_code == 409
+    )
     assert published.state() == before
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from flask_smorest import Api
 
-from tenderscore.db import get_session
-from tenderscore.services import accounts
 from tenderscore.web.api import (
     audit,
     bids,
     documents,
     evaluation,
+    guards,
     me,
     panel,
     policies,
@@ -19,7 +18,6 @@ from tenderscore.web.api import (
     submissions,
     tenders,
 )
-from tenderscore.web.auth import SignedInUser, bearer_token, login_manager
 
 api = Api()
 
@@ -36,7 +34,8 @@ def init_app(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
-    app.before_request(_token_alone)
+    for guard in (guards.token_alone, guards.ids_in_range, guards.json_readable):
+        app.before_request(guard)
     api.init_app(app)
     for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, documents, audit):
         api.register_blueprint(module.blp)
@@ -44,13 +43,3 @@ def init_app(app: Flask) -> None:
     @app.get("/api/docs")
     def api_docs() -> str:
         return render_template("api_docs.html")
-
-
-def _token_alone() -> None:
-    # A request that offers a token skipped the CSRF check, so it must be authenticated by that token and nothing
-    # else: a bad token next to a session cookie is a 401, never the cookie's user.
-    token = bearer_token() if request.path.startswith("/api/") else None
-    if token is None:
-        return
-    found = accounts.user_for_token(get_session(), token)
-    login_manager._update_request_context_with_user(SignedInUser(found) if found is not None else None)

@@ -2,17 +2,68 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+
+# C0 controls other than tab, newline and carriage return, and UTF-16 surrogates: PostgreSQL cannot store NUL,
+# no database driver can encode a lone surrogate, and openpyxl refuses control characters in a template or export.
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# A decimal as people and JSON write it: no underscores, no hex, no "NaN" or "Infinity".
+DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,6})?")
+
+
+def _unstorable(value: object, path: str) -> str | None:
+    if isinstance(value, str):
+        return path if UNSTORABLE.search(value) else None
+    if isinstance(value, dict):
+        items: list[tuple[str, object]] = [(f"{path}.{k}" if path else str(k), v) for k, v in value.items()]
+        items += [(f"{path}.<key>", k) for k in value]
+    elif isinstance(value, list):
+        items = [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+    else:
+        return None
+    return next((found for sub, v in items if (found := _unstorable(v, sub)) is not None), None)
 
 
 class StrictSchema(Schema):
+    """Input is refused, never trimmed: unknown fields and control characters are errors naming their path."""
+
     class Meta:
         unknown = RAISE
 
+    @pre_load
+    def refuse_unstorable_text(self, data: Any, **_: Any) -> Any:
+        found = _unstorable(data, "")
+        if found is not None:
+            raise ValidationError("Control characters (such as NUL) are not accepted in text.", found or "_schema")
+        return data
 
-Money = fields.Decimal(as_string=True, allow_nan=False, validate=validate.Range(min=0, max=10**12))
+
+class ExactDecimal(fields.Decimal):
+    """A decimal from a JSON number or its exact text; NaN, infinity and Python-only spellings are refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(as_string=True, allow_nan=False, **kwargs)
+
+    def _validated(self, value: Any) -> Any:
+        if isinstance(value, bool) or (isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value.strip())):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+def Money() -> ExactDecimal:  # noqa: N802 - reads as a field type
+    return ExactDecimal(validate=validate.Range(min=0, max=10**12))
+
+
+# A deadline a person could mean: an aware time within these bounds (and so convertible to UTC anywhere).
+DEADLINE_RANGE = validate.Range(
+    min=datetime(2000, 1, 1, tzinfo=UTC),
+    max=datetime(2999, 12, 31, tzinfo=UTC),
+    error="Enter a deadline between the years 2000 and 2999.",
+)
 # Database keys are 32-bit on PostgreSQL: a larger id can name nothing, and must not reach a query.
 MAX_ID = 2**31 - 1
 
@@ -40,21 +91,19 @@ class UserOut(StrictSchema):
 
 class CommitmentRule(StrictSchema):
     measure = fields.Str(required=True, validate=validate.Length(min=1, max=64))
-    minimum = fields.Decimal(as_string=True, required=True, allow_nan=False, validate=validate.Range(min=0, max=10**12))
+    minimum = ExactDecimal(required=True, validate=validate.Range(min=0, max=10**12))
 
 
 class PolicyIn(StrictSchema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
-    min_social_value_weight = fields.Decimal(
-        as_string=True, required=True, allow_nan=False, validate=validate.Range(min=10, max=100)
-    )
+    min_social_value_weight = ExactDecimal(required=True, validate=validate.Range(min=10, max=100))
     mandatory_commitments = fields.List(fields.Nested(CommitmentRule), load_default=list)
     required_criteria = fields.List(fields.Str(validate=validate.Length(min=1, max=64)), load_default=list)
 
 
 class PolicyUpdate(PolicyIn):
     version = version_number(required=True)
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=2000), Written])
 
 
 class PolicyOut(StrictSchema):
@@ -71,8 +120,10 @@ class TenderIn(StrictSchema):
     reference = fields.Str(required=True, validate=validate.Length(min=1, max=50))
     title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
     description = fields.Str(load_default="", validate=validate.Length(max=10000))
-    deadline = fields.AwareDateTime(required=True, metadata={"description": "ISO 8601 with a time zone"})
-    estimated_value = Money
+    deadline = fields.AwareDateTime(
+        required=True, validate=DEADLINE_RANGE, metadata={"description": "ISO 8601 with a time zone"}
+    )
+    estimated_value = Money()
     policy_id = record_id(load_default=None, allow_none=True)
     rubric = fields.Str(load_default=None, metadata={"description": "name of a shipped rubric"})
     rubric_yaml = fields.Str(
@@ -83,10 +134,8 @@ class TenderIn(StrictSchema):
 
 
 class CriterionChange(StrictSchema):
-    weight = fields.Decimal(as_string=True, allow_nan=False, validate=validate.Range(min=0, max=100))
-    mandatory_minimum = fields.Decimal(
-        as_string=True, allow_nan=False, allow_none=True, validate=validate.Range(min=0, max=10**12)
-    )
+    weight = ExactDecimal(validate=validate.Range(min=0, max=100))
+    mandatory_minimum = ExactDecimal(allow_none=True, validate=validate.Range(min=0, max=10**12))
     minimum = fields.Int(strict=True, allow_none=True, validate=validate.Range(min=0, max=100))
 
 
@@ -94,8 +143,8 @@ class TenderUpdate(StrictSchema):
     version = version_number(required=True)
     reason = fields.Str(load_default="", validate=validate.Length(max=2000))
     title = fields.Str(validate=validate.Length(min=1, max=300))
-    deadline = fields.AwareDateTime()
-    estimated_value = Money
+    deadline = fields.AwareDateTime(validate=DEADLINE_RANGE)
+    estimated_value = Money()
     criteria = fields.Dict(keys=fields.Str(), values=fields.Nested(CriterionChange), load_default=dict)
 
 
@@ -302,5 +351,6 @@ class PanelMemberOut(StrictSchema):
 class SummaryArgs(StrictSchema):
     submission_id = fields.Int(
         validate=validate.Range(min=1, max=MAX_ID),
-        load_default=None, metadata={"description": "the bid (officers only; a bidder gets their own)"}
+        load_default=None,
+        metadata={"description": "the bid (officers only; a bidder gets their own)"},
     )

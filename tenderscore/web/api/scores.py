@@ -8,13 +8,13 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlmodel import select
 
-from tenderscore.db import get_session
 from tenderscore.core import CriterionKind
+from tenderscore.db import get_session
 from tenderscore.db.models import ConsensusScore, Role, Score, User
+from tenderscore.reports.consensus import SPREAD_STEPS
 from tenderscore.services import panel as panel_service
 from tenderscore.services import scoring as service
 from tenderscore.services import submissions as submission_service
-from tenderscore.reports.consensus import SPREAD_STEPS
 from tenderscore.services import tenders as tender_service
 from tenderscore.web.api.schemas import ModerationRowOut, ScoreIn, ScoreOut
 from tenderscore.web.auth import signed_in, user
