@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, select
 
 from tenderscore.config import ConfigurationError
 from tenderscore.db import get_engine
+from tenderscore.db.models import Tender, User
 
 
 def _create_app() -> Flask:
@@ -187,42 +190,47 @@ def audit_verify() -> None:
 @with_appcontext
 def report(tender_reference: str, out: str | None, summaries: str | None, as_email: str | None) -> None:
     """Render the evaluation report (--out FILE) and/or every assessment summary (--summaries DIR)."""
-    from pathlib import Path
-
-    from sqlmodel import select
-
     from tenderscore.db import session_scope
-    from tenderscore.db.models import Tender, User
     from tenderscore.services import reports
     from tenderscore.services.errors import ServiceError
 
     if not out and not summaries:
         raise click.UsageError("say what to write: --out FILE, --summaries DIR, or both")
-    with session_scope(get_engine()) as session:
-        tender = session.exec(select(Tender).where(Tender.reference == tender_reference)).first()
-        if tender is None:
-            raise click.ClickException(f"no tender {tender_reference}")
-        query = (
-            select(User).where(User.email == as_email)
-            if as_email
-            else select(User).where(User.id == tender.created_by_id)
-        )
-        officer = session.exec(query).first()
-        if officer is None:
-            raise click.ClickException(f"no user {as_email}")
-        try:
-            if out:
-                _, pdf = reports.evaluation_report(session, officer, tender.id)  # type: ignore[arg-type]
-                Path(out).write_bytes(pdf)
-                click.echo(f"wrote {out} ({len(pdf):,} bytes)")
-            if summaries:
-                folder = Path(summaries)
-                folder.mkdir(parents=True, exist_ok=True)
-                for name, pdf in reports.all_summaries(session, officer, tender.id):  # type: ignore[arg-type]
-                    (folder / name).write_bytes(pdf)
-                    click.echo(f"wrote {folder / name} ({len(pdf):,} bytes)")
-        except ServiceError as exc:
-            raise click.ClickException(exc.message) from exc
+    # One transaction per document set, so a refusal of the summaries never undoes the record of the report.
+    if out:
+        with session_scope(get_engine()) as session:
+            tender_id, officer = _tender_and_officer(session, tender_reference, as_email)
+            try:
+                _, pdf = reports.evaluation_report(session, officer, tender_id)
+            except ServiceError as exc:
+                raise click.ClickException(exc.message) from exc
+        Path(out).write_bytes(pdf)
+        click.echo(f"wrote {out} ({len(pdf):,} bytes)")
+    if summaries:
+        folder = Path(summaries)
+        with session_scope(get_engine()) as session:
+            tender_id, officer = _tender_and_officer(session, tender_reference, as_email)
+            try:
+                rendered = list(reports.all_summaries(session, officer, tender_id))
+            except ServiceError as exc:
+                raise click.ClickException(exc.message) from exc
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, pdf in rendered:
+            (folder / name).write_bytes(pdf)
+            click.echo(f"wrote {folder / name} ({len(pdf):,} bytes)")
+
+
+def _tender_and_officer(session: Session, reference: str, as_email: str | None) -> tuple[int, User]:
+    tender = session.exec(select(Tender).where(Tender.reference == reference)).first()
+    if tender is None or tender.id is None:
+        raise click.ClickException(f"no tender {reference}")
+    query = (
+        select(User).where(User.email == as_email) if as_email else select(User).where(User.id == tender.created_by_id)
+    )
+    officer = session.exec(query).first()
+    if officer is None:
+        raise click.ClickException(f"no user {as_email}")
+    return tender.id, officer
 
 
 def register_commands(app: Flask) -> None:

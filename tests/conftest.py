@@ -18,6 +18,9 @@ from tenderscore import create_app
 from tenderscore.db import get_engine
 from tenderscore.db.engine import DEFERRED, make_engine
 
+# The services' competition fixture is shared by the CLI, API and fault tests.
+pytest_plugins = ["tests.services.conftest"]
+
 TEST_DATABASE_URL = os.environ.get("TENDERSCORE_TEST_DATABASE_URL", "")
 BACKEND = make_url(TEST_DATABASE_URL).get_backend_name() if TEST_DATABASE_URL else "sqlite"
 

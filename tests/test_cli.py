@@ -1,0 +1,86 @@
+"""The command line, run as an operator would: rubric check, check-bid, report, audit verify, demo load."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskCliRunner
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from tests.conftest import BACKEND
+from tests.services.conftest import Competition
+
+RUBRICS = Path(__file__).resolve().parents[1] / "rubrics"
+
+
+def test_rubric_check_summarises_a_good_rubric(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["rubric", "check", str(RUBRICS / "probation-innovation-partner.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "Total" in result.output and "100" in result.output
+    assert "VCSE share at least 15%" in result.output
+
+
+def test_rubric_check_names_the_path_of_each_error(runner: FlaskCliRunner, tmp_path: Path) -> None:
+    text_ = (RUBRICS / "social-value-model-services.yaml").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text_.replace("weight: 20", "weight: twenty", 1))
+    result = runner.invoke(args=["rubric", "check", str(bad)])
+    assert result.exit_code == 1
+    assert "sections[" in result.output and ".weight" in result.output
+
+
+def test_check_bid_reports_the_vcse_gate(runner: FlaskCliRunner, competition: Competition, tmp_path: Path) -> None:
+    ok, tokenistic = tmp_path / "ok.xlsx", tmp_path / "tokenistic.xlsx"
+    ok.write_bytes(competition.bid("Northern").workbook)
+    tokenistic.write_bytes(competition.bid("Brightpath").workbook)
+    passed = runner.invoke(args=["check-bid", "T-1", str(ok)])
+    assert passed.exit_code == 0, passed.output
+    assert "ready to submit" in passed.output
+    failed = runner.invoke(args=["check-bid", "T-1", str(tokenistic)])
+    assert failed.exit_code == 1
+    assert "NOT ready to submit" in failed.output and "below the mandatory minimum of 15%" in failed.output
+
+
+def test_report_writes_the_evaluation_report_and_refuses_provisional_summaries(
+    runner: FlaskCliRunner, competition: Competition, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from tenderscore.services import tenders
+    from tests.services.conftest import NOW
+
+    competition.submit(competition.bid("Northern"))
+    tenders.open_bids(competition.session, competition.officer, competition.tender.id, now=NOW + timedelta(hours=1))  # type: ignore[arg-type]
+    competition.session.commit()
+    out = tmp_path / "report.pdf"
+    result = runner.invoke(args=["report", "T-1", "--out", str(out), "--summaries", str(tmp_path / "summaries")])
+    assert "wrote" in result.output and out.exists()
+    assert "PROVISIONAL" in "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert result.exit_code == 1 and "consensus score(s) are still missing" in result.output
+    assert not (tmp_path / "summaries").exists()
+
+
+def test_audit_verify_names_a_tampered_row(runner: FlaskCliRunner, competition: Competition) -> None:
+    intact = runner.invoke(args=["audit", "verify"])
+    assert intact.exit_code == 0 and "audit chain intact" in intact.output
+    session = competition.session
+    if BACKEND == "sqlite":
+        session.execute(text("DROP TRIGGER audit_event_no_update"))
+    else:
+        session.execute(text("DROP TRIGGER audit_event_no_update ON audit_event"))
+    session.execute(text("UPDATE audit_event SET reason = 'rewritten' WHERE id = 3"))
+    session.commit()
+    broken = runner.invoke(args=["audit", "verify"])
+    assert broken.exit_code == 1
+    assert "BROKEN at event 3" in broken.output
+
+
+def test_demo_load_prints_every_role_once(app: Flask, runner: FlaskCliRunner) -> None:
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    for role in ("commissioner", "officer", "evaluator", "bidder"):
+        assert role in first.output
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 0 and again.output == first.output
