@@ -78,6 +78,11 @@ def _workbooks(app: Flask, folder: Path) -> dict[str, Path]:
     return paths
 
 
+def _pdf_text(path: Path) -> str:
+    """The PDF's words, with line breaks folded so a phrase split across lines still matches."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages).split())
+
+
 def _let_the_deadline_pass(app: Flask) -> None:
     with Session(get_engine(app)) as session:
         tender = session.exec(select(Tender).where(Tender.reference == "NW-2027-001")).one()
@@ -213,10 +218,22 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     page.goto(tender_url + "/evaluation")
     with page.expect_download() as download:
         page.click("text=Evaluation report (PDF)")
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(Path(download.value.path()).read_bytes())).pages)
+    text = _pdf_text(Path(download.value.path()))
     assert "Northern Resettlement Consortium Ltd" in text
-    assert "Brightpath Justice Services Ltd" in text and "below the mandatory minimum of 15%" in " ".join(text.split())
+    assert "Brightpath Justice Services Ltd" in text and "below the mandatory minimum of 15%" in text
     assert "PROVISIONAL" not in text
+
+    # Every assessed bidder gets a reg. 31 summary: the excluded one learns why, and who won.
+    with page.expect_download() as download:
+        page.click("#summaries >> text=Brightpath Justice Services Ltd (PDF)")
+    summary = _pdf_text(Path(download.value.path()))
+    assert "below the mandatory minimum of 15%" in summary and "Northern Resettlement Consortium Ltd" in summary
+    sign_in(page, base, "bids@northern.example")
+    page.goto(tender_url)
+    with page.expect_download() as download:
+        page.click("text=Download your assessment summary (PDF)")
+    assert "Northern Resettlement Consortium Ltd" in _pdf_text(Path(download.value.path()))
+    shots.take(page, "bidder-after-award")
 
     with Session(get_engine(app)) as session:
         tender = session.exec(select(Tender).where(Tender.reference == "NW-2027-001")).one()
