@@ -19,7 +19,7 @@ from tenderscore.db import get_engine
 from tenderscore.db.engine import DEFERRED, make_engine
 
 # The services' competition fixture is shared by the CLI, API and fault tests.
-pytest_plugins = ["tests.services.conftest"]
+pytest_plugins = ["tests.competition"]
 
 TEST_DATABASE_URL = os.environ.get("TENDERSCORE_TEST_DATABASE_URL", "")
 BACKEND = make_url(TEST_DATABASE_URL).get_backend_name() if TEST_DATABASE_URL else "sqlite"

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from tests.conftest import BACKEND
-from tests.services.conftest import Competition
+from tests.competition import Competition
 
 RUBRICS = Path(__file__).resolve().parents[1] / "rubrics"
 
@@ -49,7 +49,7 @@ def test_report_writes_the_evaluation_report_and_refuses_provisional_summaries(
     from datetime import timedelta
 
     from tenderscore.services import tenders
-    from tests.services.conftest import NOW
+    from tests.competition import NOW
 
     competition.submit(competition.bid("Northern"))
     tenders.open_bids(competition.session, competition.officer, competition.tender.id, now=NOW + timedelta(hours=1))  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -62,6 +62,50 @@ def _stale(record: Score | ConsensusScore, who: str) -> StaleRecord:
     )
 
 
+Scored = TypeVar("Scored", Score, ConsensusScore)
+
+
+def _save_versioned(
+    session: Session, existing: Scored | None, new: Scored, expected_version: int | None, changed_by: str
+) -> tuple[Scored, dict[str, object] | None]:
+    """``new`` if there is nothing yet, else ``existing`` updated with ``new``'s score and reason.
+
+    A first save names no version; a change must name the version it read, or nothing is overwritten and the
+    user is told who changed it (optimistic versioning: two people saving at once cannot lose an update).
+    """
+    if existing is None:
+        if expected_version not in (None, 0):
+            raise StaleRecord("This score no longer exists as you saw it; reload")
+        record, before = new, None
+    else:
+        if expected_version != existing.version:
+            raise _stale(existing, changed_by)
+        before = {"score": existing.score, "reason": existing.reason, "version": existing.version}
+        record = existing
+        record.score, record.reason, record.version = new.score, new.reason, existing.version + 1
+        record.updated_at = utcnow()
+    session.add(record)
+    session.flush()
+    return record, before
+
+
+def _audit_score(
+    session: Session,
+    actor: User,
+    record: Score | ConsensusScore,
+    tender: Tender,
+    before: dict[str, object] | None,
+    **extra: object,
+) -> None:
+    kind = "score" if isinstance(record, Score) else "consensus"
+    audit.record(
+        session, actor, f"{kind}.recorded", "score" if kind == "score" else "consensus_score", record.id,
+        tender_id=tender.id, before=before, reason=record.reason,
+        after={"submission_id": record.submission_id, "criterion_id": record.criterion_id, "score": record.score,
+               "reason": record.reason, "version": record.version, **extra},
+    )  # fmt: skip
+
+
 def record_score(
     session: Session,
     actor: User,
@@ -83,44 +127,10 @@ def record_score(
             Score.submission_id == submission_id, Score.criterion_id == criterion_id, Score.evaluator_id == actor.id
         )
     ).first()
-    if existing is None:
-        if expected_version not in (None, 0):
-            raise StaleRecord("This score no longer exists as you saw it; reload")
-        record = Score(
-            submission_id=submission_id,
-            criterion_id=criterion_id,
-            evaluator_id=id_of(actor),
-            score=value,
-            scale_max=rubric.scale.maximum,
-            reason=reason.strip(),
-        )
-        before = None
-    else:
-        if expected_version != existing.version:
-            raise _stale(existing, actor.email)
-        before = {"score": existing.score, "reason": existing.reason, "version": existing.version}
-        record = existing
-        record.score, record.reason, record.version = value, reason.strip(), existing.version + 1
-        record.updated_at = utcnow()
-    session.add(record)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "score.recorded",
-        "score",
-        record.id,
-        tender_id=tender.id,
-        before=before,
-        after={
-            "submission_id": submission_id,
-            "criterion_id": criterion_id,
-            "score": value,
-            "reason": record.reason,
-            "version": record.version,
-        },
-        reason=record.reason,
-    )
+    new = Score(submission_id=submission_id, criterion_id=criterion_id, evaluator_id=id_of(actor), score=value,
+                scale_max=rubric.scale.maximum, reason=reason.strip())  # fmt: skip
+    record, before = _save_versioned(session, existing, new, expected_version, actor.email)
+    _audit_score(session, actor, record, tender, before)
     return record
 
 
@@ -146,46 +156,13 @@ def record_consensus(
             ConsensusScore.submission_id == submission_id, ConsensusScore.criterion_id == criterion_id
         )
     ).first()
-    if existing is None:
-        if expected_version not in (None, 0):
-            raise StaleRecord("This consensus no longer exists as you saw it; reload")
-        record = ConsensusScore(
-            submission_id=submission_id,
-            criterion_id=criterion_id,
-            score=value,
-            scale_max=rubric.scale.maximum,
-            reason=reason.strip(),
-            moderator_id=id_of(actor),
-        )
-        before = None
-    else:
-        if expected_version != existing.version:
-            raise _stale(existing, _email(session, existing.moderator_id))
-        before = {"score": existing.score, "reason": existing.reason, "version": existing.version}
-        record = existing
-        record.score, record.reason, record.version = value, reason.strip(), existing.version + 1
-        record.moderator_id, record.updated_at = id_of(actor), utcnow()
-    session.add(record)
-    session.flush()
+    new = ConsensusScore(submission_id=submission_id, criterion_id=criterion_id, score=value,
+                         scale_max=rubric.scale.maximum, reason=reason.strip(), moderator_id=id_of(actor))  # fmt: skip
+    changed_by = _email(session, existing.moderator_id) if existing is not None else actor.email
+    record, before = _save_versioned(session, existing, new, expected_version, changed_by)
+    record.moderator_id = id_of(actor)
     individual = [s.score for s in scores_for(session, submission_id, criterion_id)]
-    audit.record(
-        session,
-        actor,
-        "consensus.recorded",
-        "consensus_score",
-        record.id,
-        tender_id=tender.id,
-        before=before,
-        after={
-            "submission_id": submission_id,
-            "criterion_id": criterion_id,
-            "score": value,
-            "reason": record.reason,
-            "individual_scores": individual,
-            "version": record.version,
-        },
-        reason=record.reason,
-    )
+    _audit_score(session, actor, record, tender, before, individual_scores=individual)
     return record
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 from tenderscore.core import CriterionKind
 from tenderscore.db.models import AuditEvent, Award, Submission, Tender
 from tenderscore.services import audit, panel, scoring, tenders
-from tests.services.conftest import NOW, Competition
+from tests.competition import NOW, Competition
 
 ROOT = Path(__file__).resolve().parents[2]
 

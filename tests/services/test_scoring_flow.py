@@ -11,7 +11,7 @@ from tenderscore.core import CriterionKind
 from tenderscore.db.models import AuditEvent, ConsensusScore, Role, Score, TenderStatus
 from tenderscore.services import accounts, panel, scoring, tenders
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord
-from tests.services.conftest import NOW, PASSWORD, Competition
+from tests.competition import NOW, PASSWORD, Competition
 
 
 @pytest.fixture

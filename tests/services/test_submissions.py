@@ -11,7 +11,7 @@ from sqlmodel import col, func, select
 from tenderscore.db.models import AuditEvent, Submission
 from tenderscore.services import submissions, tenders
 from tenderscore.services.errors import Conflict, NotFound, Unprocessable
-from tests.services.conftest import NOW, Competition
+from tests.competition import NOW, Competition
 
 
 def _count(competition: Competition) -> int:

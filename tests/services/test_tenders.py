@@ -12,7 +12,7 @@ from sqlmodel import Session
 from tenderscore.db.models import Role, TenderStatus
 from tenderscore.services import accounts, policies, tenders
 from tenderscore.services.errors import Conflict, Forbidden, ServiceError, StaleRecord
-from tests.services.conftest import NOW, PASSWORD, Competition
+from tests.competition import NOW, PASSWORD, Competition
 
 
 def test_the_published_rubric_is_frozen_with_its_hash(competition: Competition) -> None:

@@ -1,4 +1,6 @@
-"""A competition built through the services, as users would build it, with the clock under the test's control."""
+"""A competition built through the services, as users would build it, with the clock under the test's control.
+
+Loaded as a pytest plugin by tests/conftest.py, so the `competition` fixture is there for every test."""
 
 from __future__ import annotations
 
