@@ -9,8 +9,8 @@ from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from tests.conftest import BACKEND
 from tests.competition import Competition
+from tests.conftest import BACKEND
 
 RUBRICS = Path(__file__).resolve().parents[1] / "rubrics"
 

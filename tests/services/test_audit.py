@@ -7,8 +7,8 @@ from sqlmodel import Session, col, select
 
 from tenderscore.db.models import GENESIS_HASH, AuditEvent
 from tenderscore.services import audit
-from tests.conftest import BACKEND
 from tests.competition import Competition
+from tests.conftest import BACKEND
 
 
 def _drop_append_only_triggers(session: Session) -> None:
