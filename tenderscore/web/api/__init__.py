@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_smorest import Api
+from marshmallow import fields
 
 from tenderscore.web.api import (
     audit,
@@ -37,6 +38,8 @@ def init_app(app: Flask) -> None:
     for guard in (guards.token_alone, guards.ids_in_range, guards.json_readable):
         app.before_request(guard)
     api.init_app(app)
+    # Every Decimal here travels as exact text (as_string), so the document says string, not number.
+    api.register_field(fields.Decimal, "string", "decimal")
     for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, documents, audit):
         api.register_blueprint(module.blp)
 

@@ -46,7 +46,8 @@ class ExactDecimal(fields.Decimal):
     """A decimal from a JSON number or its exact text; NaN, infinity and Python-only spellings are refused."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(as_string=True, allow_nan=False, **kwargs)
+        metadata = {"pattern": f"^{DECIMAL_TEXT.pattern}$", **kwargs.pop("metadata", {})}
+        super().__init__(as_string=True, allow_nan=False, metadata=metadata, **kwargs)
 
     def _validated(self, value: Any) -> Any:
         if isinstance(value, bool) or (isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value.strip())):
