@@ -1,0 +1,124 @@
+"""The pages as each role sees them: every link in the demo leads somewhere sensible, forms explain mistakes."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session, select
+
+from tenderscore.db import get_engine
+from tenderscore.db.models import Tender
+from tenderscore.services.demo import DEMO_PASSWORD, load_demo
+
+ROLES = {
+    "commissioner": "commissioner@demo.tenderscore.test",
+    "officer": "officer@demo.tenderscore.test",
+    "evaluator": "evaluator3@demo.tenderscore.test",
+    "bidder": "northern@demo.tenderscore.test",
+}
+
+
+@pytest.fixture
+def demo(app: Flask) -> Flask:
+    with Session(get_engine(app)) as session:
+        load_demo(session)
+        session.commit()
+    return app
+
+
+def sign_in(client: FlaskClient, email: str) -> None:
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token.group(1)})
+    assert response.status_code == 302
+
+
+def _links(html: str, base: str) -> list[str]:
+    found = []
+    for href in re.findall(r'href="([^"#]+)', html):
+        url = urlparse(urljoin(base, href))
+        if url.netloc in ("", "localhost") and not url.path.startswith(("/static/", "/api/")):
+            found.append(url.path + (f"?{url.query}" if url.query else ""))
+    return found
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_every_page_a_role_can_reach_works(demo: Flask, role: str) -> None:
+    """Follow every link from the dashboard (GET only): nothing answers 5xx, every HTML page is whole."""
+    client = demo.test_client()
+    sign_in(client, ROLES[role])
+    seen: set[str] = set()
+    queue = deque(["/dashboard"])
+    while queue and len(seen) < 80:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        assert response.status_code < 500, f"{role} {path}: {response.status_code}"
+        assert response.status_code in (200, 302, 403, 404, 409), f"{role} {path}: {response.status_code}"
+        if response.status_code == 200 and response.mimetype == "text/html":
+            html = response.get_data(as_text=True)
+            assert "Traceback" not in html and html.rstrip().endswith("</html>")
+            queue.extend(_links(html, "http://localhost" + path))
+    assert len(seen) > 3
+
+
+def test_a_bidder_cannot_see_the_evaluation_or_another_bidders_workbook(demo: Flask) -> None:
+    client = demo.test_client()
+    sign_in(client, ROLES["bidder"])
+    with Session(get_engine(demo)) as session:
+        tender = session.exec(select(Tender).where(Tender.reference == "NWPR-2026-014")).one()
+    assert client.get(f"/tenders/{tender.id}/evaluation").status_code == 403
+    assert client.get(f"/tenders/{tender.id}/evaluation-report.pdf").status_code == 403
+    statuses = {client.get(f"/submissions/{n}/workbook.xlsx").status_code for n in range(1, 6)}
+    assert statuses <= {200, 404} and 404 in statuses  # its own is readable, nobody else's
+
+
+def test_an_evaluator_never_sees_a_tender_they_are_not_on(demo: Flask) -> None:
+    client = demo.test_client()
+    sign_in(client, "evaluator2@demo.tenderscore.test")
+    with Session(get_engine(demo)) as session:
+        draft = session.exec(select(Tender).where(Tender.reference == "NWPR-2027-003")).one()
+    assert client.get(f"/tenders/{draft.id}").status_code == 404
+
+
+def test_a_conflicted_evaluator_is_refused_that_bid(demo: Flask) -> None:
+    """The demo's third evaluator declared a conflict with the first bidder."""
+    client = demo.test_client()
+    sign_in(client, ROLES["evaluator"])
+    response = client.get("/submissions/1/score")
+    assert response.status_code == 403
+    assert "conflict of interest" in response.get_data(as_text=True)
+
+
+def test_a_new_tender_form_explains_each_mistake(demo: Flask) -> None:
+    client = demo.test_client()
+    sign_in(client, ROLES["officer"])
+    page = client.get("/tenders/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    response = client.post(
+        "/tenders/new",
+        data={
+            "csrf_token": token.group(1),
+            "reference": "X-1",
+            "title": "T",
+            "rubric": "probation-innovation-partner",
+            "deadline-day": "31",
+            "deadline-month": "2",
+            "deadline-year": "2027",
+            "deadline-time": "12:00",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "There is a problem" in html and "Enter a real date and time" in html
+    with Session(get_engine(demo)) as session:
+        assert session.exec(select(Tender).where(Tender.reference == "X-1")).first() is None
