@@ -37,7 +37,9 @@ def test_the_document_is_valid_openapi(client: FlaskClient) -> None:
 
 def test_every_api_route_is_in_the_document_and_nothing_else(app: Flask, client: FlaskClient) -> None:
     document = _document(client)
-    documented = {(path, method) for path, item in document["paths"].items() for method in item if method != "parameters"}
+    documented = {
+        (path, method) for path, item in document["paths"].items() for method in item if method != "parameters"
+    }
     routes = _api_routes(app)
     assert len(routes) >= 28
     assert documented == routes
