@@ -337,3 +337,47 @@ def test_bad_query_arguments_are_422(published: World, query: str) -> None:
 def test_methods_not_offered_are_405_json(world: World, method: str) -> None:
     response = world.call("officer", method, "/api/tenders")
     _json_error(response, 405)
+
+
+@pytest.mark.parametrize(
+    ("url", "who", "body"),
+    [
+        ("/api/policies", "commissioner", {**POLICY, "name": " \t\n "}),
+        (
+            "/api/tenders",
+            "officer",
+            {"reference": "  ", "title": "t", "deadline": DEADLINE.isoformat(), "rubric": PROBATION},
+        ),
+        (
+            "/api/tenders",
+            "officer",
+            {"reference": "R", "title": "\n", "deadline": DEADLINE.isoformat(), "rubric": PROBATION},
+        ),
+        ("/api/tenders", "officer", {"reference": "R", "title": "t", "deadline": DEADLINE.isoformat()}),
+        (
+            "/api/tenders",
+            "officer",
+            {
+                "reference": "R",
+                "title": "t",
+                "deadline": DEADLINE.isoformat(),
+                "rubric": PROBATION,
+                "rubric_yaml": "id: x",
+            },
+        ),
+    ],
+)
+def test_blank_text_and_ambiguous_rubrics_are_refused(world: World, url: str, who: str, body: dict[str, Any]) -> None:
+    before = world.state()
+    _json_error(world.post(who, url, json=body), 422)
+    assert world.state() == before
+
+
+def test_text_with_leading_spaces_is_still_text(world: World) -> None:
+    response = world.post("commissioner", "/api/policies", json={**POLICY, "name": "  Indented name"})
+    assert response.status_code == 201, response.json
+
+
+def test_an_unknown_api_address_is_a_json_404(world: World) -> None:
+    _json_error(world.get("officer", "/api/no-such-thing"), 404)
+    _json_error(world.get(None, "/api/tenders/1/no-such-thing"), 404)

@@ -6,13 +6,17 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 # C0 controls other than tab, newline and carriage return, and UTF-16 surrogates: PostgreSQL cannot store NUL,
 # no database driver can encode a lone surrogate, and openpyxl refuses control characters in a template or export.
 UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 # A decimal as people and JSON write it: no underscores, no hex, no "NaN" or "Infinity".
 DECIMAL_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,6})?")
+
+
+# Text a person must actually write (a reason, a statement): not empty, not only spaces.
+Written = validate.Regexp(r"\s*\S", error="Write something here, not only spaces.")
 
 
 def _unstorable(value: object, path: str) -> str | None:
@@ -78,8 +82,6 @@ def version_number(**kwargs: Any) -> fields.Integer:
     return fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_ID), **kwargs)
 
 
-# Text a person must actually write (a reason, a statement): not empty, not only spaces.
-Written = validate.Regexp(r"\S", error="Write something here, not only spaces.")
 
 
 class UserOut(StrictSchema):
@@ -96,7 +98,7 @@ class CommitmentRule(StrictSchema):
 
 
 class PolicyIn(StrictSchema):
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.Str(required=True, validate=[validate.Length(min=1, max=200), Written])
     min_social_value_weight = ExactDecimal(required=True, validate=validate.Range(min=10, max=100))
     mandatory_commitments = fields.List(fields.Nested(CommitmentRule), load_default=list)
     required_criteria = fields.List(fields.Str(validate=validate.Length(min=1, max=64)), load_default=list)
@@ -118,8 +120,8 @@ class PolicyOut(StrictSchema):
 
 
 class TenderIn(StrictSchema):
-    reference = fields.Str(required=True, validate=validate.Length(min=1, max=50))
-    title = fields.Str(required=True, validate=validate.Length(min=1, max=300))
+    reference = fields.Str(required=True, validate=[validate.Length(min=1, max=50), Written])
+    title = fields.Str(required=True, validate=[validate.Length(min=1, max=300), Written])
     description = fields.Str(load_default="", validate=validate.Length(max=10000))
     deadline = fields.AwareDateTime(
         required=True, validate=DEADLINE_RANGE, metadata={"description": "ISO 8601 with a time zone"}
@@ -133,6 +135,11 @@ class TenderIn(StrictSchema):
         metadata={"description": "a whole rubric file, instead of a shipped one"},
     )
 
+    @validates_schema
+    def one_rubric(self, data: dict[str, Any], **_: Any) -> None:
+        if (data.get("rubric") is None) == (data.get("rubric_yaml") is None):
+            raise ValidationError("Give either a shipped rubric's name or a rubric file, not both or neither.", "rubric")
+
 
 class CriterionChange(StrictSchema):
     weight = ExactDecimal(validate=validate.Range(min=0, max=100))
@@ -143,7 +150,7 @@ class CriterionChange(StrictSchema):
 class TenderUpdate(StrictSchema):
     version = version_number(required=True)
     reason = fields.Str(load_default="", validate=validate.Length(max=2000))
-    title = fields.Str(validate=validate.Length(min=1, max=300))
+    title = fields.Str(validate=[validate.Length(min=1, max=300), Written])
     deadline = fields.AwareDateTime(validate=DEADLINE_RANGE)
     estimated_value = Money()
     criteria = fields.Dict(keys=fields.Str(), values=fields.Nested(CriterionChange), load_default=dict)
@@ -212,11 +219,11 @@ class AssignIn(StrictSchema):
 
 class ConflictIn(StrictSchema):
     bidder_org_id = record_id(required=True)
-    details = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    details = fields.Str(required=True, validate=[validate.Length(min=1, max=2000), Written])
 
 
 class DeclarationIn(StrictSchema):
-    statement = fields.Str(required=True, validate=validate.Length(min=1, max=2000))
+    statement = fields.Str(required=True, validate=[validate.Length(min=1, max=2000), Written])
     conflicts = fields.List(fields.Nested(ConflictIn), load_default=list)
 
 
@@ -252,7 +259,7 @@ class ScoreOut(StrictSchema):
 
 
 class AwardIn(StrictSchema):
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=10000))
+    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=10000), Written])
 
 
 class AwardOut(StrictSchema):
