@@ -82,8 +82,6 @@ def version_number(**kwargs: Any) -> fields.Integer:
     return fields.Int(strict=True, validate=validate.Range(min=0, max=MAX_ID), **kwargs)
 
 
-
-
 class UserOut(StrictSchema):
     id = fields.Int()
     email = fields.Str()
@@ -138,7 +136,7 @@ class TenderIn(StrictSchema):
     @validates_schema
     def one_rubric(self, data: dict[str, Any], **_: Any) -> None:
         if (data.get("rubric") is None) == (data.get("rubric_yaml") is None):
-            raise ValidationError("Give either a shipped rubric's name or a rubric file, not both or neither.", "rubric")
+            raise ValidationError("Give a shipped rubric's name or a rubric file: one of the two.", "rubric")
 
 
 class CriterionChange(StrictSchema):
