@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlmodel import Session, col, select
 
 from tenderscore import rubric_files
@@ -69,6 +70,7 @@ def load_rubric_source(source: str, yaml_text: str | None = None) -> Rubric:
     """A shipped rubric by name, or an uploaded YAML text; errors name the path of each bad field."""
     try:
         if yaml_text is not None:
+            _refuse_aliases(yaml_text)
             return rubric_files.load_rubric_text(yaml_text)
         path = shipped_rubrics().get(source)
         if path is None:
@@ -78,6 +80,16 @@ def load_rubric_source(source: str, yaml_text: str | None = None) -> Rubric:
         raise ServiceError(
             "The rubric has errors: " + "; ".join(exc.errors), field="rubric", details=list(exc.errors)
         ) from exc
+
+
+def _refuse_aliases(yaml_text: str) -> None:
+    # A rubric file needs no YAML aliases, and nine nested ones turn 2 kB into 9**9 values that take a worker
+    # minutes to validate (and to quote in the error): a "billion laughs" upload is refused before it is loaded.
+    try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader)):
+            raise ServiceError("rubric: YAML aliases (*name) are not accepted in a rubric file", field="rubric")
+    except yaml.YAMLError:
+        return  # the loader reports it, with its line
 
 
 def validated(rubric: Rubric) -> Rubric:
