@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from typing import Any
 
@@ -381,3 +382,29 @@ def test_text_with_leading_spaces_is_still_text(world: World) -> None:
 def test_an_unknown_api_address_is_a_json_404(world: World) -> None:
     _json_error(world.get("officer", "/api/no-such-thing"), 404)
     _json_error(world.get(None, "/api/tenders/1/no-such-thing"), 404)
+
+
+def _alias_bomb(field: str) -> str:
+    """A 'billion laughs' YAML: nine levels of nine aliases, 9**9 strings once expanded."""
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, 9):
+        prev, cur = chr(ord("a") + level - 1), chr(ord("a") + level)
+        levels.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(levels) + f"\nid: bomb\n{field}: *i\n"
+
+
+@pytest.mark.parametrize("field", ["title", "sections", "measures", "tie_break", "scale"])
+def test_a_yaml_alias_bomb_is_refused_quickly(world: World, field: str) -> None:
+    before = world.state()
+    body = {"reference": "B-1", "title": "t", "deadline": DEADLINE.isoformat(), "rubric_yaml": _alias_bomb(field)}
+    started = time.monotonic()
+    error = _json_error(world.post("officer", "/api/tenders", json=body), 400, 422)
+    assert time.monotonic() - started < 3  # it took a worker 25 s when the aliases were expanded and quoted
+    assert error["field"] == "rubric" and "alias" in error["detail"]
+    assert world.state() == before
+
+
+def test_an_oversized_rubric_file_is_refused(world: World, yaml_rubric: str) -> None:
+    body = {"reference": "B-2", "title": "t", "deadline": DEADLINE.isoformat(), "rubric_yaml": yaml_rubric * 30}
+    assert len(body["rubric_yaml"]) > 200_000
+    _json_error(world.post("officer", "/api/tenders", json=body), 422)
