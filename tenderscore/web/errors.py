@@ -35,7 +35,10 @@ def _handle_http(exc: HTTPException) -> Response:
     if isinstance(data, dict) and "messages" in data:
         extra = {"errors": data["messages"]}
     detail = exc.description or ""
-    return error_response(status, exc.name, detail, extra)
+    response = error_response(status, exc.name, detail, extra)
+    if status == 401 and request.path.startswith("/api/"):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="tenderscore"'  # RFC 6750: how to authenticate
+    return response
 
 
 def _handle_unexpected(exc: Exception) -> Response:
