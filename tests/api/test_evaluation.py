@@ -231,6 +231,10 @@ def test_the_whole_evaluation_to_award(opened: World, declare: Declare) -> None:
     mine = opened.get("bidder_b", f"{tender_url}/assessment-summary?submission_id={opened.submission_id('bidder_a')}")
     assert mine.status_code == 200 and mine.mimetype == "application/pdf"
     assert f"assessment-summary-{opened.submission_id('bidder_b')}" in mine.headers["Content-Disposition"]
+    unnamed = opened.get("officer", f"{tender_url}/assessment-summary")
+    assert unnamed.status_code == 422 and unnamed.json["field"] == "submission_id"
+    theirs = opened.get("officer", f"{tender_url}/assessment-summary?submission_id={opened.submission_id('bidder_b')}")
+    assert theirs.status_code == 200 and theirs.data[:4] == b"%PDF"
     report = opened.get("officer", f"{tender_url}/evaluation-report")
     assert report.status_code == 200 and report.data[:4] == b"%PDF"
     assert opened.get("bidder_a", f"{tender_url}/evaluation-report").status_code == 403

@@ -14,6 +14,7 @@ from tenderscore.db.models import Role
 from tenderscore.services import reports as report_service
 from tenderscore.services import scoring as scoring_service
 from tenderscore.services import tenders as tender_service
+from tenderscore.services.errors import Unprocessable
 from tenderscore.sheets.matrix import write_matrix
 from tenderscore.web.api.schemas import SummaryArgs
 from tenderscore.web.auth import signed_in, user
@@ -45,6 +46,8 @@ class AssessmentSummary(MethodView):
     @blp.response(200, content_type=PDF)
     def get(self, args: dict[str, Any], tender_id: int) -> Response:
         """A bidder's own summary after the award; an officer names the bid with ``submission_id``."""
+        if user().role == Role.OFFICER and args["submission_id"] is None:
+            raise Unprocessable("submission_id: name the bid whose summary you want", field="submission_id")
         name, pdf = report_service.assessment_summary(get_session(), user(), tender_id, args["submission_id"])
         commit()
         return _download(name, pdf, PDF)
