@@ -44,7 +44,9 @@ def _check_score(rubric: Rubric, score: object, reason: str) -> int:
 
 
 def _evaluating_submission(session: Session, actor: User, submission_id: int) -> tuple[Submission, Tender]:
-    submission = session.get(Submission, submission_id)
+    # Locking the bid serialises every score and consensus write on it, so a version is checked against what the
+    # last writer committed: on PostgreSQL two saves from one version otherwise both "win" (a lost update).
+    submission = session.get(Submission, submission_id, with_for_update=True)
     if submission is None or not submission.is_current:
         raise NotFound(f"No submission {submission_id}")
     tender = get_tender(session, actor, submission.tender_id)
