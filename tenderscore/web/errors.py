@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,17 @@ def _handle_http(exc: HTTPException) -> Response:
     return response
 
 
+def _handle_integrity(exc: IntegrityError) -> Response:
+    # Two requests raced past the same check (a second current bid, a reference taken a moment ago): the database
+    # refused the later one whole. That is a conflict the user can retry, not a crash.
+    log.warning("integrity conflict on %s %s: %s", request.method, request.path, exc.orig)
+    return error_response(
+        409,
+        "Conflict",
+        "Someone else saved a conflicting change at the same moment; nothing you sent was saved. Reload and try again.",
+    )
+
+
 def _handle_unexpected(exc: Exception) -> Response:
     # The trace goes to the log for the operator; the user gets a plain sentence.
     log.exception("unhandled error on %s %s", request.method, request.path)
@@ -53,4 +65,5 @@ def _handle_unexpected(exc: Exception) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(IntegrityError, _handle_integrity)
     app.register_error_handler(Exception, _handle_unexpected)

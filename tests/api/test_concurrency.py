@@ -103,3 +103,51 @@ def test_two_moderators_save_one_consensus_from_the_same_version(
     loser = next(body for status, body in results if status == 409)
     assert loser["details"]["current_version"] == 2
     assert opened.get("officer", "/api/audit/verify").json["ok"] is True
+
+
+def _send(world: World, who: str, method: str, url: str, **kwargs: Any) -> Callable[[], tuple[int, Any]]:
+    def call() -> tuple[int, Any]:
+        client = world.app.test_client()
+        headers = {"Authorization": f"Bearer {world.tokens[who]}"}
+        response = client.open(url, method=method, headers=headers, **kwargs)
+        return response.status_code, response.json
+
+    return call
+
+
+def test_one_bidder_submitting_twice_at_once_gets_two_versions(
+    published: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    url = f"/api/tenders/{published.tender_id}/submissions"
+    data = published.bids["bidder_a"].workbook
+
+    def upload() -> tuple[int, Any]:
+        return _send(
+            published,
+            "bidder_a",
+            "POST",
+            url,
+            data={"workbook": (io.BytesIO(data), "bid.xlsx")},
+            content_type="multipart/form-data",
+        )()
+
+    _slow_audit(monkeypatch)
+    results = _race(published, upload, upload)
+    assert sorted(status for status, _ in results) in ([201, 201], [201, 409]), results
+    listed = published.get("bidder_a", url).json
+    assert [v["is_current"] for v in listed].count(True) == 1
+
+
+def test_the_same_new_reference_twice_at_once(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.api.conftest import DEADLINE, PROBATION
+
+    body = {"reference": "C-3", "title": "t", "deadline": DEADLINE.isoformat(), "rubric": PROBATION}
+    _slow_audit(monkeypatch)
+    results = _race(
+        world,
+        _send(world, "officer", "POST", "/api/tenders", json=body),
+        _send(world, "moderator", "POST", "/api/tenders", json=body),
+    )
+    assert sorted(status for status, _ in results) == [201, 409], results
