@@ -18,7 +18,7 @@ from schemathesis.checks import not_a_server_error
 from tests.api.conftest import Declare, World
 from tests.api.test_evaluation import SCORED
 
-EXAMPLES = 4  # per operation and generation mode: ~30 operations x 2 modes x 4 cases x 2 or 3 tokens
+EXAMPLES = 10  # per operation and generation mode: ~30 operations x 2 modes x 10 cases x 2 or 3 tokens
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
