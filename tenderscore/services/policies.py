@@ -117,6 +117,8 @@ def update_policy(
 ) -> Policy:
     """Change a policy's thresholds; the version read must still be current, and the change needs a reason."""
     policy = get_policy(session, actor, policy_id)
+    # Lock the row so the version is checked against what the last writer committed (no lost update).
+    session.refresh(policy, with_for_update=True)
     if policy.version != expected_version:
         raise StaleRecord(
             f"This policy was changed by someone else (now version {policy.version}); "

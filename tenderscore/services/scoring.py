@@ -224,7 +224,7 @@ def award(session: Session, actor: User, tender_id: int, reason: str, *, now: da
     """Award to the top-ranked compliant bid of a final evaluation; the evaluation as decided is kept."""
     if actor.role != Role.OFFICER:
         raise Forbidden("Only a procurement officer can award")
-    tender = get_tender(session, actor, tender_id)
+    tender = get_tender(session, actor, tender_id, for_update=True)
     if tender.status != TenderStatus.EVALUATING:
         raise Conflict(f"Only a tender under evaluation can be awarded; this one is {tender.status}")
     if not reason.strip():

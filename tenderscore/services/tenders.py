@@ -155,7 +155,7 @@ def update_draft(
     reason: str = "",
 ) -> Tender:
     """Change a draft: its rubric (weights, thresholds), deadline, title, value or policy."""
-    tender = get_tender(session, actor, tender_id)
+    tender = get_tender(session, actor, tender_id, for_update=True)
     _require_officer(actor)
     if tender.status != TenderStatus.DRAFT:
         raise Conflict("A published tender's rubric is frozen; it can no longer be changed")
@@ -201,7 +201,7 @@ def breaches(session: Session, tender: Tender) -> list[str]:
 
 def publish(session: Session, actor: User, tender_id: int, *, now: datetime | None = None) -> Tender:
     """Freeze the rubric (and its hash) and copy the policy's thresholds in force; refuse while any breach is left."""
-    tender = get_tender(session, actor, tender_id)
+    tender = get_tender(session, actor, tender_id, for_update=True)
     _require_officer(actor)
     _check_step(tender, TenderStatus.PUBLISHED)
     now = now or utcnow()
@@ -234,7 +234,7 @@ def publish(session: Session, actor: User, tender_id: int, *, now: datetime | No
 
 def open_bids(session: Session, actor: User, tender_id: int, *, now: datetime | None = None) -> Tender:
     """After the deadline (server clock): close the competition and open the bids for evaluation."""
-    tender = get_tender(session, actor, tender_id)
+    tender = get_tender(session, actor, tender_id, for_update=True)
     _require_officer(actor)
     now = now or utcnow()
     if tender.status == TenderStatus.PUBLISHED:
@@ -262,9 +262,13 @@ def open_bids(session: Session, actor: User, tender_id: int, *, now: datetime | 
     return tender
 
 
-def get_tender(session: Session, actor: User, tender_id: int) -> Tender:
-    """The tender if ``actor`` may see it at all; a 404 otherwise (never revealing that it exists)."""
-    tender = session.get(Tender, tender_id)
+def get_tender(session: Session, actor: User, tender_id: int, *, for_update: bool = False) -> Tender:
+    """The tender if ``actor`` may see it at all; a 404 otherwise (never revealing that it exists).
+
+    ``for_update`` locks the row until the transaction ends, so a state change (publish, open, award, a draft
+    edit) checks the status and version that the last writer committed, and two at once cannot both pass.
+    """
+    tender = session.get(Tender, tender_id, with_for_update=for_update, populate_existing=for_update)
     if tender is None or not can_see(session, actor, tender):
         raise NotFound(f"No tender {tender_id}")
     return tender
