@@ -27,6 +27,9 @@ from .worker import PdfMeta, Rendered, render_here, render_view_here, serve, war
 
 DEFAULT_TIMEOUT = 120.0  # seconds; a 50-bidder evaluation report takes a few
 GRACE = 10.0  # how much longer the caller waits before it concludes the worker's own timer could not fire
+# With one font configuration a worker still grows by about 10 kB per document (C-level caches, not the Python
+# heap); replacing it after this many documents keeps its memory bounded whatever the uptime.
+RENDERS_PER_WORKER = 500
 
 
 def start_method() -> str:
@@ -45,7 +48,7 @@ def start_method() -> str:
 
 def new_pool(processes: int) -> Pool:
     """A pool of render workers, each warmed up (fonts loaded) before its first job."""
-    pool: Pool = _context().Pool(processes, initializer=warm_up)
+    pool: Pool = _context().Pool(processes, initializer=warm_up, maxtasksperchild=RENDERS_PER_WORKER)
     return pool
 
 
@@ -67,13 +70,17 @@ class _SharedWorker:
         self._lock = threading.Lock()
         self._process: BaseProcess | None = None
         self._pipe: Connection | None = None
+        self._renders = 0
         self.grace = grace
 
     def run(self, function: Callable[..., Rendered], args: tuple[Any, ...], timeout: float) -> Rendered:
         with self._lock:
+            if self._renders >= RENDERS_PER_WORKER:
+                self._discard()
             pipe = self._pipe if self._process is not None and self._process.is_alive() else None
             if pipe is None:
                 pipe = self._start()
+            self._renders += 1
             pipe.send((function, args))
             if not pipe.poll(timeout + self.grace):
                 self._discard()
@@ -106,6 +113,7 @@ class _SharedWorker:
             self._process.kill()
             self._process.join()
         self._process = self._pipe = None
+        self._renders = 0
 
     def close(self) -> None:
         """Stop the worker process (it is started again by the next render)."""

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from tenderscore.reports import RenderFailed, RenderTimeout, render_many, render_pdf
+from tenderscore.reports import RenderFailed, RenderTimeout, render, render_many, render_pdf
 from tenderscore.reports.demo import DemoTender
 from tenderscore.reports.render import _SharedWorker
 from tenderscore.reports.worker import PdfMeta, font_config, render_here, time_limit
@@ -65,6 +65,20 @@ def test_a_crashed_worker_is_reported_and_replaced() -> None:
         with pytest.raises(RenderFailed, match="Unpicklable: cannot cross a process boundary"):
             worker.run(fail_badly, (), 5)
         assert worker.run(render_here, (HTML, PdfMeta("again", "t"), 30), 30).pdf.startswith(b"%PDF-")
+    finally:
+        worker.close()
+
+
+def test_a_worker_is_replaced_after_its_share_of_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "RENDERS_PER_WORKER", 2)
+    worker = _SharedWorker()
+    try:
+        pids = []
+        for _ in range(3):
+            worker.run(render_here, (HTML, PdfMeta("recycle", "t"), 30), 30)
+            assert worker._process is not None
+            pids.append(worker._process.pid)
+        assert pids[0] == pids[1] != pids[2]
     finally:
         worker.close()
 
