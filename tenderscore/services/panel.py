@@ -29,8 +29,11 @@ def assign_evaluator(session: Session, actor: User, tender_id: int, evaluator_id
     if tender.status in (TenderStatus.DRAFT, TenderStatus.AWARDED):
         raise Conflict(f"Evaluators are assigned to a published tender, not a {tender.status} one")
     evaluator = session.get(User, evaluator_id)
-    if evaluator is None or evaluator.role != Role.EVALUATOR:
-        raise ServiceError(f"evaluator_id: user {evaluator_id} is not an evaluator", field="evaluator_id")
+    # Only the buyer's own evaluators sit on its panel; the message does not say what else a user id is.
+    if evaluator is None or evaluator.role != Role.EVALUATOR or evaluator.organisation_id != tender.buyer_org_id:
+        raise ServiceError(
+            f"evaluator_id: {evaluator_id} is not one of your organisation's evaluators", field="evaluator_id"
+        )
     existing = assignment_of(session, tender_id, evaluator_id)
     if existing is not None:
         return existing

@@ -171,6 +171,8 @@ def update_draft(
     if estimated_value is not None:
         tender.estimated_value = estimated_value
     if policy_id is not None:
+        if session.get(Policy, policy_id) is None:
+            raise ServiceError(f"policy: there is no policy {policy_id}", field="policy_id")
         tender.policy_id = policy_id
     tender.version += 1
     session.add(tender)

@@ -140,3 +140,12 @@ def test_two_moderators_saving_the_same_consensus_the_second_is_told_who_changed
     session.commit()
     kept = session.exec(select(ConsensusScore).where(ConsensusScore.submission_id == sub)).one()
     assert (kept.score, kept.reason, kept.version) == (4, "Raised after review", 2)
+
+
+def test_only_the_buyers_own_evaluators_can_sit_on_its_panel(opened: Competition) -> None:
+    session = opened.session
+    other = accounts.create_organisation(session, name="Another council", kind="buyer")
+    outsider = accounts.create_user(session, email="outsider@other.example", name="Outsider", password=PASSWORD,
+                                    role=Role.EVALUATOR, organisation=other)
+    with pytest.raises(ServiceError, match="not one of your organisation's evaluators"):
+        panel.assign_evaluator(session, opened.officer, opened.tender.id, outsider.id)  # type: ignore[arg-type]

@@ -89,7 +89,9 @@ def tender_detail(tender_id: int) -> str:
         context["received"] = submission_service.count_received(session, me, tender_id)
         context["panel"] = panel_service.panel(session, tender_id)
     if me.role == Role.OFFICER:
-        context["evaluators"] = session.exec(select(User).where(User.role == Role.EVALUATOR)).all()
+        context["evaluators"] = session.exec(
+            select(User).where(User.role == Role.EVALUATOR, User.organisation_id == tender.buyer_org_id)
+        ).all()
     if me.role == Role.BIDDER:
         context["versions"] = submission_service.my_submissions(session, me, tender_id)
     if me.role == Role.EVALUATOR:
