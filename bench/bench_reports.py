@@ -155,6 +155,7 @@ def bench_memory(documents: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--documents", type=int, default=1000, help="summaries in each memory run")
+    parser.add_argument("--no-memory", action="store_true", help="print the timings only")
     parser.add_argument("--memory", choices=("ours", "default"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory:
@@ -167,7 +168,8 @@ def main() -> None:
     bench_summaries(demo, views)
     bench_parallel(views)
     close_renderer()
-    bench_memory(args.documents)
+    if not args.no_memory:
+        bench_memory(args.documents)
 
 
 if __name__ == "__main__":
