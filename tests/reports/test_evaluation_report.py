@@ -147,6 +147,30 @@ def test_metadata_language_and_pdf_ua_tagging(final_report: Pdf) -> None:
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
 
 
+def _structure(node: Any, found: list[tuple[str, Any]]) -> None:
+    node = node.get_object()
+    if isinstance(node, list):
+        for child in node:
+            _structure(child, found)
+        return
+    if not hasattr(node, "get"):
+        return
+    if "/S" in node:
+        found.append((str(node["/S"]), node.get("/Alt")))
+    if "/K" in node:
+        _structure(node["/K"], found)
+
+
+def test_tagged_structure_has_headings_tables_and_the_chart_with_alternative_text(final_report: Pdf) -> None:
+    root: Any = PdfReader(io.BytesIO(final_report.rendered.pdf)).trailer["/Root"]
+    found: list[tuple[str, Any]] = []
+    _structure(root["/StructTreeRoot"], found)
+    kinds = {kind for kind, _ in found}
+    assert {"/Document", "/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/L", "/LI", "/Figure"} <= kinds
+    assert [alt for kind, alt in found if kind == "/Figure"] == [
+        "Points by section for each compliant tender, in rank order"]
+
+
 def test_nothing_is_fetched_for_a_report(final_report: Pdf) -> None:
     assert final_report.rendered.fetches == ()
 
