@@ -34,7 +34,7 @@ from tenderscore.services.errors import Conflict, Forbidden, NotFound
 from tenderscore.services.panel import panel
 from tenderscore.services.scoring import evaluation_inputs
 from tenderscore.services.submissions import bidder_name
-from tenderscore.services.tenders import buyer_name, get_tender
+from tenderscore.services.tenders import buyer_name, get_tender, rubric_of
 from tenderscore.sheets import Outcome, SelfCheckResult
 
 
@@ -209,6 +209,7 @@ def self_check_report(
     tender = get_tender(session, actor, tender_id)
     view = build_self_check_report(
         tender=tender_facts(session, tender),
+        rubric=rubric_of(tender),
         checked_at=now or utcnow(),
         file_name=file_name,
         rejected=result.rejected,

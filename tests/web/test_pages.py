@@ -122,3 +122,37 @@ def test_a_new_tender_form_explains_each_mistake(demo: Flask) -> None:
     assert "There is a problem" in html and "Enter a real date and time" in html
     with Session(get_engine(demo)) as session:
         assert session.exec(select(Tender).where(Tender.reference == "X-1")).first() is None
+
+
+def test_a_bidder_downloads_the_self_check_as_a_pdf_and_nothing_is_stored(demo: Flask) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from tenderscore.db.models import Submission
+    from tenderscore.services import submissions, tenders
+    from tenderscore.sheets import demo_bids
+
+    with Session(get_engine(demo)) as session:
+        tender = session.exec(select(Tender).where(Tender.reference == "NWPR-2027-002")).one()
+        bid = next(
+            b
+            for b in demo_bids(tenders.rubric_of(tender), submissions.identity(session, tender))
+            if b.name.startswith("Brightpath")
+        )
+        stored_before = len(session.exec(select(Submission)).all())
+    client = demo.test_client()
+    sign_in(client, "brightpath@demo.tenderscore.test")
+    page = client.get(f"/tenders/{tender.id}/self-check").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    response = client.post(
+        f"/tenders/{tender.id}/self-check.pdf",
+        content_type="multipart/form-data",
+        data={"csrf_token": token.group(1), "workbook": (io.BytesIO(bid.workbook), "mine.xlsx")},
+    )
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).split())
+    assert "NWPR-2027-002" in text and "below the mandatory minimum of 15%" in text
+    with Session(get_engine(demo)) as session:
+        assert len(session.exec(select(Submission)).all()) == stored_before
