@@ -2,6 +2,7 @@
 
 from .errors import ScoringError
 from .evaluate import evaluate
+from .flags import SPREAD_STEPS, needs_discussion, score_spread
 from .methods import DEFAULT_METHODS, Field, Method, method, method_for, method_names, register
 from .numbers import display
 from .policy import Breach, MandatoryCommitment, Policy, apply_policy_thresholds, check_policy
@@ -31,6 +32,7 @@ from .weight_shift import WeightShift
 __all__ = [
     "DEFAULT_METHODS",
     "DEFAULT_TIE_BREAK",
+    "SPREAD_STEPS",
     "Band",
     "BidResponse",
     "BidResult",
@@ -71,8 +73,10 @@ __all__ = [
     "method",
     "method_for",
     "method_names",
+    "needs_discussion",
     "register",
     "rubric_problems",
+    "score_spread",
     "sensitivity",
     "vcse_share",
     "vcse_share_disagreement",

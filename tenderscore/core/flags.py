@@ -43,12 +43,22 @@ def abnormally_low_flags(rubric: Rubric, compliant: Sequence[BidResponse]) -> di
     return flags
 
 
+def score_spread(scores: Sequence[int]) -> int:
+    """How many scale steps separate the highest and lowest of the evaluators' scores (0 for fewer than two)."""
+    return max(scores) - min(scores) if len(scores) >= 2 else 0
+
+
+def needs_discussion(scores: Sequence[int]) -> bool:
+    """DESIGN.md: a spread of ``SPREAD_STEPS`` or more between evaluators is flagged for discussion."""
+    return score_spread(scores) >= SPREAD_STEPS
+
+
 def spread_flags(rubric: Rubric, bid_id: str, panels: Mapping[ScoreKey, Sequence[int]]) -> list[Flag]:
     """Criteria where this bid's evaluators differ by ``SPREAD_STEPS`` or more steps of the scale."""
     flags: list[Flag] = []
     for criterion in rubric.criteria:
         given = panels.get((bid_id, criterion.id), ())
-        if len(given) < 2 or max(given) - min(given) < SPREAD_STEPS:
+        if not needs_discussion(given):
             continue
         flags.append(
             Flag(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from tenderscore.core.flags import SPREAD_STEPS
 from tenderscore.core.responses import ScoreKey
 from tenderscore.core.results import BidResult, Evaluation
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric
@@ -13,8 +14,6 @@ from .errors import ReportError
 from .facts import ConsensusRecord, IndividualScore
 from .text import points, weight
 from .views import BreakdownRowView, CriterionBreakdownView, IndividualScoreView
-
-SPREAD_STEPS = 2  # DESIGN.md: two or more scale steps between evaluators is flagged for discussion
 
 
 def check_consensus(evaluation: Evaluation, consensus: Mapping[ScoreKey, ConsensusRecord]) -> None:
@@ -44,8 +43,13 @@ def breakdown_views(
         if criterion.kind is not CriterionKind.SCORED:
             continue
         rows = tuple(
-            _row(rubric, criterion, result, consensus.get((result.bid_id, criterion.id)),
-                 unmoderated.get((result.bid_id, criterion.id), ()))
+            _row(
+                rubric,
+                criterion,
+                result,
+                consensus.get((result.bid_id, criterion.id)),
+                unmoderated.get((result.bid_id, criterion.id), ()),
+            )
             for result in evaluation.results
         )
         views.append(

@@ -8,10 +8,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlmodel import select
 
-from tenderscore.core import CriterionKind
+from tenderscore.core import CriterionKind, needs_discussion, score_spread
 from tenderscore.db import get_session
 from tenderscore.db.models import ConsensusScore, Role, Score, User
-from tenderscore.reports.consensus import SPREAD_STEPS
 from tenderscore.services import panel as panel_service
 from tenderscore.services import scoring as service
 from tenderscore.services import submissions as submission_service
@@ -89,7 +88,7 @@ class Moderation(MethodView):
         for criterion in (c for c in rubric.criteria if c.kind == CriterionKind.SCORED):
             individual = service.scores_for(session, submission_id, criterion.id)
             values = [s.score for s in individual]
-            spread = max(values) - min(values) if values else 0
+            spread = score_spread(values)
             consensus = session.exec(
                 select(ConsensusScore).where(
                     ConsensusScore.submission_id == submission_id, ConsensusScore.criterion_id == criterion.id
@@ -101,7 +100,7 @@ class Moderation(MethodView):
                     "title": criterion.title,
                     "scores": [_individual(session, s) for s in individual],
                     "spread": spread,
-                    "flagged": spread >= SPREAD_STEPS,
+                    "flagged": needs_discussion(values),
                     "consensus": consensus,
                 }
             )

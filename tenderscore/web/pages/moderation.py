@@ -8,7 +8,7 @@ from flask import flash, redirect, request, url_for
 from sqlmodel import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from tenderscore.core import CriterionKind
+from tenderscore.core import CriterionKind, needs_discussion, score_spread
 from tenderscore.db import get_session
 from tenderscore.db.models import ConsensusScore, Role, Score, User
 from tenderscore.services import scoring as scoring_service
@@ -19,8 +19,6 @@ from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.views import commit, render_form
-
-SPREAD_STEPS = 2  # DESIGN.md: a spread of two or more scale steps is flagged for discussion
 
 
 @bp.get("/tenders/<int:tender_id>/evaluation")
@@ -54,8 +52,8 @@ def _moderation_rows(tender_id: int, submission_id: int) -> list[dict[str, Any]]
             {
                 "criterion": criterion,
                 "scores": [(names.get(s.evaluator_id, "?"), s) for s in individual],
-                "spread": (max(values) - min(values)) if values else 0,
-                "flagged": bool(values) and max(values) - min(values) >= SPREAD_STEPS,
+                "spread": score_spread(values),
+                "flagged": needs_discussion(values),
                 "consensus": consensus,
             }
         )
