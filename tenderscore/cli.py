@@ -233,7 +233,46 @@ def _tender_and_officer(session: Session, reference: str, as_email: str | None) 
     return tender.id, officer
 
 
+@click.group("users")
+def users_group() -> None:
+    """Accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["commissioner", "officer", "evaluator", "bidder"]))
+@click.option("--organisation", "organisation_name", required=True, help="created if it does not exist")
+@click.option("--kind", type=click.Choice(["buyer", "supplier", "vcse"]), help="for a new organisation")
+@click.password_option(help="at least 10 characters; asked for when not given")
+@with_appcontext
+def users_create(email: str, name: str, role: str, organisation_name: str, kind: str | None, password: str) -> None:
+    """Create a user (and their organisation if new). Every account is an audit event."""
+    from tenderscore.db import session_scope
+    from tenderscore.db.models import Organisation
+    from tenderscore.services import accounts
+    from tenderscore.services.errors import ServiceError
+
+    with session_scope(get_engine()) as session:
+        org = session.exec(select(Organisation).where(Organisation.name == organisation_name)).first()
+        try:
+            if org is None:
+                org = accounts.create_organisation(
+                    session,
+                    name=organisation_name,
+                    actor="cli",
+                    kind=kind or ("supplier" if role == "bidder" else "buyer"),
+                )
+            user = accounts.create_user(
+                session, email=email, name=name, password=password, role=role, organisation=org, actor="cli"
+            )
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+        click.echo(f"created {user.role} {user.email} in {org.name}")
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_group)
     app.cli.add_command(report)
     app.cli.add_command(db_group)
     app.cli.add_command(demo_group)

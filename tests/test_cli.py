@@ -84,3 +84,34 @@ def test_demo_load_prints_every_role_once(app: Flask, runner: FlaskCliRunner) ->
         assert role in first.output
     again = runner.invoke(args=["demo", "load"])
     assert again.exit_code == 0 and again.output == first.output
+
+
+def test_users_create_makes_an_account_that_can_sign_in(app: Flask, runner: FlaskCliRunner) -> None:
+    from sqlmodel import Session
+
+    from tenderscore.db import get_engine
+    from tenderscore.services import accounts
+
+    args = [
+        "users",
+        "create",
+        "--email",
+        "Officer@Council.example",
+        "--name",
+        "Omar",
+        "--role",
+        "officer",
+        "--organisation",
+        "A council",
+        "--password",
+        "a long enough password",
+    ]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "created officer officer@council.example in A council" in result.output
+    with Session(get_engine(app)) as session:
+        assert accounts.authenticate(session, "officer@council.example", "a long enough password") is not None
+    again = runner.invoke(args=args)
+    assert again.exit_code == 1 and "already a user" in again.output
+    short = runner.invoke(args=[*args[:-1], "short"])
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
