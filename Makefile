@@ -7,7 +7,9 @@ STAMP := $(VENV)/.installed
 GOVUK_FRONTEND_VERSION := 6.6.0
 SASS_VERSION := 1.93.2
 SWAGGER_UI_VERSION := 5.35.0
-STATIC := tenderscore/static/govuk
+# Third-party browser assets are built outside the package (build/ is not committed) and served at /vendor/.
+VENDOR := build/vendor
+STATIC := $(VENDOR)/govuk
 STATIC_STAMP := $(STATIC)/.built-$(GOVUK_FRONTEND_VERSION)-$(SWAGGER_UI_VERSION)
 HOST ?= 127.0.0.1
 PORT ?= 5000
@@ -44,9 +46,9 @@ $(STATIC_STAMP): tenderscore/web/assets/tenderscore.scss
 	cp build/npm/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/
 	rm -rf $(STATIC)/assets && cp -r build/npm/node_modules/govuk-frontend/dist/govuk/assets $(STATIC)/assets
 	rm -rf $(STATIC)/assets/fonts
-	mkdir -p tenderscore/static/swagger-ui
+	mkdir -p $(VENDOR)/swagger-ui
 	cp build/npm/node_modules/swagger-ui-dist/swagger-ui-bundle.js build/npm/node_modules/swagger-ui-dist/swagger-ui.css \
-		tenderscore/static/swagger-ui/
+		$(VENDOR)/swagger-ui/
 	@touch $(STATIC_STAMP)
 
 static: $(STATIC_STAMP)

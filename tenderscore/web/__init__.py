@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from pathlib import Path
+
+from flask import Blueprint, Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from tenderscore.core import display
@@ -21,6 +23,14 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["points"] = display
     app.register_blueprint(health.bp)
+    # GOV.UK Frontend and Swagger UI, built by `make` into build/vendor (never committed, never from a CDN).
+    vendor = Blueprint(
+        "vendor",
+        __name__,
+        static_folder=str(Path(app.root_path).parent / "build" / "vendor"),
+        static_url_path="/vendor",
+    )
+    app.register_blueprint(vendor)
     app.register_blueprint(pages.bp)
     api.init_app(app)
     # After flask-smorest, whose own HTTP error handler would otherwise answer in its own shape.

@@ -43,7 +43,7 @@ def _links(html: str, base: str) -> list[str]:
     found = []
     for href in re.findall(r'href="([^"#]+)', html):
         url = urlparse(urljoin(base, href))
-        if url.netloc in ("", "localhost") and not url.path.startswith(("/static/", "/api/")):
+        if url.netloc in ("", "localhost") and not url.path.startswith(("/static/", "/vendor/", "/api/")):
             found.append(url.path + (f"?{url.query}" if url.query else ""))
     return found
 
