@@ -8,13 +8,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlmodel import select
 
-from tenderscore.core import CriterionKind, needs_discussion, score_spread
 from tenderscore.db import get_session
 from tenderscore.db.models import ConsensusScore, Role, Score, User
 from tenderscore.services import panel as panel_service
 from tenderscore.services import scoring as service
 from tenderscore.services import submissions as submission_service
-from tenderscore.services import tenders as tender_service
+from tenderscore.services.moderation import moderation_rows
 from tenderscore.web.api.schemas import ModerationRowOut, ScoreIn, ScoreOut
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.views import commit
@@ -83,32 +82,15 @@ class Moderation(MethodView):
         """Per scored criterion: the evaluators' scores side by side, the spread, and the consensus so far."""
         session = get_session()
         submission = submission_service.open_submission(session, user(), submission_id)
-        rubric = tender_service.rubric_of(tender_service.get_tender(session, user(), submission.tender_id))
-        rows = []
-        for criterion in (c for c in rubric.criteria if c.kind == CriterionKind.SCORED):
-            individual = service.scores_for(session, submission_id, criterion.id)
-            values = [s.score for s in individual]
-            spread = score_spread(values)
-            consensus = session.exec(
-                select(ConsensusScore).where(
-                    ConsensusScore.submission_id == submission_id, ConsensusScore.criterion_id == criterion.id
-                )
-            ).first()
-            rows.append(
-                {
-                    "criterion_id": criterion.id,
-                    "title": criterion.title,
-                    "scores": [_individual(session, s) for s in individual],
-                    "spread": spread,
-                    "flagged": needs_discussion(values),
-                    "consensus": consensus,
-                }
-            )
-        return rows
+        return [
+            {"criterion_id": row.criterion.id, "title": row.criterion.title, "spread": row.spread,
+             "flagged": row.flagged, "consensus": row.consensus,
+             "scores": [_individual(evaluator, score) for evaluator, score in row.scores]}
+            for row in moderation_rows(session, user(), submission)
+        ]  # fmt: skip
 
 
-def _individual(session: Any, score: Score) -> dict[str, Any]:
-    evaluator = session.get(User, score.evaluator_id)
+def _individual(evaluator: User | None, score: Score) -> dict[str, Any]:
     return {
         "evaluator_id": score.evaluator_id,
         "evaluator": evaluator.name if evaluator else "",

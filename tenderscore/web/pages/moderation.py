@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request, url_for
-from sqlmodel import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from tenderscore.core import CriterionKind, needs_discussion, score_spread
 from tenderscore.db import get_session
-from tenderscore.db.models import ConsensusScore, Role, Score, User
+from tenderscore.db.models import Role
 from tenderscore.services import scoring as scoring_service
 from tenderscore.services import submissions as submission_service
 from tenderscore.services import tenders as tender_service
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import ServiceError
+from tenderscore.services.moderation import moderation_rows
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.views import commit, render_form
@@ -30,34 +29,6 @@ def evaluation(tender_id: int) -> Any:
     return render_form(
         "moderation/evaluation.html", tender=tender, rubric=tender_service.rubric_of(tender), evaluation=result
     )
-
-
-def _moderation_rows(tender_id: int, submission_id: int) -> list[dict[str, Any]]:
-    session = get_session()
-    tender = tender_service.get_tender(session, user(), tender_id)
-    rubric = tender_service.rubric_of(tender)
-    names = {u.id: u.name for u in session.exec(select(User).where(User.role == Role.EVALUATOR)).all()}
-    rows = []
-    for criterion in (c for c in rubric.criteria if c.kind == CriterionKind.SCORED):
-        individual = session.exec(
-            select(Score).where(Score.submission_id == submission_id, Score.criterion_id == criterion.id)
-        ).all()
-        consensus = session.exec(
-            select(ConsensusScore).where(
-                ConsensusScore.submission_id == submission_id, ConsensusScore.criterion_id == criterion.id
-            )
-        ).first()
-        values = [s.score for s in individual]
-        rows.append(
-            {
-                "criterion": criterion,
-                "scores": [(names.get(s.evaluator_id, "?"), s) for s in individual],
-                "spread": score_spread(values),
-                "flagged": needs_discussion(values),
-                "consensus": consensus,
-            }
-        )
-    return rows
 
 
 @bp.route("/tenders/<int:tender_id>/moderation/<int:submission_id>", methods=["GET", "POST"])
@@ -102,7 +73,7 @@ def moderate(tender_id: int, submission_id: int) -> Any:
         submission=submission,
         bidder=submission_service.bidder_name(session, submission),
         response=response_from_json(submission.responses, bid_id=str(submission.id), bidder=""),
-        rows=_moderation_rows(tender_id, submission_id),
+        rows=moderation_rows(session, me, submission),
         form=request.form,
     )
 
