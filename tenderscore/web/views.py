@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Flask, Response, render_template
+from flask import Flask, Response, render_template, send_file
 
 from tenderscore.db import get_session
 from tenderscore.services.errors import ServiceError
 from tenderscore.services.submissions import SealedBid
 from tenderscore.web.errors import error_response
 from tenderscore.web.ukdates import uk_time
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(name: str, data: bytes, mimetype: str) -> Response:
+    """Bytes the user saves as a file (a workbook, a report); ``name`` is offered as the file name."""
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 def commit() -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Response, send_file
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -15,10 +14,9 @@ from tenderscore.services import submissions as service
 from tenderscore.services.errors import ServiceError
 from tenderscore.web.api.schemas import SelfCheckOut, SubmissionOut, UploadIn
 from tenderscore.web.auth import signed_in, user
-from tenderscore.web.views import commit
+from tenderscore.web.views import XLSX, commit, download
 
 blp = Blueprint("bids", __name__, url_prefix="/api/tenders", description="Bidding")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _workbook(files: dict[str, Any]) -> tuple[str, bytes]:
@@ -34,7 +32,7 @@ class Template(MethodView):
     @blp.response(200, content_type=XLSX)
     def get(self, tender_id: int) -> Response:
         name, data = service.response_template(get_session(), user(), tender_id)
-        return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name)
+        return download(name, data, XLSX)
 
 
 @blp.route("/<int:tender_id>/self-check")

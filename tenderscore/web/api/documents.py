@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Response, send_file
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -18,15 +17,9 @@ from tenderscore.services.errors import Unprocessable
 from tenderscore.sheets.matrix import write_matrix
 from tenderscore.web.api.schemas import SummaryArgs
 from tenderscore.web.auth import signed_in, user
-from tenderscore.web.views import commit
+from tenderscore.web.views import PDF, XLSX, commit, download
 
 blp = Blueprint("documents", __name__, url_prefix="/api/tenders", description="Reports and the score matrix")
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(name: str, data: bytes, mimetype: str) -> Response:
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 @blp.route("/<int:tender_id>/evaluation-report")
@@ -36,7 +29,7 @@ class EvaluationReport(MethodView):
     def get(self, tender_id: int) -> Response:
         name, pdf = report_service.evaluation_report(get_session(), user(), tender_id)
         commit()  # issuing a report is itself an audit event
-        return _download(name, pdf, PDF)
+        return download(name, pdf, PDF)
 
 
 @blp.route("/<int:tender_id>/assessment-summary")
@@ -50,7 +43,7 @@ class AssessmentSummary(MethodView):
             raise Unprocessable("submission_id: name the bid whose summary you want", field="submission_id")
         name, pdf = report_service.assessment_summary(get_session(), user(), tender_id, args["submission_id"])
         commit()
-        return _download(name, pdf, PDF)
+        return download(name, pdf, PDF)
 
 
 @blp.route("/<int:tender_id>/score-matrix")
@@ -62,4 +55,4 @@ class ScoreMatrix(MethodView):
         tender = tender_service.get_tender(session, user(), tender_id)
         result = scoring_service.evaluation(session, user(), tender_id)
         data = write_matrix(tender_service.rubric_of(tender), result, f"{tender.reference} {tender.title}")
-        return _download(f"{tender.reference}-score-matrix.xlsx", data, XLSX)
+        return download(f"{tender.reference}-score-matrix.xlsx", data, XLSX)

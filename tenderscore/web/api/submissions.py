@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Response, send_file
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlmodel import Session
@@ -19,9 +18,9 @@ from tenderscore.services import tenders as tender_service
 from tenderscore.services.errors import Forbidden
 from tenderscore.web.api.schemas import BidContentOut, BidListOut
 from tenderscore.web.auth import signed_in, user
+from tenderscore.web.views import XLSX, download
 
 blp = Blueprint("submissions", __name__, url_prefix="/api", description="Bids, for the buyer's team once opened")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OPENED = (TenderStatus.EVALUATING, TenderStatus.AWARDED)
 
 
@@ -88,6 +87,4 @@ class BidWorkbook(MethodView):
     def get(self, submission_id: int) -> Response:
         """The workbook exactly as it was received (the bidder may always fetch their own)."""
         submission = readable(get_session(), user(), submission_id)
-        return send_file(
-            io.BytesIO(submission.workbook), mimetype=XLSX, as_attachment=True, download_name=submission.filename
-        )
+        return download(submission.filename, submission.workbook, XLSX)

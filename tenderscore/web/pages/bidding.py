@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from flask import Response, flash, redirect, request, send_file, url_for
+from flask import Response, flash, redirect, request, url_for
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
@@ -14,9 +13,7 @@ from tenderscore.services import tenders as tender_service
 from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import commit, render_form
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from tenderscore.web.views import XLSX, commit, download, render_form
 
 
 def _uploaded() -> tuple[str, bytes]:
@@ -30,11 +27,7 @@ def _uploaded() -> tuple[str, bytes]:
 @signed_in(Role.BIDDER, Role.OFFICER)
 def response_template(tender_id: int) -> Response:
     name, data = submission_service.response_template(get_session(), user(), tender_id)
-    return send_file(_bytes(data), mimetype=XLSX, as_attachment=True, download_name=name)
-
-
-def _bytes(data: bytes) -> io.BytesIO:
-    return io.BytesIO(data)
+    return download(name, data, XLSX)
 
 
 @bp.route("/tenders/<int:tender_id>/self-check", methods=["GET", "POST"])
@@ -74,4 +67,4 @@ def submit(tender_id: int) -> Any:
 @signed_in()
 def submission_workbook(submission_id: int) -> Response:
     submission = submission_service.open_submission(get_session(), user(), submission_id)
-    return send_file(_bytes(submission.workbook), mimetype=XLSX, as_attachment=True, download_name=submission.filename)
+    return download(submission.filename, submission.workbook, XLSX)

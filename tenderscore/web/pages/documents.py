@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from flask import Response, request, send_file
+from flask import Response, request
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
@@ -16,14 +14,7 @@ from tenderscore.services.errors import ServiceError
 from tenderscore.sheets.matrix import write_matrix
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import commit, render_form
-
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(name: str, data: bytes, mimetype: str) -> Response:
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+from tenderscore.web.views import PDF, XLSX, commit, download, render_form
 
 
 @bp.get("/tenders/<int:tender_id>/evaluation-report.pdf")
@@ -31,7 +22,7 @@ def _download(name: str, data: bytes, mimetype: str) -> Response:
 def evaluation_report(tender_id: int) -> Response:
     name, pdf = report_service.evaluation_report(get_session(), user(), tender_id)
     commit()  # the issue of the report is itself an audit event
-    return _download(name, pdf, PDF)
+    return download(name, pdf, PDF)
 
 
 @bp.get("/tenders/<int:tender_id>/assessment-summary.pdf")
@@ -40,7 +31,7 @@ def assessment_summary(tender_id: int) -> Response:
     submission = request.args.get("submission", type=int)
     name, pdf = report_service.assessment_summary(get_session(), user(), tender_id, submission)
     commit()
-    return _download(name, pdf, PDF)
+    return download(name, pdf, PDF)
 
 
 @bp.get("/tenders/<int:tender_id>/score-matrix.xlsx")
@@ -50,7 +41,7 @@ def score_matrix(tender_id: int) -> Response:
     tender = tender_service.get_tender(session, user(), tender_id)
     result = scoring_service.evaluation(session, user(), tender_id)
     data = write_matrix(tender_service.rubric_of(tender), result, f"{tender.reference} {tender.title}")
-    return _download(f"{tender.reference}-score-matrix.xlsx", data, XLSX)
+    return download(f"{tender.reference}-score-matrix.xlsx", data, XLSX)
 
 
 @bp.post("/tenders/<int:tender_id>/self-check.pdf")
@@ -66,4 +57,4 @@ def self_check_pdf(tender_id: int) -> Response:
         name, pdf = report_service.self_check_report(session, user(), tender_id, result, file_name=upload.filename)
     except ServiceError as exc:
         return render_form("bidding/self_check.html", exc, tender=tender, result=None)
-    return _download(name, pdf, PDF)
+    return download(name, pdf, PDF)
