@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -100,6 +101,21 @@ def validated(rubric: Rubric) -> Rubric:
         raise ServiceError(
             "The rubric has errors: " + "; ".join(exc.errors), field="rubric", details=list(exc.errors)
         ) from exc
+
+
+def with_criterion_changes(rubric: Rubric, changes: dict[str, dict[str, Any]]) -> Rubric:
+    """The rubric with per-criterion changes (weight, mandatory_minimum, minimum), validated as a whole.
+
+    Unknown criterion ids are an error; the weights must still sum to exactly 100.
+    """
+    unknown = sorted(set(changes) - {c.id for c in rubric.criteria})
+    if unknown:
+        raise ServiceError(f"criteria: the rubric has no criterion {', '.join(unknown)}", field="criteria")
+    sections = tuple(
+        dataclasses.replace(s, criteria=tuple(dataclasses.replace(c, **changes.get(c.id, {})) for c in s.criteria))
+        for s in rubric.sections
+    )
+    return validated(dataclasses.replace(rubric, sections=sections))
 
 
 def create_tender(

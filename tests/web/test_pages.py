@@ -156,3 +156,29 @@ def test_a_bidder_downloads_the_self_check_as_a_pdf_and_nothing_is_stored(demo: 
     assert "NWPR-2027-002" in text and "below the mandatory minimum of 15%" in text
     with Session(get_engine(demo)) as session:
         assert len(session.exec(select(Submission)).all()) == stored_before
+
+
+def test_the_officer_changes_weights_and_thresholds_on_the_draft(demo: Flask) -> None:
+    from tenderscore.services import tenders
+
+    with Session(get_engine(demo)) as session:
+        draft = session.exec(select(Tender).where(Tender.reference == "NWPR-2027-003")).one()
+        rubric, version = tenders.rubric_of(draft), draft.version
+    client = demo.test_client()
+    sign_in(client, ROLES["officer"])
+    page = client.get(f"/tenders/{draft.id}/rubric").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    form = {"csrf_token": token.group(1), "version": str(version), "reason": "moved a point"}
+    form |= {f"weight-{c.id}": str(c.weight) for c in rubric.criteria}
+    first = rubric.criteria[next(i for i, c in enumerate(rubric.criteria) if c.weight > 0)]
+    unbalanced = form | {f"weight-{first.id}": str(first.weight + 1)}
+    refused = client.post(f"/tenders/{draft.id}/rubric", data=unbalanced)
+    assert refused.status_code == 400 and "100" in refused.get_data(as_text=True)
+    commitment = next(c for c in rubric.criteria if c.kind.value == "commitment")
+    saved = client.post(f"/tenders/{draft.id}/rubric", data=form | {f"mandatory-{commitment.id}": "7"})
+    assert saved.status_code == 302
+    with Session(get_engine(demo)) as session:
+        after = session.exec(select(Tender).where(Tender.reference == "NWPR-2027-003")).one()
+        assert after.version == version + 1
+        assert tenders.rubric_of(after).criterion(commitment.id).mandatory_minimum == 7

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from tenderscore.core import Rubric
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, Tender
 from tenderscore.services import tenders as service
-from tenderscore.services.errors import ServiceError
 from tenderscore.web.api.schemas import TenderDetailOut, TenderIn, TenderOut, TenderUpdate
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.views import commit
@@ -25,19 +22,6 @@ def detail(tender: Tender) -> dict[str, Any]:
     out["rubric"] = tender.rubric_snapshot or tender.rubric
     out["breaches"] = service.breaches(get_session(), tender)
     return out
-
-
-def apply_changes(rubric: Rubric, changes: dict[str, dict[str, Any]]) -> Rubric:
-    """The rubric with per-criterion weight and threshold changes; unknown criterion ids are an error."""
-    known = {c.id for c in rubric.criteria}
-    unknown = sorted(set(changes) - known)
-    if unknown:
-        raise ServiceError(f"criteria: the rubric has no criterion {', '.join(unknown)}", field="criteria")
-    sections = tuple(
-        dataclasses.replace(s, criteria=tuple(dataclasses.replace(c, **changes.get(c.id, {})) for c in s.criteria))
-        for s in rubric.sections
-    )
-    return service.validated(dataclasses.replace(rubric, sections=sections))
 
 
 @blp.route("")
@@ -71,7 +55,7 @@ class TenderById(MethodView):
         session = get_session()
         tender = service.get_tender(session, user(), tender_id)
         changes = data.pop("criteria")
-        rubric = apply_changes(service.rubric_of(tender), changes) if changes else None
+        rubric = service.with_criterion_changes(service.rubric_of(tender), changes) if changes else None
         tender = service.update_draft(
             session, user(), tender_id, expected_version=data.pop("version"), rubric=rubric, **data
         )

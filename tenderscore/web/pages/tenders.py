@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -99,26 +98,21 @@ def tender_detail(tender_id: int) -> str:
     return render_template("tenders/detail.html", **context)
 
 
-def _rubric_with_form_values(rubric: Rubric) -> Rubric:
-    """The rubric with the weights and thresholds typed on the form; the rubric validation checks the whole."""
-    sections = []
-    for section in rubric.sections:
-        criteria = []
-        for c in section.criteria:
-            changes: dict[str, Any] = {}
-            weight = decimal_or_none(request.form.get(f"weight-{c.id}"), f"weight-{c.id}")
-            if weight is not None:
-                changes["weight"] = weight
-            if c.mandatory_minimum is not None or request.form.get(f"mandatory-{c.id}"):
-                changes["mandatory_minimum"] = decimal_or_none(
-                    request.form.get(f"mandatory-{c.id}"), f"mandatory-{c.id}"
-                )
-            minimum = request.form.get(f"minimum-{c.id}")
-            if minimum is not None:
-                changes["minimum"] = int(minimum) if minimum.strip().isdigit() else None
-            criteria.append(dataclasses.replace(c, **changes))
-        sections.append(dataclasses.replace(section, criteria=tuple(criteria)))
-    return dataclasses.replace(rubric, sections=tuple(sections))
+def _criterion_changes(rubric: Rubric) -> dict[str, dict[str, Any]]:
+    """The weights and thresholds typed on the form, per criterion."""
+    changes: dict[str, dict[str, Any]] = {}
+    for c in rubric.criteria:
+        typed: dict[str, Any] = {}
+        weight = decimal_or_none(request.form.get(f"weight-{c.id}"), f"weight-{c.id}")
+        if weight is not None:
+            typed["weight"] = weight
+        if c.mandatory_minimum is not None or request.form.get(f"mandatory-{c.id}"):
+            typed["mandatory_minimum"] = decimal_or_none(request.form.get(f"mandatory-{c.id}"), f"mandatory-{c.id}")
+        minimum = request.form.get(f"minimum-{c.id}")
+        if minimum is not None:
+            typed["minimum"] = int(minimum) if minimum.strip().isdigit() else None
+        changes[c.id] = typed
+    return changes
 
 
 @bp.route("/tenders/<int:tender_id>/rubric", methods=["GET", "POST"])
@@ -129,7 +123,7 @@ def tender_rubric(tender_id: int) -> Any:
     rubric = tender_service.rubric_of(tender)
     if request.method == "POST":
         try:
-            edited = tender_service.validated(_rubric_with_form_values(rubric))
+            edited = tender_service.with_criterion_changes(rubric, _criterion_changes(rubric))
             tender_service.update_draft(
                 session,
                 user(),
