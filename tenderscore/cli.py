@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
@@ -281,4 +281,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(rubric_group)
 
 
-__all__ = ["cli", "current_app", "main", "register_commands"]
+__all__ = ["cli", "main", "register_commands"]

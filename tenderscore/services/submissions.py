@@ -12,7 +12,7 @@ from tenderscore.db.models import Organisation, Role, Submission, Tender, Tender
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit
 from tenderscore.services.bid_json import response_to_json
-from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, Unprocessable
+from tenderscore.services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from tenderscore.services.tenders import buyer_name, get_tender, rubric_of
 from tenderscore.sheets import (
     SelfCheckResult,
@@ -210,15 +210,3 @@ def bidder_name(session: Session, submission: Submission) -> str:
     org = session.get(Organisation, submission.bidder_org_id)
     return org.name if org else f"Bidder {submission.bidder_org_id}"
 
-
-__all__ = [
-    "Receipt",
-    "SealedBid",
-    "ServiceError",
-    "check_workbook",
-    "identity",
-    "my_submissions",
-    "open_submission",
-    "response_template",
-    "submit",
-]
