@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from flask.testing import FlaskClient
 
+from tests import forms
 from tests.api.conftest import PASSWORD, World, no_trace
 
 POLICY = {"name": "Cookie policy", "min_social_value_weight": "12"}
@@ -14,16 +13,7 @@ POLICY = {"name": "Cookie policy", "min_social_value_weight": "12"}
 
 def _sign_in(client: FlaskClient, email: str) -> str:
     """Sign in through the page as a browser does; returns the session's CSRF token."""
-    page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token is not None
-    response = client.post("/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token.group(1)})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    # Signing in starts a new session, with a CSRF token of its own.
-    page = client.get("/account").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token is not None
-    return token.group(1)
+    return forms.sign_in(client, email, PASSWORD)
 
 
 def _assert_json_error(response: object, status: int) -> dict[str, object]:

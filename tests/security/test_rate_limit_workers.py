@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from tenderscore.db.engine import make_engine
 from tenderscore.db.migrate import upgrade
 from tenderscore.db.models import Role
 from tenderscore.services import accounts
+from tests.forms import csrf_from
 
 REDIS_URL = os.environ.get("TENDERSCORE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "a long test password"
@@ -90,9 +90,7 @@ def workers(tmp_path: Path) -> Iterator[list[int]]:
 
 def _attempt(opener: urllib.request.OpenerDirector, port: int) -> int:
     page = opener.open(f"http://127.0.0.1:{port}/sign-in", timeout=10).read().decode()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token
-    body = urllib.parse.urlencode({"email": "officer@x.example", "password": "wrong", "csrf_token": token.group(1)})
+    body = urllib.parse.urlencode({"email": "officer@x.example", "password": "wrong", "csrf_token": csrf_from(page)})
     try:
         return int(opener.open(f"http://127.0.0.1:{port}/sign-in", body.encode(), timeout=10).status)
     except urllib.error.HTTPError as exc:

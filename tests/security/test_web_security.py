@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, func, select
@@ -11,6 +9,7 @@ from sqlmodel import Session, func, select
 from tenderscore.db import get_engine
 from tenderscore.db.models import Policy, Role
 from tenderscore.services import accounts
+from tests.forms import csrf_token
 
 PASSWORD = "a long test password"
 
@@ -22,15 +21,8 @@ def _user(app: Flask, role: Role, email: str) -> None:
         session.commit()
 
 
-def _csrf(client: FlaskClient, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, f"no CSRF token on {path}"
-    return found.group(1)
-
-
 def _sign_in(client: FlaskClient, email: str) -> None:
-    token = _csrf(client, "/sign-in")
+    token = csrf_token(client, "/sign-in")
     response = client.post("/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)
 
@@ -47,7 +39,7 @@ def test_every_response_carries_the_security_headers(client: FlaskClient) -> Non
 
 def test_session_cookie_is_http_only_and_same_site(app: Flask, client: FlaskClient) -> None:
     _user(app, Role.OFFICER, "officer@x.example")
-    token = _csrf(client, "/sign-in")
+    token = csrf_token(client, "/sign-in")
     response = client.post("/sign-in", data={"email": "officer@x.example", "password": PASSWORD, "csrf_token": token})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -75,7 +67,7 @@ def test_sign_in_is_rate_limited_without_revealing_anything(app: Flask, client: 
     _user(app, Role.OFFICER, "officer@x.example")
     statuses = []
     for _ in range(12):
-        token = _csrf(client, "/sign-in")
+        token = csrf_token(client, "/sign-in")
         response = client.post(
             "/sign-in", data={"email": "officer@x.example", "password": "wrong", "csrf_token": token}
         )
@@ -89,7 +81,7 @@ def test_markup_typed_into_a_form_is_shown_as_text(app: Flask, client: FlaskClie
     _user(app, Role.COMMISSIONER, "c@x.example")
     _sign_in(client, "c@x.example")
     evil = '<script>alert(1)</script><img src="file:///etc/passwd">'
-    token = _csrf(client, "/policies/new")
+    token = csrf_token(client, "/policies/new")
     response = client.post(
         "/policies/new",
         data={"name": evil, "min_social_value_weight": "10", "csrf_token": token},
@@ -109,7 +101,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(app: Flask, client: Flas
 
 def test_an_open_redirect_after_sign_in_is_not_followed(app: Flask, client: FlaskClient) -> None:
     _user(app, Role.OFFICER, "officer@x.example")
-    token = _csrf(client, "/sign-in")
+    token = csrf_token(client, "/sign-in")
     response = client.post(
         "/sign-in?next=//evil.example/steal",
         data={"email": "officer@x.example", "password": PASSWORD, "csrf_token": token},

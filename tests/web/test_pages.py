@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from tenderscore.db import get_engine
 from tenderscore.db.models import Tender
 from tenderscore.services.demo import DEMO_PASSWORD, load_demo
+from tests import forms
 
 ROLES = {
     "commissioner": "commissioner@demo.tenderscore.test",
@@ -32,11 +33,7 @@ def demo(app: Flask) -> Flask:
 
 
 def sign_in(client: FlaskClient, email: str) -> None:
-    page = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token
-    response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD, "csrf_token": token.group(1)})
-    assert response.status_code == 302
+    forms.sign_in(client, email, DEMO_PASSWORD)
 
 
 def _links(html: str, base: str) -> list[str]:
@@ -101,13 +98,11 @@ def test_a_conflicted_evaluator_is_refused_that_bid(demo: Flask) -> None:
 def test_a_new_tender_form_explains_each_mistake(demo: Flask) -> None:
     client = demo.test_client()
     sign_in(client, ROLES["officer"])
-    page = client.get("/tenders/new").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token
+    token = forms.csrf_token(client, "/tenders/new")
     response = client.post(
         "/tenders/new",
         data={
-            "csrf_token": token.group(1),
+            "csrf_token": token,
             "reference": "X-1",
             "title": "T",
             "rubric": "probation-innovation-partner",
@@ -143,13 +138,11 @@ def test_a_bidder_downloads_the_self_check_as_a_pdf_and_nothing_is_stored(demo: 
         stored_before = len(session.exec(select(Submission)).all())
     client = demo.test_client()
     sign_in(client, "brightpath@demo.tenderscore.test")
-    page = client.get(f"/tenders/{tender.id}/self-check").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token
+    token = forms.csrf_token(client, f"/tenders/{tender.id}/self-check")
     response = client.post(
         f"/tenders/{tender.id}/self-check.pdf",
         content_type="multipart/form-data",
-        data={"csrf_token": token.group(1), "workbook": (io.BytesIO(bid.workbook), "mine.xlsx")},
+        data={"csrf_token": token, "workbook": (io.BytesIO(bid.workbook), "mine.xlsx")},
     )
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).split())
@@ -166,10 +159,8 @@ def test_the_officer_changes_weights_and_thresholds_on_the_draft(demo: Flask) ->
         rubric, version = tenders.rubric_of(draft), draft.version
     client = demo.test_client()
     sign_in(client, ROLES["officer"])
-    page = client.get(f"/tenders/{draft.id}/rubric").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token
-    form = {"csrf_token": token.group(1), "version": str(version), "reason": "moved a point"}
+    token = forms.csrf_token(client, f"/tenders/{draft.id}/rubric")
+    form = {"csrf_token": token, "version": str(version), "reason": "moved a point"}
     form |= {f"weight-{c.id}": str(c.weight) for c in rubric.criteria}
     first = rubric.criteria[next(i for i, c in enumerate(rubric.criteria) if c.weight > 0)]
     unbalanced = form | {f"weight-{first.id}": str(first.weight + 1)}
