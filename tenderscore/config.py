@@ -6,7 +6,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
+import time
 from pathlib import Path
 
 # A request body larger than this is refused with 413 before it is read: workbooks are the largest thing we take.
@@ -43,12 +46,14 @@ class ConfigurationError(RuntimeError):
 
 
 def ensure_instance_folder(path: Path) -> None:
-    """Create the instance folder and prove it is writable, or explain in one line."""
+    """Create the instance folder and prove it is writable, or explain in one line.
+
+    The probe is a temporary file of this process's own, so workers starting together never trip over each other.
+    """
     try:
         path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
+        with tempfile.TemporaryFile(dir=path):
+            pass
     except OSError as exc:
         raise ConfigurationError(
             f"instance folder {path} is not writable ({exc.strerror}); "
@@ -57,13 +62,27 @@ def ensure_instance_folder(path: Path) -> None:
 
 
 def load_or_create_secret_key(instance_path: Path) -> str:
-    """Read the instance's secret key, generating it on first run (never committed: instance/ is ignored)."""
+    """Read the instance's secret key, generating it on first run (never committed: instance/ is ignored).
+
+    Several workers may start at once: the key file is created exclusively, so exactly one key is ever written and
+    every worker signs sessions and CSRF tokens with it.
+    """
     key_file = instance_path / SECRET_KEY_FILE
-    if key_file.exists():
+    try:
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(key_file)
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(key + "\n")
+    return key
+
+
+def _read_key(key_file: Path) -> str:
+    # Another process created the file a moment ago and may still be writing its one line.
+    for _ in range(50):
         key = key_file.read_text().strip()
         if key:
             return key
-    key = secrets.token_hex(32)
-    key_file.write_text(key + "\n")
-    key_file.chmod(0o600)
-    return key
+        time.sleep(0.02)
+    raise ConfigurationError(f"{key_file} is empty; delete it to have a new secret key generated")

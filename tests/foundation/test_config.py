@@ -13,9 +13,7 @@ import pytest
 from tenderscore import create_app
 
 
-def test_defaults_then_instance_file_then_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_defaults_then_instance_file_then_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     instance = tmp_path / "instance"
     instance.mkdir()
     (instance / "config.py").write_text("DATABASE_ECHO = True\nDEMO_DATA = True\n")
@@ -62,9 +60,7 @@ def _tenderscore(args: list[str], **env: str) -> subprocess.CompletedProcess[str
         ({"TENDERSCORE_DATABASE_URL": "mysql://root@localhost/x"}, "runs on sqlite or postgresql"),
     ],
 )
-def test_bad_database_configuration_is_one_clear_line(
-    tmp_path: Path, env: dict[str, str], expected: str
-) -> None:
+def test_bad_database_configuration_is_one_clear_line(tmp_path: Path, env: dict[str, str], expected: str) -> None:
     result = _tenderscore(["db", "upgrade"], TENDERSCORE_INSTANCE_PATH=str(tmp_path), **env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
@@ -79,3 +75,20 @@ def test_unwritable_instance_folder_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "is not writable" in result.stderr and "TENDERSCORE_INSTANCE_PATH" in result.stderr
+
+
+def test_workers_starting_together_share_one_secret_key(tmp_path: Path) -> None:
+    """Eight processes start at once on a new instance folder: none fails, and all sign with the same key."""
+    script = (
+        "import sys; from pathlib import Path; from tenderscore.config import ensure_instance_folder, "
+        "load_or_create_secret_key as key; p = Path(sys.argv[1]); ensure_instance_folder(p); print(key(p))"
+    )
+    folder = tmp_path / "instance"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(folder)], stdout=subprocess.PIPE, text=True)
+        for _ in range(8)
+    ]
+    keys = [proc.communicate(timeout=60)[0].strip() for proc in procs]
+    assert [proc.returncode for proc in procs] == [0] * 8
+    assert len(set(keys)) == 1 and len(keys[0]) == 64
+    assert (folder / "secret_key").read_text().strip() == keys[0]

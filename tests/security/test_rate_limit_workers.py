@@ -40,9 +40,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait(port: int) -> None:
-    deadline = time.monotonic() + 30
+def _wait(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"worker on port {port} exited: {log.read_text()[-2000:]}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
             return
@@ -72,20 +74,23 @@ def workers(tmp_path: Path) -> Iterator[list[int]]:
         "TENDERSCORE_RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     }
     ports = [_free_port(), _free_port()]
+    logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
+    handles = [log.open("wb") for log in logs]
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", SERVE.format(port=p)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        for p in ports
-    ]
+        subprocess.Popen([sys.executable, "-c", SERVE.format(port=p)], env=env, stdout=subprocess.DEVNULL,
+                         stderr=handle)
+        for p, handle in zip(ports, handles, strict=True)
+    ]  # fmt: skip
     try:
-        for port in ports:
-            _wait(port)
+        for port, proc, log in zip(ports, procs, logs, strict=True):
+            _wait(port, proc, log)
         yield ports
     finally:
         for proc in procs:
             proc.terminate()
             proc.wait(timeout=10)
+        for handle in handles:
+            handle.close()
 
 
 def _attempt(opener: urllib.request.OpenerDirector, port: int) -> int:
