@@ -9,7 +9,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from tenderscore.db.engine import DEFERRED, make_engine
+from tenderscore.db.engine import deferred_session, make_engine
 
 _ENGINE = "tenderscore.engine"
 
@@ -33,9 +33,10 @@ def get_session() -> Session:
     """The session of this request or command: one transaction, committed once by the caller that owns it."""
     if "db_session" not in g:
         engine = get_engine()
-        if request and request.method in ("GET", "HEAD", "OPTIONS"):
-            engine = engine.execution_options(**{DEFERRED: True})
-        g.db_session = Session(engine, expire_on_commit=False)
+        if request and request.method in ("GET", "HEAD", "OPTIONS") and engine.dialect.name == "sqlite":
+            g.db_session = deferred_session(engine)  # reads; see begin_writing for a GET that records something
+        else:
+            g.db_session = Session(engine, expire_on_commit=False)
     session: Session = g.db_session
     return session
 

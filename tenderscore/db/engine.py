@@ -8,12 +8,13 @@ from sqlalchemy import Engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
-from sqlmodel import create_engine
+from sqlmodel import Session, create_engine
 
 from tenderscore.config import ConfigurationError
 
 # Execution option: begin a SQLite transaction DEFERRED (reads, and tests that must not hold the write lock).
 DEFERRED = "tenderscore_deferred_begin"
+_WRITE_BIND = "tenderscore_write_bind"
 
 
 def parse_database_url(url: str) -> URL:
@@ -71,3 +72,27 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def deferred_session(engine: Engine) -> Session:
+    """A session whose transactions begin DEFERRED on SQLite (reads), able to switch to writing (``begin_writing``)."""
+    session = Session(engine.execution_options(**{DEFERRED: True}), expire_on_commit=False)
+    session.info[_WRITE_BIND] = engine
+    return session
+
+
+def begin_writing(session: Session) -> None:
+    """Let a session that began as a reader write without failing under concurrency.
+
+    On SQLite a DEFERRED transaction that has read and then writes must upgrade its lock; if another writer
+    committed in between, SQLite refuses at once ("database is locked") instead of waiting. So a reader that is
+    about to write (a GET that issues a report or records a refused read) ends its read snapshot, which has written
+    nothing, and its next transaction begins IMMEDIATE and queues behind other writers. Elsewhere: nothing to do.
+    """
+    write_bind = session.info.pop(_WRITE_BIND, None)
+    if write_bind is None:
+        return
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        raise RuntimeError("begin_writing() must come before the first change in a read transaction")
+    session.commit()  # ends a transaction that wrote nothing: no change is published by it
+    session.bind = write_bind

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from tenderscore.db.engine import begin_writing
 from tenderscore.db.models import GENESIS_HASH, AuditEvent, User
 from tenderscore.db.types import utcnow
 
@@ -67,6 +68,7 @@ def record(
     reason: str = "",
 ) -> AuditEvent:
     """Append an event to the chain in the caller's transaction (so it commits or vanishes with the change)."""
+    begin_writing(session)  # a GET that records (a report issued, a refused read) takes the write lock first
     _lock_chain(session)
     event = AuditEvent(
         occurred_at=utcnow(),

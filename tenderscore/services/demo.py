@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from tenderscore.core import CriterionKind
 from tenderscore.db.models import Organisation, Role, Tender, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import accounts, panel, policies, scoring, submissions, tenders
+from tenderscore.services import access, accounts, panel, policies, scoring, submissions, tenders
 from tenderscore.services.errors import ServiceError
 from tenderscore.sheets import demo_bids
 
@@ -117,7 +117,7 @@ def _evaluate(session: Session, officer: User, evaluators: list[User], tender: T
     """Open the bids, have the panel declare and score, and agree consensus on all but the last bid."""
     tenders.open_bids(session, officer, id_of(tender), now=now)
     rubric = tenders.rubric_of(tender)
-    current = scoring.current_submissions(session, id_of(tender))
+    current = access.current_bids(session, id_of(tender))
     for evaluator in evaluators:
         panel.assign_evaluator(session, officer, id_of(tender), id_of(evaluator))
         conflicts = (

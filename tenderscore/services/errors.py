@@ -39,3 +39,29 @@ class Unprocessable(ServiceError):
     """The input was read but is not acceptable (a workbook with errors, a score outside the scale)."""
 
     status = 422
+
+
+class RecordedRefusal(ServiceError):
+    """A refusal that is itself on the record (a sealed bid read, a conflicted evaluator, a late bid).
+
+    The service writes the audit event and then raises this, before changing anything else; the caller that owns
+    the transaction commits that event although the request fails (``web/transaction.py``, the CLI's scopes).
+    """
+
+
+class SealedBid(RecordedRefusal, Forbidden):
+    """Reading a bid before the deadline has passed and the officer has opened the bids."""
+
+    status = 403
+
+
+class ConflictedBid(RecordedRefusal, Forbidden):
+    """An evaluator asking for the bid of a bidder they declared a conflict of interest with."""
+
+    status = 403
+
+
+class LateSubmission(RecordedRefusal, Conflict):
+    """A bid sent after the deadline (server clock)."""
+
+    status = 409

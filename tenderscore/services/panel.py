@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tenderscore.db.models import (
     ConflictOfInterest,
     EvaluatorAssignment,
     Organisation,
     Role,
-    Submission,
     TenderStatus,
     User,
     id_of,
@@ -50,6 +49,20 @@ def assign_evaluator(session: Session, actor: User, tender_id: int, evaluator_id
         after={"evaluator": evaluator.email},
     )
     return assignment
+
+
+def eligible_evaluators(session: Session, actor: User, tender_id: int) -> list[User]:
+    """The evaluators an officer may put on this tender's panel: their own organisation's, still active."""
+    if actor.role != Role.OFFICER:
+        raise Forbidden("Only a procurement officer can assign evaluators")
+    tender = get_tender(session, actor, tender_id)
+    return list(
+        session.exec(
+            select(User)
+            .where(User.role == Role.EVALUATOR, User.organisation_id == tender.buyer_org_id, col(User.active).is_(True))
+            .order_by(col(User.name))
+        ).all()
+    )
 
 
 def assignment_of(session: Session, tender_id: int, evaluator_id: int) -> EvaluatorAssignment | None:
@@ -121,18 +134,6 @@ def conflicted_bidders(session: Session, assignment: EvaluatorAssignment) -> set
         select(ConflictOfInterest.bidder_org_id).where(ConflictOfInterest.assignment_id == assignment.id)
     ).all()
     return set(rows)
-
-
-def require_evaluator_access(session: Session, actor: User, submission: Submission) -> EvaluatorAssignment:
-    """An evaluator may see or score a bid only when assigned, declared, and not conflicted with its bidder."""
-    assignment = assignment_of(session, submission.tender_id, id_of(actor))
-    if actor.role != Role.EVALUATOR or assignment is None:
-        raise NotFound(f"No submission {submission.id}")
-    if assignment.declared_at is None:
-        raise Forbidden("Declare any conflict of interest before you see the bids")
-    if submission.bidder_org_id in conflicted_bidders(session, assignment):
-        raise Forbidden("You declared a conflict of interest with this bidder; another evaluator scores this bid")
-    return assignment
 
 
 def panel(session: Session, tender_id: int) -> list[tuple[EvaluatorAssignment, User, list[ConflictOfInterest]]]:

@@ -29,13 +29,14 @@ from tenderscore.reports import (
     render_many,
     self_check_pdf,
 )
-from tenderscore.services import audit
-from tenderscore.services.errors import Conflict, Forbidden, NotFound
+from tenderscore.services import access, audit
+from tenderscore.services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from tenderscore.services.panel import panel
 from tenderscore.services.scoring import evaluation_inputs
 from tenderscore.services.submissions import bidder_name
 from tenderscore.services.tenders import buyer_name, get_tender, rubric_of
 from tenderscore.sheets import Outcome, SelfCheckResult
+from tenderscore.sheets.matrix import write_matrix
 
 
 def tender_facts(session: Session, tender: Tender) -> TenderFacts:
@@ -152,7 +153,13 @@ def assessment_summary(
         if tender.status != TenderStatus.AWARDED:
             raise Conflict("Assessment summaries are issued after the award decision")
         submission_id = mine.id
-    elif actor.role != Role.OFFICER:
+    elif actor.role == Role.OFFICER:
+        if submission_id is None:
+            raise Unprocessable("submission_id: name the bid whose summary you want", field="submission_id")
+        named = access.readable_bid(session, actor, submission_id)
+        if named.tender_id != tender.id or not named.is_current:
+            raise NotFound(f"No current bid {submission_id} for {tender.reference}")
+    else:
         raise Forbidden("Assessment summaries go to the bidders and the buyer's officers")
     view = _summary_view(session, tender, str(submission_id), now or utcnow())
     pdf = _render(lambda: assessment_summary_pdf(view))
@@ -161,7 +168,7 @@ def assessment_summary(
 
 
 def _summary_view(session: Session, tender: Tender, bid_id: str, now: datetime) -> AssessmentSummaryView:
-    if tender.status not in (TenderStatus.EVALUATING, TenderStatus.AWARDED):
+    if not access.bids_opened(tender):
         raise Conflict("Assessment summaries follow the evaluation")
     rubric, bids, result, records, _ = _inputs(session, tender)
     awarded = _award(session, tender)
@@ -196,6 +203,15 @@ def all_summaries(
         yield f"{tender.reference}-assessment-summary-{view.bid_id}.pdf", rendered.pdf
 
 
+def score_matrix(session: Session, actor: User, tender_id: int) -> tuple[str, bytes]:
+    """Every bid's points per criterion as a workbook, for the buyer's officers; its issue is recorded."""
+    tender = _opened(session, actor, tender_id)
+    rubric, _, result, _, _ = _inputs(session, tender)
+    data = write_matrix(rubric, result, f"{tender.reference} {tender.title}")
+    _issued(session, actor, tender, "score_matrix", data, None, provisional=result.provisional)
+    return f"{tender.reference}-score-matrix.xlsx", data
+
+
 def self_check_report(
     session: Session,
     actor: User,
@@ -227,8 +243,8 @@ def _opened(session: Session, actor: User, tender_id: int) -> Tender:
     tender = get_tender(session, actor, tender_id)
     if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
         raise Forbidden("Only the buyer's officers see the evaluation report")
-    if tender.status not in (TenderStatus.EVALUATING, TenderStatus.AWARDED):
-        raise Conflict("Bids are sealed until the officer opens them after the deadline")
+    if not access.bids_opened(tender):
+        raise Conflict(access.SEALED_MESSAGE)
     return tender
 
 
@@ -239,7 +255,11 @@ def _render(render: object) -> bytes:
         raise Conflict(str(exc)) from exc
 
 
-def _issued(session: Session, actor: User, tender: Tender, kind: str, pdf: bytes, head: str, **extra: object) -> None:
+def _issued(
+    session: Session, actor: User, tender: Tender, kind: str, document: bytes, head: str | None, **extra: object
+) -> None:
+    """Record that a document left the system: which, by whom, its SHA-256 and the chain head it printed."""
+    printed = {"chain_head_printed": head} if head is not None else {}
     audit.record(
         session,
         actor,
@@ -247,5 +267,5 @@ def _issued(session: Session, actor: User, tender: Tender, kind: str, pdf: bytes
         "tender",
         tender.id,
         tender_id=tender.id,
-        after={"sha256": hashlib.sha256(pdf).hexdigest(), "chain_head_printed": head, **extra},
+        after={"sha256": hashlib.sha256(document).hexdigest(), **printed, **extra},
     )

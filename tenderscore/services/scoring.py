@@ -11,10 +11,9 @@ from sqlmodel import Session, col, select
 from tenderscore.core import Consensus, CriterionKind, Evaluation, Rubric, evaluate
 from tenderscore.db.models import Award, ConsensusScore, Role, Score, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit
+from tenderscore.services import access, audit
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord, Unprocessable
-from tenderscore.services.panel import require_evaluator_access
 from tenderscore.services.submissions import bidder_name
 from tenderscore.services.tenders import get_tender, rubric_of
 
@@ -46,8 +45,8 @@ def _check_score(rubric: Rubric, score: object, reason: str) -> int:
 def _evaluating_submission(session: Session, actor: User, submission_id: int) -> tuple[Submission, Tender]:
     # Locking the bid serialises every score and consensus write on it, so a version is checked against what the
     # last writer committed: on PostgreSQL two saves from one version otherwise both "win" (a lost update).
-    submission = session.get(Submission, submission_id, with_for_update=True)
-    if submission is None or not submission.is_current:
+    submission = access.readable_bid(session, actor, submission_id, for_update=True)
+    if not submission.is_current:
         raise NotFound(f"No submission {submission_id}")
     tender = get_tender(session, actor, submission.tender_id)
     if tender.status != TenderStatus.EVALUATING:
@@ -119,8 +118,9 @@ def record_score(
     expected_version: int | None = None,
 ) -> Score:
     """An evaluator's own score. A first score needs no version; a change names the version it read."""
+    if actor.role != Role.EVALUATOR:
+        raise Forbidden("Only an evaluator on the panel records their own scores")
     submission, tender = _evaluating_submission(session, actor, submission_id)
-    require_evaluator_access(session, actor, submission)
     rubric = rubric_of(tender)
     _scored_criterion(rubric, criterion_id)
     value = _check_score(rubric, score, reason)
@@ -168,6 +168,26 @@ def record_consensus(
     return record
 
 
+def my_scores(session: Session, actor: User, submission_id: int) -> dict[str, Score]:
+    """An evaluator's own scores for a bid they may read, by criterion id (never anyone else's)."""
+    access.readable_bid(session, actor, submission_id)
+    if actor.role != Role.EVALUATOR:
+        raise Forbidden("Only evaluators have scores of their own")
+    rows = session.exec(select(Score).where(Score.submission_id == submission_id, Score.evaluator_id == actor.id))
+    return {score.criterion_id: score for score in rows.all()}
+
+
+def scored_per_bid(session: Session, actor: User, submission_ids: list[int]) -> dict[int, int]:
+    """How many criteria ``actor`` has scored on each of these bids (ids already from ``access.visible_bids``)."""
+    counts: dict[int, int] = defaultdict(int)
+    rows = session.exec(
+        select(Score.submission_id).where(col(Score.submission_id).in_(submission_ids), Score.evaluator_id == actor.id)
+    )
+    for submission_id in rows.all():
+        counts[submission_id] += 1
+    return dict(counts)
+
+
 def _email(session: Session, user_id: int) -> str:
     user = session.get(User, user_id)
     return user.email if user else f"user {user_id}"
@@ -181,22 +201,12 @@ def scores_for(session: Session, submission_id: int, criterion_id: str) -> list[
     )
 
 
-def current_submissions(session: Session, tender_id: int) -> list[Submission]:
-    return list(
-        session.exec(
-            select(Submission)
-            .where(Submission.tender_id == tender_id, col(Submission.is_current).is_(True))
-            .order_by(col(Submission.id))
-        ).all()
-    )
-
-
 def evaluation_inputs(
     session: Session, tender: Tender
 ) -> tuple[Rubric, list[Any], dict[Any, Consensus], dict[Any, list[int]]]:
     """The rubric, the bids' responses, consensus and individual scores, keyed by (submission id, criterion id)."""
     rubric = rubric_of(tender)
-    submissions = current_submissions(session, id_of(tender))
+    submissions = access.current_bids(session, id_of(tender))
     bids = [response_from_json(s.responses, bid_id=str(s.id), bidder=bidder_name(session, s)) for s in submissions]
     ids = [s.id for s in submissions]
     consensus = {
@@ -214,8 +224,8 @@ def evaluation(session: Session, actor: User, tender_id: int) -> Evaluation:
     tender = get_tender(session, actor, tender_id)
     if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
         raise Forbidden("Only the buyer's officers see the evaluation")
-    if tender.status not in (TenderStatus.EVALUATING, TenderStatus.AWARDED):
-        raise Conflict("Bids are sealed until the officer opens them after the deadline")
+    if not access.bids_opened(tender):
+        raise Conflict(access.SEALED_MESSAGE)
     rubric, bids, consensus, individual = evaluation_inputs(session, tender)
     return evaluate(rubric, bids, consensus, individual)
 

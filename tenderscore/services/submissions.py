@@ -1,4 +1,4 @@
-"""Bids: self-check (nothing stored), submission (every version kept byte for byte), and the seal."""
+"""Bids: self-check (nothing stored) and submission (every version kept byte for byte). Who may read them: access."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tenderscore.db.models import Organisation, Role, Submission, Tender, Tender
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit
 from tenderscore.services.bid_json import response_to_json
-from tenderscore.services.errors import Conflict, Forbidden, NotFound, Unprocessable
+from tenderscore.services.errors import Conflict, Forbidden, LateSubmission, NotFound, Unprocessable
 from tenderscore.services.tenders import buyer_name, get_tender, rubric_of
 from tenderscore.sheets import (
     SelfCheckResult,
@@ -76,7 +76,13 @@ def submit(
     tender = get_tender(session, actor, tender_id)
     now = now or utcnow()
     if tender.status not in ACCEPTING or now >= tender.deadline:
-        raise Conflict(f"The deadline for {tender.reference} has passed; no bid can be submitted")
+        audit.record(
+            session, actor, "submission.refused_late", "tender", tender.id, tender_id=tender.id,
+            after={"attempted_at": now, "deadline": tender.deadline, "filename": safe_filename(filename),
+                   "size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()},
+            reason="the deadline had passed",
+        )  # fmt: skip
+        raise LateSubmission(f"The deadline for {tender.reference} has passed; no bid can be submitted")
     try:
         reading = read_workbook(data, rubric_of(tender), identity(session, tender))
     except WorkbookRejected as exc:
@@ -157,53 +163,6 @@ def my_submissions(session: Session, actor: User, tender_id: int) -> list[Submis
             .order_by(col(Submission.version).desc())
         ).all()
     )
-
-
-def count_received(session: Session, actor: User, tender_id: int) -> int:
-    """How many bidders have a current bid in, which officers may know while the bids are sealed."""
-    tender = get_tender(session, actor, tender_id)
-    if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
-        raise Forbidden("Only the buyer can see how many bids arrived")
-    return len(
-        session.exec(
-            select(Submission.id).where(Submission.tender_id == tender.id, col(Submission.is_current).is_(True))
-        ).all()
-    )
-
-
-class SealedBid(Forbidden):
-    """Reading a bid before the deadline: refused, and the attempt is in the audit chain."""
-
-
-def open_submission(session: Session, actor: User, submission_id: int, *, now: datetime | None = None) -> Submission:
-    """A submission's content for the buyer's team, only once the deadline has passed and bids are opened.
-
-    The bidder who sent it may always read their own. Anyone else before opening is refused, and the attempt is
-    recorded (the caller commits the record even though the request fails; see ``SealedBid``).
-    """
-    submission = session.get(Submission, submission_id)
-    if submission is None:
-        raise NotFound(f"No submission {submission_id}")
-    tender = get_tender(session, actor, submission.tender_id)
-    if actor.role == Role.BIDDER:
-        if submission.bidder_org_id != actor.organisation_id:
-            raise NotFound(f"No submission {submission_id}")
-        return submission
-    now = now or utcnow()
-    if now < tender.deadline or tender.status in (TenderStatus.DRAFT, TenderStatus.PUBLISHED):
-        audit.record(
-            session,
-            actor,
-            "submission.read_refused",
-            "submission",
-            submission.id,
-            tender_id=tender.id,
-            reason="bids are sealed until the deadline has passed and the officer opens them",
-        )
-        raise SealedBid("Bids are sealed until the deadline has passed and the officer has opened them")
-    if actor.role not in (Role.OFFICER, Role.EVALUATOR):
-        raise NotFound(f"No submission {submission_id}")
-    return submission
 
 
 def bidder_name(session: Session, submission: Submission) -> str:

@@ -8,7 +8,7 @@ from flask import Blueprint, Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from tenderscore.core import display
-from tenderscore.web import api, auth, errors, health, pages, security, views
+from tenderscore.web import api, auth, errors, health, pages, security, transaction, views
 
 
 def init_app(app: Flask) -> None:
@@ -35,3 +35,5 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     # After flask-smorest, whose own HTTP error handler would otherwise answer in its own shape.
     errors.init_app(app)
+    # Registered last so it runs first among the after-request functions: a commit that fails still gets headers.
+    transaction.init_app(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -29,7 +29,16 @@ def error_response(status: int, title: str, detail: str, extra: dict[str, Any] |
     return response
 
 
+def roll_back() -> None:
+    # Whatever the request flushed is undone before the error is shown; rendering the error page must not
+    # touch a session that a failed statement left needing a rollback.
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def _handle_http(exc: HTTPException) -> Response:
+    roll_back()
     status = exc.code or 500
     extra = None
     data = getattr(exc, "data", None)  # flask-smorest / webargs put field errors here
@@ -43,6 +52,11 @@ def _handle_http(exc: HTTPException) -> Response:
 
 
 def _handle_integrity(exc: IntegrityError) -> Response:
+    roll_back()
+    return integrity_conflict(exc)
+
+
+def integrity_conflict(exc: IntegrityError) -> Response:
     # Two requests raced past the same check (a second current bid, a reference taken a moment ago): the database
     # refused the later one whole. That is a conflict the user can retry, not a crash.
     log.warning("integrity conflict on %s %s: %s", request.method, request.path, exc.orig)
@@ -55,6 +69,7 @@ def _handle_integrity(exc: IntegrityError) -> Response:
 
 def _handle_unexpected(exc: Exception) -> Response:
     # The trace goes to the log for the operator; the user gets a plain sentence.
+    roll_back()
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(
         500,

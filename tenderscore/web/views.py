@@ -9,9 +9,8 @@ from typing import Any
 from flask import Flask, Response, render_template, send_file
 
 from tenderscore.db import get_session
-from tenderscore.services.errors import ServiceError
-from tenderscore.services.submissions import SealedBid
-from tenderscore.web.errors import error_response
+from tenderscore.services.errors import RecordedRefusal, ServiceError
+from tenderscore.web.errors import error_response, roll_back
 from tenderscore.web.ukdates import uk_time
 
 PDF = "application/pdf"
@@ -24,7 +23,7 @@ def download(name: str, data: bytes, mimetype: str) -> Response:
 
 
 def commit() -> None:
-    """The request's single commit: everything the services changed and audited, or nothing."""
+    """TEMPORARY: kept until web/pages/account.py stops calling it (web/transaction.py commits each request)."""
     get_session().commit()
 
 
@@ -32,6 +31,7 @@ def render_form(template: str, error: ServiceError | None = None, status: int = 
     """A form page; with an error, the GOV.UK error summary links to the field it names."""
     errors = []
     if error is not None:
+        roll_back()  # the form is shown again over the record as it stands: whatever the attempt flushed is undone
         details = error.details if isinstance(error.details, list) else []
         messages = [str(d) for d in details] or [error.message]
         errors = [{"text": m, "href": f"#{error.field}" if error.field else "#main-content"} for m in messages]
@@ -55,8 +55,10 @@ def decimal_or_none(text: str | None, field: str) -> Decimal | None:
 
 
 def _service_error(exc: ServiceError) -> Response:
-    if isinstance(exc, SealedBid):
-        commit()  # the refused attempt stays in the audit chain
+    if isinstance(exc, RecordedRefusal):
+        get_session().commit()  # the deliberate exception to web/transaction.py: the refused attempt stays on record
+    else:
+        roll_back()
     extra: dict[str, Any] = {}
     if exc.field:
         extra["field"] = exc.field

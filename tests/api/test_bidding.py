@@ -6,6 +6,9 @@ import hashlib
 import io
 from datetime import UTC, datetime, timedelta
 
+from sqlmodel import select
+
+from tenderscore.db.models import AuditEvent
 from tests.api.conftest import PROBATION, World, _demo_bids
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -131,7 +134,13 @@ def test_after_the_deadline_no_bid_is_taken_and_the_officer_opens(published: Wor
     before = published.state()
     late = _submit(published, "bidder_b")
     assert late.status_code == 409 and "deadline" in late.json["detail"]  # type: ignore[attr-defined]
-    assert published.state() == before
+    # Nothing of the bid is kept, but the refused attempt is on record (who, when, the file's SHA-256).
+    assert published.unchanged_but_audit(before) == ["submission.refused_late"]
+    with published.fresh() as s:
+        event = s.exec(select(AuditEvent).where(AuditEvent.action == "submission.refused_late")).one()
+    assert event.actor == "bids@bidder_b.example" and event.tender_id == published.tender_id
+    assert event.after is not None
+    assert event.after["sha256"] == hashlib.sha256(published.bids["bidder_b"].workbook).hexdigest()
     assert published.post("bidder_a", f"/api/tenders/{published.tender_id}/open").status_code == 403
     opened = published.post("officer", f"/api/tenders/{published.tender_id}/open")
     assert opened.status_code == 200 and opened.json["status"] == "evaluating"

@@ -77,7 +77,8 @@ def test_a_conflicted_evaluator_neither_sees_nor_scores_that_bid(opened: World, 
     assert opened.get("evaluator2", f"/api/submissions/{sub}/workbook").status_code == 403
     response = _score(opened, "evaluator2", "bidder_b")
     assert response.status_code == 403 and "conflict" in response.json["detail"]
-    assert opened.state() == before
+    # Each refused attempt is on record (content, workbook, score), and nothing else changed.
+    assert opened.unchanged_but_audit(before) == ["submission.read_refused"] * 3
     assert _score(opened, "evaluator2", "bidder_a").status_code == 200
     panel = opened.get("officer", f"/api/tenders/{opened.tender_id}/evaluators").json
     assert next(m for m in panel if m["email"] == "evaluator2@buyer.example")["conflicts"] == [

@@ -14,7 +14,7 @@ from sqlmodel import Session, func, select
 
 from tenderscore.core import CriterionKind
 from tenderscore.db.models import AuditEvent, Award, Submission, Tender
-from tenderscore.services import audit, panel, scoring, tenders
+from tenderscore.services import access, audit, panel, scoring, tenders
 from tests.competition import NOW, Competition
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +85,7 @@ def test_an_award_killed_before_commit_leaves_the_tender_under_evaluation(
     tenders.open_bids(session, officer, tender_id, now=NOW + timedelta(hours=1))
     panel.assign_evaluator(session, officer, tender_id, competition.evaluators[0].id)  # type: ignore[arg-type]
     rubric = tenders.rubric_of(competition.tender)
-    submission = scoring.current_submissions(session, tender_id)[0]
+    submission = access.current_bids(session, tender_id)[0]
     for criterion in (c for c in rubric.criteria if c.kind == CriterionKind.SCORED):
         scoring.record_consensus(session, officer, submission.id, criterion.id, 4, "Agreed")  # type: ignore[arg-type]
     session.commit()

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tenderscore.core import CriterionKind
 from tenderscore.db.models import AuditEvent, ConsensusScore, Role, Score, TenderStatus
-from tenderscore.services import accounts, panel, scoring, tenders
+from tenderscore.services import access, accounts, panel, scoring, tenders
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord
 from tests.competition import NOW, PASSWORD, Competition
 
@@ -33,7 +33,7 @@ def _scored(c: Competition) -> list[str]:
 
 
 def _submission(c: Competition, prefix: str) -> int:
-    subs = scoring.current_submissions(c.session, c.tender.id)  # type: ignore[arg-type]
+    subs = access.current_bids(c.session, c.tender.id)  # type: ignore[arg-type]
     bidder = c.bidders[c.bid(prefix).name]
     return next(s.id for s in subs if s.bidder_org_id == bidder.organisation_id)  # type: ignore[return-value]
 

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import col, func, select
 
 from tenderscore.db.models import AuditEvent, Submission
-from tenderscore.services import submissions, tenders
-from tenderscore.services.errors import Conflict, NotFound, Unprocessable
+from tenderscore.services import access, submissions, tenders
+from tenderscore.services.errors import Conflict, NotFound, SealedBid, Unprocessable
 from tests.competition import NOW, Competition
 
 
@@ -80,13 +80,13 @@ def test_bids_are_sealed_until_opened_and_every_attempt_is_recorded(competition:
     receipt = competition.submit(competition.bid("Northern"))
     competition.session.commit()
     for moment in (NOW - timedelta(seconds=1), NOW + timedelta(days=1)):  # before, and after but not yet opened
-        with pytest.raises(submissions.SealedBid):
-            submissions.open_submission(competition.session, competition.officer, receipt.submission_id, now=moment)
+        with pytest.raises(SealedBid):
+            access.readable_bid(competition.session, competition.officer, receipt.submission_id, now=moment)
     competition.session.commit()
     refused = competition.session.exec(select(AuditEvent).where(AuditEvent.action == "submission.read_refused")).all()
     assert len(refused) == 2 and all(e.actor == competition.officer.email for e in refused)
     tenders.open_bids(competition.session, competition.officer, competition.tender.id, now=NOW)  # type: ignore[arg-type]
-    opened = submissions.open_submission(competition.session, competition.officer, receipt.submission_id, now=NOW)
+    opened = access.readable_bid(competition.session, competition.officer, receipt.submission_id, now=NOW)
     assert opened.id == receipt.submission_id
 
 
@@ -94,7 +94,7 @@ def test_a_bidder_never_sees_another_bidders_submission(competition: Competition
     receipt = competition.submit(competition.bid("Northern"))
     other = competition.bidder("Meridian Probation Partners LLP")
     with pytest.raises(NotFound):
-        submissions.open_submission(competition.session, other, receipt.submission_id)
+        access.readable_bid(competition.session, other, receipt.submission_id)
     assert submissions.my_submissions(competition.session, other, competition.tender.id) == []  # type: ignore[arg-type]
 
 

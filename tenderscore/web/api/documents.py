@@ -11,13 +11,9 @@ from flask_smorest import Blueprint
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
 from tenderscore.services import reports as report_service
-from tenderscore.services import scoring as scoring_service
-from tenderscore.services import tenders as tender_service
-from tenderscore.services.errors import Unprocessable
-from tenderscore.sheets.matrix import write_matrix
 from tenderscore.web.api.schemas import SummaryArgs
 from tenderscore.web.auth import signed_in, user
-from tenderscore.web.views import PDF, XLSX, commit, download
+from tenderscore.web.views import PDF, XLSX, download
 
 blp = Blueprint("documents", __name__, url_prefix="/api/tenders", description="Reports and the score matrix")
 
@@ -27,9 +23,7 @@ class EvaluationReport(MethodView):
     @signed_in(Role.OFFICER, Role.COMMISSIONER)
     @blp.response(200, content_type=PDF)
     def get(self, tender_id: int) -> Response:
-        name, pdf = report_service.evaluation_report(get_session(), user(), tender_id)
-        commit()  # issuing a report is itself an audit event
-        return download(name, pdf, PDF)
+        return download(*report_service.evaluation_report(get_session(), user(), tender_id), PDF)
 
 
 @blp.route("/<int:tender_id>/assessment-summary")
@@ -39,11 +33,8 @@ class AssessmentSummary(MethodView):
     @blp.response(200, content_type=PDF)
     def get(self, args: dict[str, Any], tender_id: int) -> Response:
         """A bidder's own summary after the award; an officer names the bid with ``submission_id``."""
-        if user().role == Role.OFFICER and args["submission_id"] is None:
-            raise Unprocessable("submission_id: name the bid whose summary you want", field="submission_id")
-        name, pdf = report_service.assessment_summary(get_session(), user(), tender_id, args["submission_id"])
-        commit()
-        return download(name, pdf, PDF)
+        summary = report_service.assessment_summary(get_session(), user(), tender_id, args["submission_id"])
+        return download(*summary, PDF)
 
 
 @blp.route("/<int:tender_id>/score-matrix")
@@ -51,8 +42,4 @@ class ScoreMatrix(MethodView):
     @signed_in(Role.OFFICER, Role.COMMISSIONER)
     @blp.response(200, content_type=XLSX)
     def get(self, tender_id: int) -> Response:
-        session = get_session()
-        tender = tender_service.get_tender(session, user(), tender_id)
-        result = scoring_service.evaluation(session, user(), tender_id)
-        data = write_matrix(tender_service.rubric_of(tender), result, f"{tender.reference} {tender.title}")
-        return download(f"{tender.reference}-score-matrix.xlsx", data, XLSX)
+        return download(*report_service.score_matrix(get_session(), user(), tender_id), XLSX)

@@ -13,7 +13,6 @@ from tenderscore.db.models import Award, Role
 from tenderscore.services import scoring as service
 from tenderscore.web.api.schemas import AwardIn, AwardOut, EvaluationOut
 from tenderscore.web.auth import signed_in, user
-from tenderscore.web.views import commit
 
 blp = Blueprint("evaluation", __name__, url_prefix="/api/tenders", description="Evaluation and award")
 
@@ -33,5 +32,4 @@ class AwardResource(MethodView):
     @blp.response(201, AwardOut)
     def post(self, data: dict[str, Any], tender_id: int) -> Award:
         award = service.award(get_session(), user(), tender_id, data["reason"])
-        commit()
         return award

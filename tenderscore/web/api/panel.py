@@ -13,7 +13,6 @@ from tenderscore.services import panel as service
 from tenderscore.services import tenders as tender_service
 from tenderscore.web.api.schemas import AssignIn, AssignmentOut, DeclarationIn, PanelMemberOut
 from tenderscore.web.auth import signed_in, user
-from tenderscore.web.views import commit
 
 blp = Blueprint("panel", __name__, url_prefix="/api/tenders", description="Evaluators and declarations")
 
@@ -41,7 +40,6 @@ class Evaluators(MethodView):
     @blp.response(201, AssignmentOut)
     def post(self, data: dict[str, Any], tender_id: int) -> EvaluatorAssignment:
         assignment = service.assign_evaluator(get_session(), user(), tender_id, data["evaluator_id"])
-        commit()
         return assignment
 
 
@@ -53,5 +51,4 @@ class Declaration(MethodView):
     def put(self, data: dict[str, Any], tender_id: int) -> EvaluatorAssignment:
         conflicts = [(c["bidder_org_id"], c["details"]) for c in data["conflicts"]]
         assignment = service.declare(get_session(), user(), tender_id, statement=data["statement"], conflicts=conflicts)
-        commit()
         return assignment

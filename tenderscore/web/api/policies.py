@@ -12,7 +12,6 @@ from tenderscore.db.models import Policy, Role
 from tenderscore.services import policies as service
 from tenderscore.web.api.schemas import PolicyIn, PolicyOut, PolicyUpdate
 from tenderscore.web.auth import signed_in, user
-from tenderscore.web.views import commit
 
 blp = Blueprint("policies", __name__, url_prefix="/api/policies", description="Commissioners' policies")
 
@@ -29,7 +28,6 @@ class Policies(MethodView):
     @blp.response(201, PolicyOut)
     def post(self, data: dict[str, Any]) -> Policy:
         policy = service.create_policy(get_session(), user(), **data)
-        commit()
         return policy
 
 
@@ -48,5 +46,4 @@ class PolicyById(MethodView):
         policy = service.update_policy(
             get_session(), user(), policy_id, expected_version=version, reason=reason, **data
         )
-        commit()
         return policy

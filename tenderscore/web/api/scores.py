@@ -6,17 +6,14 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlmodel import select
 
 from tenderscore.db import get_session
 from tenderscore.db.models import ConsensusScore, Role, Score, User
-from tenderscore.services import panel as panel_service
+from tenderscore.services import access
 from tenderscore.services import scoring as service
-from tenderscore.services import submissions as submission_service
 from tenderscore.services.moderation import moderation_rows
 from tenderscore.web.api.schemas import ModerationRowOut, ScoreIn, ScoreOut
 from tenderscore.web.auth import signed_in, user
-from tenderscore.web.views import commit
 
 blp = Blueprint("scores", __name__, url_prefix="/api/submissions", description="Scores and consensus")
 
@@ -26,14 +23,7 @@ class MyScores(MethodView):
     @signed_in(Role.EVALUATOR)
     @blp.response(200, ScoreOut(many=True))
     def get(self, submission_id: int) -> list[Score]:
-        session = get_session()
-        submission = submission_service.open_submission(session, user(), submission_id)
-        panel_service.require_evaluator_access(session, user(), submission)
-        return list(
-            session.exec(
-                select(Score).where(Score.submission_id == submission_id, Score.evaluator_id == user().id)
-            ).all()
-        )
+        return list(service.my_scores(get_session(), user(), submission_id).values())
 
 
 @blp.route("/<int:submission_id>/scores/<criterion_id>")
@@ -51,7 +41,6 @@ class MyScore(MethodView):
             data["reason"],
             expected_version=data["version"],
         )
-        commit()
         return score
 
 
@@ -70,7 +59,6 @@ class ConsensusById(MethodView):
             data["reason"],
             expected_version=data["version"],
         )
-        commit()
         return consensus
 
 
@@ -81,7 +69,7 @@ class Moderation(MethodView):
     def get(self, submission_id: int) -> list[dict[str, Any]]:
         """Per scored criterion: the evaluators' scores side by side, the spread, and the consensus so far."""
         session = get_session()
-        submission = submission_service.open_submission(session, user(), submission_id)
+        submission = access.readable_bid(session, user(), submission_id)
         return [
             {"criterion_id": row.criterion.id, "title": row.criterion.title, "spread": row.spread,
              "flagged": row.flagged, "consensus": row.consensus,

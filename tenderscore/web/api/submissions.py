@@ -10,18 +10,14 @@ from flask_smorest import Blueprint
 from sqlmodel import Session
 
 from tenderscore.db import get_session
-from tenderscore.db.models import Role, Submission, TenderStatus, User, id_of
-from tenderscore.services import panel as panel_service
-from tenderscore.services import scoring as scoring_service
+from tenderscore.db.models import Role, Submission
+from tenderscore.services import access
 from tenderscore.services import submissions as service
-from tenderscore.services import tenders as tender_service
-from tenderscore.services.errors import Forbidden
 from tenderscore.web.api.schemas import BidContentOut, BidListOut
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.views import XLSX, download
 
 blp = Blueprint("submissions", __name__, url_prefix="/api", description="Bids, for the buyer's team once opened")
-OPENED = (TenderStatus.EVALUATING, TenderStatus.AWARDED)
 
 
 def bid_facts(session: Session, submission: Submission) -> dict[str, Any]:
@@ -38,36 +34,15 @@ def bid_facts(session: Session, submission: Submission) -> dict[str, Any]:
     }
 
 
-def readable(session: Session, actor: User, submission_id: int) -> Submission:
-    """The bid, if ``actor`` may read it now: sealed bids are refused (and logged), evaluators need a clean
-    declaration and no conflict with its bidder."""
-    submission = service.open_submission(session, actor, submission_id)
-    if actor.role == Role.EVALUATOR:
-        panel_service.require_evaluator_access(session, actor, submission)
-    return submission
-
-
 @blp.route("/tenders/<int:tender_id>/bids")
 class Bids(MethodView):
     @signed_in(Role.OFFICER, Role.COMMISSIONER, Role.EVALUATOR)
     @blp.response(200, BidListOut)
     def get(self, tender_id: int) -> dict[str, Any]:
-        session, actor = get_session(), user()
-        tender = tender_service.get_tender(session, actor, tender_id)
-        sealed = tender.status not in OPENED
-        current = [] if sealed else scoring_service.current_submissions(session, tender_id)
-        received = None
-        if actor.role == Role.EVALUATOR:
-            assignment = panel_service.assignment_of(session, tender_id, id_of(actor))
-            if assignment is None or assignment.declared_at is None:
-                raise Forbidden("Declare any conflict of interest before you see the bids")
-            conflicted = panel_service.conflicted_bidders(session, assignment)
-            current = [s for s in current if s.bidder_org_id not in conflicted]
-        else:
-            received = service.count_received(session, actor, tender_id)
-            if actor.role == Role.COMMISSIONER:
-                current = []  # commissioners see the results, not the bids
-        return {"sealed": sealed, "received": received, "bids": [bid_facts(session, s) for s in current]}
+        session = get_session()
+        visible = access.visible_bids(session, user(), tender_id)
+        return {"sealed": visible.sealed, "received": visible.received,
+                "bids": [bid_facts(session, s) for s in visible.bids]}  # fmt: skip
 
 
 @blp.route("/submissions/<int:submission_id>")
@@ -76,7 +51,7 @@ class BidContent(MethodView):
     @blp.response(200, BidContentOut)
     def get(self, submission_id: int) -> dict[str, Any]:
         session = get_session()
-        submission = readable(session, user(), submission_id)
+        submission = access.readable_bid(session, user(), submission_id)
         return {**bid_facts(session, submission), "responses": submission.responses}
 
 
@@ -86,5 +61,4 @@ class BidWorkbook(MethodView):
     @blp.response(200, content_type=XLSX)
     def get(self, submission_id: int) -> Response:
         """The workbook exactly as it was received (the bidder may always fetch their own)."""
-        submission = readable(get_session(), user(), submission_id)
-        return download(submission.filename, submission.workbook, XLSX)
+        return download(*access.bid_workbook(get_session(), user(), submission_id), XLSX)

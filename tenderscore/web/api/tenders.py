@@ -12,7 +12,6 @@ from tenderscore.db.models import Role, Tender
 from tenderscore.services import tenders as service
 from tenderscore.web.api.schemas import TenderDetailOut, TenderIn, TenderOut, TenderUpdate
 from tenderscore.web.auth import signed_in, user
-from tenderscore.web.views import commit
 
 blp = Blueprint("tenders", __name__, url_prefix="/api/tenders", description="Tenders and their lifecycle")
 
@@ -37,7 +36,6 @@ class Tenders(MethodView):
     def post(self, data: dict[str, Any]) -> dict[str, Any]:
         rubric = service.load_rubric_source(data.pop("rubric") or "", data.pop("rubric_yaml"))
         tender = service.create_tender(get_session(), user(), rubric=rubric, **data)
-        commit()
         return detail(tender)
 
 
@@ -59,7 +57,6 @@ class TenderById(MethodView):
         tender = service.update_draft(
             session, user(), tender_id, expected_version=data.pop("version"), rubric=rubric, **data
         )
-        commit()
         return detail(tender)
 
 
@@ -69,7 +66,6 @@ class Publish(MethodView):
     @blp.response(200, TenderDetailOut)
     def post(self, tender_id: int) -> dict[str, Any]:
         tender = service.publish(get_session(), user(), tender_id)
-        commit()
         return detail(tender)
 
 
@@ -79,5 +75,4 @@ class Open(MethodView):
     @blp.response(200, TenderDetailOut)
     def post(self, tender_id: int) -> dict[str, Any]:
         tender = service.open_bids(get_session(), user(), tender_id)
-        commit()
         return detail(tender)

@@ -8,12 +8,13 @@ from flask import Response, flash, redirect, request, url_for
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
+from tenderscore.services import access
 from tenderscore.services import submissions as submission_service
 from tenderscore.services import tenders as tender_service
-from tenderscore.services.errors import ServiceError
+from tenderscore.services.errors import RecordedRefusal, ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import XLSX, commit, download, render_form
+from tenderscore.web.views import XLSX, download, render_form
 
 
 def _uploaded() -> tuple[str, bytes]:
@@ -55,9 +56,9 @@ def submit(tender_id: int) -> Any:
     try:
         filename, data = _uploaded()
         receipt = submission_service.submit(session, user(), tender_id, filename, data)
-        commit()
+    except RecordedRefusal:
+        raise  # a late bid: refused, and the attempt kept on record
     except ServiceError as exc:
-        session.rollback()
         return render_form("bidding/submit.html", exc, tender=tender)
     flash(f"Bid received: version {receipt.version}, SHA-256 {receipt.sha256}.", "success")
     return redirect(url_for("pages.tender_detail", tender_id=tender_id))
@@ -66,5 +67,4 @@ def submit(tender_id: int) -> Any:
 @bp.get("/submissions/<int:submission_id>/workbook.xlsx")
 @signed_in()
 def submission_workbook(submission_id: int) -> Response:
-    submission = submission_service.open_submission(get_session(), user(), submission_id)
-    return download(submission.filename, submission.workbook, XLSX)
+    return download(*access.bid_workbook(get_session(), user(), submission_id), XLSX)

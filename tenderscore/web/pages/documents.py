@@ -7,41 +7,31 @@ from flask import Response, request
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
 from tenderscore.services import reports as report_service
-from tenderscore.services import scoring as scoring_service
 from tenderscore.services import submissions as submission_service
 from tenderscore.services import tenders as tender_service
 from tenderscore.services.errors import ServiceError
-from tenderscore.sheets.matrix import write_matrix
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import PDF, XLSX, commit, download, render_form
+from tenderscore.web.views import PDF, XLSX, download, render_form
 
 
 @bp.get("/tenders/<int:tender_id>/evaluation-report.pdf")
 @signed_in(Role.OFFICER, Role.COMMISSIONER)
 def evaluation_report(tender_id: int) -> Response:
-    name, pdf = report_service.evaluation_report(get_session(), user(), tender_id)
-    commit()  # the issue of the report is itself an audit event
-    return download(name, pdf, PDF)
+    return download(*report_service.evaluation_report(get_session(), user(), tender_id), PDF)
 
 
 @bp.get("/tenders/<int:tender_id>/assessment-summary.pdf")
 @signed_in(Role.BIDDER, Role.OFFICER)
 def assessment_summary(tender_id: int) -> Response:
     submission = request.args.get("submission", type=int)
-    name, pdf = report_service.assessment_summary(get_session(), user(), tender_id, submission)
-    commit()
-    return download(name, pdf, PDF)
+    return download(*report_service.assessment_summary(get_session(), user(), tender_id, submission), PDF)
 
 
 @bp.get("/tenders/<int:tender_id>/score-matrix.xlsx")
 @signed_in(Role.OFFICER, Role.COMMISSIONER)
 def score_matrix(tender_id: int) -> Response:
-    session = get_session()
-    tender = tender_service.get_tender(session, user(), tender_id)
-    result = scoring_service.evaluation(session, user(), tender_id)
-    data = write_matrix(tender_service.rubric_of(tender), result, f"{tender.reference} {tender.title}")
-    return download(f"{tender.reference}-score-matrix.xlsx", data, XLSX)
+    return download(*report_service.score_matrix(get_session(), user(), tender_id), XLSX)
 
 
 @bp.post("/tenders/<int:tender_id>/self-check.pdf")

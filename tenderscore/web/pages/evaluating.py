@@ -5,20 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request, url_for
-from sqlmodel import col, select
 
 from tenderscore.core import CriterionKind
 from tenderscore.db import get_session
-from tenderscore.db.models import Organisation, Role, Score, Submission, TenderStatus, id_of
+from tenderscore.db.models import Role, id_of
+from tenderscore.services import access
 from tenderscore.services import panel as panel_service
 from tenderscore.services import scoring as scoring_service
 from tenderscore.services import submissions as submission_service
 from tenderscore.services import tenders as tender_service
 from tenderscore.services.bid_json import response_from_json
-from tenderscore.services.errors import ServiceError
+from tenderscore.services.errors import RecordedRefusal, ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import commit, render_form
+from tenderscore.web.views import render_form
 
 
 @bp.route("/tenders/<int:tender_id>/declaration", methods=["GET", "POST"])
@@ -26,11 +26,7 @@ from tenderscore.web.views import commit, render_form
 def declaration(tender_id: int) -> Any:
     session = get_session()
     tender = tender_service.get_tender(session, user(), tender_id)
-    bidders = session.exec(
-        select(Organisation)
-        .join(Submission, col(Submission.bidder_org_id) == Organisation.id)
-        .where(Submission.tender_id == tender_id, col(Submission.is_current).is_(True))
-    ).all()
+    bidders = access.bidders_to_declare(session, user(), tender_id)  # none until the bids are opened
     if request.method == "POST":
         conflicts = [
             (id_of(org), request.form.get(f"details-{org.id}", ""))
@@ -41,9 +37,7 @@ def declaration(tender_id: int) -> Any:
             panel_service.declare(
                 session, user(), tender_id, statement=request.form.get("statement", ""), conflicts=conflicts
             )
-            commit()
         except ServiceError as exc:
-            session.rollback()
             return render_form("evaluating/declaration.html", exc, tender=tender, bidders=bidders, form=request.form)
         flash("Declaration recorded.", "success")
         return redirect(url_for("pages.evaluator_bids", tender_id=tender_id))
@@ -59,26 +53,20 @@ def evaluator_bids(tender_id: int) -> Any:
     assignment = panel_service.assignment_of(session, tender_id, id_of(me))
     if assignment is None or assignment.declared_at is None:
         return redirect(url_for("pages.declaration", tender_id=tender_id))
-    conflicted = panel_service.conflicted_bidders(session, assignment)
-    rows = []
-    if tender.status == TenderStatus.EVALUATING:
-        rubric = tender_service.rubric_of(tender)
-        scored = [c for c in rubric.criteria if c.kind == CriterionKind.SCORED]
-        for submission in scoring_service.current_submissions(session, tender_id):
-            if submission.bidder_org_id in conflicted:
-                continue
-            mine = session.exec(
-                select(Score).where(Score.submission_id == submission.id, Score.evaluator_id == me.id)
-            ).all()
-            rows.append(
-                {
-                    "submission": submission,
-                    "bidder": submission_service.bidder_name(session, submission),
-                    "done": len(mine),
-                    "total": len(scored),
-                }
-            )
-    return render_form("evaluating/bids.html", tender=tender, rows=rows, conflicted=len(conflicted))
+    visible = access.visible_bids(session, me, tender_id)
+    scored = [c for c in tender_service.rubric_of(tender).criteria if c.kind == CriterionKind.SCORED]
+    done = scoring_service.scored_per_bid(session, me, [id_of(s) for s in visible.bids])
+    rows = [
+        {
+            "submission": submission,
+            "bidder": submission_service.bidder_name(session, submission),
+            "done": done.get(id_of(submission), 0),
+            "total": len(scored),
+        }
+        for submission in visible.bids
+    ]
+    conflicted = len(panel_service.conflicted_bidders(session, assignment))
+    return render_form("evaluating/bids.html", tender=tender, rows=rows, conflicted=conflicted)
 
 
 @bp.route("/submissions/<int:submission_id>/score", methods=["GET", "POST"])
@@ -86,8 +74,7 @@ def evaluator_bids(tender_id: int) -> Any:
 def score_bid(submission_id: int) -> Any:
     session = get_session()
     me = user()
-    submission = submission_service.open_submission(session, me, submission_id)
-    panel_service.require_evaluator_access(session, me, submission)
+    submission = access.readable_bid(session, me, submission_id)
     tender = tender_service.get_tender(session, me, submission.tender_id)
     rubric = tender_service.rubric_of(tender)
     response = response_from_json(submission.responses, bid_id=str(submission.id), bidder="")
@@ -108,18 +95,12 @@ def score_bid(submission_id: int) -> Any:
                 request.form.get(f"reason-{criterion_id}", ""),
                 expected_version=int(version) if version.isdigit() else None,
             )
-            commit()
             flash("Score saved.", "success")
             return redirect(url_for("pages.score_bid", submission_id=submission_id) + f"#{criterion_id}")
+        except RecordedRefusal:
+            raise
         except ServiceError as exc:
-            session.rollback()
             error = exc
-    mine = {
-        s.criterion_id: s
-        for s in session.exec(
-            select(Score).where(Score.submission_id == submission_id, Score.evaluator_id == me.id)
-        ).all()
-    }
     criteria = [c for c in rubric.criteria if c.kind == CriterionKind.SCORED]
     return render_form(
         "evaluating/score.html",
@@ -128,7 +109,7 @@ def score_bid(submission_id: int) -> Any:
         rubric=rubric,
         criteria=criteria,
         response=response,
-        mine=mine,
+        mine=scoring_service.my_scores(session, me, submission_id),
         submission=submission,
         bidder=submission_service.bidder_name(session, submission),
         form=request.form,

@@ -9,15 +9,16 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
+from tenderscore.services import access
 from tenderscore.services import scoring as scoring_service
 from tenderscore.services import submissions as submission_service
 from tenderscore.services import tenders as tender_service
 from tenderscore.services.bid_json import response_from_json
-from tenderscore.services.errors import ServiceError
+from tenderscore.services.errors import NotFound, RecordedRefusal, ServiceError
 from tenderscore.services.moderation import moderation_rows
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import commit, render_form
+from tenderscore.web.views import render_form
 
 
 @bp.get("/tenders/<int:tender_id>/evaluation")
@@ -37,9 +38,9 @@ def moderate(tender_id: int, submission_id: int) -> Any:
     session = get_session()
     me = user()
     tender = tender_service.get_tender(session, me, tender_id)
-    submission = submission_service.open_submission(session, me, submission_id)
+    submission = access.readable_bid(session, me, submission_id)
     if submission.tender_id != tender_id:
-        raise ServiceError("That submission belongs to another tender")
+        raise NotFound(f"No submission {submission_id} in {tender.reference}")
     error = None
     if request.method == "POST":
         criterion_id = request.form.get("criterion_id", "")
@@ -57,13 +58,13 @@ def moderate(tender_id: int, submission_id: int) -> Any:
                 request.form.get(f"reason-{criterion_id}", ""),
                 expected_version=int(version) if version.isdigit() else None,
             )
-            commit()
             flash("Consensus recorded.", "success")
             return redirect(
                 url_for("pages.moderate", tender_id=tender_id, submission_id=submission_id) + f"#{criterion_id}"
             )
+        except RecordedRefusal:
+            raise
         except ServiceError as exc:
-            session.rollback()
             error = exc
     return render_form(
         "moderation/moderate.html",
@@ -82,7 +83,6 @@ def moderate(tender_id: int, submission_id: int) -> Any:
 @signed_in(Role.OFFICER)
 def award(tender_id: int) -> BaseResponse:
     record = scoring_service.award(get_session(), user(), tender_id, request.form.get("reason", ""))
-    commit()
     flash(
         f"Awarded. The award decision is recorded (award {record.id}); the standstill period starts when the "
         "assessment summaries and the contract award notice are issued.",

@@ -12,7 +12,7 @@ from tenderscore.services import policies as policy_service
 from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import commit, render_form
+from tenderscore.web.views import render_form
 
 ROWS = 4  # blank rows offered for mandatory commitments
 
@@ -52,7 +52,6 @@ def policy_new() -> Any:
         values = _form_values()
         try:
             policy = policy_service.create_policy(get_session(), user(), **values)
-            commit()
         except ServiceError as exc:
             return render_form("policies/form.html", exc, values=values, policy=None, rows=ROWS)
         flash(f"Policy “{policy.name}” saved.", "success")
@@ -82,9 +81,7 @@ def policy_edit(policy_id: int) -> Any:
                 expected_version=int(request.form.get("version", "0") or 0),
                 **values,
             )
-            commit()
         except ServiceError as exc:
-            session.rollback()
             return render_form("policies/form.html", exc, values=values, policy=policy, rows=ROWS)
         flash("Policy updated. Tenders already published keep the thresholds they were published with.", "success")
         return redirect(url_for("pages.policy_list"))

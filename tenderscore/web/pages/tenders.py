@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlmodel import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from tenderscore.core import Rubric
 from tenderscore.db import get_session
-from tenderscore.db.models import Role, User, id_of
+from tenderscore.db.models import Role, id_of
+from tenderscore.services import access
 from tenderscore.services import panel as panel_service
 from tenderscore.services import policies as policy_service
 from tenderscore.services import submissions as submission_service
@@ -19,7 +19,7 @@ from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.ukdates import parse_uk
-from tenderscore.web.views import commit, decimal_or_none, render_form
+from tenderscore.web.views import decimal_or_none, render_form
 
 
 def _deadline_from_form() -> Any:
@@ -64,9 +64,7 @@ def tender_new() -> Any:
             estimated_value=decimal_or_none(request.form.get("estimated_value"), "estimated_value"),
             policy_id=int(policy_id) if policy_id else None,
         )
-        commit()
     except ServiceError as exc:
-        session.rollback()
         return render_form("tenders/new.html", exc, **_new_tender_context())
     flash(f"Draft tender {tender.reference} created. Check the weights and thresholds, then publish.", "success")
     return redirect(url_for("pages.tender_detail", tender_id=tender.id))
@@ -85,12 +83,10 @@ def tender_detail(tender_id: int) -> str:
     }
     if me.role in (Role.OFFICER, Role.COMMISSIONER):
         context["breaches"] = tender_service.breaches(session, tender)
-        context["received"] = submission_service.count_received(session, me, tender_id)
+        context["received"] = access.visible_bids(session, me, tender_id).received
         context["panel"] = panel_service.panel(session, tender_id)
     if me.role == Role.OFFICER:
-        context["evaluators"] = session.exec(
-            select(User).where(User.role == Role.EVALUATOR, User.organisation_id == tender.buyer_org_id)
-        ).all()
+        context["evaluators"] = panel_service.eligible_evaluators(session, me, tender_id)
     if me.role == Role.BIDDER:
         context["versions"] = submission_service.my_submissions(session, me, tender_id)
     if me.role == Role.EVALUATOR:
@@ -132,9 +128,7 @@ def tender_rubric(tender_id: int) -> Any:
                 expected_version=int(request.form.get("version", "0") or 0),
                 reason=request.form.get("reason", ""),
             )
-            commit()
         except ServiceError as exc:
-            session.rollback()
             return render_form("tenders/rubric.html", exc, tender=tender, rubric=rubric, form=request.form)
         flash("Weights and thresholds saved.", "success")
         return redirect(url_for("pages.tender_detail", tender_id=tender_id))
@@ -145,7 +139,6 @@ def tender_rubric(tender_id: int) -> Any:
 @signed_in(Role.OFFICER)
 def tender_publish(tender_id: int) -> BaseResponse:
     tender = tender_service.publish(get_session(), user(), tender_id)
-    commit()
     flash(
         f"{tender.reference} is published. Its rubric is now frozen (hash {(tender.rubric_hash or '')[:12]}…).",
         "success",
@@ -157,7 +150,6 @@ def tender_publish(tender_id: int) -> BaseResponse:
 @signed_in(Role.OFFICER)
 def tender_open(tender_id: int) -> BaseResponse:
     tender_service.open_bids(get_session(), user(), tender_id)
-    commit()
     flash("The bids are open for evaluation.", "success")
     return redirect(url_for("pages.tender_detail", tender_id=tender_id))
 
@@ -169,6 +161,5 @@ def tender_assign(tender_id: int) -> BaseResponse:
     if not evaluator_id.isdigit():
         raise ServiceError("evaluator_id: choose an evaluator", field="evaluator_id")
     panel_service.assign_evaluator(get_session(), user(), tender_id, int(evaluator_id))
-    commit()
     flash("Evaluator assigned.", "success")
     return redirect(url_for("pages.tender_detail", tender_id=tender_id))

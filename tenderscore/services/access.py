@@ -1,0 +1,148 @@
+"""Who may see which bid: the one owner of the seal, the buyer's team, declarations and conflicts.
+
+Every door that shows a bid, its workbook, a list of bids or who has bid (pages, API operations, PDFs, exports,
+commands) asks here, so a new page cannot forget a rule:
+
+- **Sealed**: until the deadline has passed (server clock) *and* an officer has opened the bids, nobody but the
+  bidder reads a bid, officers included; every attempt is refused and recorded.
+- **The buyer's team**: an officer of the buying organisation; an evaluator on the tender's panel who has made
+  their declaration and has no conflict with that bidder. Commissioners see results, never bids.
+- **The bidder** always reads their own bids, and nobody else's (a 404: another bid is not said to exist).
+- **Who has bid** is part of the seal: before opening, the buyer learns only how many bids arrived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from tenderscore.db.models import EvaluatorAssignment, Organisation, Role, Submission, Tender, TenderStatus, User
+from tenderscore.db.models import id_of as _id_of
+from tenderscore.db.types import utcnow
+from tenderscore.services import audit
+from tenderscore.services.errors import ConflictedBid, Forbidden, NotFound, SealedBid
+from tenderscore.services.panel import assignment_of, conflicted_bidders
+from tenderscore.services.tenders import get_tender
+
+OPENED = (TenderStatus.EVALUATING, TenderStatus.AWARDED)
+SEALED_MESSAGE = "Bids are sealed until the deadline has passed and the officer has opened them"
+
+
+def bids_opened(tender: Tender) -> bool:
+    """The officer has opened the bids (which the lifecycle allows only after the deadline)."""
+    return TenderStatus(tender.status) in OPENED
+
+
+def sealed(tender: Tender, now: datetime | None = None) -> bool:
+    return not bids_opened(tender) or (now or utcnow()) < tender.deadline
+
+
+def current_bids(session: Session, tender_id: int) -> list[Submission]:
+    """Every bidder's current version, oldest bidder first. Internal: callers have passed the checks here."""
+    return list(
+        session.exec(
+            select(Submission)
+            .where(Submission.tender_id == tender_id, col(Submission.is_current).is_(True))
+            .order_by(col(Submission.id))
+        ).all()
+    )
+
+
+def readable_bid(
+    session: Session, actor: User, submission_id: int, *, now: datetime | None = None, for_update: bool = False
+) -> Submission:
+    """The submission if ``actor`` may read its content now; otherwise a refusal (recorded where it matters).
+
+    ``for_update`` locks the row for the rest of the transaction (scores and consensus serialise on it).
+    """
+    submission = session.get(Submission, submission_id, with_for_update=for_update)
+    if submission is None:
+        raise NotFound(f"No submission {submission_id}")
+    tender = get_tender(session, actor, submission.tender_id)  # a 404 for anyone outside the tender
+    if actor.role == Role.BIDDER:
+        if submission.bidder_org_id != actor.organisation_id:
+            raise NotFound(f"No submission {submission_id}")
+        return submission
+    if sealed(tender, now):
+        _refused(session, actor, submission, "bids are sealed until the deadline has passed and the officer opens them")
+        raise SealedBid(SEALED_MESSAGE)
+    if actor.role == Role.OFFICER:
+        return submission
+    if actor.role == Role.EVALUATOR:
+        assignment = _declared_assignment(session, actor, tender)
+        if submission.bidder_org_id in conflicted_bidders(session, assignment):
+            _refused(session, actor, submission, "the evaluator declared a conflict of interest with this bidder")
+            raise ConflictedBid(
+                "You declared a conflict of interest with this bidder; another evaluator scores this bid"
+            )
+        return submission
+    raise NotFound(f"No submission {submission_id}")  # commissioners see the results, not the bids
+
+
+def bid_workbook(session: Session, actor: User, submission_id: int) -> tuple[str, bytes]:
+    """The workbook exactly as received, for whoever may read the bid; a download by the buyer's team is recorded."""
+    submission = readable_bid(session, actor, submission_id)
+    if actor.role != Role.BIDDER:
+        audit.record(
+            session, actor, "submission.workbook_downloaded", "submission", submission.id,
+            tender_id=submission.tender_id, after={"sha256": submission.sha256, "version": submission.version},
+        )  # fmt: skip
+    return submission.filename, submission.workbook
+
+
+@dataclass(frozen=True)
+class BidList:
+    sealed: bool
+    received: int | None  # how many bids arrived: the buyer's officers and commissioners only
+    bids: list[Submission]  # the bids ``actor`` may read (none while sealed)
+
+
+def visible_bids(session: Session, actor: User, tender_id: int) -> BidList:
+    """The tender's bids that ``actor`` may read: all for the officer once opened, an evaluator's minus conflicts."""
+    tender = get_tender(session, actor, tender_id)
+    is_sealed = sealed(tender)
+    if actor.role == Role.EVALUATOR:
+        conflicted = conflicted_bidders(session, _declared_assignment(session, actor, tender))
+        bids = [] if is_sealed else [s for s in current_bids(session, tender_id) if s.bidder_org_id not in conflicted]
+        return BidList(is_sealed, None, bids)
+    if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
+        raise Forbidden("Only the buyer's team sees the bids")
+    current = current_bids(session, tender_id)
+    readable = current if actor.role == Role.OFFICER and not is_sealed else []
+    return BidList(is_sealed, len(current), readable)
+
+
+def bidders_to_declare(session: Session, actor: User, tender_id: int) -> list[Organisation]:
+    """The organisations an evaluator may declare a conflict with by name: the bidders, once the bids are opened.
+
+    Before opening the list is empty, because who has bid is sealed too; a conflict found later is declared then.
+    """
+    tender = get_tender(session, actor, tender_id)
+    if actor.role != Role.EVALUATOR or sealed(tender):
+        return []
+    return list(
+        session.exec(
+            select(Organisation)
+            .join(Submission, col(Submission.bidder_org_id) == Organisation.id)
+            .where(Submission.tender_id == tender_id, col(Submission.is_current).is_(True))
+            .order_by(col(Organisation.name))
+        ).all()
+    )
+
+
+def _declared_assignment(session: Session, actor: User, tender: Tender) -> EvaluatorAssignment:
+    assignment = assignment_of(session, _id_of(tender), _id_of(actor))
+    if assignment is None:
+        raise NotFound(f"No tender {tender.id}")
+    if assignment.declared_at is None:
+        raise Forbidden("Declare any conflict of interest before you see the bids")
+    return assignment
+
+
+def _refused(session: Session, actor: User, submission: Submission, reason: str) -> None:
+    audit.record(
+        session, actor, "submission.read_refused", "submission", submission.id,
+        tender_id=submission.tender_id, reason=reason,
+    )  # fmt: skip
