@@ -16,7 +16,7 @@ from tenderscore.db.models import (
     id_of,
 )
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit
+from tenderscore.services import audit, limits
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from tenderscore.services.tenders import get_tender
 
@@ -88,15 +88,13 @@ def declare(
     assignment = assignment_of(session, tender_id, id_of(actor))
     if actor.role != Role.EVALUATOR or assignment is None:
         raise NotFound(f"No tender {tender_id}")
-    if not statement.strip():
-        raise ServiceError(
-            "statement: write your declaration, e.g. 'I have no conflict of interest'", field="statement"
-        )
+    statement = limits.written(
+        statement, "statement", "your declaration, e.g. 'I have no conflict of interest'", maximum=limits.STATEMENT_MAX
+    )
     for bidder_org_id, details in conflicts:
         if session.get(Organisation, bidder_org_id) is None:
             raise ServiceError(f"conflicts: no organisation {bidder_org_id}", field="conflicts")
-        if not details.strip():
-            raise ServiceError("conflicts: describe each conflict", field="conflicts")
+        limits.written(details, "conflicts", "a description of each conflict", maximum=limits.STATEMENT_MAX)
         known = session.exec(
             select(ConflictOfInterest).where(
                 ConflictOfInterest.assignment_id == assignment.id, ConflictOfInterest.bidder_org_id == bidder_org_id
@@ -111,7 +109,7 @@ def declare(
                 )
             )
     assignment.declared_at = assignment.declared_at or utcnow()
-    assignment.declaration = statement.strip()
+    assignment.declaration = statement
     session.add(assignment)
     session.flush()
     audit.record(

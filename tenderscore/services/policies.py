@@ -12,7 +12,7 @@ from tenderscore.core.policy import MandatoryCommitment
 from tenderscore.core.policy import Policy as CorePolicy
 from tenderscore.db.models import Policy, Role, User
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit
+from tenderscore.services import audit, limits
 from tenderscore.services.errors import Forbidden, NotFound, ServiceError, StaleRecord
 
 # The UK central-government floor (PPN 06/20, then 002): a commissioner may set more, never less here.
@@ -57,8 +57,7 @@ def _decimal(value: object, field: str, *, low: Decimal, high: Decimal) -> Decim
 def _validated(
     name: str, min_weight: object, commitments: Sequence[dict[str, Any]], required: Sequence[str]
 ) -> dict[str, Any]:
-    if not name.strip():
-        raise ServiceError("name: enter a name for the policy", field="name")
+    name = limits.written(name, "name", "a name for the policy", maximum=limits.NAME_MAX, single_line=True)
     weight = _decimal(min_weight, "min_social_value_weight", low=UK_SOCIAL_VALUE_FLOOR, high=Decimal(100))
     checked = []
     for index, item in enumerate(commitments):
@@ -124,8 +123,7 @@ def update_policy(
             f"This policy was changed by someone else (now version {policy.version}); "
             "reload it and make your change again"
         )
-    if not reason.strip():
-        raise ServiceError("reason: say why the thresholds change", field="reason")
+    reason = limits.written(reason, "reason", "why the thresholds change", maximum=limits.STATEMENT_MAX)
     values = _validated(name, min_social_value_weight, mandatory_commitments, required_criteria)
     before = snapshot(policy)
     for key, value in values.items():

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from tenderscore.core import Consensus, CriterionKind, Evaluation, Rubric, evaluate
 from tenderscore.db.models import Award, ConsensusScore, Role, Score, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import access, audit
+from tenderscore.services import access, audit, limits
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord, Unprocessable
 from tenderscore.services.submissions import bidder_name
@@ -37,8 +37,7 @@ def _check_score(rubric: Rubric, score: object, reason: str) -> int:
         raise Unprocessable(f"score: enter a whole number from 0 to {rubric.scale.maximum}", field="score")
     if not 0 <= score <= rubric.scale.maximum:
         raise Unprocessable(f"score: {score} is outside the scale 0 to {rubric.scale.maximum}", field="score")
-    if not reason.strip():
-        raise ServiceError("reason: every score needs a reason that refers to the bid", field="reason")
+    limits.written(reason, "reason", "a reason for the score that refers to the bid", maximum=limits.REASON_MAX)
     return score
 
 
@@ -237,8 +236,7 @@ def award(session: Session, actor: User, tender_id: int, reason: str, *, now: da
     tender = get_tender(session, actor, tender_id, for_update=True)
     if tender.status != TenderStatus.EVALUATING:
         raise Conflict(f"Only a tender under evaluation can be awarded; this one is {tender.status}")
-    if not reason.strip():
-        raise ServiceError("reason: record the reason for the award decision", field="reason")
+    reason = limits.written(reason, "reason", "the reason for the award decision", maximum=limits.REASON_MAX)
     result = evaluation(session, actor, tender_id)
     if result.provisional:
         missing = len(result.missing_consensus)

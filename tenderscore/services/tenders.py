@@ -16,7 +16,7 @@ from tenderscore.core import Rubric
 from tenderscore.core.policy import check_policy
 from tenderscore.db.models import EvaluatorAssignment, Organisation, Policy, Role, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit, policies
+from tenderscore.services import audit, limits, policies
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord
 
 RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
@@ -131,9 +131,11 @@ def create_tender(
     description: str = "",
 ) -> Tender:
     _require_officer(actor)
-    reference = reference.strip()
-    if not reference or not title.strip():
-        raise ServiceError("Enter a reference and a title", field="reference" if not reference else "title")
+    reference = limits.reference(reference)
+    title = limits.written(title, "title", "a title", maximum=limits.TITLE_MAX, single_line=True)
+    description = limits.written(
+        description, "description", "a description", maximum=limits.DESCRIPTION_MAX, required=False
+    )
     if deadline.tzinfo is None:
         raise ServiceError("deadline: give a time zone", field="deadline")
     if session.exec(select(Tender).where(Tender.reference == reference)).first() is not None:
@@ -142,7 +144,7 @@ def create_tender(
         raise ServiceError(f"policy: there is no policy {policy_id}", field="policy_id")
     tender = Tender(
         reference=reference,
-        title=title.strip(),
+        title=title,
         description=description,
         buyer_org_id=actor.organisation_id,
         policy_id=policy_id,
@@ -177,13 +179,14 @@ def update_draft(
         raise Conflict("A published tender's rubric is frozen; it can no longer be changed")
     if tender.version != expected_version:
         raise StaleRecord(f"This tender was changed by someone else (now version {tender.version}); reload it")
+    reason = limits.written(reason, "reason", "the reason for the change", maximum=limits.STATEMENT_MAX, required=False)
     before = {**_facts(tender), "rubric": tender.rubric}
     if rubric is not None:
         tender.rubric = rubric_files.rubric_to_dict(rubric)
     if deadline is not None:
         tender.deadline = deadline
-    if title is not None and title.strip():
-        tender.title = title.strip()
+    if title is not None:
+        tender.title = limits.written(title, "title", "a title", maximum=limits.TITLE_MAX, single_line=True)
     if estimated_value is not None:
         tender.estimated_value = estimated_value
     if policy_id is not None:

@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from tenderscore.services import limits
+
 # C0 controls other than tab, newline and carriage return, and UTF-16 surrogates: PostgreSQL cannot store NUL,
 # no database driver can encode a lone surrogate, and openpyxl refuses control characters in a template or export.
 UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
@@ -96,7 +98,7 @@ class CommitmentRule(StrictSchema):
 
 
 class PolicyIn(StrictSchema):
-    name = fields.Str(required=True, validate=[validate.Length(min=1, max=200), Written])
+    name = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.NAME_MAX), Written])
     min_social_value_weight = ExactDecimal(required=True, validate=validate.Range(min=10, max=100))
     mandatory_commitments = fields.List(fields.Nested(CommitmentRule), load_default=list)
     required_criteria = fields.List(fields.Str(validate=validate.Length(min=1, max=64)), load_default=list)
@@ -104,7 +106,7 @@ class PolicyIn(StrictSchema):
 
 class PolicyUpdate(PolicyIn):
     version = version_number(required=True)
-    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=2000), Written])
+    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.STATEMENT_MAX), Written])
 
 
 class PolicyOut(StrictSchema):
@@ -118,9 +120,15 @@ class PolicyOut(StrictSchema):
 
 
 class TenderIn(StrictSchema):
-    reference = fields.Str(required=True, validate=[validate.Length(min=1, max=50), Written])
-    title = fields.Str(required=True, validate=[validate.Length(min=1, max=300), Written])
-    description = fields.Str(load_default="", validate=validate.Length(max=10000))
+    reference = fields.Str(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=limits.REFERENCE_MAX),
+            validate.Regexp(limits.REFERENCE, error=f"Use {limits.REFERENCE_RULE}."),
+        ],
+    )
+    title = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.TITLE_MAX), Written])
+    description = fields.Str(load_default="", validate=validate.Length(max=limits.DESCRIPTION_MAX))
     deadline = fields.AwareDateTime(
         required=True, validate=DEADLINE_RANGE, metadata={"description": "ISO 8601 with a time zone"}
     )
@@ -147,8 +155,8 @@ class CriterionChange(StrictSchema):
 
 class TenderUpdate(StrictSchema):
     version = version_number(required=True)
-    reason = fields.Str(load_default="", validate=validate.Length(max=2000))
-    title = fields.Str(validate=[validate.Length(min=1, max=300), Written])
+    reason = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
+    title = fields.Str(validate=[validate.Length(min=1, max=limits.TITLE_MAX), Written])
     deadline = fields.AwareDateTime(validate=DEADLINE_RANGE)
     estimated_value = Money()
     criteria = fields.Dict(keys=fields.Str(), values=fields.Nested(CriterionChange), load_default=dict)
@@ -217,11 +225,11 @@ class AssignIn(StrictSchema):
 
 class ConflictIn(StrictSchema):
     bidder_org_id = record_id(required=True)
-    details = fields.Str(required=True, validate=[validate.Length(min=1, max=2000), Written])
+    details = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.STATEMENT_MAX), Written])
 
 
 class DeclarationIn(StrictSchema):
-    statement = fields.Str(required=True, validate=[validate.Length(min=1, max=2000), Written])
+    statement = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.STATEMENT_MAX), Written])
     conflicts = fields.List(fields.Nested(ConflictIn), load_default=list)
 
 
@@ -240,7 +248,7 @@ class ScoreIn(StrictSchema):
         validate=validate.Range(min=0),
         metadata={"description": "a whole step of the published scale"},
     )
-    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=10000), Written])
+    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.REASON_MAX), Written])
     version = version_number(
         load_default=None, allow_none=True, metadata={"description": "the version you read; omit for a first score"}
     )
@@ -257,7 +265,7 @@ class ScoreOut(StrictSchema):
 
 
 class AwardIn(StrictSchema):
-    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=10000), Written])
+    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.REASON_MAX), Written])
 
 
 class AwardOut(StrictSchema):
