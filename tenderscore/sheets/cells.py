@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tenderscore.sheets.identifiers import IdentifierError, normalise_charity_number, normalise_company_number
-from tenderscore.sheets.ooxml import CellValue, IsoDate, Package, RawCell, SpreadsheetError, coordinate
+from tenderscore.sheets.ooxml import BadNumber, CellValue, IsoDate, Package, RawCell, SpreadsheetError, coordinate
 from tenderscore.sheets.quantities import QuantityError, UnitRule, parse_quantity
 from tenderscore.sheets.reading import CellError
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+# C0 controls but tab, LF and CR (NUL breaks PostgreSQL's JSON, ESC and BEL drive terminals) and lone surrogates
+# (from Excel's _xD800_ escape: not text, cannot be encoded): never part of an answer
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_ERROR_CODE = re.compile(r"#[A-Z0-9_/!?]{1,15}")
 MAX_TEXT = 32_767  # Excel's limit for one cell
 
 
@@ -46,13 +50,28 @@ class Checker:
         if found is None:
             return True, None, 0
         if found.formula is None:
-            return True, found.value, found.style
+            return self._usable(place, found)
         shown = f" (={found.formula[:40]})" if found.formula else ""
         self.error(
             place,
             f"This cell holds a formula{shown}. Type the value itself: a formula is a calculation, not your answer.",
         )
         return False, None, 0
+
+    def _usable(self, place: Place, found: RawCell) -> tuple[bool, CellValue, int]:
+        value = found.value
+        if isinstance(value, BadNumber):
+            what = "an infinite or undefined value" if value.undefined else f"{value.text[:30]!r}, not a usable number"
+            self.error(place, f"This cell holds {what}: enter a number.")
+            return False, None, 0
+        if isinstance(value, str) and (control := _CONTROL.search(value)):
+            self.error(
+                place,
+                f"This cell holds an invisible control character (U+{ord(control.group()):04X}), which cannot be "
+                "stored: retype the text, or paste it as plain text.",
+            )
+            return False, None, 0
+        return True, value, found.style
 
     def is_blank(self, place: Place) -> bool:
         """True when the cell is empty (a formula is not empty: it is reported where the cell is read)."""
@@ -134,13 +153,15 @@ def _blank(value: object) -> bool:
 
 def _describe(value: object) -> str:
     if isinstance(value, SpreadsheetError):
-        return f"the error {value.code}"
+        return f"the error {value.code}" if _ERROR_CODE.fullmatch(value.code) else "an error value"
     if isinstance(value, IsoDate):
-        return f"a date ({value.text})"
+        return f"a date ({_CONTROL.sub('', value.text[:30])})"
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, Decimal):
         return f"the number {value}"
+    if isinstance(value, str) and len(value) > 60:
+        return repr(value[:60] + "…")
     return repr(value)
 
 

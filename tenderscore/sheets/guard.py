@@ -60,8 +60,35 @@ ALLOWED_CONTENT_TYPES = frozenset(
     }
 )
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-_MACRO_HINTS = ("macroenabled", "vbaproject", "activex", "oleobject", "controlproperties")
-_EXTERNAL_HINTS = ("externallink", "connections", "querytable")
+_MACRO_HINTS = (
+    "macroenabled", "vbaproject", "activex", "oleobject", "controlproperties", "macrosheet", "dialogsheet",
+    "attachedtoolbars", "keymapcustomizations", "vbadata",
+)  # fmt: skip
+_EXTERNAL_HINTS = ("externallink", "connections", "querytable", "attachedtemplate")
+# Relationship types that load code, embedded programs or outside data, by the last segment of the type URI
+# (transitional, strict and Microsoft namespaces alike), refused wherever they appear whatever the target's name.
+_MACRO_RELATIONSHIPS = frozenset(
+    kind.lower()
+    for kind in (
+        "vbaProject", "vbaProjectSignature", "vbaProjectSignatureAgile", "vbaProjectSignatureV3", "wordVbaData",
+        "oleObject", "package", "activeX", "activeXControl", "activeXControlBinary", "control", "ctrlProp",
+        "xlMacrosheet", "xlIntlMacrosheet", "macrosheet", "dialogsheet", "attachedToolbars", "keyMapCustomizations",
+        "extensibility", "customUI", "webextension", "webextensiontaskpanes",
+    )
+)  # fmt: skip
+_EXTERNAL_RELATIONSHIPS = frozenset(
+    kind.lower()
+    for kind in (
+        "externalLink", "externalLinkPath", "xlPathMissing", "xlStartup", "xlAlternateStartup", "xlLibrary",
+        "attachedTemplate", "connections", "queryTable", "frame", "subDocument", "oleLink", "ddeLink",
+    )
+)  # fmt: skip
+_WEB_SCHEMES = ("http://", "https://", "mailto:")
+_IMAGE_MAGIC = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+}
 CONTENT_TYPES = "[Content_Types].xml"
 
 
@@ -108,8 +135,11 @@ def guard_workbook(data: bytes, limits: GuardLimits = DEFAULT_LIMITS) -> None:
 def check_archive(archive: zipfile.ZipFile) -> None:
     """The content checks of ``guard_workbook`` on an archive from ``open_archive``."""
     types = _content_types(archive)
+    for declared in types.values():
+        _check_content_type(declared, "")
     for info in archive.infolist():
         _check_member(info, types)
+        _check_content(archive, info, types)
     for info in archive.infolist():
         if info.filename.endswith(".rels"):
             _check_relationships(archive, info)
@@ -209,17 +239,7 @@ def _check_member(info: zipfile.ZipInfo, types: dict[str, str]) -> None:
     if info.is_dir() or name == CONTENT_TYPES:
         return
     content_type = _content_type_of(name, types)
-    lowered = name.lower() + " " + (content_type or "")
-    if any(hint in lowered for hint in _MACRO_HINTS):
-        raise WorkbookRejected(
-            "This workbook contains macros or embedded objects, which are not accepted: save it as an Excel "
-            "Workbook (.xlsx), not a macro-enabled workbook (.xlsm)."
-        )
-    if any(hint in lowered for hint in _EXTERNAL_HINTS):
-        raise WorkbookRejected(
-            "This workbook links to other files or data sources, which are not accepted: remove the links "
-            "(Data > Edit Links > Break Link) and save again."
-        )
+    _check_content_type(content_type or "", name)
     if content_type is None or content_type.split(";")[0].strip() not in ALLOWED_CONTENT_TYPES:
         raise WorkbookRejected(
             f"This workbook holds a part a response template never has ({name}, {content_type or 'no type'}): "
@@ -227,14 +247,74 @@ def _check_member(info: zipfile.ZipInfo, types: dict[str, str]) -> None:
         )
 
 
+def _check_content_type(content_type: str, name: str) -> None:
+    """Refuse a content type (declared in [Content_Types].xml, used or not) or part name that means macros,
+    embedded programs or links to outside data."""
+    lowered = name.lower() + " " + content_type.lower()
+    if any(hint in lowered for hint in _MACRO_HINTS):
+        raise _macros(name or content_type)
+    if any(hint in lowered for hint in _EXTERNAL_HINTS):
+        raise WorkbookRejected(
+            "This workbook links to other files or data sources, which are not accepted: remove the links "
+            "(Data > Edit Links > Break Link) and save again."
+        )
+
+
+def _macros(part: str) -> WorkbookRejected:
+    return WorkbookRejected(
+        f"This workbook contains macros or embedded objects ({part}), which are not accepted: save it as an Excel "
+        "Workbook (.xlsx), not a macro-enabled workbook (.xlsm)."
+    )
+
+
+def _check_content(archive: zipfile.ZipFile, info: zipfile.ZipInfo, types: dict[str, str]) -> None:
+    """Judge a part by what it holds, not by its name: no OLE compound file (a VBA project, an embedded object
+    or ActiveX control, an encrypted package) and no zip (an embedded document) anywhere, and an image is one."""
+    if info.is_dir() or info.file_size == 0:
+        return
+    try:
+        with archive.open(info) as stream:
+            head = stream.read(8)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise WorkbookRejected(f"The workbook is damaged: its part {info.filename} cannot be read.") from exc
+    if head.startswith(OLE_MAGIC):
+        raise _macros(info.filename)
+    if head.startswith(ZIP_MAGIC):
+        raise WorkbookRejected(
+            f"This workbook holds an embedded file ({info.filename}), which is not accepted: copy your answers "
+            "into a fresh template."
+        )
+    content_type = (_content_type_of(info.filename, types) or "").split(";")[0].strip()
+    magic = _IMAGE_MAGIC.get(content_type)
+    if magic is not None and not head.startswith(magic):
+        raise WorkbookRejected(
+            f"The workbook's part {info.filename} is not the image its type says ({content_type}): remove the "
+            "picture or copy your answers into a fresh template."
+        )
+
+
+def _relationship_kind(element: Element) -> str:
+    """``.../relationships/vbaProject`` -> ``vbaproject``."""
+    return (element.get("Type") or "").strip().rstrip("/").rpartition("/")[2].lower()
+
+
 def _check_relationships(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     root = _xml(archive, info.filename)
     for element in root:
-        if (element.get("TargetMode") or "").lower() != "external":
-            continue
-        if element.get("Type") == HYPERLINK:
+        kind = _relationship_kind(element)
+        target = (element.get("Target") or "").strip()
+        external = (element.get("TargetMode") or "").strip().lower() == "external"
+        if external or ":" in target or "\\" in target:  # outside this package
+            if not (external and element.get("Type") == HYPERLINK and target.lower().startswith(_WEB_SCHEMES)):
+                raise WorkbookRejected(
+                    "This workbook links to an external file or address, which is not accepted: remove the link "
+                    "(Data > Edit Links > Break Link) and save again."
+                )
             continue  # a web address typed in a cell: inert, never followed
-        raise WorkbookRejected(
-            "This workbook links to an external file or address, which is not accepted: remove the link "
-            "(Data > Edit Links > Break Link) and save again."
-        )
+        if kind in _MACRO_RELATIONSHIPS:
+            raise _macros(f"a {kind} relationship in {info.filename}")
+        if kind in _EXTERNAL_RELATIONSHIPS:
+            raise WorkbookRejected(
+                f"This workbook links to other files or data sources ({kind}, in {info.filename}), which is not "
+                "accepted: remove the links (Data > Edit Links > Break Link) and save again."
+            )

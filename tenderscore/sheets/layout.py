@@ -34,6 +34,22 @@ PARTNER_COLUMNS = ("name", "charity_number", "company_number", "value_gbp", "pat
 
 _NAME_SAFE = re.compile(r"[^A-Za-z0-9_]")
 
+# The only formulas a response template holds: a word count right of each answer, and a total under the column
+# of each table named here. The writer writes them and the reader allows them, and nothing else, from these.
+TOTAL_FIELDS = {PRICE_TABLE: "amount_gbp", PARTNER_TABLE: "value_gbp"}
+WORD_COUNT_OFFSET = 1  # columns right of the answer
+
+
+def word_count_formula(ref: str) -> str:
+    """The template's word count of the answer at ``ref`` (e.g. ``G5``), as a formula with its ``=``."""
+    flat = f'TRIM(SUBSTITUTE({ref},CHAR(10)," "))'
+    return f'=IF(LEN({flat})=0,0,LEN({flat})-LEN(SUBSTITUTE({flat}," ",""))+1)'
+
+
+def total_formula(column: str, first_row: int, last_row: int) -> str:
+    """The template's convenience total of ``column`` (letters) over a table's rows, with its ``=``."""
+    return f"=SUM({column}{first_row}:{column}{last_row})"
+
 
 class CellKind(StrEnum):
     """What an answer cell holds, which decides how the reader validates it."""

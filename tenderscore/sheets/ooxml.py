@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import IO
 from xml.etree.ElementTree import Element
 
@@ -32,6 +32,15 @@ _AREA = re.compile(
     r"\$?(?P<c1>[A-Z]{1,3})\$?(?P<r1>[0-9]{1,7})(?::\$?(?P<c2>[A-Z]{1,3})\$?(?P<r2>[0-9]{1,7}))?"
 )
 _COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,6})?")
+_UNSIGNED = re.compile(r"[0-9]{1,9}")
+_STRING = re.compile(r'"[^"]*"|\'(?:[^\']|\'\')*\'')  # string literals and quoted sheet names
+# what computes or reaches outside: a function call (WEBSERVICE(...), HYPERLINK(...)), a DDE link
+# (=cmd|'/c calc'!A1) or an external reference ([1]Sheet1!A1)
+_COMPUTES = re.compile(r"[(|\[]")
+MAX_NUMBER_TEXT = 100  # a binary double written out exactly takes at most ~770 digits; programs write <= 24
+MAX_EXPONENT = 400  # doubles reach 1.8e308 and 4.9e-324; beyond is not a spreadsheet number
+STYLE_INDEXES = frozenset({"numFmtId", "fontId", "fillId", "borderId", "xfId", "count", "builtinId", "iLevel"})
 PERCENT_BUILTIN = frozenset({9, 10})
 EXCEL_DIGITS = 15
 MAX_ROWS = 1_048_576  # Excel's limits; a file that claims more is damaged
@@ -47,13 +56,25 @@ class SpreadsheetError:
 
 
 @dataclass(frozen=True)
+class BadNumber:
+    """A numeric cell whose stored text is not a finite decimal of sane size (``NaN``, ``1E+999999``, ``abc``)."""
+
+    text: str
+
+    @property
+    def undefined(self) -> bool:
+        """True for NaN and infinities, which some programs store for a calculation gone wrong."""
+        return self.text.strip().lstrip("+-").lower() in ("nan", "snan", "inf", "infinity")
+
+
+@dataclass(frozen=True)
 class IsoDate:
     """A cell stored as an ISO 8601 date (``t="d"``)."""
 
     text: str
 
 
-CellValue = str | Decimal | bool | SpreadsheetError | IsoDate | None
+CellValue = str | Decimal | bool | SpreadsheetError | IsoDate | BadNumber | None
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,18 @@ class RawCell:
     value: CellValue
     formula: str | None = None  # the formula's text ("" for a shared or array formula's other cells)
     style: int = 0
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """A cell of a worksheet that holds a formula (``<f>``), wherever it is."""
+
+    sheet: str
+    row: int
+    column: int
+    text: str  # "" for a shared formula's other cells
+    kind: str  # "normal", "shared", "array" or "dataTable"
+    shared_index: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +157,12 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+def computes(formula: str) -> bool:
+    """True when ``formula`` calls a function, holds a DDE link or refers to another workbook (string literals
+    aside): what a defined name, a data validation or a conditional format of a response template never does."""
+    return bool(_COMPUTES.search(_STRING.sub("", formula)))
+
+
 def unescape(text: str) -> str:
     """Undo Excel's ``_xHHHH_`` escapes of characters XML cannot hold."""
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
@@ -145,12 +184,20 @@ class Package:
                 rel = element.get(_REL) or element.get(_REL_STRICT) or ""
                 if rel in targets:
                     self.sheets[element.get("name", "")] = targets[rel][1]
-            elif kind == "definedName" and element.get("localSheetId") is None:
-                self.names[element.get("name", "").casefold()] = element.text or ""
+            elif kind == "definedName":
+                if computes(element.text or ""):
+                    raise WorkbookRejected(
+                        f"The workbook's part {workbook_part} defines the name {element.get('name', '')[:40]!r} as "
+                        f"a calculation ({(element.text or '')[:60]}): a response workbook computes nothing. Copy "
+                        "your answers into a fresh template."
+                    )
+                if element.get("localSheetId") is None:
+                    self.names[element.get("name", "").casefold()] = element.text or ""
         self._strings_part = next((t for k, t in targets.values() if k.endswith("/sharedStrings")), None)
         self._styles_part = next((t for k, t in targets.values() if k.endswith("/styles")), None)
         self._strings: list[str] | None = None
         self._percent_styles: frozenset[int] | None = None
+        self._formulas: dict[str, list[FormulaCell]] = {}  # sheet -> its formula cells, once the sheet is read
 
     def _xml(self, part: str) -> Element:
         try:
@@ -193,8 +240,18 @@ class Package:
     def percent_styles(self) -> frozenset[int]:
         """Indexes of cell styles whose number format shows a percentage (so the stored value is a fraction)."""
         if self._percent_styles is None:
-            self._percent_styles = frozenset() if self._styles_part is None else _percent(self._xml(self._styles_part))
+            part = self._styles_part
+            self._percent_styles = frozenset() if part is None else _percent(self._xml(part), part)
         return self._percent_styles
+
+    def formulas(self) -> list[FormulaCell]:
+        """Every formula cell of every worksheet, in sheet then document order. Each sheet is read once, whole:
+        the guard bounds its size. Raises ``WorkbookRejected`` for a formula outside the cells (a data validation
+        or conditional format) that computes anything."""
+        for sheet, part in self.sheets.items():
+            if sheet not in self._formulas:
+                _read_sheet(self, sheet, part, [])
+        return [formula for sheet in self.sheets for formula in self._formulas.get(sheet, ())]
 
     def read(self, areas: Iterable[Area | None]) -> dict[tuple[str, int, int], RawCell]:
         """Every non-empty cell inside ``areas``, keyed by (sheet, row, column). Nothing outside is kept.
@@ -209,7 +266,7 @@ class Package:
             part = self.sheets.get(sheet)
             if part is None:
                 continue
-            for (row, column), cell in _read_sheet(self, part, wanted).items():
+            for (row, column), cell in _read_sheet(self, sheet, part, wanted).items():
                 cells[(sheet, row, column)] = cell
         return cells
 
@@ -236,25 +293,47 @@ def _text_of(element: Element) -> str:
     return unescape("".join(parts))
 
 
-def _percent(root: Element) -> frozenset[int]:
+def _index(element: Element, attribute: str, part: str) -> int:
+    """A style index attribute as an int (0 when absent); ``WorkbookRejected`` naming ``part`` for anything else."""
+    text = element.get(attribute)
+    if text is None:
+        return 0
+    if not _UNSIGNED.fullmatch(text.strip()):
+        raise WorkbookRejected(
+            f"The workbook is damaged: its styles part {part} holds {attribute}={text[:20]!r}, which is not a "
+            "whole number. Save it again from your spreadsheet program, or copy your answers into a fresh template."
+        )
+    return int(text)
+
+
+def _percent(root: Element, part: str) -> frozenset[int]:
     custom: dict[int, str] = {}
     xfs: list[int] = []
+    for element in root.iter():
+        for attribute in STYLE_INDEXES.intersection(element.keys()):
+            _index(element, attribute, part)  # every index checked, used or not: Excel would not open it
     for element in root:
         kind = _local(element.tag)
         if kind == "numFmts":
-            custom = {int(f.get("numFmtId", "-1")): f.get("formatCode", "") for f in element}
+            custom = {_index(f, "numFmtId", part): f.get("formatCode", "") for f in element}
         elif kind == "cellXfs":
-            xfs = [int(xf.get("numFmtId", "0")) for xf in element]
+            xfs = [_index(xf, "numFmtId", part) for xf in element]
     percent_formats = {i for i, code in custom.items() if "%" in _QUOTED.sub("", code)}
     return frozenset(i for i, fmt in enumerate(xfs) if fmt in PERCENT_BUILTIN or fmt in percent_formats)
 
 
-def _read_sheet(package: Package, part: str, wanted: list[Area]) -> dict[tuple[int, int], RawCell]:
+def _read_sheet(package: Package, sheet: str, part: str, wanted: list[Area]) -> dict[tuple[int, int], RawCell]:
+    """The cells of ``part`` inside ``wanted``; notes every formula cell of the sheet in ``package._formulas``.
+
+    The whole sheet is read (the guard bounds its size), but only the rows holding a wanted cell or a formula
+    are looked into."""
     rows = {r for area in wanted for r in range(area.first_row, area.last_row + 1)}
-    last = max(rows, default=0)
     cells: dict[tuple[int, int], RawCell] = {}
     formula_areas: list[Area] = []
+    formulas: list[FormulaCell] = []
     row = 0
+    in_row = False  # an <f> was seen in the row being read
+    after_cells = False  # past <sheetData>: data validations, conditional formats, extensions
     local: dict[str, str] = {}
     try:
         with package.open(part) as stream:
@@ -262,7 +341,11 @@ def _read_sheet(package: Package, part: str, wanted: list[Area]) -> dict[tuple[i
                 tag = element.tag
                 kind = local.get(tag) or local.setdefault(tag, _local(tag))
                 if kind == "f":
-                    _note_formula_range(element, formula_areas)
+                    if after_cells:
+                        _check_rule_formula(element, part)
+                    else:
+                        in_row = True
+                        _note_formula_range(element, formula_areas)
                 elif kind == "row":
                     number = int(element.get("r") or row + 1)
                     if not row < number <= MAX_ROWS:
@@ -270,16 +353,48 @@ def _read_sheet(package: Package, part: str, wanted: list[Area]) -> dict[tuple[i
                     row = number
                     if row in rows:
                         _read_row(package, element, row, wanted, cells)
+                    if in_row:
+                        _row_formulas(element, sheet, row, formulas)
+                        in_row = False
                     element.clear()
-                    if row >= last:
-                        break  # rows come in order and an array formula starts at its top-left cell: done
+                elif kind == "sheetData":
+                    if in_row:
+                        raise ValueError("a formula outside any row")
+                    after_cells = True
+                elif kind in ("formula", "formula1", "formula2"):
+                    _check_rule_formula(element, part)
+    except WorkbookRejected:
+        raise
     except (DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
         raise WorkbookRejected(f"The workbook is damaged or unsafe: its part {part} cannot be read.") from exc
+    package._formulas[sheet] = formulas
     for area in formula_areas:  # the other cells of an array formula's range hold only values
         for key, cell in cells.items():
             if area.contains(*key) and cell.formula is None:
                 cells[key] = RawCell(cell.value, "", cell.style)
     return cells
+
+
+def _check_rule_formula(element: Element, part: str) -> None:
+    """A formula of a data validation, conditional format or extension must not compute anything."""
+    text = element.text or ""
+    if computes(text):
+        raise WorkbookRejected(
+            f"The workbook's part {part} holds a formula in a data validation or conditional format "
+            f"({text[:60]}): a response workbook computes nothing. Copy your answers into a fresh template."
+        )
+
+
+def _row_formulas(element: Element, sheet: str, row: int, formulas: list[FormulaCell]) -> None:
+    column = 0
+    for child in element:
+        if _local(child.tag) != "c":
+            continue
+        _found_row, column = _position(child.get("r"), row, column)
+        for f in child:
+            if _local(f.tag) == "f":
+                kind = f.get("t", "normal")
+                formulas.append(FormulaCell(sheet, row, column, f.text or "", kind, f.get("si")))
 
 
 def _note_formula_range(element: Element, formula_areas: list[Area]) -> None:
@@ -353,11 +468,13 @@ def _value(package: Package, kind: str, raw: str | None, inline: Element | None)
         return SpreadsheetError(raw)
     if kind == "d":
         return IsoDate(raw)
-    try:
-        number = Decimal(raw.strip())
-    except InvalidOperation as exc:
-        raise ValueError(f"bad number {raw!r}") from exc
-    if number.is_finite() and len(number.as_tuple().digits) > EXCEL_DIGITS:
+    text = raw.strip()
+    if len(text) > MAX_NUMBER_TEXT or not _NUMBER.fullmatch(text):
+        return BadNumber(raw[:MAX_NUMBER_TEXT])  # NaN, Infinity, "1_000", "abc": the bidder is told which cell
+    number = Decimal(text)
+    if abs(number.adjusted()) > MAX_EXPONENT:
+        return BadNumber(text)  # 9E+999999 would overflow any arithmetic on it
+    if len(number.as_tuple().digits) > EXCEL_DIGITS:
         # a binary double written out in full (93.6 as "93.59999999999999"): Excel keeps and shows 15 significant
         # digits, so what the bidder typed is the value rounded to 15, trailing zeros dropped
         number = _EXCEL.plus(number).normalize(_EXCEL)

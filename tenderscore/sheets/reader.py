@@ -13,6 +13,7 @@ from decimal import Decimal
 from tenderscore.core.responses import BidResponse
 from tenderscore.core.rubric import Rubric
 from tenderscore.sheets.cells import Checker, Place
+from tenderscore.sheets.formulas import check_formulas
 from tenderscore.sheets.guard import DEFAULT_LIMITS, GuardLimits, check_archive, open_archive
 from tenderscore.sheets.layout import HIDDEN, AnswerCell, CellKind, TemplateIdentity, TemplateLayout, template_layout
 from tenderscore.sheets.ooxml import Area, Package
@@ -45,6 +46,7 @@ def read_workbook(
     with open_archive(data, limits) as archive:
         check_archive(archive)
         package = Package(archive)
+        package.percent_styles()  # a damaged styles part is refused whether or not a percentage is read
         areas = _named_areas(package, layout)
         checker = Checker(package, {})
         # shapes are checked before any cell is read, so a name stretched over a million rows reads nothing
@@ -214,6 +216,7 @@ def _validate(
     vcse_total = sum(values, Decimal(0)) if values is not None else None
     stated = commitments.get(rubric.vcse_criterion) if rubric.vcse_criterion else None
     share = check_vcse_share(checker, rubric, layout, areas, stated, values, price)
+    check_formulas(checker, layout, areas)
     if checker.errors or partners is None:
         return WorkbookReading(None, bidder, tuple(checker.errors), price, vcse_total, stated, share)
     response = BidResponse(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import absolute_coordinate, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
@@ -25,12 +26,16 @@ from tenderscore.sheets.layout import (
     PARTNERS,
     PRICING,
     QUALITY,
+    TOTAL_FIELDS,
+    WORD_COUNT_OFFSET,
     AnswerCell,
     TableSpec,
     TemplateIdentity,
     TemplateLayout,
     criteria_of,
     template_layout,
+    total_formula,
+    word_count_formula,
 )
 from tenderscore.sheets.quantities import UNIT_RULES, format_unit
 
@@ -111,11 +116,6 @@ def _row_height(word_limit: int | None) -> float:
     return float(min(409, max(120, (word_limit or 300) * 1.0)))  # Excel's tallest row is 409 points
 
 
-def _word_count_formula(ref: str) -> str:
-    flat = f'TRIM(SUBSTITUTE({ref},CHAR(10)," "))'
-    return f'=IF(LEN({flat})=0,0,LEN({flat})-LEN(SUBSTITUTE({flat}," ",""))+1)'
-
-
 def _quality(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
     style.title(ws, "Quality", "One answer per question, within its word limit. The word count is a guide.")
     style.headers(
@@ -128,7 +128,8 @@ def _quality(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
         _criterion_labels(ws, cell, c, [c.pathway or "", c.question, c.guidance])
         style.label(ws, cell.row, 6, "" if c.word_limit is None else str(c.word_limit))
         style.answer_cell(ws, cell.row, cell.column)
-        words = ws.cell(row=cell.row, column=8, value=_word_count_formula(f"G{cell.row}"))
+        answer_ref = f"{get_column_letter(cell.column)}{cell.row}"
+        words = ws.cell(row=cell.row, column=cell.column + WORD_COUNT_OFFSET, value=word_count_formula(answer_ref))
         words.font, words.fill, words.border, words.alignment = (
             style.BODY_FONT,
             style.LABEL_FILL,
@@ -212,9 +213,15 @@ def _pricing(ws: Worksheet, rubric: Rubric, table: TableSpec) -> None:
     validation.add(f"C{table.first_row}:C{total_row - 1}")
     style.label(ws, total_row, 2, "Total (shown for your convenience; tenderscore adds up the lines itself)", bold=True)
     ws.row_dimensions[total_row].height = 30
-    total = ws.cell(row=total_row, column=3, value=f"=SUM(C{table.first_row}:C{total_row - 1})")
+    total = _total(ws, table, total_row)
     total.number_format, total.font = style.GBP_FORMAT, style.BOLD_FONT
     style.protect(ws)
+
+
+def _total(ws: Worksheet, table: TableSpec, total_row: int) -> Cell:
+    column = table.first_column + table.columns.index(TOTAL_FIELDS[table.name])
+    formula = total_formula(get_column_letter(column), table.first_row, total_row - 1)
+    return ws.cell(row=total_row, column=column, value=formula)
 
 
 def _partners(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
@@ -242,7 +249,7 @@ def _partners(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
         choose.add(f"F{table.first_row}:F{total_row - 1}")
     style.label(ws, total_row, 2, "Total (shown for your convenience; tenderscore adds up the rows itself)", bold=True)
     ws.row_dimensions[total_row].height = 30
-    total = ws.cell(row=total_row, column=5, value=f"=SUM(E{table.first_row}:E{total_row - 1})")
+    total = _total(ws, table, total_row)
     total.number_format, total.font = style.GBP_FORMAT, style.BOLD_FONT
     style.protect(ws)
 

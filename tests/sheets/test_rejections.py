@@ -337,11 +337,18 @@ def test_missing_answer_name_is_reported(read: Read, fill: Fill) -> None:
     assert_error(read(edit(fill(), drop)), "Commitments!G6", "commit_sv_jobs is missing")
 
 
-def test_cells_outside_the_named_areas_are_never_read(read: Read, fill: Fill) -> None:
+def test_values_outside_the_named_areas_are_never_read(read: Read, fill: Fill) -> None:
+    part = sheet_part(fill(), "VCSE partners")
+    far = b'<row r="1048576"><c r="XFD1048576" t="e"><v>#DIV/0!</v></c></row></sheetData>'
+    data = rewrite(fill(), lambda name, content: content.replace(b"</sheetData>", far) if name == part else content)
+    assert read(data).errors == ()
+
+
+def test_a_formula_outside_the_named_areas_is_refused_however_far(read: Read, fill: Fill) -> None:
     part = sheet_part(fill(), "VCSE partners")
     far = b'<row r="1048576"><c r="XFD1048576"><f>1/0</f><v>0</v></c></row></sheetData>'
     data = rewrite(fill(), lambda name, content: content.replace(b"</sheetData>", far) if name == part else content)
-    assert read(data).errors == ()
+    assert_error(read(data), "VCSE partners!XFD1048576", "formula (=1/0)", "type the value itself")
 
 
 def test_name_stretched_over_the_whole_sheet_is_refused_before_reading(read: Read, fill: Fill) -> None:

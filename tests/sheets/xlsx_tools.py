@@ -65,6 +65,42 @@ def replace_cell(data: bytes, sheet: str, ref: str, xml: str) -> bytes:
     return rewrite(data, change)
 
 
+def put_cell(data: bytes, sheet: str, ref: str, xml: str) -> bytes:
+    """The cell ``ref`` of ``sheet`` set to the raw ``<c>`` element ``xml``, in its place: rows and cells stay in
+    order, a missing row is created. For our own writer's sheets (every cell and row has its ``r``)."""
+    part = sheet_part(data, sheet)
+    found = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+    assert found
+    row = int(found.group(2))
+
+    def change(name: str, content: bytes) -> bytes:
+        if name != part:
+            return content
+        text = content.decode()
+        match = re.search(rf'<row r="{row}"[^>]*?(?:/>|>(.*?)</row>)', text, flags=re.S)
+        if match is None:
+            later = next((m for m in re.finditer(r'<row r="(\d+)"', text) if int(m.group(1)) > row), None)
+            at = later.start() if later else text.index("</sheetData>")
+            return (text[:at] + f'<row r="{row}">{xml}</row>' + text[at:]).encode()
+        cells = re.findall(r'<c r="[A-Z]+\d+"(?:[^>]*?/>|[^>]*?>.*?</c>)', match.group(1) or "", flags=re.S)
+        kept = [c for c in cells if not c.startswith(f'<c r="{ref}"')] + [xml]
+        kept.sort(key=lambda c: _column(re.match(r'<c r="([A-Z]+)', c).group(1)))  # type: ignore[union-attr]
+        opening = re.match(r"<row[^>]*?(?=/?>)", match.group(0))
+        assert opening
+        return (
+            text[: match.start()] + opening.group(0) + ">" + "".join(kept) + "</row>" + text[match.end() :]
+        ).encode()
+
+    return rewrite(data, change)
+
+
+def _column(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
 def edit(data: bytes, change: Callable[[Workbook], None]) -> bytes:
     """Open with openpyxl, apply ``change``, save: for edits a spreadsheet user could make."""
     wb = load_workbook(io.BytesIO(data))
