@@ -11,11 +11,12 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, or_, select
 
 from tenderscore.db.engine import begin_writing
-from tenderscore.db.models import GENESIS_HASH, AuditEvent, User
+from tenderscore.db.models import GENESIS_HASH, AuditEvent, Role, Tender, User
 from tenderscore.db.types import utcnow
+from tenderscore.services.errors import Forbidden
 
 # Any constant will do: it only has to be the same for every writer of the chain.
 _CHAIN_LOCK = 7_274_001
@@ -132,3 +133,32 @@ def verify_chain(session: Session, batch: int = 1000) -> ChainCheck:
             expected_prev = event.hash
             count += 1
             last_id = event.id
+
+
+def verify_for(session: Session, actor: User) -> ChainCheck:
+    """The chain verified whole, told to a buyer's officer or commissioner in terms of their own records.
+
+    Integrity is a property of the whole chain, so every event is recomputed; but one organisation does not learn
+    how busy another is: ``events`` counts the events of the caller's organisation (its people's actions and
+    everything on its tenders), and a broken event is named only when it is one of those.
+    """
+    if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
+        raise Forbidden("Only the buyer's officers and commissioners verify the audit chain")
+    check = verify_chain(session)
+    ours = (
+        select(func.count())
+        .select_from(AuditEvent)
+        .outerjoin(Tender, col(Tender.id) == AuditEvent.tender_id)
+        .outerjoin(User, col(User.id) == AuditEvent.actor_id)
+        .where(or_(Tender.buyer_org_id == actor.organisation_id, User.organisation_id == actor.organisation_id))
+    )
+    if check.ok:
+        return ChainCheck(True, session.exec(ours).one(), check.head)
+    assert check.broken_event_id is not None
+    verified = session.exec(ours.where(col(AuditEvent.id) < check.broken_event_id)).one()
+    named = session.exec(ours.where(AuditEvent.id == check.broken_event_id)).one() > 0
+    if named:
+        return ChainCheck(False, verified, check.head, check.broken_event_id, check.problem)
+    return ChainCheck(
+        False, verified, check.head, None, "an event of another organisation " + check.problem + "; tell the operator"
+    )

@@ -39,3 +39,23 @@ def test_only_the_buyer_side_verifies(world: World) -> None:
     for who in ("bidder_a", "evaluator1"):
         assert world.get(who, "/api/audit/verify").status_code == 403
     assert world.get(None, "/api/audit/verify").status_code == 401
+
+
+def test_each_organisation_hears_only_of_its_own_records(world: World) -> None:
+    """The chain is shared by every buyer on the instance: verifying it tells nobody how busy another buyer is."""
+    ours = world.get("officer", "/api/audit/verify").json
+    theirs = world.get("other_officer", "/api/audit/verify").json
+    assert ours["ok"] is True and theirs["ok"] is True and ours["head"] == theirs["head"]
+    world.post("commissioner", "/api/policies", json={"name": "Busy buyer", "min_social_value_weight": "12"})
+    assert world.get("other_officer", "/api/audit/verify").json["events"] == theirs["events"]
+    assert world.get("officer", "/api/audit/verify").json["events"] == ours["events"] + 1
+    with world.fresh() as s:
+        target = s.exec(select(AuditEvent.id).where(AuditEvent.reason == "").order_by(col(AuditEvent.id).desc())).first()
+        dialect = s.get_bind().dialect.name
+        s.execute(text("DROP TRIGGER audit_event_no_update" + (" ON audit_event" if dialect == "postgresql" else "")))
+        s.execute(text("UPDATE audit_event SET reason = 'edited' WHERE id = :id"), {"id": target})
+        s.commit()
+    mine = world.get("officer", "/api/audit/verify").json
+    other = world.get("other_officer", "/api/audit/verify").json
+    assert mine["ok"] is False and mine["broken_event_id"] == target
+    assert other["ok"] is False and other["broken_event_id"] is None and "another organisation" in other["problem"]
