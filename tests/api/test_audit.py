@@ -50,7 +50,8 @@ def test_each_organisation_hears_only_of_its_own_records(world: World) -> None:
     assert world.get("other_officer", "/api/audit/verify").json["events"] == theirs["events"]
     assert world.get("officer", "/api/audit/verify").json["events"] == ours["events"] + 1
     with world.fresh() as s:
-        target = s.exec(select(AuditEvent.id).where(AuditEvent.reason == "").order_by(col(AuditEvent.id).desc())).first()
+        newest_first = select(AuditEvent.id).where(AuditEvent.reason == "").order_by(col(AuditEvent.id).desc())
+        target = s.exec(newest_first).first()
         dialect = s.get_bind().dialect.name
         s.execute(text("DROP TRIGGER audit_event_no_update" + (" ON audit_event" if dialect == "postgresql" else "")))
         s.execute(text("UPDATE audit_event SET reason = 'edited' WHERE id = :id"), {"id": target})
