@@ -271,6 +271,43 @@ def users_create(email: str, name: str, role: str, organisation_name: str, kind:
         click.echo(f"created {user.role} {user.email} in {org.name}")
 
 
+@users_group.command("deactivate")
+@click.option("--email", required=True)
+@with_appcontext
+def users_deactivate(email: str) -> None:
+    """Stop a user signing in; their sessions and API token end at once. Audited."""
+    from tenderscore.db import session_scope
+    from tenderscore.services import accounts
+    from tenderscore.services.errors import ServiceError
+
+    with session_scope(get_engine()) as session:
+        try:
+            user = accounts.user_by_email(session, email)
+            accounts.deactivate(session, "cli", user.id or 0)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"deactivated {user.email}: every session and API token of theirs has ended")
+
+
+@users_group.command("set-password")
+@click.option("--email", required=True)
+@click.password_option(help="at least 10 characters; asked for when not given")
+@with_appcontext
+def users_set_password(email: str, password: str) -> None:
+    """Give a user a new password; their sessions and API token end at once. Audited (never the password)."""
+    from tenderscore.db import session_scope
+    from tenderscore.services import accounts
+    from tenderscore.services.errors import ServiceError
+
+    with session_scope(get_engine()) as session:
+        try:
+            user = accounts.user_by_email(session, email)
+            accounts.set_password(session, user, password, actor="cli")
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"set a new password for {user.email}: every session and API token of theirs has ended")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(report)

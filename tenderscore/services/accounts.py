@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tenderscore.db.models import Organisation, Role, User, id_of
 from tenderscore.services import audit
-from tenderscore.services.errors import Conflict, NotFound, ServiceError
+from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError
 
 MIN_PASSWORD_LENGTH = 10
 # A hash to compare against when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -19,6 +19,11 @@ _DUMMY_HASH = generate_password_hash("not-a-password-anyone-has")
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def _check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters", field="password")
 
 
 def create_user(
@@ -35,8 +40,7 @@ def create_user(
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise ServiceError("Enter an email address like name@example.org", field="email")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    _check_password_rules(password)
     role = Role(role)
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise Conflict(f"There is already a user with the email {email}", field="email")
@@ -81,6 +85,85 @@ def user_for_token(session: Session, token: str) -> User | None:
         return None
     user = session.exec(select(User).where(User.api_token_hash == token_digest(token))).first()
     return user if user is not None and user.active else None
+
+
+def end_sessions(user: User) -> None:
+    """Every session issued to ``user`` until now stops working (web/auth.py compares epochs on each request)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def sign_out(session: Session, user: User) -> None:
+    """Sign ``user`` out everywhere: this browser's session and every other one issued before now.
+
+    The API token is kept: it belongs to another system the user connected, not to a browser.
+    """
+    end_sessions(user)
+    session.add(user)
+    session.flush()
+    audit.record(session, user, "user.signed_out", "user", user.id)
+
+
+def set_password(session: Session, user: User, new: str, *, actor: User | str) -> None:
+    """Replace the password; every session and the API token issued before it stop working."""
+    _check_password_rules(new)
+    user.password_hash = generate_password_hash(new)
+    end_sessions(user)
+    had_token = user.api_token_hash is not None
+    user.api_token_hash = None
+    session.add(user)
+    session.flush()
+    audit.record(
+        session, actor, "user.password_changed", "user", user.id, after={"api_token_revoked": had_token}
+    )
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """The user changes their own password, proving they know the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise ServiceError("Your current password is not correct", field="current_password")
+    if new == current:
+        raise ServiceError("The new password must be different from the current one", field="new_password")
+    try:
+        set_password(session, user, new, actor=user)
+    except ServiceError as exc:
+        raise ServiceError(exc.message, field="new_password") from None
+
+
+def deactivate(session: Session, actor: User | str, user_id: int) -> User:
+    """Stop ``user_id`` signing in or using the API; their sessions and token end at once.
+
+    Operators deactivate from the command line (``actor`` a string such as "cli"); a person may deactivate only
+    within their own organisation, and only a commissioner or an officer may.
+    """
+    user = get_user(session, user_id)
+    if isinstance(actor, User) and (
+        actor.role not in (Role.COMMISSIONER, Role.OFFICER) or actor.organisation_id != user.organisation_id
+    ):
+        raise Forbidden("Only a commissioner or officer of the same organisation can deactivate this account")
+    was_active = user.active
+    user.active = False
+    end_sessions(user)
+    had_token = user.api_token_hash is not None
+    user.api_token_hash = None
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "user.deactivated",
+        "user",
+        user.id,
+        before={"active": was_active},
+        after={"active": False, "api_token_revoked": had_token},
+    )
+    return user
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    if user is None:
+        raise NotFound(f"No user with the email {normalise_email(email)}", field="email")
+    return user
 
 
 def get_user(session: Session, user_id: int) -> User:

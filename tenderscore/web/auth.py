@@ -29,14 +29,16 @@ class SignedInUser:
         self.is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.user.id)
+        # Stored in the session at sign-in: the user and the epoch the session was issued in. Sign-out, a password
+        # change and deactivation raise the user's epoch, so a copy of this session stops working everywhere.
+        return f"{self.user.id}:{self.user.session_epoch}"
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked in _csrf_unless_bearer, so tokens can skip it
     login_manager.init_app(app)
-    login_manager.login_view = "account.sign_in"
+    login_manager.login_view = "pages.sign_in"
     login_manager.login_message = "Sign in to continue."
     login_manager.session_protection = "strong"
     csrf.init_app(app)
@@ -44,9 +46,15 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> SignedInUser | None:
-    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return SignedInUser(user) if user is not None and user.active else None
+def _load_user(session_id: str) -> SignedInUser | None:
+    """The session's user, if it is still active and the session was issued in the user's current epoch."""
+    user_id, _, epoch = session_id.partition(":")
+    if not (user_id.isdigit() and epoch.isdigit()):
+        return None  # includes sessions from before epochs existed: they sign in again
+    user = get_session().get(User, int(user_id))
+    if user is None or not user.active or user.session_epoch != int(epoch):
+        return None
+    return SignedInUser(user)
 
 
 @login_manager.request_loader

@@ -1,4 +1,4 @@
-"""Small helpers every page module uses: one commit per request, and service errors shown on the form."""
+"""Small helpers every page module uses: downloads, forms shown again with their errors, and service errors."""
 
 from __future__ import annotations
 
@@ -20,11 +20,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def download(name: str, data: bytes, mimetype: str) -> Response:
     """Bytes the user saves as a file (a workbook, a report); ``name`` is offered as the file name."""
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
-
-
-def commit() -> None:
-    """TEMPORARY: kept until web/pages/account.py stops calling it (web/transaction.py commits each request)."""
-    get_session().commit()
 
 
 def render_form(template: str, error: ServiceError | None = None, status: int = 200, **context: Any) -> Response:

@@ -1,4 +1,4 @@
-"""The sign-in limit holds across workers: two real server processes share it through Redis.
+"""The failed-sign-in limit holds across workers: two real server processes share it through Redis.
 
 Redis runs on the CI machine (127.0.0.1:6379); set TENDERSCORE_TEST_REDIS_URL to use another. A server that
 cannot be reached fails this test: it is never skipped.
@@ -93,18 +93,42 @@ def workers(tmp_path: Path) -> Iterator[list[int]]:
             handle.close()
 
 
-def _attempt(opener: urllib.request.OpenerDirector, port: int) -> int:
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def _attempt(port: int, email: str, password: str = "wrong") -> tuple[int, str]:
+    """One sign-in from a fresh browser (its own cookies), as a person on that worker's page would."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+    )  # a successful sign-in answers 302, which is what is asserted
     page = opener.open(f"http://127.0.0.1:{port}/sign-in", timeout=10).read().decode()
-    body = urllib.parse.urlencode({"email": "officer@x.example", "password": "wrong", "csrf_token": csrf_from(page)})
+    body = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": csrf_from(page)})
     try:
-        return int(opener.open(f"http://127.0.0.1:{port}/sign-in", body.encode(), timeout=10).status)
+        with opener.open(f"http://127.0.0.1:{port}/sign-in", body.encode(), timeout=10) as response:
+            return int(response.status), response.read().decode()
     except urllib.error.HTTPError as exc:
-        return exc.code
+        return exc.code, exc.read().decode()
 
 
-def test_the_sign_in_limit_is_shared_by_every_worker(workers: list[int]) -> None:
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    statuses = [_attempt(opener, workers[i % 2]) for i in range(12)]
-    # Five wrong passwords on each worker use up the shared ten; a per-process limit would allow twenty.
-    assert statuses[:10] == [401] * 10
-    assert statuses[10:] == [429, 429]
+def test_failed_sign_ins_are_counted_by_every_worker_together(workers: list[int]) -> None:
+    # Four failures, two on each worker, then the right password on the second: the success clears them for all.
+    assert [_attempt(workers[i % 2], "officer@x.example")[0] for i in range(4)] == [401] * 4
+    assert _attempt(workers[1], "officer@x.example", PASSWORD)[0] == 302
+    # Five failures alternating between the workers use up the shared five; a per-process count would allow ten.
+    assert [_attempt(workers[i % 2], "officer@x.example")[0] for i in range(5)] == [401] * 5
+    for port in workers:
+        status, page = _attempt(port, "officer@x.example", PASSWORD)
+        assert status == 429
+        assert "Too many failed sign-in attempts for this account. Try again in 15 minutes." in page
+
+
+def test_failures_from_one_address_are_counted_by_every_worker_together(workers: list[int]) -> None:
+    # Fifty failures on twenty-five accounts (two each, far from any account's limit), alternating workers.
+    statuses = [_attempt(workers[n % 2], f"guess{n % 25}@x.example")[0] for n in range(50)]
+    assert statuses == [401] * 50
+    for port in workers:
+        status, page = _attempt(port, "officer@x.example", PASSWORD)
+        assert status == 429
+        assert "Too many failed sign-in attempts from your network. Try again in 15 minutes." in page

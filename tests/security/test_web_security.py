@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, func, select
 
+from tenderscore import create_app
 from tenderscore.db import get_engine
 from tenderscore.db.models import Policy, Role
 from tenderscore.services import accounts
@@ -63,18 +67,18 @@ def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(app: Flask
         assert session.exec(select(func.count()).select_from(Policy)).one() == 0
 
 
-def test_sign_in_is_rate_limited_without_revealing_anything(app: Flask, client: FlaskClient) -> None:
+def test_sign_in_is_limited_by_failures_without_revealing_anything(app: Flask, client: FlaskClient) -> None:
     _user(app, Role.OFFICER, "officer@x.example")
     statuses = []
-    for _ in range(12):
+    for _ in range(7):
         token = csrf_token(client, "/sign-in")
         response = client.post(
             "/sign-in", data={"email": "officer@x.example", "password": "wrong", "csrf_token": token}
         )
         statuses.append(response.status_code)
-    assert statuses[:10] == [401] * 10
-    assert statuses[10:] == [429, 429]
+    assert statuses == [401] * 5 + [429, 429]
     assert "Traceback" not in response.get_data(as_text=True)
+    assert "Too many failed sign-in attempts for this account. Try again in 15 minutes." in response.text
 
 
 def test_markup_typed_into_a_form_is_shown_as_text(app: Flask, client: FlaskClient) -> None:
@@ -108,3 +112,28 @@ def test_an_open_redirect_after_sign_in_is_not_followed(app: Flask, client: Flas
     )
     assert response.status_code == 302
     assert response.headers["Location"] == "/dashboard"
+
+
+def test_hsts_and_secure_cookies_when_the_session_cookie_is_secure(tmp_path: Path) -> None:
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "SECRET_KEY": "x",
+         "SESSION_COOKIE_SECURE": True},
+        instance_path=str(tmp_path / "instance"),
+    )  # fmt: skip
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    client = app.test_client()
+    for path in ("/", "/sign-in", "/healthz", "/no-such-page", "/dashboard", "/api/openapi.json", "/api/me"):
+        assert client.get(path).headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_hsts_from_the_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TENDERSCORE_SESSION_COOKIE_SECURE", "true")
+    monkeypatch.setenv("TENDERSCORE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("TENDERSCORE_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    app = create_app()
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.test_client().get("/").headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_no_hsts_over_plain_http(client: FlaskClient) -> None:
+    assert "Strict-Transport-Security" not in client.get("/").headers

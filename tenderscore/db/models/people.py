@@ -54,6 +54,9 @@ class User(SQLModel, table=True):
     active: bool = True
     # SHA-256 of the bearer token; the token itself is shown once and never stored.
     api_token_hash: str | None = Field(default=None, max_length=64)
+    # Stored in every session at sign-in; raised by sign-out, a password change and deactivation, so that every
+    # session issued before then stops working (web/auth.py compares the two on each request).
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 
 

@@ -1,0 +1,303 @@
+"""Every GET route of the app, with the demo's real rows, signed out and signed in as every role of the demo.
+
+Nothing may answer 5xx or show a traceback. Signed out, every page that is not public redirects to sign-in with
+``next`` naming the page, and everything under /api/ answers 401. The routes come from ``app.url_map``: a route
+whose URL parameters this module cannot fill fails the test, so a new route cannot be forgotten.
+
+The demo (real password hashes, generated workbooks, a scored evaluation) is built once per module into a SQLite
+file; each test works on a copy of it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session, select
+from werkzeug.routing import Rule
+from werkzeug.security import generate_password_hash
+
+from tenderscore import create_app
+from tenderscore.core import CriterionKind
+from tenderscore.db import get_engine
+from tenderscore.db.engine import make_engine
+from tenderscore.db.migrate import upgrade
+from tenderscore.db.models import ConsensusScore, Policy, Role, Score, Submission, Tender, TenderStatus, User
+from tenderscore.services import accounts, scoring, tenders
+from tenderscore.services.demo import DEMO_PASSWORD, load_demo
+from tests import forms
+
+MISSING = 999_999  # an id no row has: must be a 404 or a refusal, never a crash
+
+# Endpoints anyone may GET signed out. Everything else is protected: a page redirects to sign in, the API says 401.
+PUBLIC = {
+    "pages.home",
+    "pages.sign_in",
+    "health.healthz",
+    "static",
+    "vendor.static",
+    "api_docs",
+    "api-docs.openapi_json",
+}
+
+# Query strings a route reads, beyond its URL parameters: each is requested as well as the bare URL.
+QUERY_VARIANTS: dict[str, list[str]] = {
+    "pages.assessment_summary": ["submission"],
+    "documents.AssessmentSummary": ["submission_id"],
+    "pages.sign_in": ["next"],
+}
+
+IDENTITIES = [
+    "signed-out",
+    "commissioner",
+    "officer",
+    "evaluator1",
+    "evaluator2",
+    "evaluator3",
+    "bidder",
+    "bidder-without-bid",
+]
+
+
+def _quick_hash(password: str) -> str:
+    return generate_password_hash(password, method="pbkdf2:sha256:1")
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        if (found := source.with_name(source.name + suffix)).exists():
+            shutil.copyfile(found, target.with_name(target.name + suffix))
+
+
+def _award_the_evaluated_tender(session: Session) -> None:
+    """Agree the consensus the demo leaves missing, then award: a tender in the last state of all."""
+    officer = session.exec(select(User).where(User.role == Role.OFFICER)).first()
+    tender = session.exec(select(Tender).where(Tender.status == TenderStatus.EVALUATING)).one()
+    assert officer is not None and tender.id is not None
+    scored = [c.id for c in tenders.rubric_of(tender).criteria if c.kind == CriterionKind.SCORED]
+    current = session.exec(
+        select(Submission).where(Submission.tender_id == tender.id, Submission.is_current == True)  # noqa: E712
+    ).all()
+    for submission in current:
+        assert submission.id is not None
+        agreed = {c.criterion_id for c in session.exec(
+            select(ConsensusScore).where(ConsensusScore.submission_id == submission.id)).all()}  # fmt: skip
+        for criterion in scored:
+            if criterion in agreed:
+                continue
+            marks = sorted(session.exec(select(Score.score).where(
+                Score.submission_id == submission.id, Score.criterion_id == criterion)).all())  # fmt: skip
+            scoring.record_consensus(session, officer, submission.id, criterion, marks[len(marks) // 2],
+                                     "Panel agreed the middle score, for the reasons the evaluators gave.")  # fmt: skip
+    scoring.award(session, officer, tender.id, "The top-ranked compliant bid.")
+
+
+@pytest.fixture(scope="module")
+def demo_databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo, migrated and loaded once, with cheap password hashes (sign-in checks any werkzeug method); and a
+    copy of it in which the evaluated tender has been awarded."""
+    folder = tmp_path_factory.mktemp("demo")
+    paths = {"demo": folder / "demo.db", "awarded": folder / "awarded.db"}
+    engine = make_engine(f"sqlite:///{paths['demo']}")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "generate_password_hash", _quick_hash)
+        upgrade(engine)
+        with Session(engine) as session:
+            load_demo(session)
+            session.commit()
+    engine.dispose()
+    _copy_database(paths["demo"], paths["awarded"])
+    engine = make_engine(f"sqlite:///{paths['awarded']}")
+    with Session(engine) as session:
+        _award_the_evaluated_tender(session)
+        session.commit()
+    engine.dispose()
+    return paths
+
+
+@pytest.fixture(params=["demo", "awarded"])
+def demo_app(request: pytest.FixtureRequest, demo_databases: dict[str, Path], tmp_path: Path) -> Iterator[Flask]:
+    copy = tmp_path / "demo.db"
+    _copy_database(demo_databases[request.param], copy)
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{copy}", "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": True},
+        instance_path=str(tmp_path / "instance"),
+    )
+    yield app
+    get_engine(app).dispose()
+
+
+@dataclass
+class Demo:
+    """The ids the demo holds, and who signs in as each identity."""
+
+    tenders: dict[int, str]
+    submissions: dict[int, int]  # submission id -> tender id
+    policies: list[int]
+    emails: dict[str, str]
+    criteria: list[str] = field(default_factory=list)
+
+
+def _demo(app: Flask) -> Demo:
+    with Session(get_engine(app)) as session:
+        tenders = {t.id: t.status for t in session.exec(select(Tender)).all() if t.id is not None}
+        subs = session.exec(select(Submission)).all()
+        submissions = {s.id: s.tender_id for s in subs if s.id is not None}
+        policies = [p for p in session.exec(select(Policy.id)).all() if p is not None]
+        users = session.exec(select(User).order_by(User.email)).all()  # type: ignore[arg-type]
+        with_bids = {s.bidder_org_id for s in subs}
+        emails = {u.email.split("@")[0]: u.email for u in users if u.role in (Role.EVALUATOR,)}
+        emails["commissioner"] = next(u.email for u in users if u.role == Role.COMMISSIONER)
+        emails["officer"] = next(u.email for u in users if u.role == Role.OFFICER)
+        emails["bidder"] = next(u.email for u in users if u.role == Role.BIDDER and u.organisation_id in with_bids)
+        emails["bidder-without-bid"] = next(
+            u.email for u in users if u.role == Role.BIDDER and u.organisation_id not in with_bids
+        )
+        criteria: list[str] = []
+        for tender in session.exec(select(Tender)).all():
+            for section in (tender.rubric or {}).get("sections", []):
+                criteria.extend(str(c["id"]) for c in section.get("criteria", []) if "id" in c)
+    assert {"draft", "published"} <= set(tenders.values()), tenders
+    assert {"evaluating", "awarded"} & set(tenders.values()), tenders
+    assert submissions and policies
+    return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"])
+
+
+def _fillers(demo: Demo) -> dict[str, list[Any]]:
+    return {
+        "tender_id": [*sorted(demo.tenders), MISSING],
+        "submission_id": [*sorted(demo.submissions), MISSING],
+        "policy_id": [*demo.policies, MISSING],
+        "criterion_id": [*demo.criteria, "no-such-criterion"],
+    }
+
+
+_FILES = {
+    "static": ["app.css", "app.js", "js-enabled.js", "no-such-file.css"],
+    "vendor.static": ["govuk/govuk-frontend.min.css", "govuk/govuk-frontend.min.js", "no-such-file.css"],
+}
+
+
+def _query_values(name: str, demo: Demo) -> list[str]:
+    if name in ("submission", "submission_id"):
+        return [*(str(s) for s in sorted(demo.submissions)), str(MISSING), "not-a-number"]
+    if name == "next":
+        return ["/dashboard", "//evil.example/phish", "/\t/evil.example"]
+    raise AssertionError(f"no values for the query parameter {name!r}: add them to _query_values")
+
+
+def urls_for(rule: Rule, demo: Demo) -> list[str]:
+    """Every URL of ``rule`` this test requests; fails for a parameter it does not know how to fill."""
+    arguments = sorted(rule.arguments)
+    fillers = _fillers(demo)
+    if rule.endpoint in _FILES:
+        fillers = {**fillers, "filename": _FILES[rule.endpoint]}
+    unknown = [a for a in arguments if a not in fillers]
+    assert not unknown, (
+        f"route {rule.rule} ({rule.endpoint}) has URL parameters {unknown} this test cannot fill: "
+        "teach tests/web/test_routes.py their values"
+    )
+    paths = []
+    for values in itertools.product(*(fillers[a] for a in arguments)):
+        kwargs = dict(zip(arguments, values, strict=True))
+        _, path = rule.build(kwargs, append_unknown=False)  # type: ignore[misc]
+        paths.append(path)
+    urls = list(paths)
+    for name in QUERY_VARIANTS.get(rule.endpoint, []):
+        urls.extend(f"{p}?{urlencode({name: v})}" for p in paths for v in _query_values(name, demo))
+    return urls
+
+
+def every_get_url(app: Flask, demo: Demo) -> list[tuple[str, str]]:
+    found = []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" not in (rule.methods or set()):
+            continue
+        found.extend((rule.endpoint, url) for url in urls_for(rule, demo))
+    return found
+
+
+def _client_as(app: Flask, demo: Demo, identity: str) -> FlaskClient:
+    client = app.test_client()
+    if identity != "signed-out":
+        forms.sign_in(client, demo.emails[identity], DEMO_PASSWORD)
+    return client
+
+
+def _problem(identity: str, endpoint: str, url: str, client: FlaskClient) -> str | None:
+    response = client.get(url)
+    body = response.get_data()
+    response.close()  # static files are streamed from an open file
+    where = f"{identity} GET {url} ({endpoint})"
+    if response.status_code >= 500:
+        return f"{where}: {response.status_code} {body[:300]!r}"
+    if b"Traceback" in body:
+        return f"{where}: a traceback in the body"
+    if identity != "signed-out" or endpoint in PUBLIC:
+        return None
+    if url.startswith("/api/"):
+        return None if response.status_code == 401 else f"{where}: {response.status_code}, expected 401"
+    if response.status_code != 302:
+        return f"{where}: {response.status_code}, expected a redirect to sign in"
+    location = urlsplit(response.headers["Location"])
+    next_ = parse_qs(location.query).get("next", [""])[0]
+    if location.netloc not in ("", "localhost") or location.path != "/sign-in" or next_ != url:
+        return f"{where}: redirected to {response.headers['Location']}, expected /sign-in?next={url}"
+    return None
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+def test_every_get_route_answers_without_a_server_error(demo_app: Flask, identity: str) -> None:
+    demo = _demo(demo_app)
+    client = _client_as(demo_app, demo, identity)
+    problems = []
+    requested = 0
+    endpoints = set()
+    for endpoint, url in every_get_url(demo_app, demo):
+        requested += 1
+        endpoints.add(endpoint)
+        if (problem := _problem(identity, endpoint, url, client)) is not None:
+            problems.append(problem)
+    assert not problems, f"{len(problems)} of {requested} requests went wrong:\n" + "\n".join(problems)
+    assert {"pages.dashboard", "pages.tender_detail", "pages.policy_list", "pages.evaluation_report"} <= endpoints
+
+
+def test_a_route_the_sweep_cannot_fill_fails_it(demo_app: Flask) -> None:
+    demo = _demo(demo_app)
+    rule = Rule("/widgets/<int:widget_id>", endpoint="pages.widget", methods=["GET"])
+    rule.bind(demo_app.url_map)
+    with pytest.raises(AssertionError, match="widget_id"):
+        urls_for(rule, demo)
+
+
+def test_signed_out_a_page_and_a_pdf_come_back_after_sign_in(demo_app: Flask) -> None:
+    """The redirect carries ``next``, the sign-in form keeps it, and signing in lands on the page asked for."""
+    demo = _demo(demo_app)
+    tender = min(demo.tenders)
+    submission = min(demo.submissions)
+    for wanted, identity in (
+        (f"/tenders/{tender}", "officer"),
+        ("/policies", "commissioner"),
+        (f"/tenders/{tender}/assessment-summary.pdf?submission={submission}", "officer"),
+    ):
+        client = demo_app.test_client()
+        response = client.get(wanted)
+        assert response.status_code == 302
+        sign_in_url = response.headers["Location"]
+        page = client.get(sign_in_url)
+        assert page.status_code == 200
+        response = client.post(
+            sign_in_url,
+            data={"email": demo.emails[identity], "password": DEMO_PASSWORD, "csrf_token": forms.csrf_from(page.text)},
+        )
+        assert response.status_code == 302
+        assert response.headers["Location"] == wanted
+        assert client.get(wanted).status_code < 500
