@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from tenderscore.config import ConfigurationError
 from tenderscore.db import get_engine
-from tenderscore.db.models import Tender, User
+from tenderscore.db.models import User, id_of
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _create_app() -> Flask:
@@ -41,6 +47,37 @@ def unreachable(exc: OperationalError) -> ConfigurationError:
     url = get_engine().url.render_as_string(hide_password=True)
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc).splitlines()[0]
     return ConfigurationError(f"cannot use the database {url}: {reason}. Start it, or fix TENDERSCORE_DATABASE_URL")
+
+
+def with_schema(command: Callable[P, R]) -> Callable[P, R]:
+    """``with_appcontext``, and the database must hold this version's schema: otherwise one line saying what to run
+    (a database that was never migrated used to answer with a SQLAlchemy traceback)."""
+
+    @wraps(command)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        from sqlalchemy import inspect
+
+        from tenderscore.db.migrate import current_revision, head_revision
+
+        engine = get_engine()
+        try:
+            revision = current_revision(engine)
+            has_tables = inspect(engine).has_table("audit_event")
+        except OperationalError as exc:
+            raise unreachable(exc) from exc
+        where = engine.url.render_as_string(hide_password=True)
+        if revision is None and not has_tables:
+            raise click.ClickException(
+                f"the database {where} has no tenderscore tables yet; run `tenderscore db upgrade`"
+            )
+        if revision is not None and revision != head_revision():
+            raise click.ClickException(
+                f"the database {where} is at schema revision {revision} but this version needs {head_revision()}; "
+                "run `tenderscore db upgrade`"
+            )
+        return command(*args, **kwargs)
+
+    return with_appcontext(checked)
 
 
 @click.group("db")
@@ -86,7 +123,7 @@ def demo_group() -> None:
 
 
 @demo_group.command("load")
-@with_appcontext
+@with_schema
 def demo_load() -> None:
     """Load the demo competition (once) and print the accounts to sign in with."""
     from tenderscore.db import session_scope
@@ -105,23 +142,17 @@ def demo_load() -> None:
 @click.command("check-bid")
 @click.argument("tender_reference")
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
+@with_schema
 def check_bid(tender_reference: str, workbook: str) -> None:
     """Self-check WORKBOOK against the published tender TENDER_REFERENCE; nothing is stored."""
-    from pathlib import Path
-
-    from sqlmodel import Session, select
-
-    from tenderscore.db.models import Tender
-    from tenderscore.services.submissions import identity
-    from tenderscore.services.tenders import rubric_of
-    from tenderscore.sheets import self_check
+    from tenderscore.services.errors import ServiceError
+    from tenderscore.services.submissions import check_workbook_by_reference
 
     with Session(get_engine()) as session:
-        tender = session.exec(select(Tender).where(Tender.reference == tender_reference)).first()
-        if tender is None or tender.rubric_hash is None:
-            raise click.ClickException(f"no published tender {tender_reference}")
-        result = self_check(Path(workbook).read_bytes(), rubric_of(tender), identity(session, tender))
+        try:
+            result = check_workbook_by_reference(session, tender_reference, Path(workbook).read_bytes())
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
     for line in result.lines():
         click.echo(line)
     if not result.ok:
@@ -160,7 +191,7 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
-@with_appcontext
+@with_schema
 def audit_verify() -> None:
     """Recompute the whole chain; name the first event that was changed, removed or inserted."""
     from sqlmodel import Session
@@ -187,7 +218,7 @@ def audit_verify() -> None:
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="write the evaluation report PDF here")
 @click.option("--summaries", type=click.Path(file_okay=False), help="write every assessment summary into DIR")
 @click.option("--as", "as_email", help="the officer issuing the reports (default: the tender's creator)")
-@with_appcontext
+@with_schema
 def report(tender_reference: str, out: str | None, summaries: str | None, as_email: str | None) -> None:
     """Render the evaluation report (--out FILE) and/or every assessment summary (--summaries DIR)."""
     from tenderscore.db import session_scope
@@ -221,16 +252,17 @@ def report(tender_reference: str, out: str | None, summaries: str | None, as_ema
 
 
 def _tender_and_officer(session: Session, reference: str, as_email: str | None) -> tuple[int, User]:
-    tender = session.exec(select(Tender).where(Tender.reference == reference)).first()
-    if tender is None or tender.id is None:
-        raise click.ClickException(f"no tender {reference}")
-    query = (
-        select(User).where(User.email == as_email) if as_email else select(User).where(User.id == tender.created_by_id)
-    )
-    officer = session.exec(query).first()
-    if officer is None:
-        raise click.ClickException(f"no user {as_email}")
-    return tender.id, officer
+    from tenderscore.services import accounts, tenders
+    from tenderscore.services.errors import ServiceError
+
+    try:
+        tender = tenders.tender_by_reference(session, reference)
+        officer = (
+            accounts.user_by_email(session, as_email) if as_email else accounts.get_user(session, tender.created_by_id)
+        )
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    return id_of(tender), officer
 
 
 @click.group("users")
@@ -245,24 +277,18 @@ def users_group() -> None:
 @click.option("--organisation", "organisation_name", required=True, help="created if it does not exist")
 @click.option("--kind", type=click.Choice(["buyer", "supplier", "vcse"]), help="for a new organisation")
 @click.password_option(help="at least 10 characters; asked for when not given")
-@with_appcontext
+@with_schema
 def users_create(email: str, name: str, role: str, organisation_name: str, kind: str | None, password: str) -> None:
     """Create a user (and their organisation if new). Every account is an audit event."""
     from tenderscore.db import session_scope
-    from tenderscore.db.models import Organisation
     from tenderscore.services import accounts
     from tenderscore.services.errors import ServiceError
 
     with session_scope(get_engine()) as session:
-        org = session.exec(select(Organisation).where(Organisation.name == organisation_name)).first()
         try:
-            if org is None:
-                org = accounts.create_organisation(
-                    session,
-                    name=organisation_name,
-                    actor="cli",
-                    kind=kind or ("supplier" if role == "bidder" else "buyer"),
-                )
+            org = accounts.organisation_named(
+                session, organisation_name, kind=kind or ("supplier" if role == "bidder" else "buyer"), actor="cli"
+            )
             user = accounts.create_user(
                 session, email=email, name=name, password=password, role=role, organisation=org, actor="cli"
             )
@@ -273,7 +299,7 @@ def users_create(email: str, name: str, role: str, organisation_name: str, kind:
 
 @users_group.command("deactivate")
 @click.option("--email", required=True)
-@with_appcontext
+@with_schema
 def users_deactivate(email: str) -> None:
     """Stop a user signing in; their sessions and API token end at once. Audited."""
     from tenderscore.db import session_scope
@@ -292,7 +318,7 @@ def users_deactivate(email: str) -> None:
 @users_group.command("set-password")
 @click.option("--email", required=True)
 @click.password_option(help="at least 10 characters; asked for when not given")
-@with_appcontext
+@with_schema
 def users_set_password(email: str, password: str) -> None:
     """Give a user a new password; their sessions and API token end at once. Audited (never the password)."""
     from tenderscore.db import session_scope

@@ -115,3 +115,33 @@ def test_users_create_makes_an_account_that_can_sign_in(app: Flask, runner: Flas
     assert again.exit_code == 1 and "already a user" in again.output
     short = runner.invoke(args=[*args[:-1], "short"])
     assert short.exit_code == 1 and "at least 10 characters" in short.output
+
+
+def test_a_database_that_was_never_migrated_is_one_line_saying_what_to_run(empty_app: Flask, tmp_path: Path) -> None:
+    workbook = tmp_path / "bid.xlsx"
+    workbook.write_bytes(b"PK")
+    runner = empty_app.test_cli_runner()
+    for args in (
+        ["demo", "load"],
+        ["check-bid", "T-1", str(workbook)],
+        ["report", "T-1", "--out", str(tmp_path / "r.pdf")],
+        ["audit", "verify"],
+        ["users", "deactivate", "--email", "a@b.example"],
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and "run `tenderscore db upgrade`" in lines[0], (args, result.output)
+
+
+def test_a_database_behind_this_version_is_told_to_upgrade(empty_app: Flask) -> None:
+    from tenderscore.db import get_engine
+    from tenderscore.db.migrate import upgrade
+
+    upgrade(get_engine(empty_app), "0001")
+    result = empty_app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "revision 0001" in result.output and "tenderscore db upgrade" in result.output
+    assert empty_app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    assert empty_app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0

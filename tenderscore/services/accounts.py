@@ -173,6 +173,12 @@ def get_user(session: Session, user_id: int) -> User:
     return user
 
 
+def organisation_named(session: Session, name: str, *, kind: str, actor: User | str = "system") -> Organisation:
+    """The organisation with exactly this name, created (and audited) if there is none yet."""
+    found = session.exec(select(Organisation).where(Organisation.name == name.strip())).first()
+    return found if found is not None else create_organisation(session, name=name, kind=kind, actor=actor)
+
+
 def create_organisation(
     session: Session,
     *,

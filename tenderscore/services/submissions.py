@@ -13,7 +13,7 @@ from tenderscore.db.types import utcnow
 from tenderscore.services import audit
 from tenderscore.services.bid_json import response_to_json
 from tenderscore.services.errors import Conflict, Forbidden, LateSubmission, NotFound, Unprocessable
-from tenderscore.services.tenders import buyer_name, get_tender, rubric_of
+from tenderscore.services.tenders import buyer_name, get_tender, rubric_of, tender_by_reference
 from tenderscore.sheets import (
     SelfCheckResult,
     TemplateIdentity,
@@ -52,6 +52,17 @@ def check_workbook(session: Session, actor: User, tender_id: int, data: bytes) -
     tender = get_tender(session, actor, tender_id)
     if tender.status == TenderStatus.DRAFT:
         raise NotFound(f"No tender {tender_id}")
+    try:
+        return self_check(data, rubric_of(tender), identity(session, tender))
+    except WorkbookRejected as exc:
+        raise Unprocessable(str(exc), field="workbook") from exc
+
+
+def check_workbook_by_reference(session: Session, reference: str, data: bytes) -> SelfCheckResult:
+    """The self-check from the operator's shell (``tenderscore check-bid``): the same check, nothing stored."""
+    tender = tender_by_reference(session, reference)
+    if tender.status == TenderStatus.DRAFT:
+        raise NotFound(f"No published tender {reference}", field="reference")
     try:
         return self_check(data, rubric_of(tender), identity(session, tender))
     except WorkbookRejected as exc:

@@ -295,6 +295,14 @@ def get_tender(session: Session, actor: User, tender_id: int, *, for_update: boo
     return tender
 
 
+def tender_by_reference(session: Session, reference: str) -> Tender:
+    """The tender with this reference, for the operator's command line (which acts for nobody in particular)."""
+    tender = session.exec(select(Tender).where(Tender.reference == reference.strip())).first()
+    if tender is None:
+        raise NotFound(f"No tender {reference}", field="reference")
+    return tender
+
+
 def can_see(session: Session, actor: User, tender: Tender) -> bool:
     if actor.role == Role.OFFICER:
         return tender.buyer_org_id == actor.organisation_id
