@@ -34,8 +34,8 @@ from tenderscore.reports import (  # noqa: E402
     render_html,
     render_many,
 )
-from tenderscore.reports.demo import DemoTender, demo_tender  # noqa: E402
 from tenderscore.reports.worker import PDF_OPTIONS, render_view_here  # noqa: E402
+from tests.reports.demo_data import DemoTender, demo_tender  # noqa: E402
 
 MARKS = (100, 500, 1000)
 

@@ -23,7 +23,7 @@ def evaluate(
     consensus: Mapping[ScoreKey, Consensus | int],
     evaluator_scores: Mapping[ScoreKey, Sequence[int]] | None = None,
 ) -> Evaluation:
-    """Score ``bids`` against ``rubric`` in the order DESIGN.md fixes, and rank them.
+    """Score ``bids`` against ``rubric`` in the order docs/scoring.md fixes ("Order of evaluation"), and rank them.
 
     1. Gates that need no other bid (pass/fail answers, commitment mandatory minimums, scored minimums where the
        consensus exists, a missing or non-positive price) decide the compliant set. An excluded bid lists every
@@ -85,9 +85,7 @@ def assess(
             results.append(_result(rubric, bid, scoring, scores, flags))
     ordered = sorted((r for r in results if r.compliant), key=lambda r: (r.rank or 0, r.bid_id))
     ordered += sorted((r for r in results if not r.compliant), key=lambda r: r.bid_id)
-    missing = tuple(
-        (r.bid_id, c) for r in ordered if r.compliant for c in scoring.tallies[r.bid_id].missing_consensus
-    )
+    missing = tuple((r.bid_id, c) for r in ordered if r.compliant for c in scoring.tallies[r.bid_id].missing_consensus)
     return Evaluation(tuple(ordered), bool(missing), missing)
 
 

@@ -10,8 +10,9 @@ by the weight and reports the points as ``Decimal``. Two reasons for this contra
   the 48th digit, and two bids exactly level would be separated by rounding noise instead of the published
   tie-break. Ranks compare exact values; ``Decimal`` is what results carry.
 
-A *relative* method compares the bid with the compliant field (DESIGN.md: relative formulas run over the compliant
-set only) and sees it only through ``Field``: its lowest and highest value. A new method is one function:
+A *relative* method compares the bid with the compliant field (docs/scoring.md, "Methods": relative formulas
+run over the compliant set only) and sees it only through ``Field``: its lowest and highest value. A new method is
+one function:
 
     @register("threshold", CriterionKind.COMMITMENT, relative=False, summary="full weight at or above the target")
     def threshold(value: Decimal, field: Field, criterion: Criterion) -> Fraction:

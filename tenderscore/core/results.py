@@ -13,7 +13,7 @@ from .rubric import SectionCategory
 
 
 class ExclusionCode(StrEnum):
-    """Why a gate excluded a bid (DESIGN.md, "Order of evaluation", step 1)."""
+    """Why a gate excluded a bid (docs/scoring.md, "Gates and mandatory thresholds")."""
 
     DECLARATION_MISSING = "declaration_missing"  # pass/fail question left unanswered
     DECLARATION_FAILED = "declaration_failed"  # pass/fail question answered the wrong way

@@ -1,6 +1,6 @@
 """How robust is a final result? The smallest weight transfer and the smallest score change that change the winner.
 
-DESIGN.md, "Sensitivity": for a final result, report (a) the smallest transfer of weight between two sections and
+docs/scoring.md, "Sensitivity": for a final result, report (a) the smallest transfer of weight between two sections and
 (b) the smallest change of one consensus score that would change the top-ranked bid, and say "robust" or name the
 fragile point in plain words. "Changing the top-ranked bid" means the set of bids ranked first changes: another bid
 comes first, a bid joins or leaves a shared first place, or no compliant bid is left.
@@ -78,8 +78,7 @@ def summarise_sensitivity(
     subject = "the winner" if len(leaders) == 1 else "who is ranked first"
     if not leaders and change is None:
         return (
-            "No bid is compliant, so there is no ranking to test; no single change of one consensus score "
-            "admits one."
+            "No bid is compliant, so there is no ranking to test; no single change of one consensus score admits one."
         )
     if shift is None and change is None:
         return (
@@ -125,8 +124,7 @@ def _change_words(rubric: Rubric, names: Mapping[str, str], change: ScoreChange)
     bidder = names[change.bid_id]
     verb = "raising" if change.score_to > change.score_from else "lowering"
     words = (
-        f"{verb} {bidder}'s consensus score on '{criterion.title}' from {change.score_from} to "
-        f"{change.score_to} would "
+        f"{verb} {bidder}'s consensus score on '{criterion.title}' from {change.score_from} to {change.score_to} would "
     )
     if change.effect == "excludes":
         words += f"exclude {bidder} (below the minimum of {criterion.minimum}) and "

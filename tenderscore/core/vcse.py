@@ -9,7 +9,7 @@ from .errors import ScoringError
 from .numbers import HUNDRED, ZERO, display, exact_arithmetic, money, plain, ratio
 from .responses import VcsePartner
 
-DEFAULT_TOLERANCE = Decimal("0.5")  # percentage points (DESIGN.md, "VCSE participation")
+DEFAULT_TOLERANCE = Decimal("0.5")  # percentage points (docs/scoring.md, "VCSE participation")
 
 
 def vcse_share(partners: Sequence[VcsePartner], price: Decimal) -> Decimal:

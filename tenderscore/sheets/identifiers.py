@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-# England & Wales: 6-8 digits; Scotland: SC + 6 digits; Northern Ireland: NIC + 6 digits (DOMAIN.md)
+# England & Wales: 6-8 digits; Scotland: SC + 6 digits; Northern Ireland: NIC + 6 digits (the registers' formats)
 _CHARITY = re.compile(r"[0-9]{6,8}|SC[0-9]{6}|NIC[0-9]{6}")
 # Companies House: 8 digits, or a two-character register prefix + 6 digits
 COMPANY_PREFIXES = frozenset(

@@ -110,7 +110,7 @@ def places(number: Decimal) -> int:
 
 
 def round_half_up(number: Decimal, digits: int) -> Decimal:
-    """``number`` rounded for display, half away from zero (DESIGN.md: nothing is rounded until display)."""
+    """``number`` rounded for display, half away from zero (docs/scoring.md, "Numbers and rounding")."""
     return number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 

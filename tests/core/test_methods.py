@@ -41,7 +41,7 @@ def test_proportional_is_value_over_highest_compliant_value() -> None:
 
 
 def test_proportional_earns_nothing_when_nobody_committed_anything() -> None:
-    # best is 0: 0 / 0 is not a score; every bid earns 0 (DESIGN.md: 0 if best is 0)
+    # best is 0: 0 / 0 is not a score; every bid earns 0 (docs/scoring.md, "Methods")
     assert fraction("proportional", "0", Field(D(0), D(0))) == 0
 
 

@@ -17,7 +17,8 @@ from tenderscore.reports import (
     close_renderer,
     render_document,
 )
-from tenderscore.reports.demo import DemoTender, demo_tender
+
+from .demo_data import DemoTender, demo_tender
 
 
 @dataclass(frozen=True)

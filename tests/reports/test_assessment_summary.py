@@ -16,9 +16,9 @@ from tenderscore.reports import (
     build_evaluation_report,
     render_document,
 )
-from tenderscore.reports.demo import HAND_WRITTEN, DemoTender, demo_tender
 
 from .conftest import Pdf, read, summary_view
+from .demo_data import HAND_WRITTEN, DemoTender, demo_tender
 
 
 @pytest.fixture(scope="module")

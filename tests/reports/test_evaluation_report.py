@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from tenderscore.core.numbers import display
 from tenderscore.reports import ReportError, build_evaluation_report
-from tenderscore.reports.demo import DemoTender
 
 from .conftest import Pdf, evaluation_view
+from .demo_data import DemoTender
 
 
 def test_cover_names_the_tender_and_recommends_the_winner(final_report: Pdf) -> None:
@@ -88,7 +88,7 @@ def test_flags_sensitivity_panel_and_records(final: DemoTender, final_report: Pd
     assert "I was a trustee of Kestrel Recovery Network until 2024." in flat
     assert "Pathways Consortium" in flat
     assert final.chain_head in flat
-    assert "23 November 2026, 15:20 GMT" in flat
+    assert "23 November 2026, 3:20pm GMT" in flat
     assert "Approved by" in flat
 
 

@@ -17,9 +17,9 @@ from tenderscore.reports import (
     render_document,
     render_html,
 )
-from tenderscore.reports.demo import HAND_WRITTEN, DemoTender, demo_tender
 
 from .conftest import Pdf, evaluation_view, read, summary_view
+from .demo_data import HAND_WRITTEN, DemoTender, demo_tender
 
 IMG = '<img src="file:///etc/passwd">'
 LINK = "<link rel=stylesheet href=http://evil.example/x.css>"

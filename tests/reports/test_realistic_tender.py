@@ -152,7 +152,7 @@ def test_report_prints_ranks_totals_reasons_and_threshold(tender: Tender, report
     assert report.contains("at least 15% of the contract value")
     assert report.contains("Probation Innovation Partner: North West") and report.contains("HMPPS-NW-2026-031")
     assert tender.finding is not None and report.contains(tender.finding.summary)
-    assert report.contains("20 October 2026, 17:45 BST")
+    assert report.contains("20 October 2026, 5:45pm BST")
     assert not any("PROVISIONAL" in page for page in report.pages)
 
 

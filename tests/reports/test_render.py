@@ -11,11 +11,11 @@ import pytest
 from pypdf import PdfReader
 
 from tenderscore.reports import RenderFailed, RenderTimeout, render, render_many, render_pdf
-from tenderscore.reports.demo import DemoTender
 from tenderscore.reports.render import _SharedWorker
 from tenderscore.reports.worker import PdfMeta, font_config, render_here, time_limit
 
 from .conftest import pdf_text, summary_view
+from .demo_data import DemoTender
 from .helpers import die, fail_badly, ignore_the_timer_and_sleep
 
 HTML = '<!DOCTYPE html><html lang="fr"><head><title>Not this title</title><meta name="author" content="Nor this">' \

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from tenderscore.reports import SelfCheckGate, SelfCheckLine, build_self_check_report, render_document
-from tenderscore.reports.demo import DemoTender
 
 from .conftest import Pdf, read
+from .demo_data import DemoTender
 
 CHECKED = datetime(2026, 10, 20, 14, 5, tzinfo=UTC)
 
@@ -53,7 +53,7 @@ def test_gates_verdict_tender_time_and_nothing_stored(failing: Pdf) -> None:
     assert "VCSE share of contract value: at least 15% Not passed You stated 14%." in flat
     assert "Decided after the deadline" in flat
     assert "Resettlement Innovation Partner: North East probation region" in flat and "PRB-NE-2026-014" in flat
-    assert "Checked at 20 October 2026, 15:05 BST" in flat
+    assert "Checked at 20 October 2026, 3:05pm BST" in flat
     assert "Nothing was stored." in flat
     assert "Total price: £3,720,000" in flat
 

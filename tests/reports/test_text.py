@@ -8,13 +8,14 @@ from decimal import Decimal
 import pytest
 
 from tenderscore.core.rubric import TieBreak
+from tenderscore.core.ukdates import uk_date, uk_time
 from tenderscore.reports.self_check import cell_reference
-from tenderscore.reports.text import ordinal, points, tie_break_words, uk_date, uk_time
+from tenderscore.reports.text import ordinal, points, tie_break_words
 
 
 def test_uk_time_in_winter_and_summer() -> None:
-    assert uk_time(datetime(2026, 11, 23, 15, 20, tzinfo=UTC)) == "23 November 2026, 15:20 GMT"
-    assert uk_time(datetime(2026, 7, 1, 8, 5, tzinfo=UTC)) == "1 July 2026, 09:05 BST"
+    assert uk_time(datetime(2026, 11, 23, 15, 20, tzinfo=UTC)) == "23 November 2026, 3:20pm GMT"
+    assert uk_time(datetime(2026, 7, 1, 8, 5, tzinfo=UTC)) == "1 July 2026, 9:05am BST"
     assert uk_date(datetime(2026, 3, 28, 23, 30, tzinfo=UTC)) == "28 March 2026"
     assert uk_date(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == "1 July 2026"
     assert uk_date(date(2026, 1, 2)) == "2 January 2026"
@@ -31,8 +32,22 @@ def test_points_are_rounded_half_up_for_display() -> None:
     assert points(Decimal("0")) == "0.00"
 
 
-@pytest.mark.parametrize(("n", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
-                                         (13, "13th"), (21, "21st"), (22, "22nd"), (101, "101st"), (111, "111th")])
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (101, "101st"),
+        (111, "111th"),
+    ],
+)
 def test_ordinals(n: int, text: str) -> None:
     assert ordinal(n) == text
 
@@ -48,3 +63,10 @@ def test_cell_references_as_excel_writes_them() -> None:
     assert cell_reference("Pricing", "C12") == "Pricing!C12"
     assert cell_reference("Social value", "D7") == "'Social value'!D7"
     assert cell_reference("Bob's sheet", "A1") == "'Bob''s sheet'!A1"
+
+
+def test_one_format_everywhere_says_midday_and_midnight_in_words() -> None:
+    assert uk_time(datetime(2027, 1, 15, 12, 0, tzinfo=UTC)) == "15 January 2027, midday GMT"
+    assert uk_time(datetime(2027, 6, 30, 23, 0, tzinfo=UTC)) == "1 July 2027, midnight BST"
+    assert uk_time(datetime(2027, 1, 15, 0, 30, tzinfo=UTC)) == "15 January 2027, 12:30am GMT"
+    assert uk_time(None) == "" and uk_date(None) == ""

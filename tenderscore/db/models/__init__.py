@@ -1,9 +1,15 @@
-"""SQLModel tables of the whole domain (DESIGN.md "Records"). Import from here."""
+"""SQLModel tables of the whole domain (docs/records.md). Import from here."""
 
 from tenderscore.db.models.audit import GENESIS_HASH, AuditEvent
 from tenderscore.db.models.base import id_of, metadata
 from tenderscore.db.models.bids import Award, Submission
-from tenderscore.db.models.evaluation import ConflictOfInterest, ConsensusScore, EvaluatorAssignment, Score
+from tenderscore.db.models.evaluation import (
+    ConflictOfInterest,
+    ConsensusScore,
+    EvaluatorAssignment,
+    Score,
+    ScoringCompletion,
+)
 from tenderscore.db.models.people import Organisation, OrganisationKind, Role, User, VcseRegisterEntry
 from tenderscore.db.models.tenders import Policy, Tender, TenderStatus
 
@@ -19,6 +25,7 @@ __all__ = [
     "Policy",
     "Role",
     "Score",
+    "ScoringCompletion",
     "Submission",
     "Tender",
     "TenderStatus",

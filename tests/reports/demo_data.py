@@ -1,4 +1,8 @@
-"""A realistic probation tender with any number of bidders, for previews, tests and the bench.
+"""A hand-built probation tender with any number of bidders, for the report tests and ``bench/bench_reports.py``.
+
+This is a test fixture, not product code: the product's one demo is ``tenderscore.sheets.demo_bids`` over the shipped
+rubric ``rubrics/probation-innovation-partner.yaml``. The report tests assert figures that come from this rubric and
+these bids (totals such as 84.02, the criterion ids, the bidders excluded and why), so they keep their own fixture.
 
 Five hand-written bids (one winner, a close second, a cheap bid flagged abnormally low, a tokenistic VCSE share
 below the mandatory 15% and a bid below a quality minimum), then as many generated ones as asked for, all
@@ -27,8 +31,7 @@ from tenderscore.core.rubric import (
     SectionCategory,
     Unit,
 )
-
-from .facts import ConsensusRecord, IndividualScore, PanelMember, SensitivityFinding, TenderFacts
+from tenderscore.reports.facts import ConsensusRecord, IndividualScore, PanelMember, SensitivityFinding, TenderFacts
 
 D = Decimal
 EVALUATORS = ("Amara Okafor", "Jonas Lindqvist", "Rekha Bhatt")
