@@ -23,9 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     # Imported here so that `import tenderscore.core` (the pure scoring engine) never loads Flask.
     from flask import Flask
 
-    instance_path = (
-        instance_path or os.environ.get("TENDERSCORE_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
-    )
+    instance_path = instance_path or os.environ.get("TENDERSCORE_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
     app = Flask(
         __name__,
         instance_path=instance_path,

@@ -29,11 +29,17 @@ RATELIMIT_KEY_PREFIX = "tenderscore"
 # accounts gets 200 an hour in all.
 SIGN_IN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
 SIGN_IN_FAILURES_PER_ADDRESS = "50 per 15 minutes"
+# Outgoing email: "console" prints each message (development); "smtp" sends through SMTP_HOST.
+MAIL_BACKEND = "console"
+MAIL_FROM = "tenderscore <no-reply@tenderscore.invalid>"
+SMTP_HOST = "localhost"
+SMTP_PORT = 25
+SMTP_USERNAME = ""
+SMTP_PASSWORD = ""
+SMTP_STARTTLS = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = (
-    False  # set True behind HTTPS (instance/config.py or TENDERSCORE_SESSION_COOKIE_SECURE)
-)
+SESSION_COOKIE_SECURE = False  # set True behind HTTPS (instance/config.py or TENDERSCORE_SESSION_COOKIE_SECURE)
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_SECURE = False  # forced on with SESSION_COOKIE_SECURE (web/security.py)

@@ -1,5 +1,7 @@
 """A competition built through the services, as users would build it, with the clock under the test's control.
 
+Its people, policy and tender come from tests/world.py, like the API tests' ``World``.
+
 Loaded as a pytest plugin by tests/conftest.py, so the `competition` fixture is there for every test."""
 
 from __future__ import annotations
@@ -7,17 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 from sqlmodel import Session
 
 from tenderscore.db.models import Organisation, Role, Tender, User
-from tenderscore.services import accounts, policies, submissions, tenders
-from tenderscore.sheets import DemoBid, demo_bids
+from tenderscore.services import accounts, submissions
+from tenderscore.sheets import DemoBid
+from tests import world
+from tests.world import PASSWORD
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-PASSWORD = "correct horse battery"
 
 
 @dataclass
@@ -61,50 +63,15 @@ class Competition:
 @pytest.fixture
 def competition(session: Session) -> Competition:
     """A published probation tender (deadline NOW) under a 15% VCSE policy, with its demo bids ready."""
-    buyer = accounts.create_organisation(session, name="Test Probation Region", kind="buyer")
-    commissioner = accounts.create_user(
-        session,
-        email="commissioner@test.example",
-        name="C",
-        password=PASSWORD,
-        role=Role.COMMISSIONER,
-        organisation=buyer,
+    buyer, people = world.people(session, bidders=False)
+    policy = world.vcse_policy(session, people["commissioner"])
+    tender = world.probation_tender(
+        session, people["officer"], policy, reference="T-1", deadline=NOW, now=NOW - timedelta(days=30)
     )
-    officer = accounts.create_user(
-        session, email="officer@test.example", name="O", password=PASSWORD, role=Role.OFFICER, organisation=buyer
-    )
-    evaluators = [
-        accounts.create_user(
-            session,
-            email=f"e{i}@test.example",
-            name=f"Evaluator {i}",
-            password=PASSWORD,
-            role=Role.EVALUATOR,
-            organisation=buyer,
-        )
-        for i in (1, 2)
-    ]
-    policy = policies.create_policy(
-        session,
-        commissioner,
-        name="VCSE policy",
-        min_social_value_weight=Decimal(10),
-        mandatory_commitments=[{"measure": "vcse_share", "minimum": "15"}],
-    )
-    tender = tenders.create_tender(
-        session,
-        officer,
-        reference="T-1",
-        title="Probation services",
-        rubric=tenders.load_rubric_source("probation-innovation-partner"),
-        deadline=NOW,
-        estimated_value=Decimal("2400000"),
-        policy_id=policy.id,
-    )
-    tenders.publish(session, officer, tender.id, now=NOW - timedelta(days=30))  # type: ignore[arg-type]
-    bids = demo_bids(tenders.rubric_of(tender), submissions.identity(session, tender))
+    bids = list(world.demo_workbooks(session, tender).values())
     session.commit()
-    return Competition(session, buyer, commissioner, officer, evaluators, tender, bids)
+    evaluators = [people["evaluator1"], people["evaluator2"]]
+    return Competition(session, buyer, people["commissioner"], people["officer"], evaluators, tender, bids)
 
 
 MakeCompetition = Callable[..., Competition]

@@ -12,17 +12,32 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import make_url, text
 from sqlmodel import Session, SQLModel
+from werkzeug.security import generate_password_hash
 
 import tenderscore.db.models  # noqa: F401 - every table on the metadata
 from tenderscore import create_app
 from tenderscore.db import get_engine
 from tenderscore.db.engine import DEFERRED, make_engine
+from tenderscore.services import accounts
 
 # The services' competition fixture is shared by the CLI, API and fault tests.
 pytest_plugins = ["tests.competition"]
 
 TEST_DATABASE_URL = os.environ.get("TENDERSCORE_TEST_DATABASE_URL", "")
 BACKEND = make_url(TEST_DATABASE_URL).get_backend_name() if TEST_DATABASE_URL else "sqlite"
+
+
+def quick_hash(password: str) -> str:
+    """A cheap password hash for tests: sign-in checks any werkzeug method alike, and scrypt costs ~0.1 s each."""
+    return generate_password_hash(password, method="pbkdf2:sha256:1")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test hashes passwords cheaply, except those marked ``real_hashing`` (which check scrypt itself)."""
+    if request.node.get_closest_marker("real_hashing") is None:
+        monkeypatch.setattr(accounts, "generate_password_hash", quick_hash)
+        monkeypatch.setattr(accounts, "_DUMMY_HASH", quick_hash("not-a-password-anyone-has"))
 
 
 def pytest_report_header() -> str:

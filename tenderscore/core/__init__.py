@@ -3,6 +3,7 @@
 from .errors import ScoringError
 from .evaluate import evaluate
 from .flags import SPREAD_STEPS, needs_discussion, score_spread
+from .inputs import scale_problem
 from .methods import DEFAULT_METHODS, Field, Method, method, method_for, method_names, register
 from .numbers import display
 from .policy import Breach, MandatoryCommitment, Policy, apply_policy_thresholds, check_policy
@@ -77,6 +78,7 @@ __all__ = [
     "register",
     "rubric_problems",
     "score_spread",
+    "scale_problem",
     "sensitivity",
     "vcse_share",
     "vcse_share_disagreement",

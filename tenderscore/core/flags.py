@@ -14,12 +14,12 @@ from .results import Flag, FlagCode
 from .rubric import Criterion, CriterionKind, Rubric
 from .vcse import vcse_share, vcse_share_disagreement
 
-SPREAD_STEPS = 2  # DESIGN.md: a spread of two or more scale steps is flagged for discussion
+SPREAD_STEPS = 2  # two or more scale steps apart is flagged (docs/scoring.md, "Consensus and the spread flag")
 
 
 def price_criterion(rubric: Rubric) -> Criterion | None:
     """The rubric's price criterion, if it has one (a valid rubric has at most one)."""
-    return next((c for c in rubric.criteria if c.kind is CriterionKind.PRICE), None)
+    return next(iter(rubric.of_kind(CriterionKind.PRICE)), None)
 
 
 def abnormally_low_flags(rubric: Rubric, compliant: Sequence[BidResponse]) -> dict[str, Flag]:
@@ -49,7 +49,7 @@ def score_spread(scores: Sequence[int]) -> int:
 
 
 def needs_discussion(scores: Sequence[int]) -> bool:
-    """DESIGN.md: a spread of ``SPREAD_STEPS`` or more between evaluators is flagged for discussion."""
+    """A spread of ``SPREAD_STEPS`` or more between evaluators is flagged for discussion (docs/scoring.md)."""
     return score_spread(scores) >= SPREAD_STEPS
 
 

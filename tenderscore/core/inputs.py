@@ -64,7 +64,7 @@ def panel_scores(
 
 
 def _scored_ids(rubric: Rubric) -> set[str]:
-    return {c.id for c in rubric.criteria if c.kind is CriterionKind.SCORED}
+    return {c.id for c in rubric.of_kind(CriterionKind.SCORED)}
 
 
 def _check_key(key: object, scored: set[str], bid_ids: set[str], what: str) -> None:
@@ -80,14 +80,23 @@ def _check_key(key: object, scored: set[str], bid_ids: set[str], what: str) -> N
         )
 
 
-def _check_score(value: object, maximum: int, key: ScoreKey, what: str) -> int:
+def scale_problem(value: object, maximum: int) -> str | None:
+    """What is wrong with ``value`` as a score on the scale 0 to ``maximum``; ``None`` for a whole step of it.
+
+    The one rule for every score, an evaluator's or a consensus, wherever it comes from (docs/scoring.md).
+    """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ScoringError(
-            f"bid {key[0]!r}, criterion {key[1]!r}: {what} {value!r} is not a whole step of the scale "
-            f"(0 to {maximum})"
-        )
+        return f"{value!r} is not a whole step of the scale (0 to {maximum})"
     if not 0 <= value <= maximum:
-        raise ScoringError(f"bid {key[0]!r}, criterion {key[1]!r}: {what} {value} is outside the scale 0 to {maximum}")
+        return f"{value} is outside the scale 0 to {maximum}"
+    return None
+
+
+def _check_score(value: object, maximum: int, key: ScoreKey, what: str) -> int:
+    problem = scale_problem(value, maximum)
+    if problem is not None:
+        raise ScoringError(f"bid {key[0]!r}, criterion {key[1]!r}: {what} {problem}")
+    assert isinstance(value, int)
     return value
 
 

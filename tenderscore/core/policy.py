@@ -1,4 +1,4 @@
-"""A commissioner's policy and the check of a tender's rubric against it (DESIGN.md, "Policies and thresholds")."""
+"""A commissioner's policy and the check of a tender's rubric against it (docs/scoring.md, "Policies")."""
 
 from __future__ import annotations
 
@@ -117,7 +117,7 @@ def _raise_criterion(criterion: Criterion, floors: dict[str, Decimal]) -> Criter
 
 
 def _commitments_on(rubric: Rubric, measure: str) -> list[Criterion]:
-    return [c for c in rubric.criteria if c.kind is CriterionKind.COMMITMENT and c.measure == measure]
+    return [c for c in rubric.of_kind(CriterionKind.COMMITMENT) if c.measure == measure]
 
 
 def _amount(rubric: Rubric, measure_id: str, value: Decimal) -> str:

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 
 class CriterionKind(StrEnum):
-    """What a criterion asks for and how it earns points (DESIGN.md, "Criteria kinds")."""
+    """What a criterion asks for and how it earns points (docs/scoring.md, "The rubric")."""
 
     SCORED = "scored"
     PASS_FAIL = "pass_fail"
@@ -148,6 +148,10 @@ class Rubric:
     @property
     def criteria(self) -> tuple[Criterion, ...]:
         return tuple(c for s in self.sections for c in s.criteria)
+
+    def of_kind(self, kind: CriterionKind) -> tuple[Criterion, ...]:
+        """The criteria of one kind, in the rubric's order (the scored questions, the commitments...)."""
+        return tuple(c for c in self.criteria if c.kind is kind)
 
     def criterion(self, criterion_id: str) -> Criterion:
         for c in self.criteria:

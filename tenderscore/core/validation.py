@@ -91,8 +91,9 @@ def _scale_problems(scale: Scale) -> Iterator[Problem]:
             yield Problem(f"scale.levels[{i}].descriptor", "must not be empty")
     missing = [str(s) for s in range(scale.maximum + 1) if s not in seen]
     if missing:
-        yield Problem("scale.levels", f"every level from 0 to {scale.maximum} needs a descriptor; "
-                      f"missing: {', '.join(missing)}")
+        yield Problem(
+            "scale.levels", f"every level from 0 to {scale.maximum} needs a descriptor; missing: {', '.join(missing)}"
+        )
 
 
 def _measure_problems(rubric: Rubric) -> Iterator[Problem]:
@@ -203,11 +204,15 @@ def _method_problems(criterion: Criterion, path: str) -> Iterator[Problem]:
     if criterion.method is None:
         return  # the kind's default method applies
     if criterion.method not in method_names():
-        yield Problem(f"{path}.method", f"unknown method {criterion.method!r}; known: "
-                      f"{', '.join(method_names(criterion.kind))}")
+        yield Problem(
+            f"{path}.method", f"unknown method {criterion.method!r}; known: {', '.join(method_names(criterion.kind))}"
+        )
     elif criterion.method not in method_names(criterion.kind):
-        yield Problem(f"{path}.method", f"{criterion.method!r} is not a {criterion.kind.value} method; use one of: "
-                      f"{', '.join(method_names(criterion.kind))}")
+        yield Problem(
+            f"{path}.method",
+            f"{criterion.method!r} is not a {criterion.kind.value} method; use one of: "
+            f"{', '.join(method_names(criterion.kind))}",
+        )
 
 
 def _band_problems(criterion: Criterion, path: str) -> Iterator[Problem]:
@@ -228,8 +233,10 @@ def _band_problems(criterion: Criterion, path: str) -> Iterator[Problem]:
         previous = band
     last = criterion.bands[-1]
     if _is_number(last.share) and last.share != ONE:
-        yield Problem(f"{path}.bands[{len(criterion.bands) - 1}].share",
-                      "the highest band must earn the full weight (share 1), so the published weight is reachable")
+        yield Problem(
+            f"{path}.bands[{len(criterion.bands) - 1}].share",
+            "the highest band must earn the full weight (share 1), so the published weight is reachable",
+        )
 
 
 def _linear_problems(criterion: Criterion, path: str) -> Iterator[Problem]:

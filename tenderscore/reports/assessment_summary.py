@@ -57,8 +57,9 @@ def build_assessment_summary(
     context = _Context(rubric, evaluation, bids, consensus)
     own = context.scores(result, OWN)
     return AssessmentSummaryView(
-        meta=document_meta(tender, "Assessment summary", f"Assessment summary for {result.bidder} (reg. 31)",
-                           generated_at),
+        meta=document_meta(
+            tender, "Assessment summary", f"Assessment summary for {result.bidder} (reg. 31)", generated_at
+        ),
         tender=tender_view(tender),
         bid_id=result.bid_id,
         bidder=result.bidder,

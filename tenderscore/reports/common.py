@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from tenderscore.core.rubric import CriterionKind, Rubric
+from tenderscore.core.ukdates import uk_date, uk_time
 
 from .facts import TenderFacts
 from .methodology import describe
-from .text import CATEGORY_NAMES, KIND_NAMES, pounds, tie_break_words, uk_date, uk_time, weight
+from .text import CATEGORY_NAMES, KIND_NAMES, pounds, tie_break_words, weight
 from .views import CriterionMethodView, DocumentMeta, MethodologyView, ScaleLevelView, SectionMethodView, TenderView
 
 

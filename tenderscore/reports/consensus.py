@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from tenderscore.core.flags import SPREAD_STEPS
+from tenderscore.core.flags import needs_discussion, score_spread
 from tenderscore.core.responses import ScoreKey
 from tenderscore.core.results import BidResult, Evaluation
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric
@@ -73,7 +73,7 @@ def _row(
 ) -> BreakdownRowView:
     individual = record.individual if record is not None else tuple(pending)
     given = [s.score for s in individual]
-    spread = max(given) - min(given) if len(given) >= 2 else None
+    spread = score_spread(given)
     score = record.score if record is not None else result.scores.get(criterion.id)
     if not result.compliant:
         shown_points = "excluded"
@@ -88,7 +88,7 @@ def _row(
         reason=record.reason if record is not None else _no_reason(result, score),
         individual=tuple(IndividualScoreView(s.evaluator, str(s.score)) for s in individual),
         spread="" if not spread else f"{spread} step" + ("" if spread == 1 else "s"),
-        spread_flagged=spread is not None and spread >= SPREAD_STEPS,
+        spread_flagged=needs_discussion(given),
         missing=score is None and result.compliant,
     )
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from tenderscore.core.responses import BidResponse, ScoreKey
 from tenderscore.core.results import BidResult, Evaluation, FlagCode
 from tenderscore.core.rubric import Rubric
+from tenderscore.core.ukdates import uk_time
 
 from .chart import Bar, stacked_bar_svg
 from .common import document_meta, methodology_view, tender_view
@@ -16,7 +17,7 @@ from .consensus import breakdown_views, check_consensus
 from .errors import ReportError
 from .facts import ConsensusRecord, IndividualScore, PanelMember, SensitivityFinding, TenderFacts
 from .social_value import social_value_view
-from .text import points, pounds, uk_time, weight
+from .text import points, pounds, weight
 from .views import (
     ComplianceRowView,
     EvaluationReportView,
@@ -51,7 +52,7 @@ def build_evaluation_report(
     generated_at: datetime,
     unmoderated: Mapping[ScoreKey, Sequence[IndividualScore]] | None = None,
 ) -> EvaluationReportView:
-    """The evaluation report of ``tender``: everything DESIGN.md and issue 5 list, formatted for print.
+    """The evaluation report of ``tender``: everything issue 5 lists (docs/scoring.md), for print.
 
     ``consensus`` holds the moderated records behind ``evaluation``; ``unmoderated`` the evaluators' scores of
     criteria still awaiting consensus (shown while the result is provisional). ``sensitivity`` is the core's finding
@@ -66,8 +67,9 @@ def build_evaluation_report(
         missing=_missing(rubric, evaluation),
         recommendation=_recommendation(evaluation),
         methodology=methodology_view(rubric),
-        compliance=tuple(ComplianceRowView(r.bidder, r.compliant, tuple(e.reason for e in r.exclusions))
-                         for r in evaluation.results),
+        compliance=tuple(
+            ComplianceRowView(r.bidder, r.compliant, tuple(e.reason for e in r.exclusions)) for r in evaluation.results
+        ),
         matrix=_matrix(rubric, evaluation),
         chart_svg=_chart(rubric, evaluation),
         breakdown=breakdown_views(rubric, evaluation, consensus, unmoderated or {}),
@@ -164,8 +166,11 @@ def _recommendation(evaluation: Evaluation) -> RecommendationView:
 
 def _sensitivity(evaluation: Evaluation, finding: SensitivityFinding | None) -> SensitivityView:
     if evaluation.provisional:
-        return SensitivityView(None, "How robust the ranking is is computed for a final result only; it will be "
-                                     "reported once every consensus score has been recorded.")
+        return SensitivityView(
+            None,
+            "How robust the ranking is is computed for a final result only; it will be "
+            "reported once every consensus score has been recorded.",
+        )
     if finding is None:
         return SensitivityView(None, "No sensitivity analysis was supplied for this report.")
     return SensitivityView(finding.robust, finding.summary)
@@ -183,12 +188,14 @@ def _flags(rubric: Rubric, evaluation: Evaluation) -> tuple[FlagView, ...]:
             views.append(FlagView(result.bidder, FLAG_NAMES[FlagCode.EVALUATOR_SPREAD], spreads[0].message))
         elif spreads:
             titles = "; ".join(f"'{rubric.criterion(f.criterion_id).title}'" for f in spreads if f.criterion_id)
-            views.append(FlagView(
-                result.bidder,
-                FLAG_NAMES[FlagCode.EVALUATOR_SPREAD],
-                f"Evaluators' scores differ by two or more steps on {len(spreads)} criteria: {titles}. "
-                "Each is marked in section 5; discuss them before recording the consensus.",
-            ))
+            views.append(
+                FlagView(
+                    result.bidder,
+                    FLAG_NAMES[FlagCode.EVALUATOR_SPREAD],
+                    f"Evaluators' scores differ by two or more steps on {len(spreads)} criteria: {titles}. "
+                    "Each is marked in section 5; discuss them before recording the consensus.",
+                )
+            )
     return tuple(views)
 
 
@@ -200,4 +207,3 @@ def _panel_member(member: PanelMember) -> PanelMemberView:
         declared_at=uk_time(member.declared_at) if member.declared_at is not None else "Not declared",
         conflicts=", ".join(member.conflicts) if member.conflicts else "None",
     )
-

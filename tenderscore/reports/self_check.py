@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from tenderscore.core.rubric import Rubric
+from tenderscore.core.ukdates import uk_time
 
 from .common import document_meta, tender_view
 from .facts import SelfCheckGate, SelfCheckLine, TenderFacts
-from .text import uk_time
 from .views import GateView, SelfCheckErrorView, SelfCheckView
 
 NOTHING_STORED = (

@@ -17,7 +17,7 @@ from .views import CommitmentCellView, CommitmentColumnView, SocialValueRowView,
 
 def social_value_view(rubric: Rubric, evaluation: Evaluation, responses: Sequence[BidResponse]) -> SocialValueView:
     """A row per bid: each commitment (value, points, met/below), VCSE share from partners, and the threshold."""
-    criteria = tuple(c for c in rubric.criteria if c.kind is CriterionKind.COMMITMENT)
+    criteria = rubric.of_kind(CriterionKind.COMMITMENT)
     by_id = {b.bid_id: b for b in responses}
     threshold = vcse_threshold(rubric)
     rows = tuple(_row(rubric, criteria, r, by_id[r.bid_id], threshold) for r in evaluation.results)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from tenderscore.core.numbers import display, money, plain
 from tenderscore.core.rubric import CriterionKind, SectionCategory, TieBreak
-
-UK = ZoneInfo("Europe/London")
 
 CATEGORY_NAMES = {
     SectionCategory.QUALITY: "Quality",
@@ -30,24 +26,6 @@ _TIE_BREAK_WORDS = {
     TieBreak.SOCIAL_VALUE: "more social-value points",
     TieBreak.PRICE: "the lower price",
 }
-
-
-def _aware(moment: datetime) -> datetime:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{moment!r} has no time zone; reports print UK time and need an aware datetime")
-    return moment.astimezone(UK)
-
-
-def uk_time(moment: datetime) -> str:
-    """``23 November 2026, 15:20 GMT`` (or BST in summer): the time a council reader expects."""
-    local = _aware(moment)
-    return f"{local.day} {local:%B %Y}, {local:%H:%M} {local.tzname()}"
-
-
-def uk_date(moment: datetime | date) -> str:
-    """``23 November 2026``; an aware datetime is first converted to UK time."""
-    day = _aware(moment).date() if isinstance(moment, datetime) else moment
-    return f"{day.day} {day:%B %Y}"
 
 
 def points(value: Decimal) -> str:

@@ -25,10 +25,16 @@ from tenderscore.core.numbers import plain
 from .schemas import RubricSchema
 from .summary import summarise
 
+# The rubric templates shipped with tenderscore (the top-level rubrics/ folder), offered by name.
+RUBRICS_DIR = Path(__file__).resolve().parents[2] / "rubrics"
+
 __all__ = [
+    "RUBRICS_DIR",
     "RubricError",
     "load_rubric_file",
     "load_rubric_text",
+    "load_shipped",
+    "shipped_rubrics",
     "rubric_from_dict",
     "rubric_hash",
     "rubric_to_dict",
@@ -53,13 +59,34 @@ def load_rubric_file(path: str | Path) -> Rubric:
     return load_rubric_text(text)
 
 
+def shipped_rubrics() -> dict[str, Path]:
+    """The rubric templates in rubrics/, by file stem."""
+    return {path.stem: path for path in sorted(RUBRICS_DIR.glob("*.yaml"))}
+
+
+def load_shipped(name: str) -> Rubric:
+    """A shipped rubric by name (its file stem)."""
+    path = shipped_rubrics().get(name)
+    if path is None:
+        raise RubricError([f"rubric: there is no shipped rubric called {name!r}"])
+    return load_rubric_file(path)
+
+
 def load_rubric_text(text: str) -> Rubric:
-    """Parse and validate a rubric written in YAML."""
+    """Parse and validate a rubric written in YAML (an uploaded file, so aliases are refused before loading)."""
     try:
+        _refuse_aliases(text)
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # safe: a yaml.SafeLoader that also refuses repeated keys
     except yaml.YAMLError as exc:
         raise RubricError([_yaml_error(exc)]) from exc
     return rubric_from_dict(data)
+
+
+def _refuse_aliases(text: str) -> None:
+    # A rubric file needs no YAML aliases, and nine nested ones turn 2 kB into 9**9 values that take a worker
+    # minutes to validate (and to quote in the error): a "billion laughs" file is refused before it is loaded.
+    if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+        raise RubricError(["rubric: YAML aliases (*name) are not accepted in a rubric file"])
 
 
 def rubric_from_dict(data: object) -> Rubric:

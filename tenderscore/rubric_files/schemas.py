@@ -200,4 +200,3 @@ class RubricSchema(_Strict):
                 "tie_break": tuple(data["tie_break"]),
             }
         )
-

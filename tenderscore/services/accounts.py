@@ -112,9 +112,7 @@ def set_password(session: Session, user: User, new: str, *, actor: User | str) -
     user.api_token_hash = None
     session.add(user)
     session.flush()
-    audit.record(
-        session, actor, "user.password_changed", "user", user.id, after={"api_token_revoked": had_token}
-    )
+    audit.record(session, actor, "user.password_changed", "user", user.id, after={"api_token_revoked": had_token})
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:

@@ -130,7 +130,7 @@ def _evaluate(session: Session, officer: User, evaluators: list[User], tender: T
             statement="I have no conflict of interest other than any listed.",
             conflicts=conflicts,
         )
-    scored = [c for c in rubric.criteria if c.kind == CriterionKind.SCORED]
+    scored = rubric.of_kind(CriterionKind.SCORED)
     for b, submission in enumerate(current):
         for c, criterion in enumerate(scored):
             marks = []

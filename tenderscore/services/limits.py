@@ -11,12 +11,10 @@ import re
 from tenderscore.services.errors import ServiceError
 
 REFERENCE_MAX = 50
-# Letters, digits, hyphens, full stops and underscores, starting and ending with a letter or digit: a reference is
-# part of file names and URLs, so it never holds a line break, a slash or "..".
-REFERENCE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?!\.))*(?<=[A-Za-z0-9])\Z")
-REFERENCE_RULE = (
-    "1 to 50 letters, digits, hyphens, full stops or underscores, starting and ending with a letter or digit"
-)
+# Runs of letters and digits joined by single hyphens, full stops or underscores: a reference is part of file names
+# and URLs, so it never holds a space, a line break, a slash or "..".
+REFERENCE = re.compile(r"^[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*$")  # also a valid ECMA-262 pattern (OpenAPI)
+REFERENCE_RULE = "1 to 50 letters and digits, joined by single hyphens, full stops or underscores (like NWPR-2026-014)"
 NAME_MAX = 200  # people, organisations, policies
 TITLE_MAX = 300
 DESCRIPTION_MAX = 10_000
@@ -53,6 +51,6 @@ def reference(value: object) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text:
         raise ServiceError("reference: enter a reference", field="reference")
-    if len(text) > REFERENCE_MAX or not REFERENCE.match(text):
+    if len(text) > REFERENCE_MAX or not REFERENCE.fullmatch(text):
         raise ServiceError(f"reference: use {REFERENCE_RULE}", field="reference")
     return text

@@ -18,7 +18,7 @@ class ModerationRow:
     criterion: Criterion
     scores: list[tuple[User | None, Score]]  # each evaluator (None if the account is gone) with their score
     spread: int  # scale steps between the highest and lowest score
-    flagged: bool  # DESIGN.md: a spread of two or more steps is flagged for discussion
+    flagged: bool  # docs/scoring.md, "Consensus and the spread flag": two or more steps apart
     consensus: ConsensusScore | None
 
 
@@ -26,7 +26,7 @@ def moderation_rows(session: Session, actor: User, submission: Submission) -> li
     """One row per scored criterion of the tender's frozen rubric, for ``submission`` (already opened by the caller)."""
     rubric = rubric_of(get_tender(session, actor, submission.tender_id))
     rows = []
-    for criterion in (c for c in rubric.criteria if c.kind == CriterionKind.SCORED):
+    for criterion in rubric.of_kind(CriterionKind.SCORED):
         individual = scores_for(session, id_of(submission), criterion.id)
         values = [s.score for s in individual]
         consensus = session.exec(

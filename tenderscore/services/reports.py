@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from tenderscore.core import BidResponse, Evaluation, Rubric, evaluate, sensitivity
-from tenderscore.db.models import Award, ConsensusScore, Role, Score, Submission, Tender, TenderStatus, User, id_of
+from tenderscore.core import sensitivity
+from tenderscore.db.models import Award, Role, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.reports import (
     AssessmentSummaryView,
@@ -31,8 +30,8 @@ from tenderscore.reports import (
 )
 from tenderscore.services import access, audit
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, Unprocessable
+from tenderscore.services.evaluation import Gathered, gather, results_for
 from tenderscore.services.panel import panel
-from tenderscore.services.scoring import evaluation_inputs
 from tenderscore.services.submissions import bidder_name
 from tenderscore.services.tenders import buyer_name, get_tender, rubric_of
 from tenderscore.sheets import Outcome, SelfCheckResult
@@ -62,26 +61,17 @@ def _award(session: Session, tender: Tender) -> Award | None:
 Key = tuple[str, str]
 
 
-def _records(
-    session: Session, submission_ids: list[int]
-) -> tuple[dict[Key, ConsensusRecord], dict[Key, tuple[IndividualScore, ...]]]:
-    names = {u.id: u.name for u in session.exec(select(User)).all()}
-    individual: dict[tuple[str, str], list[IndividualScore]] = defaultdict(list)
-    for s in session.exec(select(Score).where(col(Score.submission_id).in_(submission_ids))).all():
-        individual[(str(s.submission_id), s.criterion_id)].append(
-            IndividualScore(names.get(s.evaluator_id, "?"), s.score, s.reason)
-        )
-    consensus = {
-        (str(c.submission_id), c.criterion_id): ConsensusRecord(
-            c.score,
-            c.reason,
-            tuple(individual.get((str(c.submission_id), c.criterion_id), ())),
-            names.get(c.moderator_id),
-        )
-        for c in session.exec(select(ConsensusScore).where(col(ConsensusScore.submission_id).in_(submission_ids))).all()
+def _records(gathered: Gathered) -> tuple[dict[Key, ConsensusRecord], dict[Key, tuple[IndividualScore, ...]]]:
+    """The gathered scores as the reports print them: each consensus with the scores behind it, and the rest."""
+    individual = {
+        key: tuple(IndividualScore(m.evaluator, m.score, m.reason) for m in marks)
+        for key, marks in gathered.individual.items()
     }
-    unmoderated = {k: tuple(v) for k, v in individual.items() if k not in consensus}
-    return consensus, unmoderated
+    records = {
+        key: ConsensusRecord(c.score, c.reason, individual.get(key, ()), gathered.moderators.get(key))
+        for key, c in gathered.consensus.items()
+    }
+    return records, {key: marks for key, marks in individual.items() if key not in records}
 
 
 def _panel(session: Session, tender: Tender) -> list[PanelMember]:
@@ -96,21 +86,13 @@ def _panel(session: Session, tender: Tender) -> list[PanelMember]:
     return members
 
 
-def _inputs(
-    session: Session, tender: Tender
-) -> tuple[Rubric, list[BidResponse], Evaluation, dict[Key, ConsensusRecord], dict[Key, tuple[IndividualScore, ...]]]:
-    rubric, bids, consensus, individual = evaluation_inputs(session, tender)
-    result = evaluate(rubric, bids, consensus, individual)
-    records, unmoderated = _records(session, [int(b.bid_id) for b in bids])
-    return rubric, bids, result, records, unmoderated
-
-
 def evaluation_report(
     session: Session, actor: User, tender_id: int, *, now: datetime | None = None
 ) -> tuple[str, bytes]:
     """The tender evaluation report; PROVISIONAL on every page while any consensus is missing."""
-    tender = _opened(session, actor, tender_id)
-    rubric, bids, result, records, unmoderated = _inputs(session, tender)
+    gathered = results_for(session, actor, tender_id)
+    tender, rubric, bids, result = gathered.tender, gathered.rubric, gathered.bids, gathered.evaluation
+    records, unmoderated = _records(gathered)
     finding = (
         None
         if result.provisional or not result.ranked
@@ -161,22 +143,23 @@ def assessment_summary(
             raise NotFound(f"No current bid {submission_id} for {tender.reference}")
     else:
         raise Forbidden("Assessment summaries go to the bidders and the buyer's officers")
-    view = _summary_view(session, tender, str(submission_id), now or utcnow())
+    if not access.bids_opened(tender):
+        raise Conflict("Assessment summaries follow the evaluation")
+    view = _summary_view(session, gather(session, tender), str(submission_id), now or utcnow())
     pdf = _render(lambda: assessment_summary_pdf(view))
     _issued(session, actor, tender, "assessment_summary", pdf, audit.chain_head(session), bidder=view.bidder)
     return f"{tender.reference}-assessment-summary-{submission_id}.pdf", pdf
 
 
-def _summary_view(session: Session, tender: Tender, bid_id: str, now: datetime) -> AssessmentSummaryView:
-    if not access.bids_opened(tender):
-        raise Conflict("Assessment summaries follow the evaluation")
-    rubric, bids, result, records, _ = _inputs(session, tender)
+def _summary_view(session: Session, gathered: Gathered, bid_id: str, now: datetime) -> AssessmentSummaryView:
+    tender = gathered.tender
+    records, _ = _records(gathered)
     awarded = _award(session, tender)
     try:
         return build_assessment_summary(
-            rubric,
-            result,
-            bids,
+            gathered.rubric,
+            gathered.evaluation,
+            gathered.bids,
             bid_id=bid_id,
             tender=tender_facts(session, tender),
             consensus=records,
@@ -191,11 +174,11 @@ def all_summaries(
     session: Session, actor: User, tender_id: int, *, now: datetime | None = None, workers: int = 2
 ) -> Iterator[tuple[str, bytes]]:
     """Every assessed bidder's summary, rendered on ``workers`` cores: (file name, PDF)."""
-    tender = _opened(session, actor, tender_id)
+    gathered = results_for(session, actor, tender_id)
     if actor.role != Role.OFFICER:
         raise Forbidden("Only the buyer's officer issues assessment summaries")
-    _, bids, _, _, _ = _inputs(session, tender)
-    views = [_summary_view(session, tender, b.bid_id, now or utcnow()) for b in bids]
+    tender = gathered.tender
+    views = [_summary_view(session, gathered, b.bid_id, now or utcnow()) for b in gathered.bids]
     head = audit.chain_head(session)
     for view, rendered in render_many(views, workers=workers):
         assert isinstance(view, AssessmentSummaryView)
@@ -205,9 +188,9 @@ def all_summaries(
 
 def score_matrix(session: Session, actor: User, tender_id: int) -> tuple[str, bytes]:
     """Every bid's points per criterion as a workbook, for the buyer's officers; its issue is recorded."""
-    tender = _opened(session, actor, tender_id)
-    rubric, _, result, _, _ = _inputs(session, tender)
-    data = write_matrix(rubric, result, f"{tender.reference} {tender.title}")
+    gathered = results_for(session, actor, tender_id)
+    tender, result = gathered.tender, gathered.evaluation
+    data = write_matrix(gathered.rubric, result, f"{tender.reference} {tender.title}")
     _issued(session, actor, tender, "score_matrix", data, None, provisional=result.provisional)
     return f"{tender.reference}-score-matrix.xlsx", data
 
@@ -237,15 +220,6 @@ def self_check_report(
         ],
     )
     return f"{tender.reference}-self-check.pdf", _render(lambda: self_check_pdf(view))
-
-
-def _opened(session: Session, actor: User, tender_id: int) -> Tender:
-    tender = get_tender(session, actor, tender_id)
-    if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
-        raise Forbidden("Only the buyer's officers see the evaluation report")
-    if not access.bids_opened(tender):
-        raise Conflict(access.SEALED_MESSAGE)
-    return tender
 
 
 def _render(render: object) -> bytes:

@@ -8,13 +8,12 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
-from tenderscore.core import Consensus, CriterionKind, Evaluation, Rubric, evaluate
+from tenderscore.core import CriterionKind, Evaluation, Rubric, scale_problem
 from tenderscore.db.models import Award, ConsensusScore, Role, Score, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.services import access, audit, limits
-from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord, Unprocessable
-from tenderscore.services.submissions import bidder_name
+from tenderscore.services.evaluation import gather
 from tenderscore.services.tenders import get_tender, rubric_of
 
 
@@ -33,11 +32,11 @@ def _scored_criterion(rubric: Rubric, criterion_id: str) -> None:
 
 def _check_score(rubric: Rubric, score: object, reason: str) -> int:
     # Scores are whole steps of the published scale: a court set aside an award built on averaged scores.
-    if isinstance(score, bool) or not isinstance(score, int):
-        raise Unprocessable(f"score: enter a whole number from 0 to {rubric.scale.maximum}", field="score")
-    if not 0 <= score <= rubric.scale.maximum:
-        raise Unprocessable(f"score: {score} is outside the scale 0 to {rubric.scale.maximum}", field="score")
+    problem = scale_problem(score, rubric.scale.maximum)
+    if problem is not None:
+        raise Unprocessable(f"score: {problem}", field="score")
     limits.written(reason, "reason", "a reason for the score that refers to the bid", maximum=limits.REASON_MAX)
+    assert isinstance(score, int)
     return score
 
 
@@ -200,35 +199,6 @@ def scores_for(session: Session, submission_id: int, criterion_id: str) -> list[
     )
 
 
-def evaluation_inputs(
-    session: Session, tender: Tender
-) -> tuple[Rubric, list[Any], dict[Any, Consensus], dict[Any, list[int]]]:
-    """The rubric, the bids' responses, consensus and individual scores, keyed by (submission id, criterion id)."""
-    rubric = rubric_of(tender)
-    submissions = access.current_bids(session, id_of(tender))
-    bids = [response_from_json(s.responses, bid_id=str(s.id), bidder=bidder_name(session, s)) for s in submissions]
-    ids = [s.id for s in submissions]
-    consensus = {
-        (str(c.submission_id), c.criterion_id): Consensus(c.score, c.reason)
-        for c in session.exec(select(ConsensusScore).where(col(ConsensusScore.submission_id).in_(ids))).all()
-    }
-    individual: dict[Any, list[int]] = defaultdict(list)
-    for score in session.exec(select(Score).where(col(Score.submission_id).in_(ids))).all():
-        individual[(str(score.submission_id), score.criterion_id)].append(score.score)
-    return rubric, bids, consensus, dict(individual)
-
-
-def evaluation(session: Session, actor: User, tender_id: int) -> Evaluation:
-    """The tender's results now: provisional until every scored criterion of every compliant bid has consensus."""
-    tender = get_tender(session, actor, tender_id)
-    if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
-        raise Forbidden("Only the buyer's officers see the evaluation")
-    if not access.bids_opened(tender):
-        raise Conflict(access.SEALED_MESSAGE)
-    rubric, bids, consensus, individual = evaluation_inputs(session, tender)
-    return evaluate(rubric, bids, consensus, individual)
-
-
 def award(session: Session, actor: User, tender_id: int, reason: str, *, now: datetime | None = None) -> Award:
     """Award to the top-ranked compliant bid of a final evaluation; the evaluation as decided is kept."""
     if actor.role != Role.OFFICER:
@@ -237,7 +207,7 @@ def award(session: Session, actor: User, tender_id: int, reason: str, *, now: da
     if tender.status != TenderStatus.EVALUATING:
         raise Conflict(f"Only a tender under evaluation can be awarded; this one is {tender.status}")
     reason = limits.written(reason, "reason", "the reason for the award decision", maximum=limits.REASON_MAX)
-    result = evaluation(session, actor, tender_id)
+    result = gather(session, tender).evaluation
     if result.provisional:
         missing = len(result.missing_consensus)
         raise Conflict(f"The results are provisional: {missing} consensus scores are missing")

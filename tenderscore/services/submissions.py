@@ -179,4 +179,3 @@ def my_submissions(session: Session, actor: User, tender_id: int) -> list[Submis
 def bidder_name(session: Session, submission: Submission) -> str:
     org = session.get(Organisation, submission.bidder_org_id)
     return org.name if org else f"Bidder {submission.bidder_org_id}"
-

@@ -17,7 +17,7 @@ from decimal import ROUND_DOWN, Decimal
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric, Unit
 from tenderscore.sheets.demo_text import EVIDENCE, TOPICS, topic_for
 from tenderscore.sheets.fill import FilledBid, Formula, PartnerRow, fill_template
-from tenderscore.sheets.layout import PARTNER_ROWS, TemplateIdentity, criteria_of, name_part, needs_pricing
+from tenderscore.sheets.layout import PARTNER_ROWS, TemplateIdentity, name_part, needs_pricing
 from tenderscore.sheets.quantities import UNIT_RULES
 from tenderscore.sheets.writer import write_template
 
@@ -139,10 +139,10 @@ def demo_filled(rubric: Rubric, profile: Profile, rng: random.Random) -> tuple[F
     price = profile.price if needs_pricing(rubric) else None
     filled = FilledBid(
         bidder=_bidder(profile),
-        answers={c.id: _answer(c, profile.quality, rng) for c in criteria_of(rubric, CriterionKind.SCORED)},
-        declarations={c.id: c.expected for c in criteria_of(rubric, CriterionKind.PASS_FAIL)},
+        answers={c.id: _answer(c, profile.quality, rng) for c in rubric.of_kind(CriterionKind.SCORED)},
+        declarations={c.id: c.expected for c in rubric.of_kind(CriterionKind.PASS_FAIL)},
         commitments={
-            c.id: _commitment(rubric, c, profile, target, share) for c in criteria_of(rubric, CriterionKind.COMMITMENT)
+            c.id: _commitment(rubric, c, profile, target, share) for c in rubric.of_kind(CriterionKind.COMMITMENT)
         },
         price_lines=_price_lines(profile.price, rng) if price is not None else (),
         partners=_partners(rubric, profile, share if price is not None else Decimal(0), rng),
@@ -156,7 +156,7 @@ def _vcse_target(rubric: Rubric, profile: Profile) -> tuple[str | None, Decimal]
     """The criterion a tokenistic bid undershoots, and the VCSE share (percent) the bid's partners deliver."""
     if not profile.tokenistic:
         return None, profile.vcse_share
-    for c in criteria_of(rubric, CriterionKind.COMMITMENT):
+    for c in rubric.of_kind(CriterionKind.COMMITMENT):
         if c.mandatory_minimum is not None and c.mandatory_minimum > 1:
             if c.id == rubric.vcse_criterion:
                 return c.id, c.mandatory_minimum - Decimal("0.8")  # 15% -> 14.2%
@@ -256,7 +256,7 @@ def _partners(rubric: Rubric, profile: Profile, share: Decimal, rng: random.Rand
 
 
 def _with_errors(rubric: Rubric, filled: FilledBid, rng: random.Random) -> FilledBid:
-    scored = criteria_of(rubric, CriterionKind.SCORED)
+    scored = rubric.of_kind(CriterionKind.SCORED)
     answers = dict(filled.answers)
     cells: dict[str, Formula] = {}
     if scored and scored[0].word_limit:

@@ -5,10 +5,8 @@ Plain strings, so the same text can be shown on a web page or tested without ope
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from tenderscore.core.rubric import CriterionKind, Rubric
+from tenderscore.core.ukdates import uk_time
 from tenderscore.sheets.layout import (
     BIDDER,
     COMMITMENTS,
@@ -19,20 +17,9 @@ from tenderscore.sheets.layout import (
     PRICING,
     QUALITY,
     TemplateIdentity,
-    criteria_of,
     needs_pricing,
 )
 from tenderscore.sheets.quantities import format_unit
-
-UK = ZoneInfo("Europe/London")
-
-
-def uk_time(moment: datetime) -> str:
-    """An aware instant as a bidder in the UK reads it: ``Thursday 12 March 2026 at 12:00 (GMT)``."""
-    if moment.tzinfo is None:
-        raise ValueError("the deadline must be an aware datetime")
-    local = moment.astimezone(UK)
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} ({local.tzname()})"
 
 
 def how_to_fill_in(rubric: Rubric) -> list[str]:
@@ -41,11 +28,11 @@ def how_to_fill_in(rubric: Rubric) -> list[str]:
         "Fill in the yellow cells only. Grey cells are labels and are locked (no password is needed to read them).",
         f"'{BIDDER}': your organisation's legal name, company and charity numbers, and a contact.",
     ]
-    if criteria_of(rubric, CriterionKind.SCORED):
+    if rubric.of_kind(CriterionKind.SCORED):
         steps.append(f"'{QUALITY}': answer each question in its answer cell, within the word limit shown.")
-    if criteria_of(rubric, CriterionKind.PASS_FAIL):
+    if rubric.of_kind(CriterionKind.PASS_FAIL):
         steps.append(f"'{DECLARATIONS}': choose Yes or No from the list for each statement.")
-    if criteria_of(rubric, CriterionKind.COMMITMENT):
+    if rubric.of_kind(CriterionKind.COMMITMENT):
         steps.append(f"'{COMMITMENTS}': enter each commitment as a number in the unit shown (15 for 15%).")
     if needs_pricing(rubric):
         steps.append(
@@ -67,16 +54,16 @@ def how_to_fill_in(rubric: Rubric) -> list[str]:
 def disqualifiers(rubric: Rubric) -> list[str]:
     """Every rule that excludes a bid, in the rubric's words (the Procurement Act requires them in advance)."""
     lines: list[str] = []
-    for c in criteria_of(rubric, CriterionKind.PASS_FAIL):
+    for c in rubric.of_kind(CriterionKind.PASS_FAIL):
         failing = "No" if c.expected else "Yes"
         lines.append(f"{c.id} {c.title}: answering {failing} excludes the bid.")
-    for c in criteria_of(rubric, CriterionKind.COMMITMENT):
+    for c in rubric.of_kind(CriterionKind.COMMITMENT):
         if c.mandatory_minimum is not None and c.measure is not None:
             unit = rubric.measure(c.measure).unit
             lines.append(
                 f"{c.id} {c.title}: a commitment below {format_unit(c.mandatory_minimum, unit)} excludes the bid."
             )
-    for c in criteria_of(rubric, CriterionKind.SCORED):
+    for c in rubric.of_kind(CriterionKind.SCORED):
         if c.minimum is not None:
             descriptor = rubric.scale.descriptor(c.minimum)
             named = f" ({descriptor})" if descriptor else ""

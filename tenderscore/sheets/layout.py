@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from tenderscore.core.rubric import Criterion, CriterionKind, Rubric
+from tenderscore.core.rubric import CriterionKind, Rubric
 
 INSTRUCTIONS = "Instructions"
 BIDDER = "Bidder details"
@@ -141,14 +141,9 @@ def name_part(criterion_id: str) -> str:
     return _NAME_SAFE.sub("_", criterion_id)
 
 
-def criteria_of(rubric: Rubric, kind: CriterionKind) -> tuple[Criterion, ...]:
-    """The rubric's criteria of one kind, in rubric order."""
-    return tuple(c for c in rubric.criteria if c.kind == kind)
-
-
 def needs_pricing(rubric: Rubric) -> bool:
     """A pricing sheet is issued when price is scored or a VCSE share must be checked against it."""
-    return bool(criteria_of(rubric, CriterionKind.PRICE)) or rubric.vcse_criterion is not None
+    return bool(rubric.of_kind(CriterionKind.PRICE)) or rubric.vcse_criterion is not None
 
 
 def _criterion_cells(
@@ -156,7 +151,7 @@ def _criterion_cells(
 ) -> tuple[AnswerCell, ...]:
     return tuple(
         AnswerCell(f"{prefix}_{name_part(c.id)}", sheet, HEADER_ROW + 1 + i, column, field, cell_kind, c.id)
-        for i, c in enumerate(criteria_of(rubric, kind))
+        for i, c in enumerate(rubric.of_kind(kind))
     )
 
 

@@ -12,9 +12,9 @@ from enum import StrEnum
 from tenderscore.core.gates import gate_exclusions
 from tenderscore.core.responses import BidResponse
 from tenderscore.core.rubric import CriterionKind, Rubric, Unit
+from tenderscore.core.ukdates import uk_time
 from tenderscore.sheets.guard import DEFAULT_LIMITS, GuardLimits, WorkbookRejected
-from tenderscore.sheets.instructions import uk_time
-from tenderscore.sheets.layout import TemplateIdentity, criteria_of
+from tenderscore.sheets.layout import TemplateIdentity
 from tenderscore.sheets.quantities import GBP_RULE, UNIT_RULES, format_quantity, format_unit, round_half_up
 from tenderscore.sheets.reader import read_workbook
 from tenderscore.sheets.reading import CellError, WorkbookReading
@@ -95,10 +95,10 @@ def gate_results(rubric: Rubric, response: BidResponse) -> tuple[GateResult, ...
     """Every pass/fail question, mandatory minimum and quality minimum, with this response's outcome."""
     failed = {e.criterion_id: e.reason for e in gate_exclusions(rubric, response, {})}
     results: list[GateResult] = []
-    for c in criteria_of(rubric, CriterionKind.PASS_FAIL):
+    for c in rubric.of_kind(CriterionKind.PASS_FAIL):
         answer = "Yes" if response.declarations.get(c.id) else "No"
         results.append(_gate(c.id, c.title, failed, f"answered {answer}, as required."))
-    for c in criteria_of(rubric, CriterionKind.COMMITMENT):
+    for c in rubric.of_kind(CriterionKind.COMMITMENT):
         if c.mandatory_minimum is None:
             continue
         unit = rubric.measure(c.measure).unit if c.measure else None
@@ -106,14 +106,14 @@ def gate_results(rubric: Rubric, response: BidResponse) -> tuple[GateResult, ...
         shown = (format_unit(value, unit), format_unit(minimum, unit)) if unit and value is not None else None
         passed = f"{shown[0]} meets the mandatory {shown[1]}." if shown else "meets the mandatory minimum."
         results.append(_gate(c.id, c.title, failed, passed))
-    for c in criteria_of(rubric, CriterionKind.SCORED):
+    for c in rubric.of_kind(CriterionKind.SCORED):
         if c.minimum is not None:
             message = (
                 f"the evaluators' agreed score must be at least {c.minimum} out of {rubric.scale.maximum}; "
                 "this is decided after the deadline."
             )
             results.append(GateResult(c.id, c.title, Outcome.LATER, message))
-    for c in criteria_of(rubric, CriterionKind.PRICE):
+    for c in rubric.of_kind(CriterionKind.PRICE):
         if c.id in failed:
             results.append(_gate(c.id, c.title, failed, ""))
     return tuple(results)

@@ -32,7 +32,6 @@ from tenderscore.sheets.layout import (
     TableSpec,
     TemplateIdentity,
     TemplateLayout,
-    criteria_of,
     template_layout,
     total_formula,
     word_count_formula,
@@ -124,7 +123,7 @@ def _quality(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
         ["Ref", "Criterion", "Pathway", "Question", "Guidance", "Word limit", "Your answer", "Words"],
         [9, 22, 18, 42, 36, 9, 90, 8],
     )
-    for cell, c in zip(layout.answers, criteria_of(rubric, CriterionKind.SCORED), strict=True):
+    for cell, c in zip(layout.answers, rubric.of_kind(CriterionKind.SCORED), strict=True):
         _criterion_labels(ws, cell, c, [c.pathway or "", c.question, c.guidance])
         style.label(ws, cell.row, 6, "" if c.word_limit is None else str(c.word_limit))
         style.answer_cell(ws, cell.row, cell.column)
@@ -155,7 +154,7 @@ def _declarations(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None
         errorTitle="Yes or No", error="Choose Yes or No from the list.",
     )  # fmt: skip
     ws.add_data_validation(yes_no)
-    for cell, c in zip(layout.declarations, criteria_of(rubric, CriterionKind.PASS_FAIL), strict=True):
+    for cell, c in zip(layout.declarations, rubric.of_kind(CriterionKind.PASS_FAIL), strict=True):
         _criterion_labels(ws, cell, c, [c.question or c.title, "Yes" if c.expected else "No"])
         yes_no.add(style.answer_cell(ws, cell.row, cell.column))
         ws.row_dimensions[cell.row].height = 60
@@ -178,7 +177,7 @@ def _commitments(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
         ["Ref", "Commitment", "Measure", "Unit", "Mandatory minimum", "Question and guidance", "Your commitment"],
         [9, 26, 26, 9, 14, 60, 16],
     )
-    for cell, c in zip(layout.commitments, criteria_of(rubric, CriterionKind.COMMITMENT), strict=True):
+    for cell, c in zip(layout.commitments, rubric.of_kind(CriterionKind.COMMITMENT), strict=True):
         measure = rubric.measure(c.measure) if c.measure else None
         unit = measure.unit if measure else None
         minimum = format_unit(c.mandatory_minimum, unit) if unit and c.mandatory_minimum is not None else "none"
@@ -199,7 +198,7 @@ def _table_rows(table: TableSpec) -> range:
 
 
 def _pricing(ws: Worksheet, rubric: Rubric, table: TableSpec) -> None:
-    prices = criteria_of(rubric, CriterionKind.PRICE)
+    prices = rubric.of_kind(CriterionKind.PRICE)
     note = prices[0].question if prices and prices[0].question else "Your price for the whole contract term."
     style.title(ws, "Pricing", note)
     style.headers(ws, HEADER_ROW, ["Line", "Description", "Amount (£, whole contract)"], [7, 70, 22])

@@ -9,6 +9,8 @@ from flask import Flask, Response, g, jsonify, render_template, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from tenderscore.services import mail
+
 log = logging.getLogger(__name__)
 
 
@@ -34,6 +36,7 @@ def roll_back() -> None:
     # touch a session that a failed statement left needing a rollback.
     session = g.get("db_session")
     if session is not None:
+        mail.discard(session)
         session.rollback()
 
 

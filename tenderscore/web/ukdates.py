@@ -1,25 +1,10 @@
-"""Times as UK users read and type them: the server decides in UTC; pages show and take UK time."""
+"""Times as UK users type them into forms; shown with core.ukdates.uk_time, the one format everywhere."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-UK = ZoneInfo("Europe/London")
-
-
-def uk_time(moment: datetime | None) -> str:
-    """'23 November 2026, 3:20pm GMT' — the GOV.UK style for dates and times."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(UK)
-    hour = local.strftime("%I").lstrip("0") or "12"
-    clock = f"{hour}:{local.strftime('%M')}{local.strftime('%p').lower()}"
-    if clock == "12:00pm":
-        clock = "midday"
-    elif clock == "12:00am":
-        clock = "midnight"
-    return f"{local.day} {local.strftime('%B %Y')}, {clock} {local.tzname()}"
+from tenderscore.core.ukdates import UK
 
 
 def parse_uk(day: str, month: str, year: str, time: str) -> datetime:

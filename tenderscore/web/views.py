@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, render_template, send_file
+from flask import Flask, Response, render_template, request, send_file
 
+from tenderscore.core.ukdates import uk_time
 from tenderscore.db import get_session
+from tenderscore.services import mail
 from tenderscore.services.errors import RecordedRefusal, ServiceError
 from tenderscore.web.errors import error_response, roll_back
-from tenderscore.web.ukdates import uk_time
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def download(name: str, data: bytes, mimetype: str) -> Response:
@@ -22,11 +26,44 @@ def download(name: str, data: bytes, mimetype: str) -> Response:
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
+def settle_refusal(exc: ServiceError) -> None:
+    """After a refusal: undo whatever the attempt flushed, but keep a ``RecordedRefusal``'s record of the attempt.
+
+    The one deliberate exception to web/transaction.py's rule (an error response commits nothing).
+    """
+    if isinstance(exc, RecordedRefusal):
+        mail.discard(get_session())  # a refusal announces nothing
+        get_session().commit()
+    else:
+        roll_back()
+
+
+def form_page(template: str, context: Callable[..., dict[str, Any]]) -> Callable[[F], F]:
+    """A page with a form. GET shows ``template`` with ``context(**view_args)``. The view handles the POST and returns
+    its success (usually a redirect); when a service refuses it, the same page is shown again with the GOV.UK error
+    summary, over the record as it stands (the attempt undone, a refusal's record kept) and with the values typed.
+    """
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(**kwargs: Any) -> Any:
+            if request.method == "GET":
+                return render_form(template, **context(**kwargs))
+            try:
+                return view(**kwargs)
+            except ServiceError as exc:
+                settle_refusal(exc)
+                return render_form(template, exc, **context(**kwargs))
+
+        return cast(F, wrapped)
+
+    return decorator
+
+
 def render_form(template: str, error: ServiceError | None = None, status: int = 200, **context: Any) -> Response:
     """A form page; with an error, the GOV.UK error summary links to the field it names."""
     errors = []
     if error is not None:
-        roll_back()  # the form is shown again over the record as it stands: whatever the attempt flushed is undone
         details = error.details if isinstance(error.details, list) else []
         messages = [str(d) for d in details] or [error.message]
         errors = [{"text": m, "href": f"#{error.field}" if error.field else "#main-content"} for m in messages]
@@ -34,6 +71,18 @@ def render_form(template: str, error: ServiceError | None = None, status: int = 
     response = Response(render_template(template, errors=errors, error_field=getattr(error, "field", None), **context))
     response.status_code = status
     return response
+
+
+def score_from_form(what: str) -> tuple[str, int, str, int | None]:
+    """What a scoring form saves (an evaluator's score, a moderator's consensus): the criterion, the step chosen,
+    the reason, and the version the person read (none for a first score)."""
+    criterion_id = request.form.get("criterion_id", "")
+    raw = request.form.get(f"score-{criterion_id}", "").strip()
+    if not raw.lstrip("-").isdigit():
+        raise ServiceError(f"score-{criterion_id}: choose {what}", field=f"score-{criterion_id}")
+    version = request.form.get("version", "")
+    reason = request.form.get(f"reason-{criterion_id}", "")
+    return criterion_id, int(raw), reason, int(version) if version.isdigit() else None
 
 
 def decimal_or_none(text: str | None, field: str) -> Decimal | None:
@@ -50,10 +99,7 @@ def decimal_or_none(text: str | None, field: str) -> Decimal | None:
 
 
 def _service_error(exc: ServiceError) -> Response:
-    if isinstance(exc, RecordedRefusal):
-        get_session().commit()  # the deliberate exception to web/transaction.py: the refused attempt stays on record
-    else:
-        roll_back()
+    settle_refusal(exc)
     extra: dict[str, Any] = {}
     if exc.field:
         extra["field"] = exc.field

@@ -11,8 +11,6 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 import pytest
@@ -20,16 +18,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
-from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
+from tenderscore import rubric_files
 from tenderscore.db import get_engine
-from tenderscore.db.models import AuditEvent, Organisation, Policy, Role, Submission, Tender, User
-from tenderscore.services import accounts, audit, panel, policies, submissions, tenders
-from tenderscore.sheets import DemoBid, TemplateIdentity, demo_bids
+from tenderscore.db.models import AuditEvent, Policy, Submission, Tender, User
+from tenderscore.services import accounts, audit, panel, submissions, tenders
+from tenderscore.sheets import DemoBid
+from tests.world import BIDDERS, demo_workbooks, people, probation_tender, vcse_policy
 
-PASSWORD = "correct horse battery"
-PROBATION = "probation-innovation-partner"
 # One deadline for the whole run (a whole day ahead), so that the demo workbooks built for it can be reused.
 DEADLINE = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
 
@@ -135,78 +132,23 @@ class World:
         return found
 
 
-BIDDERS = {
-    "bidder_a": "Northern Resettlement Consortium Ltd",
-    "bidder_b": "Meridian Probation Partners LLP",
-    "bidder_c": "Brightpath Justice Services Ltd",
-}
-
-
-def _person(session: Session, org: Organisation, role: Role, email: str) -> User:
-    return accounts.create_user(
-        session, email=email, name=email.split("@")[0].title(), password=PASSWORD, role=role, organisation=org
-    )
-
-
-def _quick_hash(password: str) -> str:
-    return generate_password_hash(password, method="pbkdf2:sha256:1")
-
-
 @pytest.fixture
-def world(app: Flask, client: FlaskClient, session: Session, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(app: Flask, client: FlaskClient, session: Session) -> World:
     """People of every role in two buyer organisations, and a 15% VCSE policy from the first one's commissioner."""
-    # Eleven real password hashes would cost a second per test; sign-in checks any werkzeug method alike.
-    monkeypatch.setattr(accounts, "generate_password_hash", _quick_hash)
-    buyer = accounts.create_organisation(session, name="Test Probation Region", kind="buyer")
-    other_buyer = accounts.create_organisation(session, name="Other County Council", kind="buyer")
-    users = {
-        "commissioner": _person(session, buyer, Role.COMMISSIONER, "commissioner@buyer.example"),
-        "officer": _person(session, buyer, Role.OFFICER, "officer@buyer.example"),
-        "moderator": _person(session, buyer, Role.OFFICER, "moderator@buyer.example"),
-        "evaluator1": _person(session, buyer, Role.EVALUATOR, "evaluator1@buyer.example"),
-        "evaluator2": _person(session, buyer, Role.EVALUATOR, "evaluator2@buyer.example"),
-        "evaluator3": _person(session, buyer, Role.EVALUATOR, "evaluator3@buyer.example"),
-        "other_commissioner": _person(session, other_buyer, Role.COMMISSIONER, "commissioner@other.example"),
-        "other_officer": _person(session, other_buyer, Role.OFFICER, "officer@other.example"),
-    }
-    for key, name in BIDDERS.items():
-        org = accounts.create_organisation(session, name=name, kind="supplier")
-        users[key] = _person(session, org, Role.BIDDER, f"bids@{key}.example")
+    _, users = people(session)
     tokens = {key: accounts.issue_api_token(session, user) for key, user in users.items()}
-    policy = policies.create_policy(
-        session,
-        users["commissioner"],
-        name="VCSE policy",
-        min_social_value_weight=Decimal(10),
-        mandatory_commitments=[{"measure": "vcse_share", "minimum": "15"}],
-    )
+    policy = vcse_policy(session, users["commissioner"])
     session.commit()
     ids = {key: (u.id, u.organisation_id) for key, u in users.items() if u.id is not None}
     return World(app, client, session, users, tokens, policy, ids=ids)
 
 
-@lru_cache(maxsize=4)
-def _demo_bids(rubric_name: str, identity: TemplateIdentity) -> dict[str, DemoBid]:
-    rubric = tenders.load_rubric_source(rubric_name)
-    return {bid.name: bid for bid in demo_bids(rubric, identity)}
-
-
 def publish_tender(world: World, reference: str = "NWPR-API-1") -> Tender:
     """A published probation tender of the first buyer, deadline ``DEADLINE``, under the world's policy."""
-    s = world.session
-    tender = tenders.create_tender(
-        s,
-        world.users["officer"],
-        reference=reference,
-        title="Probation services",
-        rubric=tenders.load_rubric_source(PROBATION),
-        deadline=DEADLINE,
-        estimated_value=Decimal("2400000"),
-        policy_id=world.policy.id,
+    tender = probation_tender(
+        world.session, world.users["officer"], world.policy, reference=reference, deadline=DEADLINE
     )
-    assert tender.id is not None
-    tenders.publish(s, world.users["officer"], tender.id)
-    s.commit()
+    world.session.commit()
     return tender
 
 
@@ -215,7 +157,7 @@ def published(world: World) -> World:
     """The world with a published tender open for bids, and its demo workbooks by bidder key."""
     world.tender = publish_tender(world)
     world.tender_key = world.tender.id
-    by_name = _demo_bids(PROBATION, submissions.identity(world.session, world.tender))
+    by_name = demo_workbooks(world.session, world.tender)
     world.bids = {key: by_name[name] for key, name in BIDDERS.items()}
     world.session.commit()  # never leave the test's session holding SQLite's write lock
     return world
@@ -257,4 +199,4 @@ def declare(opened: World) -> Declare:
 
 @pytest.fixture
 def yaml_rubric() -> Iterator[str]:
-    yield (tenders.RUBRICS_DIR / "housing-asb-services.yaml").read_text(encoding="utf-8")
+    yield (rubric_files.RUBRICS_DIR / "housing-asb-services.yaml").read_text(encoding="utf-8")

@@ -6,7 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests import forms
-from tests.api.conftest import PASSWORD, World, no_trace
+from tests.api.conftest import World, no_trace
+from tests.world import PASSWORD
 
 POLICY = {"name": "Cookie policy", "min_social_value_weight": "12"}
 

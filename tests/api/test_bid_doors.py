@@ -17,7 +17,8 @@ from sqlmodel import select
 from tenderscore.db.models import AuditEvent
 from tenderscore.services import panel, submissions
 from tests import forms
-from tests.api.conftest import PASSWORD, Declare, World
+from tests.api.conftest import Declare, World
+from tests.world import PASSWORD
 
 
 def _browser(world: World, who: str) -> FlaskClient:

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from tenderscore.db.models import AuditEvent
-from tests.api.conftest import PROBATION, World, _demo_bids
+from tenderscore.db.models import AuditEvent, Tender
+from tests.api.conftest import World
+from tests.world import demo_workbooks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,15 +42,10 @@ def test_self_check_answers_at_once_and_stores_nothing(published: World) -> None
 
 def test_self_check_names_cells_of_a_workbook_with_errors(published: World) -> None:
     assert published.tender is not None
-    from tenderscore.services import submissions
-
     with published.fresh() as s:
-        from tenderscore.db.models import Tender
-
         tender = s.get(Tender, published.tender_id)
         assert tender is not None
-        identity = submissions.identity(s, tender)
-    harbour = _demo_bids(PROBATION, identity)["Harbour Lane Support Services Ltd"]
+        harbour = demo_workbooks(s, tender)["Harbour Lane Support Services Ltd"]
     before = published.state()
     response = published.post("bidder_a", f"/api/tenders/{published.tender_id}/self-check", **_upload(harbour.workbook))
     assert response.status_code == 200

@@ -141,7 +141,8 @@ def test_one_bidder_submitting_twice_at_once_gets_two_versions(
 
 
 def test_the_same_new_reference_twice_at_once(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.api.conftest import DEADLINE, PROBATION
+    from tests.api.conftest import DEADLINE
+    from tests.world import PROBATION
 
     body = {"reference": "C-3", "title": "t", "deadline": DEADLINE.isoformat(), "rubric": PROBATION}
     _slow_audit(monkeypatch)

@@ -9,8 +9,9 @@ import pytest
 from sqlmodel import select
 
 from tenderscore.db.models import AuditEvent
-from tests.api.conftest import DEADLINE, PROBATION, World
+from tests.api.conftest import DEADLINE, World
 from tests.api.test_concurrency import _race, _send, _slow_audit
+from tests.world import PROBATION
 
 
 def test_two_policy_changes_from_the_same_version(world: World, monkeypatch: pytest.MonkeyPatch) -> None:

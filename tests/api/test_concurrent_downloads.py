@@ -14,9 +14,10 @@ from typing import Any
 
 from sqlmodel import select
 
-from tenderscore.db.models import AuditEvent
-from tests.api.conftest import PROBATION, Declare, World, _demo_bids, publish_tender
+from tenderscore.db.models import AuditEvent, Tender
+from tests.api.conftest import Declare, World, publish_tender
 from tests.api.test_evaluation import SCORED
+from tests.world import demo_workbooks
 
 
 def _run_together(calls: list[Callable[[], int]]) -> list[int]:
@@ -78,12 +79,9 @@ def test_downloads_scores_and_submissions_at_once_all_succeed(opened: World, dec
     second = publish_tender(opened, reference="NWPR-API-2")
     assert second.id is not None
     with opened.fresh() as s:
-        from tenderscore.db.models import Tender
-        from tenderscore.services import submissions
-
         tender = s.get(Tender, second.id)
         assert tender is not None
-        workbooks = _demo_bids(PROBATION, submissions.identity(s, tender))
+        workbooks = demo_workbooks(s, tender)
     tender_url = f"/api/tenders/{opened.tender_id}"
     subs = {key: opened.submission_id(key) for key in ("bidder_a", "bidder_b")}
     calls: list[Callable[[], int]] = []

@@ -8,7 +8,8 @@ import pytest
 
 from tenderscore.core import CriterionKind
 from tenderscore.services import tenders
-from tests.api.conftest import PROBATION, Declare, World
+from tests.api.conftest import Declare, World
+from tests.world import PROBATION
 
 SCORED = [c.id for c in tenders.load_rubric_source(PROBATION).criteria if c.kind == CriterionKind.SCORED]
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import DEADLINE, PROBATION, World, no_trace
+from tests.api.conftest import DEADLINE, World, no_trace
+from tests.world import PROBATION
 
 POLICY = {"name": "Hostile", "min_social_value_weight": "10"}
 

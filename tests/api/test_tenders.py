@@ -8,7 +8,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.api.conftest import DEADLINE, PROBATION, World
+from tests.api.conftest import DEADLINE, World
+from tests.world import PROBATION
 
 
 def _new(world: World, **overrides: Any) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def test_an_award_killed_before_commit_leaves_the_tender_under_evaluation(
     panel.assign_evaluator(session, officer, tender_id, competition.evaluators[0].id)  # type: ignore[arg-type]
     rubric = tenders.rubric_of(competition.tender)
     submission = access.current_bids(session, tender_id)[0]
-    for criterion in (c for c in rubric.criteria if c.kind == CriterionKind.SCORED):
+    for criterion in rubric.of_kind(CriterionKind.SCORED):
         scoring.record_consensus(session, officer, submission.id, criterion.id, 4, "Agreed")  # type: ignore[arg-type]
     session.commit()
     args = ("award", str(tender_id), officer.email)

@@ -8,10 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
 from sqlmodel import Session, col, select
-from werkzeug.security import generate_password_hash
 
 from tenderscore.db import get_engine
-from tenderscore.db.migrate import current_revision, upgrade
+from tenderscore.db.migrate import current_revision, head_revision, upgrade
 from tenderscore.db.models import AuditEvent, Organisation, Role, User
 from tenderscore.services import accounts
 from tenderscore.services.errors import Forbidden, ServiceError
@@ -23,13 +22,7 @@ NEW_PASSWORD = "another long password"
 EMAIL = "officer@x.example"
 
 
-def _quick_hash(password: str) -> str:
-    return generate_password_hash(password, method="pbkdf2:sha256:1")
 
-
-@pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(accounts, "generate_password_hash", _quick_hash)
 
 
 @pytest.fixture
@@ -228,6 +221,18 @@ def test_migration_0002_keeps_existing_users(empty_app: Flask) -> None:
             {"yes": True, "now": "2026-01-01 00:00:00+00:00"},
         )  # fmt: skip
     upgrade(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
         assert connection.execute(text("SELECT session_epoch FROM user_account")).scalar_one() == 0
+
+
+@pytest.mark.real_hashing
+def test_passwords_are_kept_only_as_scrypt_hashes(app: Flask) -> None:
+    """The tests hash cheaply; the product hashes with scrypt, and never keeps the password itself."""
+    with Session(get_engine(app)) as session:
+        org = accounts.create_organisation(session, name="Council", kind="buyer")
+        user = accounts.create_user(session, email="real@x.example", name="R", password=PASSWORD, role=Role.OFFICER,
+                                    organisation=org)  # fmt: skip
+        assert user.password_hash.startswith("scrypt:") and PASSWORD not in user.password_hash
+        assert accounts.authenticate(session, "real@x.example", PASSWORD) is not None
+        assert accounts.authenticate(session, "real@x.example", NEW_PASSWORD) is None

@@ -12,7 +12,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, SQLModel
-from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from tenderscore import create_app
@@ -28,15 +27,7 @@ ACCOUNT_LOCKED = "Too many failed sign-in attempts for this account. Try again i
 ADDRESS_LOCKED = "Too many failed sign-in attempts from your network. Try again in 15 minutes."
 
 
-def _quick_hash(password: str) -> str:
-    return generate_password_hash(password, method="pbkdf2:sha256:1")
 
-
-@pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Dozens of sign-ins per test: cheap hashes (sign-in checks any werkzeug method alike).
-    monkeypatch.setattr(accounts, "generate_password_hash", _quick_hash)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", _quick_hash("not-a-password-anyone-has"))
 
 
 def _user(app: Flask, email: str) -> None:

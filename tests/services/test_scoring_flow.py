@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from tenderscore.core import CriterionKind
 from tenderscore.db.models import AuditEvent, ConsensusScore, Role, Score, TenderStatus
-from tenderscore.services import access, accounts, panel, scoring, tenders
+from tenderscore.services import access, accounts, evaluation, panel, scoring, tenders
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord
 from tests.competition import NOW, PASSWORD, Competition
 
@@ -97,7 +97,7 @@ def test_full_evaluation_is_provisional_until_every_consensus_then_awards(opened
     session, officer = opened.session, opened.officer
     tender_id = opened.tender.id
     assert tender_id is not None
-    result = scoring.evaluation(session, officer, tender_id)
+    result = evaluation.evaluation(session, officer, tender_id)
     assert result.provisional
     tokenistic = next(r for r in result.results if r.bidder == opened.bid("Brightpath").name)
     assert not tokenistic.compliant and tokenistic.rank is None
@@ -107,7 +107,7 @@ def test_full_evaluation_is_provisional_until_every_consensus_then_awards(opened
     for prefix, mark in (("Northern", 4), ("Meridian", 2)):
         for crit in _scored(opened):
             scoring.record_consensus(session, officer, _submission(opened, prefix), crit, mark, f"Agreed {mark}")
-    final = scoring.evaluation(session, officer, tender_id)
+    final = evaluation.evaluation(session, officer, tender_id)
     assert not final.provisional and final.winner is not None
     assert final.winner.bidder == opened.bid("Northern").name
     award = scoring.award(session, officer, tender_id, "Highest total score")

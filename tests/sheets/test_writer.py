@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric, Section, SectionCategory
+from tenderscore.core.ukdates import uk_time
 from tenderscore.sheets import TemplateIdentity, read_workbook, template_layout, write_template
-from tenderscore.sheets.instructions import disqualifiers, uk_time
+from tenderscore.sheets.instructions import disqualifiers
 from tests.sheets.fixtures import good_bid, identity
 from tests.sheets.xlsx_tools import parts
 
@@ -115,7 +116,7 @@ def test_rubric_text_starting_with_equals_is_written_as_text(rubric: Rubric, ten
 
 def test_instructions_name_the_deadline_in_uk_time_and_what_disqualifies(wb: Workbook) -> None:
     text = "\n".join(str(c.value) for row in wb["Instructions"].iter_rows() for c in row if c.value)
-    assert "Tuesday 30 June 2026 at 12:00 (BST)" in text
+    assert "30 June 2026, midday BST" in text
     assert "d1 Insurance: answering No excludes the bid." in text
     assert "d2 Convictions: answering Yes excludes the bid." in text
     assert "sv_vcse VCSE share: a commitment below 15.0% excludes the bid." in text
@@ -124,8 +125,8 @@ def test_instructions_name_the_deadline_in_uk_time_and_what_disqualifies(wb: Wor
 
 
 def test_uk_time_in_winter_and_summer() -> None:
-    assert uk_time(datetime(2026, 1, 15, 12, 0, tzinfo=UTC)) == "Thursday 15 January 2026 at 12:00 (GMT)"
-    assert uk_time(datetime(2026, 7, 15, 11, 0, tzinfo=UTC)) == "Wednesday 15 July 2026 at 12:00 (BST)"
+    assert uk_time(datetime(2026, 1, 15, 12, 0, tzinfo=UTC)) == "15 January 2026, midday GMT"
+    assert uk_time(datetime(2026, 7, 15, 11, 0, tzinfo=UTC)) == "15 July 2026, midday BST"
     with pytest.raises(ValueError, match="aware"):
         uk_time(datetime(2026, 7, 15, 11, 0))
 

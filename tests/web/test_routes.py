@@ -23,7 +23,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 from werkzeug.routing import Rule
-from werkzeug.security import generate_password_hash
 
 from tenderscore import create_app
 from tenderscore.core import CriterionKind
@@ -34,6 +33,7 @@ from tenderscore.db.models import ConsensusScore, Policy, Role, Score, Submissio
 from tenderscore.services import accounts, scoring, tenders
 from tenderscore.services.demo import DEMO_PASSWORD, load_demo
 from tests import forms
+from tests.conftest import quick_hash
 
 MISSING = 999_999  # an id no row has: must be a 404 or a refusal, never a crash
 
@@ -66,9 +66,6 @@ IDENTITIES = [
     "bidder-without-bid",
 ]
 
-
-def _quick_hash(password: str) -> str:
-    return generate_password_hash(password, method="pbkdf2:sha256:1")
 
 
 def _copy_database(source: Path, target: Path) -> None:
@@ -108,7 +105,7 @@ def demo_databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     paths = {"demo": folder / "demo.db", "awarded": folder / "awarded.db"}
     engine = make_engine(f"sqlite:///{paths['demo']}")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "generate_password_hash", _quick_hash)
+        patch.setattr(accounts, "generate_password_hash", quick_hash)
         upgrade(engine)
         with Session(engine) as session:
             load_demo(session)

@@ -84,3 +84,16 @@ class ConsensusScore(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class ScoringCompletion(SQLModel, table=True):
+    """An evaluator's statement that they have finished scoring one bid: every scored criterion has their score and
+    reason. Until then their scores are a draft they may still change; the officer sees who has finished what."""
+
+    __tablename__ = "scoring_completion"
+    __table_args__ = (UniqueConstraint("submission_id", "evaluator_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(foreign_key="submission.id", index=True)
+    evaluator_id: int = Field(foreign_key="user_account.id", index=True)
+    completed_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -75,7 +75,5 @@ class VcseRegisterEntry(SQLModel, table=True):
     name: str = Field(max_length=200)
     charity_number: str | None = Field(default=None, sa_column=Column(String(12), nullable=True))
     company_number: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))
-    source: str = Field(
-        default="", max_length=200
-    )  # where the entry came from, e.g. a register extract's date
+    source: str = Field(default="", max_length=200)  # where the entry came from, e.g. a register extract's date
     added_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderscore.db.models.base import one_of
@@ -26,15 +26,15 @@ class Policy(SQLModel, table=True):
     """A commissioner's standing rules that every tender under it must meet before publication."""
 
     __tablename__ = "policy"
+    # Two policies of one commissioner with the same name could not be told apart in the tender form.
+    __table_args__ = (Index("uq_policy_commissioner_org_id_name", "commissioner_org_id", "name", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     commissioner_org_id: int = Field(foreign_key="organisation.id", index=True)
     name: str = Field(max_length=200)
     min_social_value_weight: Decimal = Field(sa_column=Column(ExactDecimal(), nullable=False))
     # [{"measure": "vcse_share", "minimum": "15"}]: Decimals kept as text
-    mandatory_commitments: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
-    )
+    mandatory_commitments: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     required_criteria: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     version: int = 1  # optimistic lock: a save names the version it read
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
@@ -74,4 +74,6 @@ class Tender(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     opened_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     awarded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # A draft the officer deleted: hidden everywhere, kept because the audit chain refers to it.
+    deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     version: int = 1

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from tenderscore.core import Evaluation
 from tenderscore.db import get_session
 from tenderscore.db.models import Award, Role
+from tenderscore.services import evaluation as evaluation_service
 from tenderscore.services import scoring as service
 from tenderscore.web.api.schemas import AwardIn, AwardOut, EvaluationOut
 from tenderscore.web.auth import signed_in, user
@@ -22,7 +23,7 @@ class EvaluationResource(MethodView):
     @signed_in(Role.OFFICER, Role.COMMISSIONER)
     @blp.response(200, EvaluationOut)
     def get(self, tender_id: int) -> Evaluation:
-        return service.evaluation(get_session(), user(), tender_id)
+        return evaluation_service.evaluation(get_session(), user(), tender_id)
 
 
 @blp.route("/<int:tender_id>/award")

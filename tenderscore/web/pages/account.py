@@ -10,11 +10,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tenderscore.db import get_session
 from tenderscore.services import accounts
-from tenderscore.services.errors import ServiceError
 from tenderscore.web import security
 from tenderscore.web.auth import SignedInUser, signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import render_form
+from tenderscore.web.views import form_page
 
 # Browsers drop ASCII tab, CR and LF anywhere in a URL and trim spaces and controls at its ends, so "/\t/evil"
 # is "//evil" to them: these characters are removed before a target is judged.
@@ -85,16 +84,12 @@ def account() -> str:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in()
+@form_page("account/password.html", dict)
 def change_password() -> Response | BaseResponse:
-    if request.method == "GET":
-        return render_form("account/password.html")
     me = user()
-    try:
-        accounts.change_password(
-            get_session(), me, request.form.get("current_password", ""), request.form.get("new_password", "")
-        )
-    except ServiceError as exc:
-        return render_form("account/password.html", exc)
+    accounts.change_password(
+        get_session(), me, request.form.get("current_password", ""), request.form.get("new_password", "")
+    )
     # Every other session and the API token have ended; this browser carries on in a new session.
     session.clear()
     login_user(SignedInUser(me))

@@ -11,10 +11,10 @@ from tenderscore.db.models import Role
 from tenderscore.services import access
 from tenderscore.services import submissions as submission_service
 from tenderscore.services import tenders as tender_service
-from tenderscore.services.errors import RecordedRefusal, ServiceError
+from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import XLSX, download, render_form
+from tenderscore.web.views import XLSX, download, form_page, render_form
 
 
 def _uploaded() -> tuple[str, bytes]:
@@ -31,35 +31,26 @@ def response_template(tender_id: int) -> Response:
     return download(name, data, XLSX)
 
 
+def _bidding_page(tender_id: int) -> dict[str, Any]:
+    return {"tender": tender_service.get_tender(get_session(), user(), tender_id), "result": None}
+
+
 @bp.route("/tenders/<int:tender_id>/self-check", methods=["GET", "POST"])
 @signed_in(Role.BIDDER)
+@form_page("bidding/self_check.html", _bidding_page)
 def self_check(tender_id: int) -> Any:
-    session = get_session()
-    tender = tender_service.get_tender(session, user(), tender_id)
-    if request.method == "GET":
-        return render_form("bidding/self_check.html", tender=tender, result=None)
-    try:
-        filename, data = _uploaded()
-        result = submission_service.check_workbook(session, user(), tender_id, data)
-    except ServiceError as exc:
-        return render_form("bidding/self_check.html", exc, tender=tender, result=None)
-    return render_form("bidding/self_check.html", tender=tender, result=result, filename=filename)
+    filename, data = _uploaded()
+    result = submission_service.check_workbook(get_session(), user(), tender_id, data)
+    page: dict[str, Any] = {**_bidding_page(tender_id), "result": result, "filename": filename}
+    return render_form("bidding/self_check.html", **page)
 
 
 @bp.route("/tenders/<int:tender_id>/submit", methods=["GET", "POST"])
 @signed_in(Role.BIDDER)
+@form_page("bidding/submit.html", _bidding_page)
 def submit(tender_id: int) -> Any:
-    session = get_session()
-    tender = tender_service.get_tender(session, user(), tender_id)
-    if request.method == "GET":
-        return render_form("bidding/submit.html", tender=tender)
-    try:
-        filename, data = _uploaded()
-        receipt = submission_service.submit(session, user(), tender_id, filename, data)
-    except RecordedRefusal:
-        raise  # a late bid: refused, and the attempt kept on record
-    except ServiceError as exc:
-        return render_form("bidding/submit.html", exc, tender=tender)
+    filename, data = _uploaded()
+    receipt = submission_service.submit(get_session(), user(), tender_id, filename, data)
     flash(f"Bid received: version {receipt.version}, SHA-256 {receipt.sha256}.", "success")
     return redirect(url_for("pages.tender_detail", tender_id=tender_id))
 

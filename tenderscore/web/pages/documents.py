@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, request
 
 from tenderscore.db import get_session
@@ -12,7 +14,7 @@ from tenderscore.services import tenders as tender_service
 from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import PDF, XLSX, download, render_form
+from tenderscore.web.views import PDF, XLSX, download, form_page
 
 
 @bp.get("/tenders/<int:tender_id>/evaluation-report.pdf")
@@ -34,17 +36,18 @@ def score_matrix(tender_id: int) -> Response:
     return download(*report_service.score_matrix(get_session(), user(), tender_id), XLSX)
 
 
+def _self_check_page(tender_id: int) -> dict[str, Any]:
+    return {"tender": tender_service.get_tender(get_session(), user(), tender_id), "result": None}
+
+
 @bp.post("/tenders/<int:tender_id>/self-check.pdf")
 @signed_in(Role.BIDDER)
+@form_page("bidding/self_check.html", _self_check_page)
 def self_check_pdf(tender_id: int) -> Response:
     session = get_session()
-    tender = tender_service.get_tender(session, user(), tender_id)
     upload = request.files.get("workbook")
-    try:
-        if upload is None or not upload.filename:
-            raise ServiceError("workbook: choose your completed response workbook (.xlsx)", field="workbook")
-        result = submission_service.check_workbook(session, user(), tender_id, upload.read())
-        name, pdf = report_service.self_check_report(session, user(), tender_id, result, file_name=upload.filename)
-    except ServiceError as exc:
-        return render_form("bidding/self_check.html", exc, tender=tender, result=None)
+    if upload is None or not upload.filename:
+        raise ServiceError("workbook: choose your completed response workbook (.xlsx)", field="workbook")
+    result = submission_service.check_workbook(session, user(), tender_id, upload.read())
+    name, pdf = report_service.self_check_report(session, user(), tender_id, result, file_name=upload.filename)
     return download(name, pdf, PDF)

@@ -15,33 +15,34 @@ from tenderscore.services import scoring as scoring_service
 from tenderscore.services import submissions as submission_service
 from tenderscore.services import tenders as tender_service
 from tenderscore.services.bid_json import response_from_json
-from tenderscore.services.errors import RecordedRefusal, ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import render_form
+from tenderscore.web.views import form_page, render_form, score_from_form
+
+
+def _declaration_page(tender_id: int) -> dict[str, Any]:
+    session = get_session()
+    return {
+        "tender": tender_service.get_tender(session, user(), tender_id),
+        "bidders": access.bidders_to_declare(session, user(), tender_id),  # none until the bids are opened
+        "form": request.form,
+    }
 
 
 @bp.route("/tenders/<int:tender_id>/declaration", methods=["GET", "POST"])
 @signed_in(Role.EVALUATOR)
+@form_page("evaluating/declaration.html", _declaration_page)
 def declaration(tender_id: int) -> Any:
     session = get_session()
-    tender = tender_service.get_tender(session, user(), tender_id)
-    bidders = access.bidders_to_declare(session, user(), tender_id)  # none until the bids are opened
-    if request.method == "POST":
-        conflicts = [
-            (id_of(org), request.form.get(f"details-{org.id}", ""))
-            for org in bidders
-            if request.form.get(f"conflict-{org.id}")
-        ]
-        try:
-            panel_service.declare(
-                session, user(), tender_id, statement=request.form.get("statement", ""), conflicts=conflicts
-            )
-        except ServiceError as exc:
-            return render_form("evaluating/declaration.html", exc, tender=tender, bidders=bidders, form=request.form)
-        flash("Declaration recorded.", "success")
-        return redirect(url_for("pages.evaluator_bids", tender_id=tender_id))
-    return render_form("evaluating/declaration.html", tender=tender, bidders=bidders, form={})
+    bidders = access.bidders_to_declare(session, user(), tender_id)
+    conflicts = [
+        (id_of(org), request.form.get(f"details-{org.id}", ""))
+        for org in bidders
+        if request.form.get(f"conflict-{org.id}")
+    ]
+    panel_service.declare(session, user(), tender_id, statement=request.form.get("statement", ""), conflicts=conflicts)
+    flash("Declaration recorded.", "success")
+    return redirect(url_for("pages.evaluator_bids", tender_id=tender_id))
 
 
 @bp.get("/tenders/<int:tender_id>/bids")
@@ -54,7 +55,7 @@ def evaluator_bids(tender_id: int) -> Any:
     if assignment is None or assignment.declared_at is None:
         return redirect(url_for("pages.declaration", tender_id=tender_id))
     visible = access.visible_bids(session, me, tender_id)
-    scored = [c for c in tender_service.rubric_of(tender).criteria if c.kind == CriterionKind.SCORED]
+    scored = tender_service.rubric_of(tender).of_kind(CriterionKind.SCORED)
     done = scoring_service.scored_per_bid(session, me, [id_of(s) for s in visible.bids])
     rows = [
         {
@@ -69,48 +70,31 @@ def evaluator_bids(tender_id: int) -> Any:
     return render_form("evaluating/bids.html", tender=tender, rows=rows, conflicted=conflicted)
 
 
-@bp.route("/submissions/<int:submission_id>/score", methods=["GET", "POST"])
-@signed_in(Role.EVALUATOR)
-def score_bid(submission_id: int) -> Any:
+def _scoring_page(submission_id: int) -> dict[str, Any]:
     session = get_session()
     me = user()
     submission = access.readable_bid(session, me, submission_id)
     tender = tender_service.get_tender(session, me, submission.tender_id)
     rubric = tender_service.rubric_of(tender)
-    response = response_from_json(submission.responses, bid_id=str(submission.id), bidder="")
-    error = None
-    if request.method == "POST":
-        criterion_id = request.form.get("criterion_id", "")
-        raw = request.form.get(f"score-{criterion_id}", "")
-        try:
-            if not raw.strip().lstrip("-").isdigit():
-                raise ServiceError(f"score-{criterion_id}: choose a score", field=f"score-{criterion_id}")
-            version = request.form.get("version", "")
-            scoring_service.record_score(
-                session,
-                me,
-                submission_id,
-                criterion_id,
-                int(raw),
-                request.form.get(f"reason-{criterion_id}", ""),
-                expected_version=int(version) if version.isdigit() else None,
-            )
-            flash("Score saved.", "success")
-            return redirect(url_for("pages.score_bid", submission_id=submission_id) + f"#{criterion_id}")
-        except RecordedRefusal:
-            raise
-        except ServiceError as exc:
-            error = exc
-    criteria = [c for c in rubric.criteria if c.kind == CriterionKind.SCORED]
-    return render_form(
-        "evaluating/score.html",
-        error,
-        tender=tender,
-        rubric=rubric,
-        criteria=criteria,
-        response=response,
-        mine=scoring_service.my_scores(session, me, submission_id),
-        submission=submission,
-        bidder=submission_service.bidder_name(session, submission),
-        form=request.form,
+    return {
+        "tender": tender,
+        "rubric": rubric,
+        "criteria": rubric.of_kind(CriterionKind.SCORED),
+        "response": response_from_json(submission.responses, bid_id=str(submission.id), bidder=""),
+        "mine": scoring_service.my_scores(session, me, submission_id),
+        "submission": submission,
+        "bidder": submission_service.bidder_name(session, submission),
+        "form": request.form,
+    }
+
+
+@bp.route("/submissions/<int:submission_id>/score", methods=["GET", "POST"])
+@signed_in(Role.EVALUATOR)
+@form_page("evaluating/score.html", _scoring_page)
+def score_bid(submission_id: int) -> Any:
+    criterion_id, score, reason, version = score_from_form("a score")
+    scoring_service.record_score(
+        get_session(), user(), submission_id, criterion_id, score, reason, expected_version=version
     )
+    flash("Score saved.", "success")
+    return redirect(url_for("pages.score_bid", submission_id=submission_id) + f"#{criterion_id}")

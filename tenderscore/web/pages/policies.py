@@ -9,10 +9,9 @@ from flask import flash, redirect, render_template, request, url_for
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
 from tenderscore.services import policies as policy_service
-from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import render_form
+from tenderscore.web.views import form_page
 
 ROWS = 4  # blank rows offered for mandatory commitments
 
@@ -39,50 +38,42 @@ def policy_list() -> str:
     return render_template("policies/list.html", policies=policy_service.list_policies(get_session(), user()))
 
 
+def _new_policy_page() -> dict[str, Any]:
+    blank = {"name": "", "min_social_value_weight": "10", "mandatory_commitments": [], "required_criteria": []}
+    return {"values": _form_values() if request.method == "POST" else blank, "policy": None, "rows": ROWS}
+
+
 @bp.route("/policies/new", methods=["GET", "POST"])
 @signed_in(Role.COMMISSIONER)
+@form_page("policies/form.html", _new_policy_page)
 def policy_new() -> Any:
-    values: dict[str, Any] = {
-        "name": "",
-        "min_social_value_weight": "10",
-        "mandatory_commitments": [],
-        "required_criteria": [],
-    }
-    if request.method == "POST":
-        values = _form_values()
-        try:
-            policy = policy_service.create_policy(get_session(), user(), **values)
-        except ServiceError as exc:
-            return render_form("policies/form.html", exc, values=values, policy=None, rows=ROWS)
-        flash(f"Policy “{policy.name}” saved.", "success")
-        return redirect(url_for("pages.policy_list"))
-    return render_form("policies/form.html", values=values, policy=None, rows=ROWS)
+    policy = policy_service.create_policy(get_session(), user(), **_form_values())
+    flash(f"Policy “{policy.name}” saved.", "success")
+    return redirect(url_for("pages.policy_list"))
 
 
-@bp.route("/policies/<int:policy_id>/edit", methods=["GET", "POST"])
-@signed_in(Role.COMMISSIONER)
-def policy_edit(policy_id: int) -> Any:
-    session = get_session()
-    policy = policy_service.get_policy(session, user(), policy_id)
-    values: dict[str, Any] = {
+def _edit_policy_page(policy_id: int) -> dict[str, Any]:
+    policy = policy_service.get_policy(get_session(), user(), policy_id)
+    stored = {
         "name": policy.name,
         "min_social_value_weight": str(policy.min_social_value_weight),
         "mandatory_commitments": policy.mandatory_commitments,
         "required_criteria": policy.required_criteria,
     }
-    if request.method == "POST":
-        values = _form_values()
-        try:
-            policy_service.update_policy(
-                session,
-                user(),
-                policy_id,
-                reason=request.form.get("reason", ""),
-                expected_version=int(request.form.get("version", "0") or 0),
-                **values,
-            )
-        except ServiceError as exc:
-            return render_form("policies/form.html", exc, values=values, policy=policy, rows=ROWS)
-        flash("Policy updated. Tenders already published keep the thresholds they were published with.", "success")
-        return redirect(url_for("pages.policy_list"))
-    return render_form("policies/form.html", values=values, policy=policy, rows=ROWS)
+    return {"values": _form_values() if request.method == "POST" else stored, "policy": policy, "rows": ROWS}
+
+
+@bp.route("/policies/<int:policy_id>/edit", methods=["GET", "POST"])
+@signed_in(Role.COMMISSIONER)
+@form_page("policies/form.html", _edit_policy_page)
+def policy_edit(policy_id: int) -> Any:
+    policy_service.update_policy(
+        get_session(),
+        user(),
+        policy_id,
+        reason=request.form.get("reason", ""),
+        expected_version=int(request.form.get("version", "0") or 0),
+        **_form_values(),
+    )
+    flash("Policy updated. Tenders already published keep the thresholds they were published with.", "success")
+    return redirect(url_for("pages.policy_list"))

@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from tenderscore import rubric_files
 from tenderscore.core import Rubric
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, id_of
@@ -19,7 +20,7 @@ from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.ukdates import parse_uk
-from tenderscore.web.views import decimal_or_none, render_form
+from tenderscore.web.views import decimal_or_none, form_page
 
 
 def _deadline_from_form() -> Any:
@@ -36,7 +37,7 @@ def _deadline_from_form() -> Any:
 
 def _new_tender_context() -> dict[str, Any]:
     return {
-        "rubrics": sorted(tender_service.shipped_rubrics()),
+        "rubrics": sorted(rubric_files.shipped_rubrics()),
         "policies": policy_service.list_policies(get_session(), user()),
         "form": request.form,
     }
@@ -44,28 +45,23 @@ def _new_tender_context() -> dict[str, Any]:
 
 @bp.route("/tenders/new", methods=["GET", "POST"])
 @signed_in(Role.OFFICER)
+@form_page("tenders/new.html", _new_tender_context)
 def tender_new() -> Any:
-    if request.method == "GET":
-        return render_form("tenders/new.html", **_new_tender_context())
-    session = get_session()
-    try:
-        upload = request.files.get("rubric_file")
-        yaml_text = upload.read().decode("utf-8", errors="replace") if upload and upload.filename else None
-        rubric = tender_service.load_rubric_source(request.form.get("rubric", ""), yaml_text)
-        policy_id = request.form.get("policy_id") or None
-        tender = tender_service.create_tender(
-            session,
-            user(),
-            reference=request.form.get("reference", ""),
-            title=request.form.get("title", ""),
-            description=request.form.get("description", ""),
-            rubric=rubric,
-            deadline=_deadline_from_form(),
-            estimated_value=decimal_or_none(request.form.get("estimated_value"), "estimated_value"),
-            policy_id=int(policy_id) if policy_id else None,
-        )
-    except ServiceError as exc:
-        return render_form("tenders/new.html", exc, **_new_tender_context())
+    upload = request.files.get("rubric_file")
+    yaml_text = upload.read().decode("utf-8", errors="replace") if upload and upload.filename else None
+    rubric = tender_service.load_rubric_source(request.form.get("rubric", ""), yaml_text)
+    policy_id = request.form.get("policy_id") or None
+    tender = tender_service.create_tender(
+        get_session(),
+        user(),
+        reference=request.form.get("reference", ""),
+        title=request.form.get("title", ""),
+        description=request.form.get("description", ""),
+        rubric=rubric,
+        deadline=_deadline_from_form(),
+        estimated_value=decimal_or_none(request.form.get("estimated_value"), "estimated_value"),
+        policy_id=int(policy_id) if policy_id and policy_id.isdigit() else None,
+    )
     flash(f"Draft tender {tender.reference} created. Check the weights and thresholds, then publish.", "success")
     return redirect(url_for("pages.tender_detail", tender_id=tender.id))
 
@@ -111,28 +107,28 @@ def _criterion_changes(rubric: Rubric) -> dict[str, dict[str, Any]]:
     return changes
 
 
+def _rubric_page(tender_id: int) -> dict[str, Any]:
+    tender = tender_service.get_tender(get_session(), user(), tender_id)
+    return {"tender": tender, "rubric": tender_service.rubric_of(tender), "form": request.form}
+
+
 @bp.route("/tenders/<int:tender_id>/rubric", methods=["GET", "POST"])
 @signed_in(Role.OFFICER)
+@form_page("tenders/rubric.html", _rubric_page)
 def tender_rubric(tender_id: int) -> Any:
     session = get_session()
-    tender = tender_service.get_tender(session, user(), tender_id)
-    rubric = tender_service.rubric_of(tender)
-    if request.method == "POST":
-        try:
-            edited = tender_service.with_criterion_changes(rubric, _criterion_changes(rubric))
-            tender_service.update_draft(
-                session,
-                user(),
-                tender_id,
-                rubric=edited,
-                expected_version=int(request.form.get("version", "0") or 0),
-                reason=request.form.get("reason", ""),
-            )
-        except ServiceError as exc:
-            return render_form("tenders/rubric.html", exc, tender=tender, rubric=rubric, form=request.form)
-        flash("Weights and thresholds saved.", "success")
-        return redirect(url_for("pages.tender_detail", tender_id=tender_id))
-    return render_form("tenders/rubric.html", tender=tender, rubric=rubric, form={})
+    rubric = tender_service.rubric_of(tender_service.get_tender(session, user(), tender_id))
+    edited = tender_service.with_criterion_changes(rubric, _criterion_changes(rubric))
+    tender_service.update_draft(
+        session,
+        user(),
+        tender_id,
+        rubric=edited,
+        expected_version=int(request.form.get("version", "0") or 0),
+        reason=request.form.get("reason", ""),
+    )
+    flash("Weights and thresholds saved.", "success")
+    return redirect(url_for("pages.tender_detail", tender_id=tender_id))
 
 
 @bp.post("/tenders/<int:tender_id>/publish")

@@ -1,0 +1,90 @@
+"""The evaluation, gathered once: the rubric, the bids, every score and consensus, and the result computed from them.
+
+Every door that shows results (the evaluation page and API, the score matrix, the evaluation report, assessment
+summaries, sensitivity, the award) reads through ``gather``, so no two of them can be built from different reads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from tenderscore.core import BidResponse, Consensus, Evaluation, Rubric, ScoreKey, evaluate
+from tenderscore.db.models import ConsensusScore, Organisation, Role, Score, Submission, Tender, User, id_of
+from tenderscore.services import access
+from tenderscore.services.bid_json import response_from_json
+from tenderscore.services.errors import Conflict, Forbidden
+from tenderscore.services.tenders import get_tender, rubric_of
+
+
+@dataclass(frozen=True)
+class Marked:
+    """One evaluator's own score of one criterion for one bid, as recorded."""
+
+    evaluator: str
+    score: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Gathered:
+    tender: Tender
+    rubric: Rubric
+    bids: list[BidResponse]  # bid_id is the submission id as text
+    consensus: dict[ScoreKey, Consensus]
+    moderators: dict[ScoreKey, str | None]  # who recorded each consensus
+    individual: dict[ScoreKey, list[Marked]]  # every evaluator's score, moderated or not, oldest first
+    evaluation: Evaluation
+
+
+def gather(session: Session, tender: Tender) -> Gathered:
+    """Read everything once (a fixed number of queries, whatever the number of bids) and evaluate it.
+
+    The caller has decided that the actor may see the results (``results_for``); this only reads.
+    """
+    rubric = rubric_of(tender)
+    rows = session.exec(
+        select(Submission, Organisation.name)
+        .join(Organisation, col(Organisation.id) == Submission.bidder_org_id)
+        .where(Submission.tender_id == tender.id, col(Submission.is_current).is_(True))
+        .order_by(col(Submission.id))
+    ).all()
+    bids = [response_from_json(s.responses, bid_id=str(s.id), bidder=name) for s, name in rows]
+    ids = [id_of(s) for s, _ in rows]
+    agreed = session.exec(
+        select(ConsensusScore).where(col(ConsensusScore.submission_id).in_(ids)).order_by(col(ConsensusScore.id))
+    ).all()
+    scores = session.exec(select(Score).where(col(Score.submission_id).in_(ids)).order_by(col(Score.id))).all()
+    people = {c.moderator_id for c in agreed} | {s.evaluator_id for s in scores}
+    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(people))).all())
+    consensus = {(str(c.submission_id), c.criterion_id): Consensus(c.score, c.reason) for c in agreed}
+    moderators = {(str(c.submission_id), c.criterion_id): names.get(c.moderator_id) for c in agreed}
+    individual: dict[ScoreKey, list[Marked]] = defaultdict(list)
+    for s in scores:
+        individual[(str(s.submission_id), s.criterion_id)].append(
+            Marked(names.get(s.evaluator_id, "?"), s.score, s.reason)
+        )
+    panel_scores = {key: [m.score for m in marks] for key, marks in individual.items()}
+    result = evaluate(rubric, bids, consensus, panel_scores)
+    return Gathered(tender, rubric, bids, consensus, moderators, dict(individual), result)
+
+
+def results_for(session: Session, actor: User, tender_id: int, *, lock: bool = False) -> Gathered:
+    """The tender's evaluation for the buyer's officers and commissioners, once the bids are opened.
+
+    Provisional until every scored criterion of every compliant bid has consensus. ``lock`` holds the tender row
+    (an award decides on exactly what was read).
+    """
+    tender = get_tender(session, actor, tender_id, for_update=lock)
+    if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
+        raise Forbidden("Only the buyer's officers see the evaluation")
+    if not access.bids_opened(tender):
+        raise Conflict(access.SEALED_MESSAGE)
+    return gather(session, tender)
+
+
+def evaluation(session: Session, actor: User, tender_id: int) -> Evaluation:
+    """The results now (see ``results_for``)."""
+    return results_for(session, actor, tender_id).evaluation
