@@ -15,7 +15,7 @@ from tenderscore.core.policy import check_policy
 from tenderscore.db.models import EvaluatorAssignment, Organisation, Policy, Role, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit, limits, policies
-from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError, StaleRecord
+from tenderscore.services.errors import Conflict, Forbidden, NotFound, Problems, ServiceError, StaleRecord
 
 # The lifecycle, in order; each step may only go to the next one.
 LIFECYCLE = (
@@ -93,6 +93,25 @@ def with_criterion_changes(rubric: Rubric, changes: dict[str, dict[str, Any]]) -
     return validated(dataclasses.replace(rubric, sections=sections))
 
 
+def tender_problems(
+    session: Session, *, reference: str, title: str, description: str, deadline: datetime | None, policy_id: int | None
+) -> Problems:
+    """Every problem with a new tender's details at once (``deadline`` None: the caller could not read one)."""
+    problems = Problems()
+    problems.check(lambda: limits.reference(reference))
+    problems.check(lambda: limits.written(title, "title", "a title", maximum=limits.TITLE_MAX, single_line=True))
+    problems.check(
+        lambda: limits.written(
+            description, "description", "a description", maximum=limits.DESCRIPTION_MAX, required=False
+        )
+    )
+    if deadline is not None and deadline.tzinfo is None:
+        problems.add("deadline", "give the deadline's time zone")
+    if policy_id is not None and session.get(Policy, policy_id) is None:
+        problems.add("policy_id", f"there is no policy {policy_id}; choose one from the list")
+    return problems
+
+
 def create_tender(
     session: Session,
     actor: User,
@@ -105,18 +124,14 @@ def create_tender(
     policy_id: int | None = None,
     description: str = "",
 ) -> Tender:
+    """A draft tender from a rubric: every problem with its details is reported at once; a reference is unique."""
     _require_officer(actor)
-    reference = limits.reference(reference)
-    title = limits.written(title, "title", "a title", maximum=limits.TITLE_MAX, single_line=True)
-    description = limits.written(
-        description, "description", "a description", maximum=limits.DESCRIPTION_MAX, required=False
-    )
-    if deadline.tzinfo is None:
-        raise ServiceError("deadline: give a time zone", field="deadline")
+    tender_problems(
+        session, reference=reference, title=title, description=description, deadline=deadline, policy_id=policy_id
+    ).raise_any()
+    reference, title, description = reference.strip(), title.strip(), description.strip()
     if session.exec(select(Tender).where(Tender.reference == reference)).first() is not None:
-        raise Conflict(f"reference: a tender {reference} already exists", field="reference")
-    if policy_id is not None and session.get(Policy, policy_id) is None:
-        raise ServiceError(f"policy: there is no policy {policy_id}", field="policy_id")
+        raise Conflict(f"reference: a tender {reference} already exists; choose another reference", field="reference")
     tender = Tender(
         reference=reference,
         title=title,

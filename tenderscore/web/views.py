@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, render_template, request, send_file
+from jinja2 import pass_context
 
 from tenderscore.core.ukdates import uk_time
 from tenderscore.db import get_session
@@ -60,15 +61,31 @@ def form_page(template: str, context: Callable[..., dict[str, Any]]) -> Callable
     return decorator
 
 
+# Where an error about a field links to when that field's first input has another id (GOV.UK: link to the input).
+ANCHORS = {"deadline": "deadline-day", "rubric": "rubric-select"}
+
+
 def render_form(template: str, error: ServiceError | None = None, status: int = 200, **context: Any) -> Response:
-    """A form page; with an error, the GOV.UK error summary links to the field it names."""
-    errors = []
+    """A form page. With an error, the GOV.UK error summary lists every problem in plain words, each linked to its
+    field; ``field_errors`` gives each field its own message to show above it (the template's inputs keep the
+    values typed, from ``form``)."""
+    errors: list[dict[str, str]] = []
+    field_errors: dict[str, str] = {}
     if error is not None:
-        details = error.details if isinstance(error.details, list) else []
-        messages = [str(d) for d in details] or [error.message]
-        errors = [{"text": m, "href": f"#{error.field}" if error.field else "#main-content"} for m in messages]
+        problems = error.problems
+        lines: list[tuple[str | None, str]] = problems
+        if len(problems) == 1 and isinstance(error.details, list) and error.details:
+            lines = [(problems[0][0], str(d)) for d in error.details]  # e.g. each cell of a workbook with errors
+        for field, text in lines:
+            errors.append({"text": text, "href": f"#{ANCHORS.get(field, field)}" if field else "#main-content"})
+        for field, words in problems:
+            if field:
+                field_errors.setdefault(field, words)
         status = error.status
-    response = Response(render_template(template, errors=errors, error_field=getattr(error, "field", None), **context))
+    page = render_template(
+        template, errors=errors, field_errors=field_errors, error_field=getattr(error, "field", None), **context
+    )
+    response = Response(page)
     response.status_code = status
     return response
 
@@ -111,6 +128,14 @@ def _service_error(exc: ServiceError) -> Response:
 _titles = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 422: "Unprocessable Content"}
 
 
+@pass_context
+def error_message(context: Any, field: str) -> dict[str, str] | None:
+    """For a Design System macro's ``errorMessage``: the field's own message on a form shown again, else nothing."""
+    words = (context.get("field_errors") or {}).get(field)
+    return {"text": words} if words else None
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["error_message"] = error_message
     app.register_error_handler(ServiceError, _service_error)
     app.jinja_env.filters["uk_time"] = uk_time

@@ -173,3 +173,30 @@ def test_the_officer_changes_weights_and_thresholds_on_the_draft(demo: Flask) ->
         after = session.exec(select(Tender).where(Tender.reference == "NWPR-2027-003")).one()
         assert after.version == version + 1
         assert tenders.rubric_of(after).criterion(commitment.id).mandatory_minimum == 7
+
+
+def test_an_empty_new_tender_form_reports_every_mistake_linked_to_its_field_and_keeps_what_was_typed(
+    demo: Flask,
+) -> None:
+    """GOV.UK error pattern: every error in the summary, in plain words, linked to its field, repeated above it."""
+    client = demo.test_client()
+    sign_in(client, ROLES["officer"])
+    token = forms.csrf_token(client, "/tenders/new")
+    data = {"csrf_token": token, "reference": "", "title": "", "description": "Kept as typed",
+            "rubric": "probation-innovation-partner", "deadline-day": "", "deadline-month": "",
+            "deadline-year": "", "deadline-time": "12:00", "estimated_value": "lots"}  # fmt: skip
+    response = client.post("/tenders/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "<title>Error: Create a tender" in html
+    summary = html[html.index("govuk-error-summary") : html.index("</ul>", html.index("govuk-error-summary"))]
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert {anchor for anchor, _ in links} == {"reference", "title", "deadline-day", "estimated_value"}
+    for anchor, text in links:
+        assert ":" not in text.split(" ")[0] and text[0].isupper(), text  # plain words, no field paths
+        assert f'id="{anchor}"' in html  # the link lands on the field
+    for field in ("reference", "title", "deadline", "estimated_value"):
+        assert f'id="{field}-error"' in html  # the same words above the field
+    assert "Kept as typed" in html and 'value="lots"' in html
+    with Session(get_engine(demo)) as session:
+        assert session.exec(select(Tender).where(Tender.reference == "")).first() is None

@@ -16,7 +16,7 @@ from tenderscore.services import panel as panel_service
 from tenderscore.services import policies as policy_service
 from tenderscore.services import submissions as submission_service
 from tenderscore.services import tenders as tender_service
-from tenderscore.services.errors import ServiceError
+from tenderscore.services.errors import Problems, ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.ukdates import parse_uk
@@ -47,20 +47,25 @@ def _new_tender_context() -> dict[str, Any]:
 @signed_in(Role.OFFICER)
 @form_page("tenders/new.html", _new_tender_context)
 def tender_new() -> Any:
+    session = get_session()
     upload = request.files.get("rubric_file")
     yaml_text = upload.read().decode("utf-8", errors="replace") if upload and upload.filename else None
-    rubric = tender_service.load_rubric_source(request.form.get("rubric", ""), yaml_text)
-    policy_id = request.form.get("policy_id") or None
+    problems = Problems()  # every mistake on the form at once: what the page reads, then what the service checks
+    rubric = problems.check(lambda: tender_service.load_rubric_source(request.form.get("rubric", ""), yaml_text))
+    deadline = problems.check(_deadline_from_form)
+    value = problems.check(lambda: decimal_or_none(request.form.get("estimated_value"), "estimated_value"))
+    policy = request.form.get("policy_id", "")
+    details: dict[str, Any] = {
+        "reference": request.form.get("reference", ""),
+        "title": request.form.get("title", ""),
+        "description": request.form.get("description", ""),
+        "policy_id": int(policy) if policy.isdigit() else None,
+    }
+    problems.found.extend(tender_service.tender_problems(session, deadline=deadline, **details).found)
+    problems.raise_any()
+    assert rubric is not None and deadline is not None
     tender = tender_service.create_tender(
-        get_session(),
-        user(),
-        reference=request.form.get("reference", ""),
-        title=request.form.get("title", ""),
-        description=request.form.get("description", ""),
-        rubric=rubric,
-        deadline=_deadline_from_form(),
-        estimated_value=decimal_or_none(request.form.get("estimated_value"), "estimated_value"),
-        policy_id=int(policy_id) if policy_id and policy_id.isdigit() else None,
+        session, user(), rubric=rubric, deadline=deadline, estimated_value=value, **details
     )
     flash(f"Draft tender {tender.reference} created. Check the weights and thresholds, then publish.", "success")
     return redirect(url_for("pages.tender_detail", tender_id=tender.id))
