@@ -22,7 +22,7 @@ from .errors import MissingReasonError, ProvisionalResultError, ReportError
 from .explain import OWN, WINNER, Voice, commitment_reason, compliant_values, declaration_reason, price_reason
 from .facts import ConsensusRecord, TenderFacts
 from .methodology import describe
-from .text import KIND_NAMES, ordinal, points, weight
+from .text import KIND_NAMES, ordinal, plural, points, weight
 from .views import AssessmentSummaryView, SummaryCriterionView, SummarySectionView, TenderScoresView
 
 STANDSTILL = (
@@ -57,9 +57,7 @@ def build_assessment_summary(
     context = _Context(rubric, evaluation, bids, consensus)
     own = context.scores(result, OWN)
     return AssessmentSummaryView(
-        meta=document_meta(
-            tender, "Assessment summary", f"Assessment summary for {result.bidder} (reg. 31)", generated_at
-        ),
+        meta=document_meta(tender, "Assessment summary", f"Assessment summary for {result.bidder}", generated_at),
         tender=tender_view(tender),
         bid_id=result.bid_id,
         bidder=result.bidder,
@@ -132,7 +130,11 @@ class _Context:
             for section in self.rubric.sections
         )
         ranked = len(self.evaluation.ranked)
-        rank = f"{ordinal(result.rank)} of {ranked} compliant tenders" if result.rank is not None else "Not ranked"
+        rank = (
+            f"{ordinal(result.rank)} of {plural(ranked, 'compliant tender')}"
+            if result.rank is not None
+            else "Not ranked"
+        )
         return TenderScoresView(result.bidder, sections, points(result.total), rank)
 
     def _criterion(self, criterion: Criterion, result: BidResult, voice: Voice) -> SummaryCriterionView:

@@ -12,7 +12,7 @@ class MissingReasonError(ReportError):
 
     def __init__(self, bid_id: str, bidder: str, criterion_id: str, criterion_title: str) -> None:
         super().__init__(
-            f"bid {bid_id} ({bidder}): the score for criterion {criterion_id} ('{criterion_title}') has no reason; "
+            f"bid {bid_id} ({bidder}): the score for '{criterion_title}' (criterion {criterion_id}) has no reason; "
             "record the moderated reason, referring to the bidder's own tender, before issuing assessment summaries"
         )
         self.bid_id = bid_id

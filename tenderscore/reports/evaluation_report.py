@@ -17,7 +17,7 @@ from .consensus import breakdown_views, check_consensus
 from .errors import ReportError
 from .facts import ConsensusRecord, IndividualScore, PanelMember, SensitivityFinding, TenderFacts
 from .social_value import social_value_view
-from .text import points, pounds, weight
+from .text import plural, points, pounds, weight
 from .views import (
     ComplianceRowView,
     EvaluationReportView,
@@ -83,7 +83,7 @@ def build_evaluation_report(
 
 def _subject(evaluation: Evaluation) -> str:
     state = "provisional results" if evaluation.provisional else "final results"
-    return f"Evaluation of {len(evaluation.results)} tenders: compliance, scores, ranking ({state})"
+    return f"Evaluation of {plural(len(evaluation.results), 'tender')}: compliance, scores, ranking ({state})"
 
 
 def _check_responses(evaluation: Evaluation, responses: Sequence[BidResponse]) -> None:
@@ -168,8 +168,8 @@ def _sensitivity(evaluation: Evaluation, finding: SensitivityFinding | None) -> 
     if evaluation.provisional:
         return SensitivityView(
             None,
-            "How robust the ranking is is computed for a final result only; it will be "
-            "reported once every consensus score has been recorded.",
+            "The result's robustness is tested only once the result is final. It will be reported here when every "
+            "consensus score has been recorded.",
         )
     if finding is None:
         return SensitivityView(None, "No sensitivity analysis was supplied for this report.")

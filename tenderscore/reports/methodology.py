@@ -1,7 +1,7 @@
 """How each criterion is scored, in words and in symbols, and which failures disqualify: the published method.
 
 The evaluation report prints it for every criterion, and each assessment summary repeats it for the bidder
-(reg. 31: "how it was scored and the scores available").
+(Procurement Regulations 2024, regulation 31: "how it was scored and the scores available").
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def _commitment(rubric: Rubric, criterion: Criterion) -> CriterionMethod:
         low, high = plain(criterion.floor), plain(criterion.target)
         formula = f"points = (value − {low}) ÷ ({high} − {low}) × {w}, from 0 to {w}"
     else:
-        how = f"Method '{name}': {method_for(criterion).summary}."
+        how = _sentence(method_for(criterion).summary)
         formula = f"points = {method_for(criterion).summary.replace('weight', w)}"
     return CriterionMethod(
         how=how,
@@ -98,6 +98,11 @@ def _commitment(rubric: Rubric, criterion: Criterion) -> CriterionMethod:
         available=f"0 to {w} points",
         disqualifies=_minimum_rule(criterion.mandatory_minimum, unit),
     )
+
+
+def _sentence(summary: str) -> str:
+    """A method's one-line summary as a sentence (its registry name is an internal word, never printed)."""
+    return summary[:1].upper() + summary[1:].rstrip(".") + "."
 
 
 def _minimum_rule(minimum: Decimal | None, unit: Unit) -> str:
@@ -119,7 +124,7 @@ def _price(rubric: Rubric, criterion: Criterion) -> CriterionMethod:
         )
         formula = f"points = {w} × (1 − (price − lowest) ÷ lowest), not below 0"
     else:
-        how = f"Method '{name}': {method_for(criterion).summary}."
+        how = _sentence(method_for(criterion).summary)
         formula = f"points = {method_for(criterion).summary.replace('weight', w)}"
     share = criterion.abnormally_low_share or rubric.default_abnormally_low_share
     how += (

@@ -10,6 +10,7 @@ from tenderscore.core.ukdates import uk_time
 
 from .common import document_meta, tender_view
 from .facts import SelfCheckGate, SelfCheckLine, TenderFacts
+from .text import plural
 from .views import GateView, SelfCheckErrorView, SelfCheckView
 
 NOTHING_STORED = (
@@ -85,10 +86,11 @@ def _verdict(rejected: str | None, errors: Sequence[SelfCheckLine], gates: Seque
     failed = sum(1 for g in gates if g.passed is False)
     if not errors and not failed:
         return "No problems found: the workbook can be submitted as it is."
-    parts = []
+    rules = plural(failed, "rule") + " that would exclude the tender"
     if errors:
-        parts.append(f"{len(errors)} problem{'' if len(errors) == 1 else 's'} to fix in the workbook")
-    if failed:
-        parts.append(f"{failed} rule{'' if failed == 1 else 's'} that would exclude the tender not met")
-    text = " and ".join(parts)
-    return text[0].upper() + text[1:] + ". Fix them before you submit."
+        text = f"There {'is' if len(errors) == 1 else 'are'} {plural(len(errors), 'problem')} to fix in the workbook"
+        if failed:
+            text += f", and it does not meet {rules}"
+    else:
+        text = f"The workbook does not meet {rules}"
+    return f"{text}. Fix {'it' if len(errors) + failed == 1 else 'them'} before you submit."

@@ -40,7 +40,7 @@ def test_addressed_to_the_bidder_with_its_total_and_rank(second: Pdf) -> None:
     flat = second.flat
     assert "ASSESSMENT SUMMARY" in flat
     assert "To Pathways Consortium (Calder Housing Trust and Kestrel Recovery Network)" in flat
-    assert "regulation 31 of the Procurement Regulations 2024" in flat
+    assert "This is your assessment summary (Procurement Regulations 2024, regulation 31)." in flat
     assert "Your result: 72.83 out of 100, ranked 2nd of 3 compliant tenders" in flat
 
 

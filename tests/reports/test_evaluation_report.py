@@ -32,8 +32,9 @@ def test_ranked_matrix_prints_rank_sections_total_and_price(final_report: Pdf) -
     assert re.search(northern, text, re.MULTILINE)
     pathways = r"^\s*2\s+Pathways Consortium .*38\.00\s+14\.75\s+20\.08\s+72\.83\s+£3,960,000"
     assert re.search(pathways, text, re.MULTILINE)
-    assert re.search(r"^\s*3\s+Beacon Justice Services Ltd.*28\.00\s+10\.33\s+30\.00\s+68\.33\s+£2,650,000",
-                     text, re.MULTILINE)
+    assert re.search(
+        r"^\s*3\s+Beacon Justice Services Ltd.*28\.00\s+10\.33\s+30\.00\s+68\.33\s+£2,650,000", text, re.MULTILINE
+    )
 
 
 def test_totals_are_the_evaluations_rounded_half_up(final: DemoTender, final_report: Pdf) -> None:
@@ -125,8 +126,9 @@ def test_chart_is_our_svg_and_its_numbers_match_the_matrix(final: DemoTender) ->
     view = evaluation_view(final)
     assert view.chart_svg.startswith("<svg")
     for row in view.matrix.rows:
-        drawn = re.findall(rf'data-bid="{re.escape(row.bidder)}" data-section="[^"]+" data-points="([0-9.]+)"',
-                           view.chart_svg)
+        drawn = re.findall(
+            rf'data-bid="{re.escape(row.bidder)}" data-section="[^"]+" data-points="([0-9.]+)"', view.chart_svg
+        )
         assert tuple(drawn) == row.sections
 
 
@@ -134,8 +136,10 @@ def test_metadata_language_and_pdf_ua_tagging(final_report: Pdf) -> None:
     reader = PdfReader(io.BytesIO(final_report.rendered.pdf))
     info = reader.metadata
     assert info is not None
-    assert info.title == "Tender evaluation report – PRB-NE-2026-014 Resettlement Innovation Partner: North East " \
-                         "probation region"
+    assert (
+        info.title == "Tender evaluation report – PRB-NE-2026-014 Resettlement Innovation Partner: North East "
+        "probation region"
+    )
     assert info.author == "North East Probation Region Commissioning Unit"
     assert info.subject is not None and "final results" in info.subject
     root: Any = reader.trailer["/Root"]
@@ -168,7 +172,8 @@ def test_tagged_structure_has_headings_tables_and_the_chart_with_alternative_tex
     kinds = {kind for kind, _ in found}
     assert {"/Document", "/H1", "/H2", "/H3", "/Table", "/TH", "/TD", "/L", "/LI", "/Figure"} <= kinds
     assert [alt for kind, alt in found if kind == "/Figure"] == [
-        "Points by section for each compliant tender, in rank order"]
+        "Points by section for each compliant tender, in rank order"
+    ]
 
 
 def test_nothing_is_fetched_for_a_report(final_report: Pdf) -> None:
@@ -181,7 +186,85 @@ def test_consensus_record_that_disagrees_with_the_evaluation_is_refused(final: D
     wrong = {**final.consensus, key: type(record)(record.score - 1, record.reason, record.individual)}
     with pytest.raises(ReportError, match=rf"bid {key[0]} .*criterion {key[1]}"):
         build_evaluation_report(
-            final.rubric, final.evaluation, final.responses, tender=final.tender, panel=final.panel,
-            consensus=wrong, sensitivity=final.sensitivity, chain_head=final.chain_head,
+            final.rubric,
+            final.evaluation,
+            final.responses,
+            tender=final.tender,
+            panel=final.panel,
+            consensus=wrong,
+            sensitivity=final.sensitivity,
+            chain_head=final.chain_head,
             generated_at=final.generated_at,
         )
+
+
+INTERNAL_WORDS = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b|\bproportional\b|\blowest[ _]ratio\b|\breg\. 31\b|\bis is\b")
+
+
+def test_no_internal_ids_method_names_or_repeated_words(
+    final: DemoTender, final_report: Pdf, provisional_report: Pdf
+) -> None:
+    """Readers see titles, units and plain words: never sv_vcse, q_ete, a method's registry name or 'reg. 31'."""
+    from tenderscore.reports import render_document
+
+    from .conftest import read, summary_view
+
+    documents = {"final": final_report.flat, "provisional": provisional_report.flat}
+    for bid_id in ("B001", "B004"):
+        documents[bid_id] = read(render_document(summary_view(final, bid_id))).flat
+    for name, flat in documents.items():
+        assert INTERNAL_WORDS.findall(flat) == [], name
+    assert documents["B004"].count("regulation 31") == 1
+
+
+def test_robustness_of_a_provisional_result_reads_as_one_plain_sentence(provisional_report: Pdf) -> None:
+    flat = provisional_report.flat
+    assert "How robust the ranking is is computed" not in flat
+    assert (
+        "The result's robustness is tested only once the result is final. It will be reported here when every "
+        "consensus score has been recorded." in flat
+    )
+
+
+def test_social_value_headings_are_whole_words_not_hyphenated(final: DemoTender) -> None:
+    """Section 6's narrow column headings wrap between words; no heading is broken with a hyphen."""
+    from dataclasses import replace
+
+    from tenderscore.reports import render_document
+
+    from .conftest import read
+
+    long_titles = {
+        "sv_vcse": "Volunteering organisations' share of contract value",
+        "sv_jobs": "Employment opportunities for people with convictions",
+        "sv_apprentice": "Apprenticeship weeks",
+    }
+    sections = tuple(
+        replace(s, criteria=tuple(replace(c, title=long_titles.get(c.id, c.title)) for c in s.criteria))
+        for s in final.rubric.sections
+    )
+    view = build_evaluation_report(
+        replace(final.rubric, sections=sections),
+        final.evaluation,
+        final.responses,
+        tender=final.tender,
+        panel=final.panel,
+        consensus=final.consensus,
+        sensitivity=final.sensitivity,
+        chain_head=final.chain_head,
+        generated_at=final.generated_at,
+    )
+    pdf = read(render_document(view))
+    social = pdf.text[pdf.text.rindex("6. Social value commitments") : pdf.text.rindex("7. Points for the officer")]
+    assert not re.search(r"[A-Za-z]-\s*$", social, re.MULTILINE), social[:1500]
+    assert "VCSE minimum of 15%" in pdf.flat
+
+
+def test_one_of_a_thing_is_singular() -> None:
+    from .conftest import summary_view
+    from .demo_data import demo_tender
+
+    alone = demo_tender(1)
+    assert [r.compliant for r in alone.evaluation.results] == [True]
+    assert summary_view(alone, "B001").own.rank == "1st of 1 compliant tender"
+    assert evaluation_view(alone).meta.subject == "Evaluation of 1 tender: compliance, scores, ranking (final results)"

@@ -86,7 +86,7 @@ def test_assessment_summary_addressed_to_the_hostile_bidder(hostile: DemoTender)
     pdf = read(rendered)
     _assert_printed(pdf, f"To {NAME}", *PIECES)
     info = PdfReader(io.BytesIO(rendered.pdf)).metadata
-    assert info is not None and info.subject == f"Assessment summary for {NAME} (reg. 31)"
+    assert info is not None and info.subject == f"Assessment summary for {NAME}"
 
 
 def test_self_check_report(hostile: DemoTender) -> None:

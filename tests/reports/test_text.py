@@ -70,3 +70,12 @@ def test_one_format_everywhere_says_midday_and_midnight_in_words() -> None:
     assert uk_time(datetime(2027, 6, 30, 23, 0, tzinfo=UTC)) == "1 July 2027, midnight BST"
     assert uk_time(datetime(2027, 1, 15, 0, 30, tzinfo=UTC)) == "15 January 2027, 12:30am GMT"
     assert uk_time(None) == "" and uk_date(None) == ""
+
+
+def test_plural_agrees_with_the_count() -> None:
+    from tenderscore.reports.text import plural
+
+    assert plural(1, "rule") == "1 rule"
+    assert plural(0, "rule") == "0 rules"
+    assert plural(2, "criterion", "criteria") == "2 criteria"
+    assert plural(1, "criterion", "criteria") == "1 criterion"

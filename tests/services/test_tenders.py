@@ -69,14 +69,14 @@ def test_breaches_are_listed_in_plain_words_and_block_publication(competition: C
         competition,
         min_social_value_weight=Decimal(40),
         mandatory_commitments=[{"measure": "vcse_share", "minimum": "15"}],
-        required_criteria=["no_such_criterion"],
+        required_criteria=["sv_vcse_share"],  # a probation criterion this rubric lacks (unknown ids are refused)
     )
     session = competition.session
     draft = tenders.get_tender(session, competition.officer, draft_id)
     found = tenders.breaches(session, draft)
     assert len(found) >= 2
     assert any("40" in b for b in found)
-    assert any("no_such_criterion" in b for b in found)
+    assert any("sv_vcse_share" in b or "VCSE share" in b for b in found)
     with pytest.raises(Conflict, match="breaks its policy") as refused:
         tenders.publish(session, competition.officer, draft_id, now=NOW)
     assert refused.value.details == found

@@ -6,14 +6,39 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from werkzeug.exceptions import UnprocessableEntity
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Policy, Role
 from tenderscore.services import policies as service
+from tenderscore.services.errors import Invalid
 from tenderscore.web.api.schemas import PolicyIn, PolicyOut, PolicyUpdate
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint("policies", __name__, url_prefix="/api/policies", description="Commissioners' policies")
+
+
+def _json_path(field: str) -> list[str]:
+    """The service's form field as a path in the request body: ``measure_0`` -> mandatory_commitments, 0, measure."""
+    for key in ("measure", "minimum"):
+        index = field.removeprefix(f"{key}_")
+        if field.startswith(f"{key}_") and index.isdigit():
+            return ["mandatory_commitments", index, key]
+    return [field or "_schema"]
+
+
+def _unprocessable(exc: Invalid) -> UnprocessableEntity:
+    """The service's problems in the shape schema errors take: 422, ``errors.json`` naming each field."""
+    errors: dict[str, Any] = {}
+    for field, words in exc.problems:
+        *parents, leaf = _json_path(field or "")
+        node = errors
+        for key in parents:
+            node = node.setdefault(key, {})
+        node.setdefault(leaf, []).append(words)
+    refusal = UnprocessableEntity(description="; ".join(words for _, words in exc.problems))
+    refusal.data = {"messages": {"json": errors}}  # type: ignore[attr-defined]
+    return refusal
 
 
 @blp.route("")
@@ -27,8 +52,10 @@ class Policies(MethodView):
     @blp.arguments(PolicyIn)
     @blp.response(201, PolicyOut)
     def post(self, data: dict[str, Any]) -> Policy:
-        policy = service.create_policy(get_session(), user(), **data)
-        return policy
+        try:
+            return service.create_policy(get_session(), user(), **data)
+        except Invalid as exc:
+            raise _unprocessable(exc) from None
 
 
 @blp.route("/<int:policy_id>")
@@ -43,7 +70,9 @@ class PolicyById(MethodView):
     @blp.response(200, PolicyOut)
     def put(self, data: dict[str, Any], policy_id: int) -> Policy:
         version, reason = data.pop("version"), data.pop("reason")
-        policy = service.update_policy(
-            get_session(), user(), policy_id, expected_version=version, reason=reason, **data
-        )
-        return policy
+        try:
+            return service.update_policy(
+                get_session(), user(), policy_id, expected_version=version, reason=reason, **data
+            )
+        except Invalid as exc:
+            raise _unprocessable(exc) from None

@@ -6,41 +6,73 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from tenderscore.core.numbers import plain
 from tenderscore.db import get_session
-from tenderscore.db.models import Role
+from tenderscore.db.models import Policy, Role
 from tenderscore.services import policies as policy_service
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import form_page
+from tenderscore.web.views import form_page, version_from_form
 
-ROWS = 4  # blank rows offered for mandatory commitments
+ROWS = 4  # rows offered for mandatory commitments (one more than a policy already has, when it has more)
+MAX_ROWS = 50  # rows read back from a form: more than any page offers
 
 
 def _form_values() -> dict[str, Any]:
+    """What the form sent, row by row as shown (blank rows too, so a problem stays on its row)."""
     commitments = []
-    for i in range(ROWS):
-        measure = request.form.get(f"measure_{i}", "").strip()
-        minimum = request.form.get(f"minimum_{i}", "").strip()
-        if measure or minimum:
-            commitments.append({"measure": measure, "minimum": minimum})
-    required = [r for r in request.form.get("required_criteria", "").replace(",", "\n").splitlines() if r.strip()]
+    for i in range(MAX_ROWS):
+        if f"measure_{i}" not in request.form and f"minimum_{i}" not in request.form:
+            break
+        commitments.append(
+            {"measure": request.form.get(f"measure_{i}", "").strip(), "minimum": request.form.get(f"minimum_{i}", "")}
+        )
     return {
         "name": request.form.get("name", ""),
         "min_social_value_weight": request.form.get("min_social_value_weight", ""),
         "mandatory_commitments": commitments,
-        "required_criteria": required,
+        "required_criteria": [r for r in request.form.getlist("required_criteria") if r.strip()],
     }
+
+
+def _choices() -> dict[str, Any]:
+    """What the form offers: the shipped rubrics' measures (with units) and criteria (by rubric)."""
+    known = policy_service.vocabulary()
+    return {
+        "measures": list(known.measures.values()),
+        "affixes": {m.id: policy_service.UNIT_AFFIX[m.unit] for m in known.measures.values()},
+        "rubrics": known.rubrics,
+    }
+
+
+def _rows(values: dict[str, Any]) -> int:
+    return max(ROWS, len(values["mandatory_commitments"]) + (0 if request.method == "POST" else 1))
 
 
 @bp.get("/policies")
 @signed_in(Role.COMMISSIONER, Role.OFFICER)
 def policy_list() -> str:
-    return render_template("policies/list.html", policies=policy_service.list_policies(get_session(), user()))
+    policies = policy_service.list_policies(get_session(), user())
+    return render_template("policies/list.html", policies=[_shown(p) for p in policies])
+
+
+def _shown(policy: Policy) -> dict[str, Any]:
+    """A policy as the list shows it: measures by name with their units, criteria by title."""
+    return {
+        "policy": policy,
+        "weight": plain(policy.min_social_value_weight),
+        "commitments": [
+            policy_service.commitment_words(m.get("measure", ""), m.get("minimum", ""))
+            for m in policy.mandatory_commitments
+        ],
+        "criteria": [policy_service.criterion_words(c) for c in policy.required_criteria],
+    }
 
 
 def _new_policy_page() -> dict[str, Any]:
     blank = {"name": "", "min_social_value_weight": "10", "mandatory_commitments": [], "required_criteria": []}
-    return {"values": _form_values() if request.method == "POST" else blank, "policy": None, "rows": ROWS}
+    values = _form_values() if request.method == "POST" else blank
+    return {"values": values, "policy": None, "rows": _rows(values), **_choices()}
 
 
 @bp.route("/policies/new", methods=["GET", "POST"])
@@ -59,8 +91,10 @@ def _edit_policy_page(policy_id: int) -> dict[str, Any]:
         "min_social_value_weight": str(policy.min_social_value_weight),
         "mandatory_commitments": policy.mandatory_commitments,
         "required_criteria": policy.required_criteria,
+        "reason": "",
     }
-    return {"values": _form_values() if request.method == "POST" else stored, "policy": policy, "rows": ROWS}
+    values = {**_form_values(), "reason": request.form.get("reason", "")} if request.method == "POST" else stored
+    return {"values": values, "policy": policy, "rows": _rows(values), **_choices()}
 
 
 @bp.route("/policies/<int:policy_id>/edit", methods=["GET", "POST"])
@@ -72,7 +106,7 @@ def policy_edit(policy_id: int) -> Any:
         user(),
         policy_id,
         reason=request.form.get("reason", ""),
-        expected_version=int(request.form.get("version", "0") or 0),
+        expected_version=version_from_form(),
         **_form_values(),
     )
     flash("Policy updated. Tenders already published keep the thresholds they were published with.", "success")
