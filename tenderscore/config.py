@@ -37,6 +37,8 @@ SMTP_PORT = 25
 SMTP_USERNAME = ""
 SMTP_PASSWORD = ""
 SMTP_STARTTLS = False
+# Where people reach the service: the start of every link in an email (an invitation, a password reset).
+SERVICE_URL = "http://127.0.0.1:5000"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False  # set True behind HTTPS (instance/config.py or TENDERSCORE_SESSION_COOKIE_SECURE)

@@ -1,18 +1,31 @@
-"""Users, passwords and API tokens. One role per user; passwords hashed; tokens stored only as their SHA-256."""
+"""Users, passwords and API tokens. One role per user; passwords hashed; tokens stored only as their SHA-256.
+
+Who manages whom: the commissioners and officers of a buyer organisation manage its people (invite them, deactivate
+them), never their own account and never another organisation's people; the operator does anything from the command
+line. An invited person's account is active but has no usable password until they choose one on their invitation
+link (services/invitations.py), so it signs in nowhere and its status reads "Invited".
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+from enum import StrEnum
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tenderscore.db.models import Organisation, Role, User, id_of
-from tenderscore.services import audit
-from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError
+from tenderscore.services import audit, limits
+from tenderscore.services.errors import Forbidden, NotFound, Problems, ServiceError
 
 MIN_PASSWORD_LENGTH = 10
+# The password "hash" of an invited person who has not chosen a password yet. It is not in werkzeug's
+# "method$salt$hash" form, so check_password_hash never accepts anything against it.
+NO_PASSWORD = "!invited: no password chosen yet"
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+MANAGERS = (Role.COMMISSIONER, Role.OFFICER)
 # A hash to compare against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-password-anyone-has")
 
@@ -21,9 +34,43 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _check_password_rules(password: str) -> None:
+def _check_password_rules(password: str, field: str = "password") -> None:
+    if not isinstance(password, str) or not password:
+        raise ServiceError(f"{field}: enter a password", field=field)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters", field="password")
+        raise ServiceError(f"{field}: the password must be at least {MIN_PASSWORD_LENGTH} characters", field=field)
+
+
+class Status(StrEnum):
+    ACTIVE = "Active"
+    INVITED = "Invited"  # active, but no password chosen yet: cannot sign in until they follow their invitation
+    DEACTIVATED = "Deactivated"
+
+
+def has_password(user: User) -> bool:
+    return user.password_hash != NO_PASSWORD
+
+
+def status(user: User) -> Status:
+    if not user.active:
+        return Status.DEACTIVATED
+    return Status.ACTIVE if has_password(user) else Status.INVITED
+
+
+def checked_email(session: Session, email: object) -> str:
+    """``email`` normalised, if it looks like an address and nobody has it yet; otherwise a problem with ``email``."""
+    text = normalise_email(email) if isinstance(email, str) else ""
+    if not text:
+        raise ServiceError("email: enter an email address", field="email")
+    if len(text) > 254 or not _EMAIL.fullmatch(text):
+        raise ServiceError("email: enter an email address in the correct format, like name@example.org", field="email")
+    if session.exec(select(User).where(User.email == text)).first() is not None:
+        raise ServiceError(f"email: there is already a user with the email {text}", field="email")
+    return text
+
+
+def checked_name(name: object) -> str:
+    return limits.written(name, "name", "the person's full name", maximum=limits.NAME_MAX, single_line=True)
 
 
 def create_user(
@@ -31,37 +78,51 @@ def create_user(
     *,
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     role: Role | str,
     organisation: Organisation,
     actor: User | str = "system",
 ) -> User:
-    """Create a user with a hashed password; the email is unique regardless of case."""
-    email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise ServiceError("Enter an email address like name@example.org", field="email")
-    _check_password_rules(password)
+    """Create a user with a hashed password; the email is unique regardless of case.
+
+    ``password=None`` creates an invited person's account: it cannot sign in until a password is set.
+    Every problem with what was given is reported at once.
+    """
+    problems = Problems()
+    checked = problems.check(lambda: checked_email(session, email))
+    clean_name = problems.check(lambda: checked_name(name))
+    if password is not None:
+        problems.check(lambda: _check_password_rules(password))
+    if role not in tuple(Role):
+        problems.add("role", "Choose a role")
+    problems.raise_any()
+    assert checked is not None and clean_name is not None
     role = Role(role)
-    if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise Conflict(f"There is already a user with the email {email}", field="email")
     user = User(
-        email=email,
-        name=name.strip(),
-        password_hash=generate_password_hash(password),
+        email=checked,
+        name=clean_name,
+        password_hash=generate_password_hash(password) if password is not None else NO_PASSWORD,
         role=role,
         organisation_id=id_of(organisation),
     )
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.created", "user", user.id, after={"email": email, "role": role})
+    audit.record(
+        session,
+        actor,
+        "user.created",
+        "user",
+        user.id,
+        after={"email": user.email, "role": role, "organisation_id": user.organisation_id},
+    )
     return user
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, or None (never saying which of the two was wrong)."""
     user = session.exec(select(User).where(User.email == normalise_email(email))).first()
-    if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password)
+    if user is None or not user.active or not has_password(user):
+        check_password_hash(_DUMMY_HASH, password)  # as slow as a real check: the answer's timing says nothing
         return None
     return user if check_password_hash(user.password_hash, password) else None
 
@@ -103,41 +164,82 @@ def sign_out(session: Session, user: User) -> None:
     audit.record(session, user, "user.signed_out", "user", user.id)
 
 
-def set_password(session: Session, user: User, new: str, *, actor: User | str) -> None:
-    """Replace the password; every session and the API token issued before it stop working."""
-    _check_password_rules(new)
+def set_password(
+    session: Session, user: User, new: str, *, actor: User | str, field: str = "password", via: str | None = None
+) -> None:
+    """Replace the password; every session, the API token and every emailed link issued before it stop working.
+
+    ``via`` says how, for the record ("invitation link", "password reset link"); the password itself never is.
+    """
+    _check_password_rules(new, field)
     user.password_hash = generate_password_hash(new)
     end_sessions(user)
     had_token = user.api_token_hash is not None
     user.api_token_hash = None
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.password_changed", "user", user.id, after={"api_token_revoked": had_token})
+    after: dict[str, object] = {"api_token_revoked": had_token}
+    if via is not None:
+        after["via"] = via
+    audit.record(session, actor, "user.password_changed", "user", user.id, after=after)
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """The user changes their own password, proving they know the current one."""
-    if not check_password_hash(user.password_hash, current):
-        raise ServiceError("Your current password is not correct", field="current_password")
-    if new == current:
-        raise ServiceError("The new password must be different from the current one", field="new_password")
-    try:
-        set_password(session, user, new, actor=user)
-    except ServiceError as exc:
-        raise ServiceError(exc.message, field="new_password") from None
+    problems = Problems()
+    if not current:
+        problems.add("current_password", "Enter your current password")
+    elif not check_password_hash(user.password_hash, current):
+        problems.add("current_password", "Your current password is not correct")
+    if not new:
+        problems.add("new_password", "Enter a new password")
+    elif new == current:
+        problems.add("new_password", "The new password must be different from the current one")
+    else:
+        problems.check(lambda: _check_password_rules(new, "new_password"))
+    problems.raise_any()
+    set_password(session, user, new, actor=user, field="new_password")
+
+
+def _require_manager(actor: User) -> None:
+    if actor.role not in MANAGERS:
+        raise Forbidden("Only a commissioner or officer can manage their organisation's people")
+
+
+def organisation_people(session: Session, actor: User) -> list[User]:
+    """Everyone in ``actor``'s organisation, by name: what a commissioner or officer manages."""
+    _require_manager(actor)
+    return list(
+        session.exec(
+            select(User).where(User.organisation_id == actor.organisation_id).order_by(col(User.name), col(User.email))
+        ).all()
+    )
+
+
+def manageable(session: Session, actor: User, user_id: int) -> User:
+    """A person of ``actor``'s own organisation whom ``actor`` may manage (never themselves)."""
+    _require_manager(actor)
+    user = get_user(session, user_id)
+    if user.organisation_id != actor.organisation_id:
+        raise Forbidden("Only a commissioner or officer of the same organisation can manage this account")
+    if user.id == actor.id:
+        raise Forbidden("You cannot deactivate your own account: ask another commissioner or officer")
+    return user
 
 
 def deactivate(session: Session, actor: User | str, user_id: int) -> User:
-    """Stop ``user_id`` signing in or using the API; their sessions and token end at once.
+    """Stop ``user_id`` signing in or using the API; their sessions, token and emailed links end at once.
 
     Operators deactivate from the command line (``actor`` a string such as "cli"); a person may deactivate only
-    within their own organisation, and only a commissioner or an officer may.
+    within their own organisation, only a commissioner or an officer may, and never their own account (so an
+    organisation always keeps someone who manages it).
     """
-    user = get_user(session, user_id)
-    if isinstance(actor, User) and (
-        actor.role not in (Role.COMMISSIONER, Role.OFFICER) or actor.organisation_id != user.organisation_id
-    ):
-        raise Forbidden("Only a commissioner or officer of the same organisation can deactivate this account")
+    if isinstance(actor, User):
+        if actor.role not in MANAGERS:
+            raise Forbidden("Only a commissioner or officer of the same organisation can deactivate this account")
+        user = manageable(session, actor, user_id)
+    else:
+        user = get_user(session, user_id)
     was_active = user.active
     user.active = False
     end_sessions(user)

@@ -11,6 +11,8 @@ from tenderscore.db.models import (
     EvaluatorAssignment,
     Organisation,
     Role,
+    Score,
+    Submission,
     TenderStatus,
     User,
     id_of,
@@ -49,6 +51,80 @@ def assign_evaluator(session: Session, actor: User, tender_id: int, evaluator_id
         after={"evaluator": evaluator.email},
     )
     return assignment
+
+
+def scores_recorded(session: Session, tender_id: int, evaluator_id: int) -> int:
+    """How many scores ``evaluator_id`` has recorded on the bids of this tender (any version of any bid)."""
+    rows = session.exec(
+        select(Score.id)
+        .join(Submission, col(Submission.id) == col(Score.submission_id))
+        .where(Submission.tender_id == tender_id, Score.evaluator_id == evaluator_id)
+    ).all()
+    return len(rows)
+
+
+def removal(
+    session: Session, actor: User, tender_id: int, evaluator_id: int, *, for_update: bool = False
+) -> tuple[EvaluatorAssignment, User]:
+    """The panel member an officer is about to remove, or the reason they cannot be (see ``remove_evaluator``)."""
+    if actor.role != Role.OFFICER:
+        raise Forbidden("Only a procurement officer can remove an evaluator from the panel")
+    tender = get_tender(session, actor, tender_id, for_update=for_update)
+    assignment = assignment_of(session, tender_id, evaluator_id)
+    evaluator = session.get(User, evaluator_id)
+    if assignment is None or evaluator is None:
+        raise NotFound(f"No evaluator {evaluator_id} on this tender's panel")
+    if tender.status == TenderStatus.AWARDED:
+        raise Conflict("The tender has been awarded: its panel is part of the record and no longer changes")
+    recorded = scores_recorded(session, tender_id, evaluator_id)
+    if recorded:
+        raise Conflict(
+            f"{evaluator.name} has already recorded {recorded} score{'s' if recorded != 1 else ''} on this tender, "
+            "so they stay on the panel: their scores are part of the evaluation record. If they cannot carry on, "
+            "assign another evaluator to score the bids instead"
+        )
+    return assignment, evaluator
+
+
+def remove_evaluator(session: Session, actor: User, tender_id: int, evaluator_id: int, reason: str) -> User:
+    """Take an evaluator off a tender's panel, with the officer's reason; only before they have scored anything.
+
+    Refused once the evaluator has recorded any score on the tender (even on a bid version since replaced): the
+    scores are part of the evaluation record, moderation weighs them, and the evaluation report names who gave
+    each one, so they are never deleted and the evaluator who gave them stays on the panel. The officer assigns
+    another evaluator instead. So no score, consensus or completion is ever touched here: there are none to touch.
+    The assignment and the conflicts of interest declared under it are deleted; the audit event keeps all of
+    them (who, when declared, the statement, each conflict), and so does the chain's earlier "evaluator.declared"
+    event. Assigned again later, the evaluator declares afresh before seeing any bid.
+    """
+    assignment, evaluator = removal(session, actor, tender_id, evaluator_id, for_update=True)
+    reason = limits.written(reason, "reason", "why the evaluator is leaving the panel", maximum=limits.STATEMENT_MAX)
+    conflicts = list(
+        session.exec(select(ConflictOfInterest).where(ConflictOfInterest.assignment_id == assignment.id)).all()
+    )
+    before = {
+        "evaluator": evaluator.email,
+        "assigned_at": assignment.assigned_at,
+        "declared_at": assignment.declared_at,
+        "declaration": assignment.declaration,
+        "conflicts": [{"bidder_org_id": c.bidder_org_id, "details": c.details} for c in conflicts],
+    }
+    for conflict in conflicts:
+        session.delete(conflict)
+    session.flush()
+    session.delete(assignment)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "evaluator.removed",
+        "evaluator_assignment",
+        assignment.id,
+        tender_id=tender_id,
+        before=before,
+        reason=reason,
+    )
+    return evaluator
 
 
 def eligible_evaluators(session: Session, actor: User, tender_id: int) -> list[User]:
