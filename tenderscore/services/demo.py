@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from tenderscore.core import CriterionKind
 from tenderscore.db.models import Organisation, Role, Tender, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import access, accounts, panel, policies, scoring, submissions, tenders
+from tenderscore.services import access, accounts, evaluation, panel, policies, scoring, submissions, tenders
 from tenderscore.services.errors import ServiceError
 from tenderscore.sheets import demo_bids
 
@@ -131,6 +131,8 @@ def _evaluate(session: Session, officer: User, evaluators: list[User], tender: T
             conflicts=conflicts,
         )
     scored = rubric.of_kind(CriterionKind.SCORED)
+    # A bid excluded at the compliance stage (the tokenistic VCSE share) is not scored.
+    current = [s for s in current if not evaluation.compliance_exclusions(tender, s)]
     for b, submission in enumerate(current):
         for c, criterion in enumerate(scored):
             marks = []
@@ -159,6 +161,10 @@ def _evaluate(session: Session, officer: User, evaluators: list[User], tender: T
                     agreed,
                     f"Panel agreed {agreed}: {_reason(agreed, criterion.title).lower()}",
                 )
+        # The panel has finished every bid but the last, where only the first evaluator has.
+        for e, evaluator in enumerate(evaluators):
+            if not (evaluator is evaluators[2] and b == 0) and (b < len(current) - 1 or e == 0):
+                scoring.finish_scoring(session, evaluator, id_of(submission))
 
 
 def _reason(mark: int, title: str) -> str:

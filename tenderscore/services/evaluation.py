@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from tenderscore.core import BidResponse, Consensus, Evaluation, Rubric, ScoreKey, evaluate
+from tenderscore.core import BidResponse, Consensus, Evaluation, Exclusion, Rubric, ScoreKey, evaluate
+from tenderscore.core.gates import gate_exclusions
 from tenderscore.db.models import ConsensusScore, Organisation, Role, Score, Submission, Tender, User, id_of
 from tenderscore.services import access
 from tenderscore.services.bid_json import response_from_json
@@ -88,3 +89,27 @@ def results_for(session: Session, actor: User, tender_id: int, *, lock: bool = F
 def evaluation(session: Session, actor: User, tender_id: int) -> Evaluation:
     """The results now (see ``results_for``)."""
     return results_for(session, actor, tender_id).evaluation
+
+
+def compliance_exclusions(tender: Tender, submission: Submission) -> tuple[Exclusion, ...]:
+    """The gates ``submission`` fails on its own (docs/scoring.md, "Gates and mandatory thresholds"): pass/fail
+    answers, mandatory minimums such as the VCSE share, a missing or non-positive price.
+
+    The one owner of "this bid is out at the compliance stage and is not scored": the evaluator's list of bids, the
+    scoring page, the moderation page and the scoring services all ask here. These are step 1 of ``evaluate`` with
+    no scores yet, so quality minimums (which wait for a consensus) never keep a bid from being scored. The caller
+    has decided that the actor may read the bid.
+    """
+    bid = response_from_json(submission.responses, bid_id=str(submission.id), bidder="")
+    return gate_exclusions(rubric_of(tender), bid, {})
+
+
+def refuse_excluded(tender: Tender, submission: Submission) -> None:
+    """A ``Conflict`` with the reasons when ``submission`` is excluded at the compliance stage (it is not scored)."""
+    exclusions = compliance_exclusions(tender, submission)
+    if exclusions:
+        reasons = " ".join(e.reason.rstrip(".") + "." for e in exclusions)
+        raise Conflict(
+            f"This bid is excluded at the compliance stage, so it is not scored: {reasons}",
+            details={"exclusions": [e.reason for e in exclusions]},
+        )

@@ -4,12 +4,18 @@ the consensus so far. The pages and the API show the same rows."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, select
 
 from tenderscore.core import Criterion, CriterionKind, needs_discussion, score_spread
-from tenderscore.db.models import ConsensusScore, Score, Submission, User, id_of
-from tenderscore.services.scoring import scores_for
+from tenderscore.db.models import ConsensusScore, Role, Score, ScoringCompletion, Submission, User, id_of
+from tenderscore.services import access
+from tenderscore.services.errors import Forbidden
+from tenderscore.services.evaluation import compliance_exclusions
+from tenderscore.services.panel import panel
+from tenderscore.services.scoring import Progress, progress_of, scores_for
+from tenderscore.services.submissions import bidder_name
 from tenderscore.services.tenders import get_tender, rubric_of
 
 
@@ -37,3 +43,50 @@ def moderation_rows(session: Session, actor: User, submission: Submission) -> li
         rows.append(ModerationRow(criterion, [(session.get(User, s.evaluator_id), s) for s in individual],
                                   score_spread(values), needs_discussion(values), consensus))  # fmt: skip
     return rows
+
+
+def finished_evaluators(session: Session, submission_id: int) -> dict[int, datetime]:
+    """Who has marked this bid finished, and when (the others' scores are still a draft they may change)."""
+    rows = session.exec(select(ScoringCompletion).where(ScoringCompletion.submission_id == submission_id)).all()
+    return {c.evaluator_id: c.completed_at for c in rows}
+
+
+@dataclass(frozen=True)
+class EvaluatorProgress:
+    evaluator: User
+    progress: Progress | None  # None when this evaluator does not score the bid (``note`` says why)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BidProgress:
+    submission_id: int
+    bidder: str
+    excluded: tuple[str, ...]  # the reasons, when the bid is out at the compliance stage (nobody scores it)
+    evaluators: list[EvaluatorProgress]
+
+
+def scoring_progress(session: Session, actor: User, tender_id: int) -> list[BidProgress]:
+    """For the buyer's officer, once the bids are opened: per bid, how far each evaluator on the panel has got
+    (not started, a draft with n of m scored, or finished), who has a declared conflict, and which bids are not
+    scored because they are excluded at the compliance stage."""
+    if actor.role != Role.OFFICER:
+        raise Forbidden("Only the buyer's officers follow the panel's scoring")
+    tender = get_tender(session, actor, tender_id)
+    bids = access.visible_bids(session, actor, tender_id).bids  # none while sealed
+    members = panel(session, tender_id)
+    criteria = len(rubric_of(tender).of_kind(CriterionKind.SCORED))
+    found = progress_of(session, [id_of(u) for _, u, _ in members], [id_of(b) for b in bids], criteria)
+    result = []
+    for bid in bids:
+        excluded = tuple(e.reason for e in compliance_exclusions(tender, bid))
+        people = []
+        for assignment, user, conflicts in members:
+            if assignment.declared_at is None:
+                people.append(EvaluatorProgress(user, None, "has not declared conflicts of interest yet"))
+            elif bid.bidder_org_id in {c.bidder_org_id for c in conflicts}:
+                people.append(EvaluatorProgress(user, None, "declared a conflict of interest: does not score this bid"))
+            else:
+                people.append(EvaluatorProgress(user, found[(id_of(user), id_of(bid))]))
+        result.append(BidProgress(id_of(bid), bidder_name(session, bid), excluded, people))
+    return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from tenderscore.core import CriterionKind
 from tenderscore.db.models import AuditEvent, ConsensusScore, Role, Score, TenderStatus
@@ -145,7 +145,48 @@ def test_two_moderators_saving_the_same_consensus_the_second_is_told_who_changed
 def test_only_the_buyers_own_evaluators_can_sit_on_its_panel(opened: Competition) -> None:
     session = opened.session
     other = accounts.create_organisation(session, name="Another council", kind="buyer")
-    outsider = accounts.create_user(session, email="outsider@other.example", name="Outsider", password=PASSWORD,
-                                    role=Role.EVALUATOR, organisation=other)
+    outsider = accounts.create_user(
+        session,
+        email="outsider@other.example",
+        name="Outsider",
+        password=PASSWORD,
+        role=Role.EVALUATOR,
+        organisation=other,
+    )
     with pytest.raises(ServiceError, match="not one of your organisation's evaluators"):
         panel.assign_evaluator(session, opened.officer, opened.tender.id, outsider.id)  # type: ignore[arg-type]
+
+
+def test_a_bid_excluded_at_the_compliance_stage_is_not_scored(opened: Competition) -> None:
+    session, evaluator = opened.session, opened.evaluators[0]
+    panel.declare(session, evaluator, opened.tender.id, statement="No conflict")  # type: ignore[arg-type]
+    tokenistic, crit = _submission(opened, "Brightpath"), _scored(opened)[0]
+    for attempt in (
+        lambda: scoring.record_score(session, evaluator, tokenistic, crit, 3, "A reason"),
+        lambda: scoring.record_scores(session, evaluator, tokenistic, {crit: (3, "A reason", None)}),
+        lambda: scoring.record_consensus(session, opened.officer, tokenistic, crit, 3, "Agreed"),
+    ):
+        with pytest.raises(Conflict, match="excluded at the compliance stage.*15%"):
+            attempt()
+    assert session.exec(select(Score).where(Score.submission_id == tokenistic)).all() == []
+
+
+def test_a_whole_bid_is_saved_at_once_or_not_at_all(opened: Competition) -> None:
+    session, evaluator = opened.session, opened.evaluators[0]
+    panel.declare(session, evaluator, opened.tender.id, statement="No conflict")  # type: ignore[arg-type]
+    session.commit()
+    sub, crits = _submission(opened, "Northern"), _scored(opened)
+    with pytest.raises(ServiceError) as refused:
+        scoring.record_scores(session, evaluator, sub, {crits[0]: (3, "Fine", None), crits[1]: (3, " ", None),
+                                                        crits[2]: (None, "No score", None)})  # fmt: skip
+    assert [field for field, _ in refused.value.problems] == [f"reason-{crits[1]}", f"score-{crits[2]}"]
+    session.rollback()
+    assert session.exec(select(Score).where(Score.submission_id == sub)).all() == []
+    sheet = scoring.record_scores(session, evaluator, sub, {c: (4, "Strong", None) for c in crits}, finished=True)
+    assert sheet.finished and len(sheet.scores) == len(crits)
+    with pytest.raises(Conflict, match="finished"):
+        scoring.record_score(session, evaluator, sub, crits[0], 2, "Changed", expected_version=1)
+    reopened = scoring.reopen_scoring(session, evaluator, sub, "Re-read the answer")
+    assert not reopened.finished
+    actions = session.exec(select(AuditEvent.action).where(col(AuditEvent.action).like("scoring.%"))).all()
+    assert actions == ["scoring.finished", "scoring.reopened"]

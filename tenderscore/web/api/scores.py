@@ -11,8 +11,17 @@ from tenderscore.db import get_session
 from tenderscore.db.models import ConsensusScore, Role, Score, User
 from tenderscore.services import access
 from tenderscore.services import scoring as service
+from tenderscore.services.errors import ServiceError
 from tenderscore.services.moderation import moderation_rows
-from tenderscore.web.api.schemas import ModerationRowOut, ScoreIn, ScoreOut
+from tenderscore.web.api.schemas import (
+    CompletionIn,
+    ConsensusSheetIn,
+    ModerationRowOut,
+    ScoreIn,
+    ScoreOut,
+    ScoreSheetIn,
+    ScoreSheetOut,
+)
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint("scores", __name__, url_prefix="/api/submissions", description="Scores and consensus")
@@ -24,6 +33,55 @@ class MyScores(MethodView):
     @blp.response(200, ScoreOut(many=True))
     def get(self, submission_id: int) -> list[Score]:
         return list(service.my_scores(get_session(), user(), submission_id).values())
+
+    @signed_in(Role.EVALUATOR)
+    @blp.arguments(ScoreSheetIn)
+    @blp.response(200, ScoreSheetOut)
+    def put(self, data: dict[str, Any], submission_id: int) -> dict[str, Any]:
+        """Save many of your scores of one bid at once (all or none), and optionally mark the bid finished."""
+        sheet = service.record_scores(get_session(), user(), submission_id, _entries(data["scores"]),
+                                      finished=data["finished"])  # fmt: skip
+        return _sheet(sheet)
+
+
+@blp.route("/<int:submission_id>/scoring-completion")
+class ScoringCompletion(MethodView):
+    @signed_in(Role.EVALUATOR)
+    @blp.response(200, ScoreSheetOut)
+    def get(self, submission_id: int) -> dict[str, Any]:
+        """Your scores of this bid and whether you have marked it finished."""
+        return _sheet(service.scoring_sheet(get_session(), user(), submission_id))
+
+    @signed_in(Role.EVALUATOR)
+    @blp.arguments(CompletionIn)
+    @blp.response(200, ScoreSheetOut)
+    def post(self, data: dict[str, Any], submission_id: int) -> dict[str, Any]:
+        """Mark the bid finished (every scored criterion needs your score), or reopen it with a reason."""
+        if data["finished"]:
+            if data["reason"]:
+                raise ServiceError("reason: a reason is given only when reopening", field="reason")
+            return _sheet(service.finish_scoring(get_session(), user(), submission_id))
+        return _sheet(service.reopen_scoring(get_session(), user(), submission_id, data["reason"]))
+
+
+def _entries(rows: list[dict[str, Any]]) -> dict[str, service.Entry]:
+    return {r["criterion_id"]: (r["score"], r["reason"], r["version"]) for r in rows}
+
+
+def _sheet(sheet: service.ScoringSheet) -> dict[str, Any]:
+    return {"submission_id": sheet.submission_id, "finished": sheet.finished, "completed_at": sheet.completed_at,
+            "criteria": sheet.criteria, "scores": list(sheet.scores.values())}  # fmt: skip
+
+
+@blp.route("/<int:submission_id>/consensus")
+class ConsensusSheet(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.arguments(ConsensusSheetIn)
+    @blp.response(200, ScoreOut(many=True))
+    def put(self, data: dict[str, Any], submission_id: int) -> list[ConsensusScore]:
+        """Record the consensus of many criteria of one bid at once: all saved or none."""
+        saved = service.record_consensus_sheet(get_session(), user(), submission_id, _entries(data["scores"]))
+        return list(saved.values())
 
 
 @blp.route("/<int:submission_id>/scores/<criterion_id>")

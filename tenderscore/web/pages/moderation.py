@@ -1,4 +1,5 @@
-"""Officers' evaluation pages: results, moderation (individual scores side by side, consensus with a reason), award."""
+"""Officers' evaluation pages: results, who has finished scoring what, moderation (individual scores side by side,
+consensus with a reason, the whole bid on one form) and the award."""
 
 from __future__ import annotations
 
@@ -7,68 +8,103 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from tenderscore.core import CriterionKind
 from tenderscore.db import get_session
-from tenderscore.db.models import Role
+from tenderscore.db.models import Role, TenderStatus
 from tenderscore.services import access
 from tenderscore.services import evaluation as evaluation_service
+from tenderscore.services import moderation as moderation_service
 from tenderscore.services import scoring as scoring_service
 from tenderscore.services import submissions as submission_service
 from tenderscore.services import tenders as tender_service
 from tenderscore.services.bid_json import response_from_json
-from tenderscore.services.errors import NotFound
-from tenderscore.services.moderation import moderation_rows
+from tenderscore.services.errors import NotFound, ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import form_page, render_form, score_from_form
+from tenderscore.web.pages.evaluating import entries_from_form, scoring_items
+from tenderscore.web.views import form_page, render_form, settle_refusal
+
+AWARD_REASON = "Most economically advantageous tender: highest total score under the published award criteria."
+
+
+def _evaluation_page(tender_id: int) -> dict[str, Any]:
+    session = get_session()
+    me = user()
+    gathered = evaluation_service.results_for(session, me, tender_id)
+    return {
+        "tender": gathered.tender,
+        "rubric": gathered.rubric,
+        "evaluation": gathered.evaluation,
+        "award": scoring_service.award_of(session, me, tender_id),
+        "progress": moderation_service.scoring_progress(session, me, tender_id) if me.role == Role.OFFICER else [],
+        "award_reason": request.form.get("reason", AWARD_REASON) if request.method == "POST" else AWARD_REASON,
+        "form": request.form,
+    }
 
 
 @bp.get("/tenders/<int:tender_id>/evaluation")
 @signed_in(Role.OFFICER, Role.COMMISSIONER)
 def evaluation(tender_id: int) -> Any:
-    session = get_session()
-    gathered = evaluation_service.results_for(session, user(), tender_id)
-    return render_form(
-        "moderation/evaluation.html", tender=gathered.tender, rubric=gathered.rubric, evaluation=gathered.evaluation
-    )
+    return render_form("moderation/evaluation.html", **_evaluation_page(tender_id))
 
 
-def _moderation_page(tender_id: int, submission_id: int) -> dict[str, Any]:
+def _moderation_page(
+    tender_id: int, submission_id: int, stale: dict[str, dict[str, object]] | None = None
+) -> dict[str, Any]:
     session = get_session()
     me = user()
     tender = tender_service.get_tender(session, me, tender_id)
     submission = access.readable_bid(session, me, submission_id)
     if submission.tender_id != tender_id:
         raise NotFound(f"No submission {submission_id} in {tender.reference}")
+    rubric = tender_service.rubric_of(tender)
+    rows = moderation_service.moderation_rows(session, me, submission)
+    response = response_from_json(submission.responses, bid_id=str(submission.id), bidder="")
+    consensus = {row.criterion.id: row.consensus for row in rows if row.consensus is not None}
+    items = scoring_items(rubric.of_kind(CriterionKind.SCORED), consensus, response.answers, stale or {})
     return {
         "tender": tender,
-        "rubric": tender_service.rubric_of(tender),
+        "rubric": rubric,
+        "levels": list(reversed(rubric.scale.levels)),
         "submission": submission,
         "bidder": submission_service.bidder_name(session, submission),
-        "response": response_from_json(submission.responses, bid_id=str(submission.id), bidder=""),
-        "rows": moderation_rows(session, me, submission),
+        "moderated": list(zip(rows, items, strict=True)),
+        "finished": moderation_service.finished_evaluators(session, submission_id),
+        "excluded": [e.reason for e in evaluation_service.compliance_exclusions(tender, submission)],
+        "evaluating": tender.status == TenderStatus.EVALUATING,
         "form": request.form,
     }
 
 
 @bp.route("/tenders/<int:tender_id>/moderation/<int:submission_id>", methods=["GET", "POST"])
 @signed_in(Role.OFFICER)
-@form_page("moderation/moderate.html", _moderation_page)
 def moderate(tender_id: int, submission_id: int) -> Any:
-    criterion_id, score, reason, version = score_from_form("the consensus score")
-    scoring_service.record_consensus(
-        get_session(), user(), submission_id, criterion_id, score, reason, expected_version=version
-    )
-    flash("Consensus recorded.", "success")
-    return redirect(url_for("pages.moderate", tender_id=tender_id, submission_id=submission_id) + f"#{criterion_id}")
+    """Every scored criterion's consensus on one form: all saved, or none and every problem shown at once."""
+    if request.method == "GET":
+        return render_form("moderation/moderate.html", **_moderation_page(tender_id, submission_id))
+    session = get_session()
+    try:
+        _moderation_page(tender_id, submission_id)  # the bid belongs to this tender, and the officer may read it
+        tender = tender_service.get_tender(session, user(), tender_id)
+        criteria = tender_service.rubric_of(tender).of_kind(CriterionKind.SCORED)
+        scoring_service.record_consensus_sheet(session, user(), submission_id, entries_from_form(criteria))
+    except ServiceError as exc:
+        settle_refusal(exc)
+        stale = exc.stale if isinstance(exc, scoring_service.StaleScores) else None
+        return render_form("moderation/moderate.html", exc, **_moderation_page(tender_id, submission_id, stale))
+    flash("The consensus scores are saved.", "success")
+    return redirect(url_for("pages.moderate", tender_id=tender_id, submission_id=submission_id))
 
 
 @bp.post("/tenders/<int:tender_id>/award")
 @signed_in(Role.OFFICER)
+@form_page("moderation/evaluation.html", _evaluation_page)
 def award(tender_id: int) -> BaseResponse:
-    record = scoring_service.award(get_session(), user(), tender_id, request.form.get("reason", ""))
+    """A refused award (no reason, too long, provisional results) shows the evaluation page again with the error."""
+    scoring_service.award(get_session(), user(), tender_id, request.form.get("reason", ""))
     flash(
-        f"Awarded. The award decision is recorded (award {record.id}); the standstill period starts when the "
-        "assessment summaries and the contract award notice are issued.",
+        "Awarded. The award decision is recorded; the standstill period starts when the assessment summaries and "
+        "the contract award notice are issued.",
         "success",
     )
     return redirect(url_for("pages.tender_detail", tender_id=tender_id))
