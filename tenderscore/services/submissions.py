@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session, col, select
 
-from tenderscore.db.models import Organisation, Role, Submission, Tender, TenderStatus, User, id_of
+from tenderscore.core import display
+from tenderscore.db.models import AuditEvent, Award, Organisation, Role, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit
 from tenderscore.services.bid_json import response_to_json
@@ -179,3 +183,125 @@ def my_submissions(session: Session, actor: User, tender_id: int) -> list[Submis
 def bidder_name(session: Session, submission: Submission) -> str:
     org = session.get(Organisation, submission.bidder_org_id)
     return org.name if org else f"Bidder {submission.bidder_org_id}"
+
+
+def my_submission(session: Session, actor: User, submission_id: int) -> Submission:
+    """One of the bidder's own submissions (its receipt); anyone else's is not said to exist."""
+    if actor.role != Role.BIDDER:
+        raise Forbidden("Only bidders have submissions")
+    submission = session.get(Submission, submission_id)
+    if submission is None or submission.bidder_org_id != actor.organisation_id:
+        raise NotFound(f"No submission {submission_id}")
+    get_tender(session, actor, submission.tender_id)  # the tender is still visible to them
+    return submission
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an awarded tender ended, as one party may be told it."""
+
+    awarded_at: datetime
+    winner: str
+    reason: str | None  # the award decision's reason: for the buyer's officers and commissioners
+    has_bid: bool  # the bidder asking had a bid in (so has an assessment summary); always False for the buyer
+    won: bool
+    compliant: bool
+    rank: int | None
+    total: str | None  # points out of 100, as every page shows them (2 places, half up)
+    ranked: int  # how many compliant bids were ranked
+    exclusions: list[str]
+
+
+def outcome(session: Session, actor: User, tender_id: int) -> Outcome | None:
+    """The award as ``actor`` may see it: the decision for the buyer's team, and for a bidder their own result
+    (won or not, rank and points, or why the bid was excluded). None before the award."""
+    tender = get_tender(session, actor, tender_id)
+    award = session.exec(select(Award).where(Award.tender_id == tender.id)).first()
+    if tender.status != TenderStatus.AWARDED or award is None:
+        return None
+    rows: list[dict[str, Any]] = list(award.evaluation.get("bids", []))
+    winner = next((r for r in rows if str(r.get("submission_id")) == str(award.submission_id)), {})
+    buyer_side = actor.role in (Role.OFFICER, Role.COMMISSIONER)
+    told = Outcome(
+        awarded_at=award.awarded_at,
+        winner=str(winner.get("bidder", "")),
+        reason=award.reason if buyer_side else None,
+        has_bid=False,
+        won=False,
+        compliant=False,
+        rank=None,
+        total=None,
+        ranked=sum(1 for r in rows if r.get("compliant")),
+        exclusions=[],
+    )
+    if actor.role != Role.BIDDER:
+        return told
+    mine = session.exec(
+        select(Submission).where(
+            Submission.tender_id == tender.id,
+            Submission.bidder_org_id == actor.organisation_id,
+            col(Submission.is_current).is_(True),
+        )
+    ).first()
+    row = next((r for r in rows if mine is not None and str(r.get("submission_id")) == str(mine.id)), None)
+    if mine is None or row is None:
+        return told
+    return dataclasses.replace(
+        told,
+        has_bid=True,
+        won=mine.id == award.submission_id,
+        compliant=bool(row.get("compliant")),
+        rank=row.get("rank"),
+        total=display(Decimal(str(row["total"]))) if row.get("total") is not None else None,
+        exclusions=[str(e) for e in row.get("exclusions", [])],
+    )
+
+
+@dataclass(frozen=True)
+class RefusedAttempt:
+    """A bid refused because it came after the deadline: on record, though nothing of the file was kept."""
+
+    bidder: str  # the organisation
+    person: str
+    attempted_at: datetime
+    filename: str
+    sha256: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RefusedAttempts:
+    count: int
+    attempts: list[RefusedAttempt]  # empty while the bids are sealed: who tried to bid is part of the seal
+
+
+def refused_attempts(session: Session, actor: User, tender_id: int) -> RefusedAttempts:
+    """Late bids refused for the buyer's officers: how many at any time; who, when and the file's SHA-256 once the
+    bids are opened (before then the buyer learns only how many, as for the bids themselves)."""
+    tender = get_tender(session, actor, tender_id)
+    if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
+        raise Forbidden("Only the buyer's team sees refused bids")
+    rows = session.exec(
+        select(AuditEvent, User, Organisation)
+        .join(User, col(User.id) == AuditEvent.actor_id, isouter=True)
+        .join(Organisation, col(Organisation.id) == User.organisation_id, isouter=True)
+        .where(AuditEvent.tender_id == tender.id, AuditEvent.action == "submission.refused_late")
+        .order_by(col(AuditEvent.id))
+    ).all()
+    if actor.role != Role.OFFICER or tender.status not in (TenderStatus.EVALUATING, TenderStatus.AWARDED):
+        return RefusedAttempts(len(rows), [])
+    attempts = []
+    for event, person, org in rows:
+        after = event.after or {}
+        attempted = after.get("attempted_at")
+        attempts.append(
+            RefusedAttempt(
+                bidder=org.name if org else "",
+                person=person.name if person else event.actor,
+                attempted_at=datetime.fromisoformat(attempted) if attempted else event.occurred_at,
+                filename=str(after.get("filename", "")),
+                sha256=str(after.get("sha256", "")),
+                reason=event.reason,
+            )
+        )
+    return RefusedAttempts(len(rows), attempts)

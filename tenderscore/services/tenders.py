@@ -1,8 +1,9 @@
-"""Tenders: build from a rubric, adjust, check against the policy, publish (freeze), close, open, and list."""
+"""Tenders: build from a rubric, adjust or delete a draft, publish (freeze), extend a deadline, open, and list."""
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -10,12 +11,24 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tenderscore import rubric_files
-from tenderscore.core import Rubric
+from tenderscore.core import Criterion, CriterionKind, Rubric, method_for
 from tenderscore.core.policy import check_policy
-from tenderscore.db.models import EvaluatorAssignment, Organisation, Policy, Role, Tender, TenderStatus, User, id_of
+from tenderscore.core.ukdates import uk_time
+from tenderscore.db.models import (
+    EvaluatorAssignment,
+    Organisation,
+    Policy,
+    Role,
+    Submission,
+    Tender,
+    TenderStatus,
+    User,
+    id_of,
+)
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit, limits, policies
+from tenderscore.services import audit, limits, mail, policies
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, Problems, ServiceError, StaleRecord
+from tenderscore.sheets.quantities import format_unit
 
 # The lifecycle, in order; each step may only go to the next one.
 LIFECYCLE = (
@@ -130,8 +143,10 @@ def create_tender(
         session, reference=reference, title=title, description=description, deadline=deadline, policy_id=policy_id
     ).raise_any()
     reference, title, description = reference.strip(), title.strip(), description.strip()
-    if session.exec(select(Tender).where(Tender.reference == reference)).first() is not None:
-        raise Conflict(f"reference: a tender {reference} already exists; choose another reference", field="reference")
+    existing = session.exec(select(Tender).where(Tender.reference == reference)).first()
+    if existing is not None:
+        whose = "a deleted draft" if existing.deleted_at is not None else "a tender"
+        raise Conflict(f"reference: {whose} already has the reference {reference}; choose another", field="reference")
     tender = Tender(
         reference=reference,
         title=title,
@@ -158,46 +173,224 @@ def update_draft(
     rubric: Rubric | None = None,
     deadline: datetime | None = None,
     title: str | None = None,
+    description: str | None = None,
     estimated_value: Decimal | None = None,
     policy_id: int | None = None,
     reason: str = "",
+    now: datetime | None = None,
 ) -> Tender:
-    """Change a draft: its rubric (weights, thresholds), deadline, title, value or policy."""
+    """Change a draft: its rubric (weights, thresholds), deadline, title, description, value or policy.
+
+    ``None`` leaves a detail as it is. Every problem with the changes is reported at once; a new deadline must be in
+    the future (an unchanged one may already have passed: publishing then says so). Nothing changed, nothing recorded.
+    """
     tender = get_tender(session, actor, tender_id, for_update=True)
     _require_officer(actor)
     if tender.status != TenderStatus.DRAFT:
         raise Conflict("A published tender's rubric is frozen; it can no longer be changed")
     if tender.version != expected_version:
         raise StaleRecord(f"This tender was changed by someone else (now version {tender.version}); reload it")
-    reason = limits.written(reason, "reason", "the reason for the change", maximum=limits.STATEMENT_MAX, required=False)
-    before = {**_facts(tender), "rubric": tender.rubric}
+    now = now or utcnow()
+    problems = Problems()
+    reason = problems.check(
+        lambda: limits.written(
+            reason, "reason", "the reason for the change", maximum=limits.STATEMENT_MAX, required=False
+        )
+    ) or ""
+    if title is not None:
+        title = problems.check(
+            lambda: limits.written(title, "title", "a title", maximum=limits.TITLE_MAX, single_line=True)
+        )
+    if description is not None:
+        description = problems.check(
+            lambda: limits.written(
+                description, "description", "a description", maximum=limits.DESCRIPTION_MAX, required=False
+            )
+        )
+    if deadline is not None and deadline != tender.deadline:
+        if deadline.tzinfo is None:
+            problems.add("deadline", "give the deadline's time zone")
+        elif deadline <= now:
+            problems.add("deadline", "the deadline must be in the future")
+    if estimated_value is not None and estimated_value < 0:
+        problems.add("estimated_value", "enter an estimated value of £0 or more")
+    if policy_id is not None and session.get(Policy, policy_id) is None:
+        problems.add("policy_id", f"there is no policy {policy_id}; choose one from the list")
+    problems.raise_any()
+    before = {**_facts(tender), "description": tender.description, "rubric": tender.rubric}
     if rubric is not None:
         tender.rubric = rubric_files.rubric_to_dict(rubric)
     if deadline is not None:
         tender.deadline = deadline
     if title is not None:
-        tender.title = limits.written(title, "title", "a title", maximum=limits.TITLE_MAX, single_line=True)
+        tender.title = title
+    if description is not None:
+        tender.description = description
     if estimated_value is not None:
         tender.estimated_value = estimated_value
     if policy_id is not None:
-        if session.get(Policy, policy_id) is None:
-            raise ServiceError(f"policy: there is no policy {policy_id}", field="policy_id")
         tender.policy_id = policy_id
+    after = {**_facts(tender), "description": tender.description, "rubric": tender.rubric}
+    if audit.jsonable(after) == audit.jsonable(before):
+        return tender
     tender.version += 1
     session.add(tender)
     session.flush()
     audit.record(
-        session,
-        actor,
-        "tender.updated",
-        "tender",
-        tender.id,
-        tender_id=tender.id,
-        before=before,
-        after={**_facts(tender), "rubric": tender.rubric},
+        session, actor, "tender.updated", "tender", tender.id, tender_id=tender.id, before=before, after=after,
         reason=reason,
-    )
+    )  # fmt: skip
     return tender
+
+
+def delete_draft(
+    session: Session, actor: User, tender_id: int, *, expected_version: int, reason: str, now: datetime | None = None
+) -> Tender:
+    """Delete a draft: hidden from every list and address from now on, kept because the audit chain names it."""
+    tender = get_tender(session, actor, tender_id, for_update=True)
+    _require_officer(actor)
+    if tender.status != TenderStatus.DRAFT:
+        raise Conflict(f"Only a draft can be deleted; a {tender.status} tender stays on record")
+    if tender.version != expected_version:
+        raise StaleRecord(f"This tender was changed by someone else (now version {tender.version}); reload it")
+    reason = limits.written(reason, "reason", "why you are deleting this draft", maximum=limits.STATEMENT_MAX)
+    tender.deleted_at = now or utcnow()
+    tender.version += 1
+    session.add(tender)
+    session.flush()
+    audit.record(
+        session, actor, "tender.deleted", "tender", tender.id, tender_id=tender.id, before=_facts(tender),
+        after={"deleted_at": tender.deleted_at}, reason=reason,
+    )  # fmt: skip
+    return tender
+
+
+def extend_deadline(
+    session: Session,
+    actor: User,
+    tender_id: int,
+    *,
+    expected_version: int,
+    deadline: datetime | None,
+    reason: str,
+    now: datetime | None = None,
+) -> Tender:
+    """Move a published tender's deadline later, before it has passed, and tell every bidder by email.
+
+    The response template keeps its version: the reader does not compare the deadline, so every workbook a bidder
+    has already filled in stays valid (a new version would make each of them copy their answers over).
+    ``deadline`` None: the caller could not read one (reported with any other problem).
+    """
+    tender = get_tender(session, actor, tender_id, for_update=True)
+    _require_officer(actor)
+    if tender.status != TenderStatus.PUBLISHED:
+        raise Conflict(f"Only a tender open for bids can have its deadline extended; this one is {tender.status}")
+    now = now or utcnow()
+    if tender.deadline <= now:
+        raise Conflict(
+            "deadline: the deadline has passed and bids are closed; it can no longer be extended", field="deadline"
+        )
+    if tender.version != expected_version:
+        raise StaleRecord(f"This tender was changed by someone else (now version {tender.version}); reload it")
+    problems = Problems()
+    if deadline is not None and deadline.tzinfo is None:
+        problems.add("deadline", "give the deadline's time zone")
+    elif deadline is not None and deadline <= tender.deadline:
+        problems.add("deadline", f"the new deadline must be later than the current one, {uk_time(tender.deadline)}")
+    reason = problems.check(
+        lambda: limits.written(reason, "reason", "the reason for the extension", maximum=limits.STATEMENT_MAX)
+    ) or ""
+    if deadline is None:
+        problems.add("deadline", "enter the new deadline")
+    problems.raise_any()
+    assert deadline is not None
+    previous = tender.deadline
+    tender.deadline = deadline
+    tender.version += 1
+    session.add(tender)
+    session.flush()
+    told = _tell_bidders_of_extension(session, tender, previous, reason)
+    audit.record(
+        session, actor, "tender.deadline_extended", "tender", tender.id, tender_id=tender.id,
+        before={"deadline": previous}, after={"deadline": deadline, "template_version": tender.template_version,
+                                              "bidders_told": told},
+        reason=reason,
+    )  # fmt: skip
+    return tender
+
+
+def _tell_bidders_of_extension(session: Session, tender: Tender, previous: datetime, reason: str) -> int:
+    """One email per active bidder account (nobody sees who else was told); returns how many were queued.
+
+    Every bidder, not only those with a bid in: the tender is open to every bidder on the service and nothing records
+    who is preparing a bid (a template download is not recorded), so anyone may be working to the old deadline.
+    Those whose organisation has a bid in are told that it stands.
+    """
+    with_bid = {
+        org: version
+        for org, version in session.exec(
+            select(Submission.bidder_org_id, Submission.version).where(
+                Submission.tender_id == tender.id, col(Submission.is_current).is_(True)
+            )
+        ).all()
+    }
+    bidders = session.exec(
+        select(User).where(User.role == Role.BIDDER, col(User.active).is_(True)).order_by(col(User.id))
+    ).all()
+    heading = (
+        f"The deadline for {tender.reference}, {tender.title} ({buyer_name(session, tender)}), has been extended.\n\n"
+        f"New deadline: {uk_time(tender.deadline)}\nPrevious deadline: {uk_time(previous)}\nReason: {reason}\n\n"
+    )
+    for bidder in bidders:
+        version = with_bid.get(bidder.organisation_id)
+        if version is not None:
+            yours = (
+                f"Your organisation's bid (version {version}) stands. You can submit a new version until the new "
+                "deadline; the last version received counts."
+            )
+        else:
+            yours = "You can submit a bid until the new deadline."
+        body = (
+            heading + yours + "\n\nThe response template has not changed: a workbook you have already filled in "
+            "is still valid.\n"
+        )
+        mail.queue(
+            session,
+            mail.Message(
+                to=bidder.email, subject=f"Deadline extended: {tender.reference}", body=body,
+                purpose="deadline_extended",
+            ),
+        )  # fmt: skip
+    return len(bidders)
+
+
+DEADLINE_PASSED = "the deadline has passed; set a later one before publishing"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the officer can do next with a tender, and if not, why not (so no button leads to a refusal)."""
+
+    can_publish: bool
+    breaches: list[str]
+    deadline_passed: bool
+    can_open: bool
+    can_extend: bool
+
+
+def next_step(session: Session, tender: Tender, *, now: datetime | None = None) -> NextStep:
+    """The same rules ``publish``, ``open_bids`` and ``extend_deadline`` apply, asked in advance."""
+    now = now or utcnow()
+    status = TenderStatus(tender.status)
+    left = breaches(session, tender) if status == TenderStatus.DRAFT else []
+    passed = tender.deadline <= now
+    return NextStep(
+        can_publish=status == TenderStatus.DRAFT and not left and not passed,
+        breaches=left,
+        deadline_passed=passed,
+        can_open=status in (TenderStatus.PUBLISHED, TenderStatus.CLOSED) and passed,
+        can_extend=status == TenderStatus.PUBLISHED and not passed,
+    )
 
 
 def breaches(session: Session, tender: Tender) -> list[str]:
@@ -216,9 +409,14 @@ def publish(session: Session, actor: User, tender_id: int, *, now: datetime | No
     _require_officer(actor)
     _check_step(tender, TenderStatus.PUBLISHED)
     now = now or utcnow()
-    if tender.deadline <= now:
-        raise Conflict("deadline: the deadline has passed; set a later one before publishing", field="deadline")
-    left = breaches(session, tender)
+    deadline_passed, left = tender.deadline <= now, breaches(session, tender)
+    if deadline_passed and left:
+        raise Conflict(
+            f"deadline: {DEADLINE_PASSED}; and the tender breaks its policy: " + " ".join(left),
+            field="deadline", details=[DEADLINE_PASSED[:1].upper() + DEADLINE_PASSED[1:], *left],
+        )  # fmt: skip
+    if deadline_passed:
+        raise Conflict(f"deadline: {DEADLINE_PASSED}", field="deadline")
     if left:
         raise Conflict("The tender breaks its policy: " + " ".join(left), details=left)
     rubric = rubric_of(tender)
@@ -331,3 +529,34 @@ def list_tenders(session: Session, actor: User) -> list[Tender]:
 def buyer_name(session: Session, tender: Tender) -> str:
     org = session.get(Organisation, tender.buyer_org_id)
     return org.name if org else ""
+
+
+_METHODS = {
+    "proportional": "points in proportion to the highest compliant commitment",
+    "banded": "points by the highest band reached",
+    "linear": "points on a straight line from the floor to the target",
+    "lowest_ratio": "points in proportion to the lowest compliant price",
+    "proportional_deviation": "points reduced by how far the price is above the lowest compliant price",
+}
+
+
+def criterion_in_words(rubric: Rubric, criterion: Criterion) -> str:
+    """How a criterion is scored, in words a bidder or a commissioner reads (no method ids)."""
+    if criterion.kind == CriterionKind.PASS_FAIL:
+        return "Yes or no: a wrong answer excludes the bid"
+    if criterion.kind == CriterionKind.SCORED:
+        words = f"Written answer scored 0 to {rubric.scale.maximum} by the evaluators"
+        if criterion.minimum is not None:
+            words += f"; a score below {criterion.minimum} excludes the bid"
+        return words
+    name = method_for(criterion).name
+    words = _METHODS.get(name, method_for(criterion).summary)
+    words = ("Price: " if criterion.kind == CriterionKind.PRICE else "Commitment: ") + words
+    if criterion.mandatory_minimum is not None:
+        amount = (
+            format_unit(criterion.mandatory_minimum, rubric.measure(criterion.measure).unit)
+            if criterion.measure
+            else str(criterion.mandatory_minimum)
+        )
+        words += f"; less than {amount} excludes the bid"
+    return words

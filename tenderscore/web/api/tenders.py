@@ -1,4 +1,4 @@
-"""Tenders: create, adjust while draft, check the policy, publish, open."""
+"""Tenders: create, adjust or delete while draft, check the policy, publish, extend the deadline, open."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ from flask_smorest import Blueprint
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, Tender
 from tenderscore.services import tenders as service
-from tenderscore.web.api.schemas import TenderDetailOut, TenderIn, TenderOut, TenderUpdate
+from tenderscore.web.api.schemas import (
+    DeadlineExtensionIn,
+    TenderDeleteIn,
+    TenderDetailOut,
+    TenderDraftUpdate,
+    TenderIn,
+    TenderOut,
+)
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint("tenders", __name__, url_prefix="/api/tenders", description="Tenders and their lifecycle")
@@ -47,9 +54,10 @@ class TenderById(MethodView):
         return detail(service.get_tender(get_session(), user(), tender_id))
 
     @signed_in(Role.OFFICER)
-    @blp.arguments(TenderUpdate)
+    @blp.arguments(TenderDraftUpdate)
     @blp.response(200, TenderDetailOut)
     def patch(self, data: dict[str, Any], tender_id: int) -> dict[str, Any]:
+        """Change a draft; every problem with the changes is reported at once. A published tender is frozen."""
         session = get_session()
         tender = service.get_tender(session, user(), tender_id)
         changes = data.pop("criteria")
@@ -57,6 +65,27 @@ class TenderById(MethodView):
         tender = service.update_draft(
             session, user(), tender_id, expected_version=data.pop("version"), rubric=rubric, **data
         )
+        return detail(tender)
+
+    @signed_in(Role.OFFICER)
+    @blp.arguments(TenderDeleteIn)
+    @blp.response(204)
+    def delete(self, data: dict[str, Any], tender_id: int) -> None:
+        """Delete a draft, with the reason: it disappears from lists and its addresses answer 404; the record stays."""
+        service.delete_draft(get_session(), user(), tender_id, expected_version=data["version"], reason=data["reason"])
+
+
+@blp.route("/<int:tender_id>/deadline")
+class Deadline(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.arguments(DeadlineExtensionIn)
+    @blp.response(200, TenderDetailOut)
+    def post(self, data: dict[str, Any], tender_id: int) -> dict[str, Any]:
+        """Extend a published tender's deadline (later only, before it passes); every bidder is emailed."""
+        tender = service.extend_deadline(
+            get_session(), user(), tender_id, expected_version=data["version"], deadline=data["deadline"],
+            reason=data["reason"],
+        )  # fmt: skip
         return detail(tender)
 
 

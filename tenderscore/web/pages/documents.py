@@ -11,9 +11,9 @@ from tenderscore.db.models import Role
 from tenderscore.services import reports as report_service
 from tenderscore.services import submissions as submission_service
 from tenderscore.services import tenders as tender_service
-from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
+from tenderscore.web.pages.bidding import carried
 from tenderscore.web.views import PDF, XLSX, download, form_page
 
 
@@ -44,10 +44,9 @@ def _self_check_page(tender_id: int) -> dict[str, Any]:
 @signed_in(Role.BIDDER)
 @form_page("bidding/self_check.html", _self_check_page)
 def self_check_pdf(tender_id: int) -> Response:
+    """The check as a PDF: of a file chosen now, or of the one just checked (carried by the result page)."""
     session = get_session()
-    upload = request.files.get("workbook")
-    if upload is None or not upload.filename:
-        raise ServiceError("workbook: choose your completed response workbook (.xlsx)", field="workbook")
-    result = submission_service.check_workbook(session, user(), tender_id, upload.read())
-    name, pdf = report_service.self_check_report(session, user(), tender_id, result, file_name=upload.filename)
+    filename, data = carried(tender_id)
+    result = submission_service.check_workbook(session, user(), tender_id, data)
+    name, pdf = report_service.self_check_report(session, user(), tender_id, result, file_name=filename)
     return download(name, pdf, PDF)

@@ -1,17 +1,26 @@
-"""Officers' tender pages: create from a rubric, adjust weights and thresholds, publish, open, assign the panel."""
+"""Tender pages: create, change or delete a draft, adjust weights, publish, extend the deadline, open, history.
+
+Every button on the tender page is one the service would accept now; one that cannot work yet is replaced by the
+reason (``tenders.next_step``). A refusal shows the tender page, or the form, again with the GOV.UK error summary.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, TypeVar
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from tenderscore import rubric_files
 from tenderscore.core import Rubric
+from tenderscore.core.ukdates import UK, uk_time
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, id_of
 from tenderscore.services import access
+from tenderscore.services import history as history_service
 from tenderscore.services import panel as panel_service
 from tenderscore.services import policies as policy_service
 from tenderscore.services import submissions as submission_service
@@ -20,7 +29,7 @@ from tenderscore.services.errors import Problems, ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.ukdates import parse_uk
-from tenderscore.web.views import decimal_or_none, form_page
+from tenderscore.web.views import decimal_or_none, form_page, render_form
 
 
 def _deadline_from_form() -> Any:
@@ -71,20 +80,22 @@ def tender_new() -> Any:
     return redirect(url_for("pages.tender_detail", tender_id=tender.id))
 
 
-@bp.get("/tenders/<int:tender_id>")
-@signed_in()
-def tender_detail(tender_id: int) -> str:
+def _detail_context(tender_id: int) -> dict[str, Any]:
     session = get_session()
     me = user()
     tender = tender_service.get_tender(session, me, tender_id)
+    rubric = tender_service.rubric_of(tender)
     context: dict[str, Any] = {
         "tender": tender,
-        "rubric": tender_service.rubric_of(tender),
+        "rubric": rubric,
+        "how": {c.id: tender_service.criterion_in_words(rubric, c) for c in rubric.criteria},
         "buyer": tender_service.buyer_name(session, tender),
+        "outcome": submission_service.outcome(session, me, tender_id),
     }
     if me.role in (Role.OFFICER, Role.COMMISSIONER):
-        context["breaches"] = tender_service.breaches(session, tender)
+        context["step"] = tender_service.next_step(session, tender)
         context["received"] = access.visible_bids(session, me, tender_id).received
+        context["refused"] = submission_service.refused_attempts(session, me, tender_id)
         context["panel"] = panel_service.panel(session, tender_id)
     if me.role == Role.OFFICER:
         context["evaluators"] = panel_service.eligible_evaluators(session, me, tender_id)
@@ -92,7 +103,13 @@ def tender_detail(tender_id: int) -> str:
         context["versions"] = submission_service.my_submissions(session, me, tender_id)
     if me.role == Role.EVALUATOR:
         context["assignment"] = panel_service.assignment_of(session, tender_id, id_of(me))
-    return render_template("tenders/detail.html", **context)
+    return context
+
+
+@bp.get("/tenders/<int:tender_id>")
+@signed_in()
+def tender_detail(tender_id: int) -> Any:
+    return render_form("tenders/detail.html", **_detail_context(tender_id))
 
 
 def _criterion_changes(rubric: Rubric) -> dict[str, dict[str, Any]]:
@@ -112,9 +129,32 @@ def _criterion_changes(rubric: Rubric) -> dict[str, dict[str, Any]]:
     return changes
 
 
+def rubric_total(rubric: Rubric) -> Decimal:
+    return sum((c.weight for c in rubric.criteria), Decimal(0))
+
+
+def _typed_total(rubric: Rubric, form: ImmutableMultiDict[str, str]) -> Decimal:
+    """The weights typed on the form added up (each blank or unreadable one counts as the rubric's own)."""
+    total = Decimal(0)
+    for c in rubric.criteria:
+        try:
+            total += decimal_or_none(form.get(f"weight-{c.id}"), f"weight-{c.id}") or c.weight
+        except ServiceError:
+            total += c.weight
+    return total
+
+
 def _rubric_page(tender_id: int) -> dict[str, Any]:
     tender = tender_service.get_tender(get_session(), user(), tender_id)
-    return {"tender": tender, "rubric": tender_service.rubric_of(tender), "form": request.form}
+    rubric = tender_service.rubric_of(tender)
+    return {
+        "tender": tender,
+        "rubric": rubric,
+        "how": {c.id: tender_service.criterion_in_words(rubric, c) for c in rubric.criteria},
+        "form": request.form,
+        "total": _typed_total(rubric, request.form) if request.method == "POST" else rubric_total(rubric),
+        "breaches": tender_service.breaches(get_session(), tender) if tender.status == "draft" else [],
+    }
 
 
 @bp.route("/tenders/<int:tender_id>/rubric", methods=["GET", "POST"])
@@ -122,6 +162,8 @@ def _rubric_page(tender_id: int) -> dict[str, Any]:
 @form_page("tenders/rubric.html", _rubric_page)
 def tender_rubric(tender_id: int) -> Any:
     session = get_session()
+    if request.form.get("action") == "total":  # "Add up the weights": nothing saved, the page works without scripts
+        return render_form("tenders/rubric.html", **_rubric_page(tender_id))
     rubric = tender_service.rubric_of(tender_service.get_tender(session, user(), tender_id))
     edited = tender_service.with_criterion_changes(rubric, _criterion_changes(rubric))
     tender_service.update_draft(
@@ -138,21 +180,130 @@ def tender_rubric(tender_id: int) -> Any:
 
 @bp.post("/tenders/<int:tender_id>/publish")
 @signed_in(Role.OFFICER)
+@form_page("tenders/detail.html", _detail_context)
 def tender_publish(tender_id: int) -> BaseResponse:
     tender = tender_service.publish(get_session(), user(), tender_id)
-    flash(
-        f"{tender.reference} is published. Its rubric is now frozen (hash {(tender.rubric_hash or '')[:12]}…).",
-        "success",
-    )
+    flash(f"{tender.reference} is published. Its rubric is now frozen and bidders can respond.", "success")
     return redirect(url_for("pages.tender_detail", tender_id=tender_id))
 
 
 @bp.post("/tenders/<int:tender_id>/open")
 @signed_in(Role.OFFICER)
+@form_page("tenders/detail.html", _detail_context)
 def tender_open(tender_id: int) -> BaseResponse:
     tender_service.open_bids(get_session(), user(), tender_id)
     flash("The bids are open for evaluation.", "success")
     return redirect(url_for("pages.tender_detail", tender_id=tender_id))
+
+
+def _version() -> int:
+    typed = request.form.get("version", "")
+    return int(typed) if typed.isdigit() else 0
+
+
+def _draft_page(tender_id: int) -> dict[str, Any]:
+    """The draft's details form: what was typed on a POST, else the draft as it stands."""
+    session = get_session()
+    tender = tender_service.get_tender(session, user(), tender_id)
+    if tender.status != "draft":
+        raise ServiceError(f"{tender.reference} is {tender.status}: only a draft's details can be changed")
+    form: Any = request.form
+    if request.method == "GET":
+        local = tender.deadline.astimezone(UK)
+        form = {
+            "title": tender.title,
+            "description": tender.description,
+            "estimated_value": "" if tender.estimated_value is None else f"{tender.estimated_value:f}",
+            "policy_id": str(tender.policy_id or ""),
+            "deadline-day": str(local.day),
+            "deadline-month": str(local.month),
+            "deadline-year": str(local.year),
+            "deadline-time": f"{local:%H:%M}",
+            "version": str(tender.version),
+        }
+    return {"tender": tender, "policies": policy_service.list_policies(session, user()), "form": form}
+
+
+@bp.route("/tenders/<int:tender_id>/edit", methods=["GET", "POST"])
+@signed_in(Role.OFFICER)
+@form_page("tenders/edit.html", _draft_page)
+def tender_edit(tender_id: int) -> Any:
+    problems = Problems()  # what the page cannot read, with what the service refuses, at once
+    deadline = problems.check(_deadline_from_form)
+    value = problems.check(lambda: decimal_or_none(request.form.get("estimated_value"), "estimated_value"))
+    policy = request.form.get("policy_id", "")
+    _also(problems, lambda: tender_service.update_draft(
+        get_session(), user(), tender_id, expected_version=_version(), title=request.form.get("title", ""),
+        description=request.form.get("description", ""), deadline=deadline, estimated_value=value,
+        policy_id=int(policy) if policy.isdigit() else None, reason=request.form.get("reason", ""),
+    ))  # fmt: skip
+    problems.raise_any()
+    flash("The draft's details are saved.", "success")
+    return redirect(url_for("pages.tender_detail", tender_id=tender_id))
+
+
+T = TypeVar("T")
+
+
+def _also(problems: Problems, call: Callable[[], T]) -> T | None:
+    """``call()``, adding the mistakes it reports to those the page found (one message per field: the page's first),
+    so that everything wrong with the form is told at once. A refusal that is not a mistake in the form is raised."""
+    seen = {field for field, _ in problems.found}
+    checked = Problems()
+    result = checked.check(call)
+    problems.found.extend((field, words) for field, words in checked.found if field not in seen)
+    return result
+
+
+@bp.route("/tenders/<int:tender_id>/delete", methods=["GET", "POST"])
+@signed_in(Role.OFFICER)
+@form_page("tenders/delete.html", _draft_page)
+def tender_delete(tender_id: int) -> Any:
+    tender = tender_service.delete_draft(
+        get_session(), user(), tender_id, expected_version=_version(), reason=request.form.get("reason", "")
+    )
+    flash(f"The draft {tender.reference} ({tender.title}) is deleted.", "success")
+    return redirect(url_for("pages.dashboard"))
+
+
+def _deadline_page(tender_id: int) -> dict[str, Any]:
+    session = get_session()
+    tender = tender_service.get_tender(session, user(), tender_id)
+    return {
+        "tender": tender,
+        "step": tender_service.next_step(session, tender),
+        "received": access.visible_bids(session, user(), tender_id).received,
+        "form": request.form,
+    }
+
+
+@bp.route("/tenders/<int:tender_id>/deadline", methods=["GET", "POST"])
+@signed_in(Role.OFFICER)
+@form_page("tenders/deadline.html", _deadline_page)
+def tender_deadline(tender_id: int) -> Any:
+    problems = Problems()
+    deadline = problems.check(_deadline_from_form)
+    tender = _also(problems, lambda: tender_service.extend_deadline(
+        get_session(), user(), tender_id, expected_version=_version(), deadline=deadline,
+        reason=request.form.get("reason", ""),
+    ))  # fmt: skip
+    problems.raise_any()
+    assert tender is not None
+    flash(f"The deadline is now {uk_time(tender.deadline)}. Every bidder has been emailed.", "success")
+    return redirect(url_for("pages.tender_detail", tender_id=tender_id))
+
+
+@bp.get("/tenders/<int:tender_id>/history")
+@signed_in()
+def tender_history(tender_id: int) -> Any:
+    session = get_session()
+    me = user()
+    chosen = [k for k in request.args.getlist("kind") if k in history_service.KINDS]
+    found = history_service.tender_history(session, me, tender_id, chosen)
+    tender = tender_service.get_tender(session, me, tender_id)
+    return render_form(
+        "tenders/history.html", tender=tender, history=found, kinds=history_service.KINDS, chosen=chosen
+    )
 
 
 @bp.post("/tenders/<int:tender_id>/panel")

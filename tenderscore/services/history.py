@@ -1,0 +1,270 @@
+"""A tender's history, read from the audit chain: who did what and when, with the reason, in plain English.
+
+For the buyer's officers and commissioners only (the same rule as the tender itself, then the role): evaluators and
+bidders are refused. The main text holds no internal ids and no hashes; a fingerprint (a SHA-256 the event recorded)
+is offered separately, for a page to put behind a "details" control. The seal holds here as everywhere: until the
+bids are opened, an event about a bid does not say who sent it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from tenderscore.core.ukdates import uk_time
+from tenderscore.db.models import AuditEvent, Organisation, Policy, Role, Submission, Tender, User
+from tenderscore.services import access
+from tenderscore.services.errors import Forbidden
+from tenderscore.services.tenders import get_tender, rubric_of
+
+# The kinds a reader can filter by, in the order a page lists them.
+KINDS = {
+    "tender": "Tender changes",
+    "bids": "Bids",
+    "panel": "Evaluation panel",
+    "evaluation": "Evaluation and award",
+    "reports": "Reports issued",
+}
+_KIND_OF_ACTION = {
+    "tender.awarded": "evaluation",
+    "evaluator.assigned": "panel",
+    "evaluator.declared": "panel",
+    "evaluator.removed": "panel",
+    "score.recorded": "evaluation",
+    "consensus.recorded": "evaluation",
+}
+_KIND_OF_PREFIX = {"tender": "tender", "submission": "bids", "report": "reports", "scoring": "evaluation"}
+
+
+def kind_of(action: str) -> str:
+    """The filter an audit action falls under (anything not known is a change to the tender)."""
+    return _KIND_OF_ACTION.get(action) or _KIND_OF_PREFIX.get(action.split(".", 1)[0], "tender")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One thing that happened, as a person reads it."""
+
+    at: datetime
+    who: str
+    what: str
+    reason: str
+    kind: str
+    fingerprint: str | None = None  # a SHA-256 the event recorded (a file, a report, the frozen rubric)
+
+
+@dataclass(frozen=True)
+class History:
+    lines: list[Line]  # oldest first: a history reads as a story
+    kinds: dict[str, int]  # every kind, with how many events of it there are (before filtering)
+
+
+def tender_history(session: Session, actor: User, tender_id: int, kinds: Iterable[str] = ()) -> History:
+    """The tender's history for its buyer's officers and commissioners; ``kinds`` filters (none: everything)."""
+    tender = get_tender(session, actor, tender_id)
+    if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
+        raise Forbidden("Only the buyer's officers and commissioners see a tender's history")
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.tender_id == tender.id).order_by(col(AuditEvent.id))
+    ).all()
+    words = _Words(session, tender, events)
+    counts = dict.fromkeys(KINDS, 0)
+    for event in events:
+        counts[kind_of(event.action)] = counts.get(kind_of(event.action), 0) + 1
+    wanted = {k for k in kinds if k in KINDS} or set(KINDS)
+    lines = [words.line(e) for e in events if kind_of(e.action) in wanted]
+    return History(lines, counts)
+
+
+class _Words:
+    """Turns events into lines, looking up the names behind ids once for the whole history."""
+
+    def __init__(self, session: Session, tender: Tender, events: Iterable[AuditEvent]) -> None:
+        events = list(events)
+        self.tender = tender
+        self.sealed = not access.bids_opened(tender)
+        rubric = rubric_of(tender)
+        self.criteria = {c.id: c.title for c in rubric.criteria}
+        self.scale = rubric.scale.maximum
+        actor_ids = {e.actor_id for e in events if e.actor_id is not None}
+        self.people = {
+            user.id: (user, org.name if org else "")
+            for user, org in session.exec(
+                select(User, Organisation)
+                .join(Organisation, col(Organisation.id) == User.organisation_id, isouter=True)
+                .where(col(User.id).in_(actor_ids))
+            ).all()
+        }
+        emails = {
+            str((e.after or e.before or {}).get("evaluator", "")) for e in events if e.action.startswith("evaluator.")
+        }
+        self.by_email = dict(session.exec(select(User.email, User.name).where(col(User.email).in_(emails))).all())
+        submission_ids = set()
+        for e in events:
+            if e.entity == "submission" and e.entity_id.isdigit():
+                submission_ids.add(int(e.entity_id))
+            for found in _values(e, "submission_id"):
+                if str(found).isdigit():
+                    submission_ids.add(int(str(found)))
+        self.bidders = {
+            sid: name
+            for sid, name in session.exec(
+                select(Submission.id, Organisation.name)
+                .join(Organisation, col(Organisation.id) == Submission.bidder_org_id)
+                .where(col(Submission.id).in_(submission_ids))
+            ).all()
+        }
+        policy_ids = {int(str(v)) for e in events for v in _values(e, "policy_id") if str(v).isdigit()}
+        self.policies = dict(session.exec(select(Policy.id, Policy.name).where(col(Policy.id).in_(policy_ids))).all())
+
+    def who(self, event: AuditEvent) -> str:
+        if event.actor_id is not None and event.actor_id in self.people:
+            user, org = self.people[event.actor_id]
+            if user.role == Role.BIDDER:
+                return (
+                    "A bidder" if self.sealed or not org else user.name if org in user.name else f"{user.name}, {org}"
+                )
+            return user.name
+        if event.actor.startswith("cli:"):
+            return "An operator, from the command line"
+        return "tenderscore"
+
+    def bidder(self, submission_id: object) -> str:
+        if self.sealed:
+            return "a bidder"
+        found = str(submission_id)
+        return self.bidders.get(int(found), "a bidder") if found.isdigit() else "a bidder"
+
+    def criterion(self, criterion_id: object) -> str:
+        return f"“{self.criteria.get(str(criterion_id), 'a criterion no longer in the rubric')}”"
+
+    def line(self, event: AuditEvent) -> Line:
+        after, before = event.after or {}, event.before or {}
+        what, fingerprint = self.what(event, before, after)
+        return Line(event.occurred_at, self.who(event), what, event.reason, kind_of(event.action), fingerprint)
+
+    def what(self, event: AuditEvent, before: dict[str, Any], after: dict[str, Any]) -> tuple[str, str | None]:
+        action = event.action
+        sha = after.get("sha256") if isinstance(after.get("sha256"), str) else None
+        if action == "tender.created":
+            return f"Created the draft tender {after.get('reference', self.tender.reference)}", None
+        if action == "tender.updated":
+            return self.changes(before, after), None
+        if action == "tender.deleted":
+            return "Deleted the draft", None
+        if action == "tender.published":
+            return (
+                "Published the tender: the rubric was frozen and the policy's thresholds came into force",
+                after.get("rubric_hash"),
+            )
+        if action == "tender.deadline_extended":
+            told = after.get("bidders_told")
+            emailed = f" and emailed {told} bidder{'' if told == 1 else 's'}" if isinstance(told, int) else ""
+            return (
+                f"Extended the deadline from {_when(before.get('deadline'))} to {_when(after.get('deadline'))}"
+                + emailed,
+                None,
+            )
+        if action == "tender.closed":
+            return "Closed the competition: the deadline had passed", None
+        if action == "tender.opened":
+            return "Opened the bids for evaluation", None
+        if action == "tender.awarded":
+            return f"Awarded the contract to {after.get('winner', 'the top-ranked bid')}", None
+        if action == "submission.received":
+            version = after.get("version")
+            if self.sealed:
+                return f"A bid was received (version {version})", sha
+            return f"Submitted a bid (version {version}, {after.get('filename', 'a workbook')})", sha
+        if action == "submission.refused_late":
+            return f"A bid sent after the deadline was refused (deadline {_when(after.get('deadline'))})", sha
+        if action == "submission.read_refused":
+            return f"Was refused {self.bidder(event.entity_id)}'s bid", None
+        if action == "submission.workbook_downloaded":
+            return f"Downloaded {self.bidder(event.entity_id)}'s workbook (version {after.get('version')})", sha
+        if action == "evaluator.assigned":
+            email = str(after.get("evaluator", ""))
+            return f"Put {self.by_email.get(email, 'an evaluator')} on the evaluation panel", None
+        if action == "evaluator.removed":
+            email = str(before.get("evaluator", ""))
+            return f"Took {self.by_email.get(email, 'an evaluator')} off the evaluation panel", None
+        if action == "scoring.finished":
+            return f"Finished scoring {self.bidder(after.get('submission_id'))}'s bid", None
+        if action == "scoring.reopened":
+            return f"Reopened their scores of {self.bidder(before.get('submission_id'))}'s bid", None
+        if action == "evaluator.declared":
+            conflicts = after.get("conflicts") or []
+            declared = (
+                f"Declared a conflict of interest with {len(conflicts)} bidder{'' if len(conflicts) == 1 else 's'}"
+                if conflicts
+                else "Made their declaration of interests"
+            )
+            return f"{declared}: “{after.get('statement', '')}”", None
+        if action in ("score.recorded", "consensus.recorded"):
+            own = "score" if action == "score.recorded" else "consensus score"
+            verb = "Changed the" if before else "Gave the"
+            of = f"{self.criterion(after.get('criterion_id'))} of {self.bidder(after.get('submission_id'))}"
+            changed = f" (was {before.get('score')})" if before and "score" in before else ""
+            return f"{verb} {own} for {of}: {after.get('score')} out of {self.scale}{changed}", None
+        if action.startswith("report."):
+            return self.report(action.split(".", 1)[1], after), sha
+        return action.replace(".", " ").replace("_", " ").capitalize(), None
+
+    def report(self, kind: str, after: dict[str, Any]) -> str:
+        provisional = " (provisional)" if after.get("provisional") else ""
+        if kind == "evaluation_report":
+            return f"Downloaded the evaluation report{provisional}"
+        if kind == "assessment_summary":
+            return f"Issued the assessment summary of {after.get('bidder', 'a bidder')}"
+        if kind == "score_matrix":
+            return f"Downloaded the score matrix{provisional}"
+        return f"Issued the {kind.replace('_', ' ')}"
+
+    def changes(self, before: dict[str, Any], after: dict[str, Any]) -> str:
+        said = []
+        if before.get("title") != after.get("title"):
+            said.append(f"the title to “{after.get('title')}”")
+        if before.get("description") != after.get("description") and "description" in before:
+            said.append("the description")
+        if before.get("deadline") != after.get("deadline"):
+            said.append(f"the deadline from {_when(before.get('deadline'))} to {_when(after.get('deadline'))}")
+        if before.get("estimated_value") != after.get("estimated_value"):
+            said.append(
+                f"the estimated value from {_money(before.get('estimated_value'))} to "
+                f"{_money(after.get('estimated_value'))}"
+            )
+        if before.get("policy_id") != after.get("policy_id"):
+            policy = after.get("policy_id")
+            said.append(f"the policy to {self.policies.get(policy, 'none') if isinstance(policy, int) else 'none'}")
+        if before.get("rubric") != after.get("rubric"):
+            said.append("the weights and thresholds")
+        if not said:
+            return "Saved the draft without changes"
+        return "Changed " + ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
+
+
+def _values(event: AuditEvent, key: str) -> list[object]:
+    return [d[key] for d in (event.before or {}, event.after or {}) if d.get(key) is not None]
+
+
+def _when(value: object) -> str:
+    if isinstance(value, str):
+        try:
+            return uk_time(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return "an unknown time"
+
+
+def _money(value: object) -> str:
+    if value is None:
+        return "none"
+    try:
+        return f"£{Decimal(str(value)):,.2f}"
+    except InvalidOperation:
+        return str(value)
