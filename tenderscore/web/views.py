@@ -14,7 +14,7 @@ from jinja2 import pass_context
 from tenderscore.core.ukdates import uk_time
 from tenderscore.db import get_session
 from tenderscore.services import mail
-from tenderscore.services.errors import RecordedRefusal, ServiceError
+from tenderscore.services.errors import Invalid, RecordedRefusal, ServiceError
 from tenderscore.web.errors import error_response, roll_back
 
 PDF = "application/pdf"
@@ -74,7 +74,7 @@ def render_form(template: str, error: ServiceError | None = None, status: int = 
     if error is not None:
         problems = error.problems
         lines: list[tuple[str | None, str]] = problems
-        if len(problems) == 1 and isinstance(error.details, list) and error.details:
+        if len(problems) == 1 and not isinstance(error, Invalid) and isinstance(error.details, list) and error.details:
             lines = [(problems[0][0], str(d)) for d in error.details]  # e.g. each cell of a workbook with errors
         for field, text in lines:
             errors.append({"text": text, "href": f"#{ANCHORS.get(field, field)}" if field else "#main-content"})
@@ -100,6 +100,14 @@ def score_from_form(what: str) -> tuple[str, int, str, int | None]:
     version = request.form.get("version", "")
     reason = request.form.get(f"reason-{criterion_id}", "")
     return criterion_id, int(raw), reason, int(version) if version.isdigit() else None
+
+
+def version_from_form() -> int:
+    """The version of the record the person read (a hidden field); anything else means the page is not ours."""
+    version = request.form.get("version", "").strip()
+    if not version.isdigit():
+        raise ServiceError("version: this page is out of date; reload it and make your change again", field="version")
+    return int(version)
 
 
 def decimal_or_none(text: str | None, field: str) -> Decimal | None:

@@ -76,7 +76,7 @@ def test_a_tender_reference_has_one_form_at_every_door(world: World, reference: 
     )  # fmt: skip
     assert page.status_code == 400
     text = page.get_data(as_text=True)
-    assert ("letters and digits" in text) if reference.strip() else ("enter a reference" in text)
+    assert ("letters and digits" in text) if reference.strip() else ("Enter a reference" in text)
     with pytest.raises(ServiceError) as refused:
         tenders.create_tender(
             world.session, world.users["officer"], reference=reference, title="Resettlement",

@@ -42,10 +42,18 @@ PUBLIC = {
     "pages.home",
     "pages.sign_in",
     "health.healthz",
+    "favicon.favicon",
     "static",
     "vendor.static",
     "api_docs",
     "api-docs.openapi_json",
+    # Getting into an account without a password: an emailed link, and asking for one.
+    "pages.invitation_link",
+    "pages.invitation",
+    "pages.reset_link",
+    "pages.reset_password",
+    "pages.forgot_password",
+    "pages.reset_requested",
 }
 
 # Query strings a route reads, beyond its URL parameters: each is requested as well as the bare URL.
@@ -92,6 +100,8 @@ def _award_the_evaluated_tender(session: Session) -> None:
                 continue
             marks = sorted(session.exec(select(Score.score).where(
                 Score.submission_id == submission.id, Score.criterion_id == criterion)).all())  # fmt: skip
+            if not marks:
+                continue  # a bid excluded at the compliance stage is not scored, so it has no consensus either
             scoring.record_consensus(session, officer, submission.id, criterion, marks[len(marks) // 2],
                                      "Panel agreed the middle score, for the reasons the evaluators gave.")  # fmt: skip
     scoring.award(session, officer, tender.id, "The top-ranked compliant bid.")
@@ -174,6 +184,9 @@ def _fillers(demo: Demo) -> dict[str, list[Any]]:
         "submission_id": [*sorted(demo.submissions), MISSING],
         "policy_id": [*demo.policies, MISSING],
         "criterion_id": [*demo.criteria, "no-such-criterion"],
+        "user_id": [*range(1, 13), MISSING],  # the demo's twelve people, in whichever order they were created
+        "evaluator_id": [*range(1, 13), MISSING],
+        "token": ["not-a-token", "eyJ1c2VyIjoxLCJlcG9jaCI6MH0.forged.signature"],
     }
 
 

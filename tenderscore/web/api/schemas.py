@@ -99,9 +99,24 @@ class CommitmentRule(StrictSchema):
 
 class PolicyIn(StrictSchema):
     name = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.NAME_MAX), Written])
-    min_social_value_weight = ExactDecimal(required=True, validate=validate.Range(min=10, max=100))
-    mandatory_commitments = fields.List(fields.Nested(CommitmentRule), load_default=list)
-    required_criteria = fields.List(fields.Str(validate=validate.Length(min=1, max=64)), load_default=list)
+    min_social_value_weight = ExactDecimal(
+        required=True,
+        validate=validate.Range(min=10, max=100),
+        metadata={"description": "percent of the total score, from 10 (central government's floor) to 100"},
+    )
+    mandatory_commitments = fields.List(
+        fields.Nested(CommitmentRule),
+        load_default=list,
+        metadata={
+            "description": "each measure is the id of a measure a shipped rubric defines (GET a rubric to see "
+            "them), at most once; a minimum in percent lies from 0 to 100, other units are not negative"
+        },
+    )
+    required_criteria = fields.List(
+        fields.Str(validate=validate.Length(min=1, max=64)),
+        load_default=list,
+        metadata={"description": "ids of criteria a shipped rubric defines"},
+    )
 
 
 class PolicyUpdate(PolicyIn):
@@ -367,4 +382,123 @@ class SummaryArgs(StrictSchema):
         validate=validate.Range(min=1, max=MAX_ID),
         load_default=None,
         metadata={"description": "the bid (officers only; a bidder gets their own)"},
+    )
+
+
+# --- A whole bid at once: many scores or consensus in one request, and "finished" (issue 12) ---------------------
+
+
+class SheetScoreIn(StrictSchema):
+    criterion_id = fields.Str(required=True, validate=validate.Length(min=1, max=64))
+    score = fields.Int(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "a whole step of the published scale"},
+    )
+    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.REASON_MAX), Written])
+    version = version_number(
+        load_default=None, allow_none=True, metadata={"description": "the version you read; omit for a first score"}
+    )
+
+
+class ScoreSheetIn(StrictSchema):
+    scores = fields.List(
+        fields.Nested(SheetScoreIn),
+        required=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "scored criteria to save; criteria not listed stay as they are. All are saved or "
+                  "none: every problem is reported at once (400), and a stale version is a 409 naming each "
+                  "criterion with what is now on record"},
+    )  # fmt: skip
+    finished = fields.Bool(
+        load_default=False,
+        metadata={"description": "also mark the bid finished: every scored criterion must then have a score"},
+    )
+
+    @validates_schema
+    def each_criterion_once(self, data: dict[str, Any], **_: Any) -> None:
+        ids = [s["criterion_id"] for s in data.get("scores", [])]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("Give each criterion at most once.", "scores")
+
+
+class ConsensusSheetIn(StrictSchema):
+    scores = fields.List(
+        fields.Nested(SheetScoreIn),
+        required=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "consensus per scored criterion; all saved or none"},
+    )
+
+    @validates_schema
+    def each_criterion_once(self, data: dict[str, Any], **_: Any) -> None:
+        ids = [s["criterion_id"] for s in data.get("scores", [])]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("Give each criterion at most once.", "scores")
+
+
+class ScoreSheetOut(StrictSchema):
+    submission_id = fields.Int()
+    finished = fields.Bool(metadata={"description": "the evaluator has marked the bid finished"})
+    completed_at = fields.DateTime(allow_none=True)
+    criteria = fields.Int(metadata={"description": "how many criteria the evaluators score"})
+    scores = fields.List(fields.Nested(ScoreOut))
+
+
+class CompletionIn(StrictSchema):
+    finished = fields.Bool(
+        required=True, metadata={"description": "true marks the bid finished; false reopens it (give a reason)"}
+    )
+    reason = fields.Str(
+        load_default="",
+        validate=validate.Length(max=limits.STATEMENT_MAX),
+        metadata={"description": "why the scores are being changed (needed to reopen; kept on the record)"},
+    )
+
+
+class EvaluatorProgressOut(StrictSchema):
+    evaluator_id = fields.Int()
+    evaluator = fields.Str()
+    state = fields.Str(
+        allow_none=True, metadata={"description": "not started, draft or finished; null when not scoring this bid"}
+    )
+    scored = fields.Int(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    note = fields.Str()
+
+
+class BidProgressOut(StrictSchema):
+    submission_id = fields.Int()
+    bidder = fields.Str()
+    excluded = fields.List(fields.Str(), metadata={"description": "reasons, when out at the compliance stage"})
+    evaluators = fields.List(fields.Nested(EvaluatorProgressOut))
+
+
+# ---- Tender lifecycle: a draft's details, deleting a draft, extending a published tender's deadline -------------
+
+
+class TenderDraftUpdate(TenderUpdate):
+    """A draft's changes (PATCH): any of its details and its criteria; ``version`` is the one read."""
+
+    description = fields.Str(validate=validate.Length(max=limits.DESCRIPTION_MAX))
+    policy_id = record_id(metadata={"description": "another policy; a draft under a policy cannot move to none"})
+
+
+class TenderDeleteIn(StrictSchema):
+    version = version_number(required=True, metadata={"description": "the version read: a changed draft is kept"})
+    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.STATEMENT_MAX), Written])
+
+
+class DeadlineExtensionIn(StrictSchema):
+    version = version_number(required=True)
+    deadline = fields.AwareDateTime(
+        required=True,
+        validate=DEADLINE_RANGE,
+        metadata={"description": "ISO 8601 with a time zone; later than the current deadline, not yet passed"},
+    )
+    reason = fields.Str(
+        required=True,
+        validate=[validate.Length(min=1, max=limits.STATEMENT_MAX), Written],
+        metadata={"description": "emailed to every bidder and kept in the tender's history"},
     )
