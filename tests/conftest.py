@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import make_url, text
+from sqlalchemy import Engine, make_url, text
 from sqlmodel import Session, SQLModel
 from werkzeug.security import generate_password_hash
 
@@ -18,7 +19,9 @@ import tenderscore.db.models  # noqa: F401 - every table on the metadata
 from tenderscore import create_app
 from tenderscore.db import get_engine
 from tenderscore.db.engine import DEFERRED, make_engine
+from tenderscore.db.migrate import upgrade
 from tenderscore.services import accounts
+from tenderscore.services.demo import load_demo
 
 # The services' competition fixture is shared by the CLI, API and fault tests.
 pytest_plugins = ["tests.competition"]
@@ -109,6 +112,50 @@ def empty_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def app(empty_app: Flask) -> Flask:
     SQLModel.metadata.create_all(get_engine(empty_app))
+    return empty_app
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a SQLite database whose connections are all closed (its WAL files too, if any are left)."""
+    for suffix in ("", "-wal", "-shm"):
+        if (found := source.with_name(source.name + suffix)).exists():
+            shutil.copyfile(found, target.with_name(target.name + suffix))
+
+
+def _load_demo(engine: Engine) -> None:
+    with Session(engine) as db_session:
+        load_demo(db_session)
+        db_session.commit()
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """The demo, migrated and loaded once per run into a SQLite file that each test copies (building it costs
+    seconds: workbooks, scores, reports). None on PostgreSQL, where each test loads its own."""
+    if BACKEND != "sqlite":
+        return None
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "generate_password_hash", quick_hash)
+        upgrade(engine)
+        _load_demo(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo(empty_app: Flask, demo_database: Path | None) -> Flask:
+    """The app on a database holding the demo competition (services/demo.py); password ``tenderscore-demo``."""
+    engine = get_engine(empty_app)
+    if demo_database is None:
+        SQLModel.metadata.create_all(engine)
+        _load_demo(engine)
+        return empty_app
+    engine.dispose()
+    target = make_url(empty_app.config["DATABASE_URL"]).database
+    assert target is not None
+    copy_database(demo_database, Path(target))
     return empty_app
 
 

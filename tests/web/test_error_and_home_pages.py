@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import Session
 
-from tenderscore.db import get_engine
-from tenderscore.services.demo import DEMO_PASSWORD, load_demo
+from tenderscore.services.demo import DEMO_PASSWORD
 from tests import forms
-
-
-@pytest.fixture
-def demo(app: Flask) -> Flask:
-    with Session(get_engine(app)) as session:
-        load_demo(session)
-        session.commit()
-    return app
 
 
 def _title(html: str) -> str:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from tenderscore.db import get_engine
 from tenderscore.db.models import Tender
-from tenderscore.services.demo import DEMO_PASSWORD, load_demo
+from tenderscore.services.demo import DEMO_PASSWORD
 from tests import forms
 
 ROLES = {
@@ -22,14 +22,6 @@ ROLES = {
     "evaluator": "evaluator3@demo.tenderscore.test",
     "bidder": "northern@demo.tenderscore.test",
 }
-
-
-@pytest.fixture
-def demo(app: Flask) -> Flask:
-    with Session(get_engine(app)) as session:
-        load_demo(session)
-        session.commit()
-    return app
 
 
 def sign_in(client: FlaskClient, email: str) -> None:

@@ -13,19 +13,11 @@ from sqlmodel import Session, select
 from tenderscore.db import get_engine
 from tenderscore.db.models import Policy
 from tenderscore.services import policies
-from tenderscore.services.demo import DEMO_PASSWORD, load_demo
+from tenderscore.services.demo import DEMO_PASSWORD
 from tests import forms
 
 COMMISSIONER = "commissioner@demo.tenderscore.test"
 DEMO_POLICY = "Probation social value policy 2026"
-
-
-@pytest.fixture
-def demo(app: Flask) -> Flask:
-    with Session(get_engine(app)) as session:
-        load_demo(session)
-        session.commit()
-    return app
 
 
 @pytest.fixture

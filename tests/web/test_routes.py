@@ -11,7 +11,6 @@ file; each test works on a copy of it.
 from __future__ import annotations
 
 import itertools
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +27,11 @@ from tenderscore import create_app
 from tenderscore.core import CriterionKind
 from tenderscore.db import get_engine
 from tenderscore.db.engine import make_engine
-from tenderscore.db.migrate import upgrade
 from tenderscore.db.models import ConsensusScore, Policy, Role, Score, Submission, Tender, TenderStatus, User
-from tenderscore.services import accounts, scoring, tenders
-from tenderscore.services.demo import DEMO_PASSWORD, load_demo
+from tenderscore.services import scoring, tenders
+from tenderscore.services.demo import DEMO_PASSWORD
 from tests import forms
-from tests.conftest import quick_hash
+from tests.conftest import copy_database
 
 MISSING = 999_999  # an id no row has: must be a 404 or a refusal, never a crash
 
@@ -76,12 +74,6 @@ IDENTITIES = [
 
 
 
-def _copy_database(source: Path, target: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        if (found := source.with_name(source.name + suffix)).exists():
-            shutil.copyfile(found, target.with_name(target.name + suffix))
-
-
 def _award_the_evaluated_tender(session: Session) -> None:
     """Agree the consensus the demo leaves missing, then award: a tender in the last state of all."""
     officer = session.exec(select(User).where(User.role == Role.OFFICER)).first()
@@ -108,20 +100,14 @@ def _award_the_evaluated_tender(session: Session) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def demo_databases(tmp_path_factory: pytest.TempPathFactory, demo_database: Path | None) -> dict[str, Path]:
     """The demo, migrated and loaded once, with cheap password hashes (sign-in checks any werkzeug method); and a
     copy of it in which the evaluated tender has been awarded."""
     folder = tmp_path_factory.mktemp("demo")
     paths = {"demo": folder / "demo.db", "awarded": folder / "awarded.db"}
-    engine = make_engine(f"sqlite:///{paths['demo']}")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "generate_password_hash", quick_hash)
-        upgrade(engine)
-        with Session(engine) as session:
-            load_demo(session)
-            session.commit()
-    engine.dispose()
-    _copy_database(paths["demo"], paths["awarded"])
+    assert demo_database is not None, "the route test runs on SQLite"
+    copy_database(demo_database, paths["demo"])
+    copy_database(paths["demo"], paths["awarded"])
     engine = make_engine(f"sqlite:///{paths['awarded']}")
     with Session(engine) as session:
         _award_the_evaluated_tender(session)
@@ -133,7 +119,7 @@ def demo_databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(params=["demo", "awarded"])
 def demo_app(request: pytest.FixtureRequest, demo_databases: dict[str, Path], tmp_path: Path) -> Iterator[Flask]:
     copy = tmp_path / "demo.db"
-    _copy_database(demo_databases[request.param], copy)
+    copy_database(demo_databases[request.param], copy)
     app = create_app(
         {"TESTING": True, "DATABASE_URL": f"sqlite:///{copy}", "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": True},
         instance_path=str(tmp_path / "instance"),

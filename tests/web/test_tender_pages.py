@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from tenderscore.db import get_engine
 from tenderscore.db.models import AuditEvent, Submission, Tender
 from tenderscore.services import mail, submissions, tenders
-from tenderscore.services.demo import DEMO_PASSWORD, load_demo
+from tenderscore.services.demo import DEMO_PASSWORD
 from tenderscore.sheets import DemoBid, demo_bids
 from tenderscore.web.pages import bidding
 from tests import forms
@@ -26,14 +26,6 @@ from tests.web.test_routes import _award_the_evaluated_tender
 OFFICER = "officer@demo.tenderscore.test"
 EVALUATED, OPEN, DRAFT = "NWPR-2026-014", "NWPR-2027-002", "NWPR-2027-003"
 HEX64 = re.compile(r"\b[0-9a-f]{64}\b")
-
-
-@pytest.fixture
-def demo(app: Flask) -> Flask:
-    with Session(get_engine(app)) as session:
-        load_demo(session)
-        session.commit()
-    return app
 
 
 def _client(app: Flask, email: str = OFFICER) -> tuple[FlaskClient, str]:
