@@ -192,3 +192,25 @@ def test_an_empty_new_tender_form_reports_every_mistake_linked_to_its_field_and_
     assert "Kept as typed" in html and 'value="lots"' in html
     with Session(get_engine(demo)) as session:
         assert session.exec(select(Tender).where(Tender.reference == "")).first() is None
+
+
+@pytest.mark.parametrize("version", ["abc", "", "-1", "9" * 40])
+def test_a_form_whose_version_field_is_not_a_version_is_refused_plainly(demo: Flask, version: str) -> None:
+    """A tampered or truncated hidden field is the page's problem, said in words: never a server error."""
+    from tenderscore.db.models import Policy, TenderStatus
+
+    with Session(get_engine(demo)) as session:
+        draft = session.exec(select(Tender).where(Tender.status == TenderStatus.DRAFT)).first()
+        policy = session.exec(select(Policy)).first()
+        assert draft is not None and policy is not None
+        draft_id, policy_id = draft.id, policy.id
+    officer, commissioner = demo.test_client(), demo.test_client()
+    token = forms.sign_in(officer, ROLES["officer"], DEMO_PASSWORD)
+    response = officer.post(f"/tenders/{draft_id}/rubric", data={"csrf_token": token, "version": version})
+    assert response.status_code in (400, 409), response.status_code
+    assert "Traceback" not in response.get_data(as_text=True)
+    token = forms.sign_in(commissioner, ROLES["commissioner"], DEMO_PASSWORD)
+    response = commissioner.post(f"/policies/{policy_id}/edit",
+                                 data={"csrf_token": token, "version": version, "name": "X", "reason": "r"})  # fmt: skip
+    assert response.status_code in (400, 409), response.status_code
+    assert "There is a problem" in response.get_data(as_text=True)

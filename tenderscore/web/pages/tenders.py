@@ -29,7 +29,7 @@ from tenderscore.services.errors import Problems, ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.ukdates import parse_uk
-from tenderscore.web.views import decimal_or_none, form_page, render_form
+from tenderscore.web.views import decimal_or_none, form_page, render_form, version_from_form
 
 
 def _deadline_from_form() -> Any:
@@ -171,7 +171,7 @@ def tender_rubric(tender_id: int) -> Any:
         user(),
         tender_id,
         rubric=edited,
-        expected_version=int(request.form.get("version", "0") or 0),
+        expected_version=version_from_form(),
         reason=request.form.get("reason", ""),
     )
     flash("Weights and thresholds saved.", "success")
@@ -194,11 +194,6 @@ def tender_open(tender_id: int) -> BaseResponse:
     tender_service.open_bids(get_session(), user(), tender_id)
     flash("The bids are open for evaluation.", "success")
     return redirect(url_for("pages.tender_detail", tender_id=tender_id))
-
-
-def _version() -> int:
-    typed = request.form.get("version", "")
-    return int(typed) if typed.isdigit() else 0
 
 
 def _draft_page(tender_id: int) -> dict[str, Any]:
@@ -233,7 +228,7 @@ def tender_edit(tender_id: int) -> Any:
     value = problems.check(lambda: decimal_or_none(request.form.get("estimated_value"), "estimated_value"))
     policy = request.form.get("policy_id", "")
     _also(problems, lambda: tender_service.update_draft(
-        get_session(), user(), tender_id, expected_version=_version(), title=request.form.get("title", ""),
+        get_session(), user(), tender_id, expected_version=version_from_form(), title=request.form.get("title", ""),
         description=request.form.get("description", ""), deadline=deadline, estimated_value=value,
         policy_id=int(policy) if policy.isdigit() else None, reason=request.form.get("reason", ""),
     ))  # fmt: skip
@@ -260,7 +255,7 @@ def _also(problems: Problems, call: Callable[[], T]) -> T | None:
 @form_page("tenders/delete.html", _draft_page)
 def tender_delete(tender_id: int) -> Any:
     tender = tender_service.delete_draft(
-        get_session(), user(), tender_id, expected_version=_version(), reason=request.form.get("reason", "")
+        get_session(), user(), tender_id, expected_version=version_from_form(), reason=request.form.get("reason", "")
     )
     flash(f"The draft {tender.reference} ({tender.title}) is deleted.", "success")
     return redirect(url_for("pages.dashboard"))
@@ -284,7 +279,7 @@ def tender_deadline(tender_id: int) -> Any:
     problems = Problems()
     deadline = problems.check(_deadline_from_form)
     tender = _also(problems, lambda: tender_service.extend_deadline(
-        get_session(), user(), tender_id, expected_version=_version(), deadline=deadline,
+        get_session(), user(), tender_id, expected_version=version_from_form(), deadline=deadline,
         reason=request.form.get("reason", ""),
     ))  # fmt: skip
     problems.raise_any()
@@ -301,9 +296,7 @@ def tender_history(tender_id: int) -> Any:
     chosen = [k for k in request.args.getlist("kind") if k in history_service.KINDS]
     found = history_service.tender_history(session, me, tender_id, chosen)
     tender = tender_service.get_tender(session, me, tender_id)
-    return render_form(
-        "tenders/history.html", tender=tender, history=found, kinds=history_service.KINDS, chosen=chosen
-    )
+    return render_form("tenders/history.html", tender=tender, history=found, kinds=history_service.KINDS, chosen=chosen)
 
 
 @bp.post("/tenders/<int:tender_id>/panel")
