@@ -8,6 +8,7 @@ from flask import Blueprint, Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from tenderscore.core import display
+from tenderscore.services import policies
 from tenderscore.web import api, auth, errors, favicon, health, pages, security, transaction, views
 
 
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
         ]
     )
     app.jinja_env.filters["points"] = display
+    app.jinja_env.globals["commitment_words"] = policies.commitment_words  # "VCSE share at least 15%"
     app.register_blueprint(health.bp)
     app.register_blueprint(favicon.bp)
     # GOV.UK Frontend and Swagger UI, built by `make` into build/vendor (never committed, never from a CDN).

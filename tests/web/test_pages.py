@@ -214,3 +214,14 @@ def test_a_form_whose_version_field_is_not_a_version_is_refused_plainly(demo: Fl
                                  data={"csrf_token": token, "version": version, "name": "X", "reason": "r"})  # fmt: skip
     assert response.status_code in (400, 409), response.status_code
     assert "There is a problem" in response.get_data(as_text=True)
+
+
+def test_the_thresholds_in_force_are_said_with_their_units(demo: Flask) -> None:
+    with Session(get_engine(demo)) as session:
+        published = session.exec(select(Tender).where(Tender.policy_snapshot.is_not(None))).first()  # type: ignore[union-attr]
+        assert published is not None
+        tender_id = published.id
+    client = demo.test_client()
+    sign_in(client, ROLES["officer"])
+    html = client.get(f"/tenders/{tender_id}").get_data(as_text=True)
+    assert "VCSE share at least 15%" in html and "vcse_share" not in html
