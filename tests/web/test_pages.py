@@ -210,8 +210,8 @@ def test_a_form_whose_version_field_is_not_a_version_is_refused_plainly(demo: Fl
     assert response.status_code in (400, 409), response.status_code
     assert "Traceback" not in response.get_data(as_text=True)
     token = forms.sign_in(commissioner, ROLES["commissioner"], DEMO_PASSWORD)
-    response = commissioner.post(f"/policies/{policy_id}/edit",
-                                 data={"csrf_token": token, "version": version, "name": "X", "reason": "r"})  # fmt: skip
+    form = {"csrf_token": token, "version": version, "name": "X", "reason": "r"}
+    response = commissioner.post(f"/policies/{policy_id}/edit", data=form)
     assert response.status_code in (400, 409), response.status_code
     assert "There is a problem" in response.get_data(as_text=True)
 
