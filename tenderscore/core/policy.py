@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -38,8 +39,11 @@ class Breach:
     message: str
 
 
-def check_policy(rubric: Rubric, policy: Policy) -> list[Breach]:
+def check_policy(rubric: Rubric, policy: Policy, names: Mapping[str, str] | None = None) -> list[Breach]:
     """Every breach of ``policy`` by ``rubric``; an empty list means the tender may be published.
+
+    ``names`` gives the words for measure and criterion ids (``{"vcse_share": "VCSE share"}``); an id it does not
+    name is quoted as it is.
 
     * ``social_value_weight`` - the social-value sections weigh less than the policy's minimum;
     * ``commitment_missing`` - no commitment criterion asks for a mandatory measure;
@@ -58,7 +62,7 @@ def check_policy(rubric: Rubric, policy: Policy) -> list[Breach]:
             )
         )
     for mandatory in policy.mandatory_commitments:
-        breach = _commitment_breach(rubric, mandatory)
+        breach = _commitment_breach(rubric, mandatory, names or {})
         if breach is not None:
             breaches.append(breach)
     present = {c.id for c in rubric.criteria}
@@ -67,19 +71,28 @@ def check_policy(rubric: Rubric, policy: Policy) -> list[Breach]:
             breaches.append(
                 Breach(
                     "criterion_missing",
-                    f"The policy requires criterion '{criterion_id}', which the rubric does not contain.",
+                    f"The policy requires {_called('criterion', criterion_id, names or {})}, which the rubric does "
+                    "not contain.",
                 )
             )
     return breaches
 
 
-def _commitment_breach(rubric: Rubric, mandatory: MandatoryCommitment) -> Breach | None:
+def _called(kind: str, identifier: str, names: Mapping[str, str]) -> str:
+    """``VCSE share`` / ``the criterion “Insurance cover”`` when named; else ``measure 'vcse_share'``."""
+    if identifier not in names:
+        return f"{kind} '{identifier}'"
+    return f"the criterion “{names[identifier]}”" if kind == "criterion" else names[identifier]
+
+
+def _commitment_breach(rubric: Rubric, mandatory: MandatoryCommitment, names: Mapping[str, str]) -> Breach | None:
+    measure = _called("measure", mandatory.measure, names)
     asking = _commitments_on(rubric, mandatory.measure)
     required = _amount(rubric, mandatory.measure, mandatory.minimum)
     if not asking:
         return Breach(
             "commitment_missing",
-            f"The rubric has no commitment on measure '{mandatory.measure}'; the policy requires one with a "
+            f"The rubric has no commitment on {measure}; the policy requires one with a "
             f"mandatory minimum of at least {required}.",
         )
     set_minimums = [c.mandatory_minimum for c in asking if c.mandatory_minimum is not None]
@@ -88,7 +101,7 @@ def _commitment_breach(rubric: Rubric, mandatory: MandatoryCommitment) -> Breach
     highest = f" (the highest set is {_amount(rubric, mandatory.measure, max(set_minimums))})" if set_minimums else ""
     return Breach(
         "commitment_threshold",
-        f"No commitment on measure '{mandatory.measure}' has a mandatory minimum of at least {required}{highest}.",
+        f"No commitment on {measure} has a mandatory minimum of at least {required}{highest}.",
     )
 
 

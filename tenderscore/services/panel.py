@@ -128,14 +128,16 @@ def remove_evaluator(session: Session, actor: User, tender_id: int, evaluator_id
 
 
 def eligible_evaluators(session: Session, actor: User, tender_id: int) -> list[User]:
-    """The evaluators an officer may put on this tender's panel: their own organisation's, still active."""
+    """The evaluators an officer may put on this tender's panel: their own organisation's, active, not on it yet."""
     if actor.role != Role.OFFICER:
         raise Forbidden("Only a procurement officer can assign evaluators")
     tender = get_tender(session, actor, tender_id)
+    on_panel = select(EvaluatorAssignment.evaluator_id).where(EvaluatorAssignment.tender_id == tender_id)
     return list(
         session.exec(
             select(User)
             .where(User.role == Role.EVALUATOR, User.organisation_id == tender.buyer_org_id, col(User.active).is_(True))
+            .where(col(User.id).not_in(on_panel))
             .order_by(col(User.name))
         ).all()
     )

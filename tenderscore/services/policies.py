@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from tenderscore.core.numbers import plain, quantity
 from tenderscore.core.policy import MandatoryCommitment
 from tenderscore.core.policy import Policy as CorePolicy
-from tenderscore.core.rubric import Unit
+from tenderscore.core.rubric import Rubric, Unit
 from tenderscore.db.models import Policy, Role, User
 from tenderscore.db.types import utcnow
 from tenderscore.rubric_files import load_shipped, shipped_rubrics
@@ -144,6 +144,15 @@ def vocabulary() -> Vocabulary:
         criteria = tuple(KnownCriterion(c.id, c.title) for c in rubric.criteria)
         rubrics.append(RubricCriteria(name, rubric.title, criteria))
     return Vocabulary(dict(sorted(measures.items(), key=lambda item: item[1].name.casefold())), tuple(rubrics))
+
+
+def names(rubric: Rubric | None = None) -> dict[str, str]:
+    """Words for measure and criterion ids: the shipped rubrics' names and titles, then ``rubric``'s own."""
+    known = vocabulary()
+    words = {m.id: m.name for m in known.measures.values()} | {c.id: c.title for c in known.criteria.values()}
+    if rubric is not None:
+        words |= {m.id: m.name for m in rubric.measures} | {c.id: c.title for c in rubric.criteria}
+    return words
 
 
 def commitment_words(measure_id: str, minimum: object) -> str:

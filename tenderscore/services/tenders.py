@@ -400,7 +400,8 @@ def breaches(session: Session, tender: Tender) -> list[str]:
     policy = session.get(Policy, tender.policy_id)
     if policy is None:
         return [f"The tender names policy {tender.policy_id}, which no longer exists"]
-    return [breach.message for breach in check_policy(rubric_of(tender), policies.to_core(policy))]
+    rubric = rubric_of(tender)
+    return [breach.message for breach in check_policy(rubric, policies.to_core(policy), policies.names(rubric))]
 
 
 def publish(session: Session, actor: User, tender_id: int, *, now: datetime | None = None) -> Tender:

@@ -1,16 +1,25 @@
-"""A real server on a free port and Debian's chromium driven by Playwright (never a downloaded browser)."""
+"""A real server on a free port and Debian's chromium driven by Playwright (never a downloaded browser).
+
+One browser serves the whole run; each module has one server (``live_server`` for a test with its own database,
+``serve`` for a module that builds one world and walks it many times).
+"""
 
 from __future__ import annotations
 
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -26,10 +35,28 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
+def _closed_before_sending(app: WSGIApplication) -> WSGIApplication:
+    """Each response read whole, and its file closed, before the server writes it. Chromium drops a connection
+    when it navigates away mid-request (its favicon fetch, say); werkzeug's development server then skips closing
+    the response, and the file left open (a static file) is a ResourceWarning, which the tests make an error."""
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        iterable = app(environ, start_response)
+        try:
+            return list(iterable)
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """``app`` on a free local port, in a thread, for as long as the block lasts; yields its base URL."""
     app.config["WTF_CSRF_SSL_STRICT"] = False
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_before_sending(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -40,6 +67,12 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    with serve(app) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make test`, which installs it"
     with sync_playwright() as playwright:

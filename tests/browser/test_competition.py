@@ -1,4 +1,5 @@
-"""A whole competition in a browser: policy, tender, two bids (one tokenistic), evaluation, moderation, award.
+"""A whole competition in a browser: policy, tender, two bids (one tokenistic) checked and then confirmed, whole
+bids scored as a draft and then finished, moderation, the award with its reason, and the PDFs read back.
 
 Every step is a person using the pages; the only thing the test does behind the pages is let time pass (it moves
 the deadline into the past, as the clock would) and create the accounts, which no page does.
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
@@ -55,13 +56,15 @@ def _people(app: Flask) -> None:
         session.commit()
 
 
-def sign_in(page: Page, base: str, email: str) -> None:
+def sign_in(page: Page, base: str, email: str) -> Page:
+    """Sign in as ``email`` in the one browser window (signing the last person out by forgetting their cookies)."""
     page.context.clear_cookies()
     page.goto(f"{base}/sign-in")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.click("button:has-text('Sign in')")
-    expect(page.locator("h1")).to_be_visible()
+    expect(page).to_have_url(f"{base}/dashboard")
+    return page
 
 
 def _workbooks(app: Flask, folder: Path) -> dict[str, Path]:
@@ -83,6 +86,12 @@ def _pdf_text(path: Path) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages).split())
 
 
+def _score(form: Locator, questions: range, *, mark: int, evaluator: int) -> None:
+    for i in questions:
+        form.locator("fieldset").nth(i).locator(f"input[type=radio][value='{mark}']").check()
+        form.locator("textarea").nth(i).fill(f"Evaluator {evaluator}: evidence specific to Northern's delivery model.")
+
+
 def _let_the_deadline_pass(app: Flask) -> None:
     with Session(get_engine(app)) as session:
         tender = session.exec(select(Tender).where(Tender.reference == "NW-2027-001")).one()
@@ -95,13 +104,14 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     _people(app)
     base = live_server
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.set_default_timeout(10_000)
 
     # The commissioner sets the mandatory VCSE share.
     sign_in(page, base, "commissioner@nw.example")
     page.goto(f"{base}/policies/new")
     page.fill("#name", "Probation social value policy")
     page.fill("#min_social_value_weight", "20")
-    page.fill("#measure_0", "vcse_share")
+    page.select_option("#measure_0", "vcse_share")
     page.fill("#minimum_0", "15")
     shots.take(page, "commissioner-policy-form")
     page.click("button:has-text('Save policy')")
@@ -125,11 +135,13 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     expect(page.locator("#breaches")).to_contain_text("Meets its policy")
     shots.take(page, "officer-draft")
     page.click("button:has-text('Publish tender')")
-    expect(page.locator("#status")).to_have_text("published")
+    expect(page.locator("#status")).to_have_text("Open for bids")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("NW-2027-001 is published")
     shots.take(page, "officer-published")
     tender_url = page.url
 
-    # Two bidders check and submit; Brightpath's VCSE share is below the 15% threshold.
+    # Two bidders check, then submit (the check again, then confirm); Brightpath's VCSE share is below the 15%
+    # threshold: it is warned before it confirms, and may still submit.
     workbooks = _workbooks(app, tmp_path)
     for name, email in (("Northern", "bids@northern.example"), ("Brightpath", "bids@brightpath.example")):
         sign_in(page, base, email)
@@ -145,18 +157,34 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
         page.goto(tender_url)
         page.click("text=Submit your bid")
         page.set_input_files("#workbook", str(workbooks[name]))
-        page.click("button:has-text('Submit bid')")
-        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("version 1")
-        expect(page.locator("#versions")).to_contain_text("current")
-        shots.take(page, f"bidder-{name.lower()}-submitted")
+        page.click("button:has-text('Check and continue')")
+        expect(page.locator("h1")).to_have_text("Check your bid before you submit it")
+        if name == "Northern":
+            expect(page.locator("#result")).to_contain_text("Ready to submit")
+            expect(page.locator("#will-be-excluded")).to_have_count(0)
+            expect(page.locator("#confirm")).to_have_text("Submit bid")
+        else:
+            expect(page.locator("#will-be-excluded")).to_contain_text("This bid will be excluded")
+            expect(page.locator("#confirm")).to_have_text("Submit bid anyway")
+        shots.take(page, f"bidder-{name.lower()}-confirm")
+        page.click("#confirm")
+        expect(page.locator(".govuk-panel")).to_contain_text("Bid received")
+        expect(page.locator("#receipt")).to_contain_text("the version that counts")
+        shots.take(page, f"bidder-{name.lower()}-receipt")
+        page.click("text=Back to the tender")
+        expect(page.locator("#versions")).to_contain_text("Version 1")
+        expect(page.locator("#versions")).to_contain_text("counts")
 
     # Sealed until the deadline: the officer sees a count, not the bids.
     sign_in(page, base, "officer@nw.example")
     page.goto(tender_url)
     expect(page.locator("#sealed")).to_contain_text("2 bids received")
+    expect(page.locator("#open-later")).to_contain_text("once the deadline has passed")  # no button that would fail
     shots.take(page, "officer-sealed")
     _let_the_deadline_pass(app)
+    page.reload()
     page.click("button:has-text('Open bids for evaluation')")
+    expect(page.locator("#status")).to_have_text("Under evaluation")
     for evaluator in ("eval1@nw.example", "eval2@nw.example"):
         page.select_option("#evaluator_id", label=f"{evaluator.split('@')[0].title()} ({evaluator})")
         page.click("button:has-text('Assign')")
@@ -169,22 +197,31 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
         page.goto(tender_url)
         page.click("text=Declare conflicts of interest")
         page.click("button:has-text('Make declaration')")
-        for bidder in ("Northern", "Brightpath"):
-            page.click(f"a:has-text('Score'):has-text('{bidder}')")
-            expect(page.locator("h1")).to_have_text("Score this bid")  # the page has loaded: count its forms
-            forms = page.locator("form[id]:has(input[name=criterion_id])")
-            assert forms.count() == 7  # the probation rubric's seven pathway questions
-            for i in range(forms.count()):
-                form = page.locator("form[id]:has(input[name=criterion_id])").nth(i)
-                mark = 4 - n if bidder == "Northern" else 2
-                form.locator(f"input[type=radio][value='{mark}']").check()
-                form.locator("textarea").fill(f"Evaluator {n + 1}: evidence specific to {bidder}'s delivery model.")
-                with page.expect_navigation():
-                    form.locator("button[type=submit]").click()
-                expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Score saved")
-            if n == 0 and bidder == "Northern":
-                shots.take(page, "evaluator-scoring")
-            page.goto(tender_url + "/bids")
+        # The tokenistic bid is excluded at the compliance stage: listed with its reason, not offered for scoring.
+        expect(page.locator("#bids")).to_contain_text("below the mandatory minimum of 15%")
+        expect(page.locator("#bids a:has-text('Brightpath')")).to_have_count(0)
+        page.click("a:has-text('Score'):has-text('Northern')")
+        expect(page.locator("h1")).to_have_text("Score this bid")
+        form = page.locator("form#scores")
+        assert form.locator("textarea").count() == 7  # the probation rubric's seven pathway questions, one form
+
+        # A draft first (three questions), then the rest and "finished".
+        _score(form, range(3), mark=4 - n, evaluator=n + 1)
+        with page.expect_navigation():
+            page.click("button:has-text('Save as draft')")
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("3 of 7 questions scored")
+        expect(page.locator("#progress")).to_contain_text("You have scored 3 of 7")
+        expect(form.locator("fieldset").nth(2).locator(f"input[value='{4 - n}']")).to_be_checked()
+        page.click("text=Back to the bids to score")
+        expect(page.locator("#bids")).to_contain_text("Draft 3 of 7 questions scored")
+        page.click("a:has-text('Continue scoring'):has-text('Northern')")
+        _score(form, range(3, 7), mark=4 - n, evaluator=n + 1)
+        if n == 0:
+            shots.take(page, "evaluator-scoring")
+        with page.expect_navigation():
+            page.click("button:has-text('Save and mark as finished')")
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("You have finished scoring")
+        expect(page.locator("#bids")).to_contain_text("Finished")
 
     # The moderator sees the scores side by side and records consensus with reasons.
     sign_in(page, base, "officer@nw.example")
@@ -194,15 +231,16 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     shots.take(page, "officer-provisional-evaluation")
     page.click("a:has-text('Moderate'):has-text('Northern')")
     expect(page.locator("h1")).to_have_text("Moderation")
-    forms = page.locator("form[id]:has(input[name=criterion_id])")
-    assert forms.count() == 7
-    for i in range(forms.count()):
-        form = page.locator("form[id]:has(input[name=criterion_id])").nth(i)
-        form.locator("select").select_option("4")
-        form.locator("textarea").fill("Panel agreed 4: strong, specific evidence from the bidder's own delivery.")
-        with page.expect_navigation():
-            form.locator("button[type=submit]").click()
-        expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Consensus recorded")
+    form = page.locator("form#consensus")
+    assert form.locator("textarea").count() == 7
+    for i in range(7):
+        form.locator("fieldset").nth(i).locator("input[type=radio][value='4']").check()
+        form.locator("textarea").nth(i).fill(
+            "Panel agreed 4: strong, specific evidence from the bidder's own delivery."
+        )
+    with page.expect_navigation():
+        page.click("button:has-text('Save consensus scores')")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("consensus scores are saved")
 
     shots.take(page, "officer-moderation")
 
@@ -212,8 +250,12 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     expect(page.locator("#results")).to_contain_text("Northern Resettlement Consortium Ltd")
     expect(page.locator("#excluded")).to_contain_text("Brightpath Justice Services Ltd")
     shots.take(page, "officer-final-evaluation")
+    expect(page.locator("#reason")).not_to_be_empty()  # the usual reason, offered to change
+    page.fill("#reason", "Highest total score under the published award criteria; compliant with the policy.")
     page.click("button:has-text('Award to Northern')")
-    expect(page.locator("#status")).to_have_text("awarded")
+    expect(page.locator("#status")).to_have_text("Awarded")
+    expect(page.locator("#outcome")).to_contain_text("Awarded to Northern Resettlement Consortium Ltd")
+    expect(page.locator("#outcome")).to_contain_text("compliant with the policy")
     shots.take(page, "officer-awarded")
     page.goto(tender_url + "/evaluation")
     with page.expect_download() as download:
@@ -222,6 +264,7 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     assert "Northern Resettlement Consortium Ltd" in text
     assert "Brightpath Justice Services Ltd" in text and "below the mandatory minimum of 15%" in text
     assert "PROVISIONAL" not in text
+    assert "Awarded to Northern Resettlement Consortium Ltd" in text
 
     # Every assessed bidder gets a reg. 31 summary: the excluded one learns why, and who won.
     with page.expect_download() as download:
@@ -230,10 +273,17 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     assert "below the mandatory minimum of 15%" in summary and "Northern Resettlement Consortium Ltd" in summary
     sign_in(page, base, "bids@northern.example")
     page.goto(tender_url)
+    expect(page.locator(".govuk-panel")).to_contain_text("Your bid won")
     with page.expect_download() as download:
         page.click("text=Download your assessment summary (PDF)")
     assert "Northern Resettlement Consortium Ltd" in _pdf_text(Path(download.value.path()))
     shots.take(page, "bidder-after-award")
+    sign_in(page, base, "bids@brightpath.example")
+    page.goto(tender_url)
+    expect(page.locator("#outcome")).to_contain_text("Your bid was excluded")
+    expect(page.locator("#outcome")).to_contain_text("below the mandatory minimum of 15%")
+    expect(page.locator("#outcome")).to_contain_text("awarded to Northern Resettlement Consortium Ltd")
+    shots.take(page, "bidder-excluded-after-award")
 
     with Session(get_engine(app)) as session:
         tender = session.exec(select(Tender).where(Tender.reference == "NW-2027-001")).one()

@@ -77,6 +77,9 @@ def test_breaches_are_listed_in_plain_words_and_block_publication(competition: C
     assert len(found) >= 2
     assert any("40" in b for b in found)
     assert any("sv_vcse_share" in b or "VCSE share" in b for b in found)
+    # The officer reads titles and measure names, never ids.
+    assert not any("sv_vcse_share" in b or "vcse_share" in b for b in found), found
+    assert any("the criterion “" in b for b in found)
     with pytest.raises(Conflict, match="breaks its policy") as refused:
         tenders.publish(session, competition.officer, draft_id, now=NOW)
     assert refused.value.details == found

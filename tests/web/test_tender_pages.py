@@ -375,3 +375,22 @@ def test_the_weights_page_adds_up_without_saving_and_is_read_only_after_publicat
     frozen = client.get(f"/tenders/{published.id}/rubric").text
     assert 'id="frozen"' in frozen and '<input class="govuk-input' not in frozen
     assert "Save weights and thresholds" not in frozen and "Total: <strong>100</strong>" in frozen
+
+
+def test_assigning_offers_only_evaluators_not_yet_on_the_panel_and_a_bad_choice_shows_the_page_again(
+    demo: Flask,
+) -> None:
+    from tenderscore.db.models import EvaluatorAssignment, TenderStatus
+
+    with Session(get_engine(demo)) as session:
+        tender = session.exec(select(Tender).where(Tender.status == TenderStatus.EVALUATING)).one()
+        on_panel = {a.evaluator_id for a in session.exec(
+            select(EvaluatorAssignment).where(EvaluatorAssignment.tender_id == tender.id))}  # fmt: skip
+        tender_id = tender.id
+    client, token = _client(demo)
+    html = client.get(f"/tenders/{tender_id}").get_data(as_text=True)
+    offered = {int(v) for v in re.findall(r'<option value="(\d+)">', html.split('id="evaluator_id"', 1)[-1])}
+    assert not offered & on_panel
+    refused = client.post(f"/tenders/{tender_id}/panel", data={"csrf_token": token, "evaluator_id": "nobody"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "There is a problem" in page and 'href="#evaluator_id"' in page

@@ -44,6 +44,10 @@ def _deadline_from_form() -> Any:
         raise ServiceError(f"deadline: {exc}", field="deadline") from None
 
 
+# The error summary lists problems in the order of the fields on the page.
+_NEW_TENDER_ORDER = ("reference", "title", "description", "estimated_value", "deadline", "policy_id", "rubric")
+
+
 def _new_tender_context() -> dict[str, Any]:
     return {
         "rubrics": sorted(rubric_files.shipped_rubrics()),
@@ -71,6 +75,9 @@ def tender_new() -> Any:
         "policy_id": int(policy) if policy.isdigit() else None,
     }
     problems.found.extend(tender_service.tender_problems(session, deadline=deadline, **details).found)
+    problems.found.sort(
+        key=lambda problem: _NEW_TENDER_ORDER.index(problem[0]) if problem[0] in _NEW_TENDER_ORDER else 99
+    )
     problems.raise_any()
     assert rubric is not None and deadline is not None
     tender = tender_service.create_tender(
@@ -301,6 +308,7 @@ def tender_history(tender_id: int) -> Any:
 
 @bp.post("/tenders/<int:tender_id>/panel")
 @signed_in(Role.OFFICER)
+@form_page("tenders/detail.html", _detail_context)
 def tender_assign(tender_id: int) -> BaseResponse:
     evaluator_id = request.form.get("evaluator_id", "")
     if not evaluator_id.isdigit():

@@ -1,0 +1,498 @@
+"""The wrong turns, for every role, at a desktop width (1280 px) and a phone width (375 px).
+
+One world for the module: the demo competition (services/demo.load_demo), with the missing consensus agreed so
+the evaluated tender can be awarded, an evaluator who has scored nothing, and a stricter policy to move a draft
+under. Every error state is checked for the GOV.UK error pattern (a title starting "Error: ", the error summary
+with every problem linked to its field, the message repeated above the field, the values typed kept) and for no
+sideways scrolling, and is saved as screenshots/error_paths/<role>-<state>-<width>px.png for people to look at.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, SQLModel, select
+
+from tenderscore import create_app
+from tenderscore.db import get_engine
+from tenderscore.db.models import Role, Submission, Tender, id_of
+from tenderscore.db.types import utcnow
+from tenderscore.services import accounts, evaluation, panel, policies, scoring, submissions, tenders
+from tenderscore.services.demo import DEMO_PASSWORD, PROBATION_RUBRIC, load_demo
+from tenderscore.sheets import demo_bids
+from tests.browser.conftest import SCREENSHOTS, serve
+from tests.conftest import quick_hash
+
+pytestmark = pytest.mark.browser
+FOLDER = SCREENSHOTS / "error_paths"
+WIDTHS = [pytest.param(1280, id="1280px"), pytest.param(375, id="375px")]
+
+EVALUATED = "NWPR-2026-014"  # under evaluation: the award
+OPEN = "NWPR-2027-002"  # open for bids: submissions, the deadline
+DRAFT = "NWPR-2027-003"  # a draft that breaks its policy
+NEW_EVALUATOR = "hana.evaluator@demo.tenderscore.test"
+
+
+@dataclass(frozen=True)
+class World:
+    app: Flask
+    base: str
+    tenders: dict[str, int]
+    bids: dict[str, int]  # the evaluated tender's current bids, by bidder
+    workbooks: dict[str, Path]  # for the open tender: "errors", "below-threshold", "not-a-workbook"
+    strict_policy: int
+    policy: int
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+def _build(app: Flask, folder: Path) -> dict[str, Any]:
+    """The demo, plus what the error paths need; returns the ids and files the tests use."""
+    with app.app_context(), Session(get_engine(app)) as session:
+        load_demo(session)
+        officer = accounts.user_by_email(session, "officer@demo.tenderscore.test")
+        commissioner = accounts.user_by_email(session, "commissioner@demo.tenderscore.test")
+        found = {t.reference: t for t in session.exec(select(Tender)).all()}
+        evaluated, open_tender = found[EVALUATED], found[OPEN]
+
+        # The demo leaves the last bid's consensus to agree: agree it, so the results are final and can be awarded.
+        missing = evaluation.results_for(session, officer, id_of(evaluated)).evaluation.missing_consensus
+        assert missing, "the demo no longer leaves a consensus to agree: this world can drop this step"
+        for bid_id, criterion_id in missing:
+            scoring.record_consensus(
+                session, officer, int(bid_id), criterion_id, 3, "Panel agreed 3: good evidence with minor gaps."
+            )
+        current = session.exec(
+            select(Submission).where(Submission.tender_id == evaluated.id, Submission.is_current == True)  # noqa: E712
+        ).all()
+        bids = {submissions.bidder_name(session, s): id_of(s) for s in current}
+        # An evaluator on the evaluated tender's panel who has declared and scored nothing yet.
+        organisation = accounts.organisation_named(session, "North West Probation Region (demo)", kind="buyer")
+        newcomer = accounts.create_user(
+            session, email=NEW_EVALUATOR, name="Hana Evaluator", password=DEMO_PASSWORD, role=Role.EVALUATOR,
+            organisation=organisation,
+        )  # fmt: skip
+        panel.assign_evaluator(session, officer, id_of(evaluated), id_of(newcomer))
+        panel.declare(session, newcomer, id_of(evaluated), statement="I have no conflict of interest.", conflicts=[])
+        # A policy no probation rubric meets (social value at least 40%), to move a compliant draft under.
+        strict = policies.create_policy(
+            session, commissioner, name="Strict social value policy", min_social_value_weight=Decimal(40),
+            mandatory_commitments=[], required_criteria=[],
+        )  # fmt: skip
+        demo_policy = evaluated.policy_id
+        assert demo_policy is not None
+        # The bidders' files for the open tender (its template's identity is in them).
+        identity = submissions.identity(session, open_tender)
+        made = {b.name.split()[0]: b for b in demo_bids(tenders.rubric_of(open_tender), identity)}
+        workbooks = {
+            "errors": folder / "harbour-lane-response.xlsx",
+            "below-threshold": folder / "brightpath-response.xlsx",
+            "not-a-workbook": folder / "our-bid.xlsx",
+        }
+        workbooks["errors"].write_bytes(made["Harbour"].workbook)
+        workbooks["below-threshold"].write_bytes(made["Brightpath"].workbook)
+        workbooks["not-a-workbook"].write_text("Our bid, typed in a text editor and saved with the wrong ending.\n")
+        session.commit()
+        return {
+            "tenders": {ref: id_of(t) for ref, t in found.items()},
+            "bids": bids,
+            "workbooks": workbooks,
+            "strict_policy": id_of(strict),
+            "policy": demo_policy,
+        }
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    folder = tmp_path_factory.mktemp("error_paths")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
+            "SECRET_KEY": "browser-error-paths",
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_KEY_PREFIX": "browser-error-paths",  # its own sign-in and reset limits
+        },
+        instance_path=str(folder / "instance"),
+    )
+    SQLModel.metadata.create_all(get_engine(app))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "generate_password_hash", quick_hash)  # the demo's accounts, cheaply
+        built = _build(app, folder)
+    shutil.rmtree(FOLDER, ignore_errors=True)
+    FOLDER.mkdir(parents=True)
+    try:
+        with serve(app) as base:
+            yield World(app=app, base=base, **built)
+    finally:
+        get_engine(app).dispose()
+
+
+# --- what every error state is checked for ---------------------------------------------------------------------
+
+_SUMMARY = """() => Array.from(document.querySelectorAll('.govuk-error-summary__list a')).map(a => {
+  const href = a.getAttribute('href');
+  const target = document.getElementById(href.slice(1));
+  let message = null, above = false;
+  if (target && target.classList.contains('govuk-error-message')) {
+    message = target.textContent; above = true;
+  } else if (target) {
+    let group = target.closest('.govuk-form-group');  // a date input's day is a group inside the date's group
+    while (group && !group.querySelector('.govuk-error-message')) {
+      group = group.parentElement.closest('.govuk-form-group');
+    }
+    const shown = group && group.querySelector('.govuk-error-message');
+    if (shown) {
+      message = shown.textContent;
+      above = Boolean(shown.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }
+  }
+  return {href, text: a.textContent.trim(), found: Boolean(target), message: message && message.trim(), above};
+})"""
+
+# Whether the summary lists the problems in the order their fields come on the page (GOV.UK: it should).
+_IN_PAGE_ORDER = """() => {
+  const targets = Array.from(document.querySelectorAll('.govuk-error-summary__list a'))
+    .map(a => document.getElementById(a.getAttribute('href').slice(1)));
+  return targets.every((t, i) => i === 0 || t === targets[i - 1]
+    || Boolean(targets[i - 1].compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING));
+}"""
+
+_WIDER = """() => {
+  const width = window.innerWidth;
+  const wide = Array.from(document.querySelectorAll('main *')).filter(e => e.getBoundingClientRect().right > width + 1);
+  return {scroll: document.documentElement.scrollWidth, width,
+          wide: wide.slice(0, 5).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className)};
+}"""
+
+
+def fits(page: Page) -> None:
+    """Nothing on the page is wider than the window: no sideways scrolling (at 375 px, a phone)."""
+    measured = page.evaluate(_WIDER)
+    assert measured["scroll"] <= measured["width"], f"{page.url} scrolls sideways: {measured}"
+
+
+def shot(page: Page, role: str, state: str, width: int) -> None:
+    page.wait_for_load_state("load")
+    page.screenshot(path=str(FOLDER / f"{role}-{state}-{width}px.png"), full_page=True)
+
+
+def error_state(
+    page: Page,
+    role: str,
+    state: str,
+    width: int,
+    *,
+    fields: dict[str, str | tuple[str, str]],
+    kept: dict[str, str] | None = None,
+    in_page_order: bool = True,
+) -> list[dict[str, Any]]:
+    """The GOV.UK error pattern. ``fields``: the id each problem links to and words its message holds (the summary
+    line and the message above the field both, or a pair: the summary's words and the message's, where the summary
+    lists each cell of a workbook and the field says how many); ``kept``: inputs and the values they must show;
+    ``in_page_order``: whether the summary follows the page (False where a page is known not to: see its call)."""
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("There is a problem")
+    lines = page.evaluate(_SUMMARY)
+    assert lines, "the error summary lists no problem"
+    for line in lines:
+        assert line["found"], f"{line['href']} ({line['text']}) links to nothing on the page"
+    assert page.evaluate(_IN_PAGE_ORDER) is in_page_order, f"the summary's order is not the page's: {lines}"
+    for field, expected in fields.items():
+        said, repeated = (expected, expected) if isinstance(expected, str) else expected
+        linked = [line for line in lines if line["href"] == f"#{field}"]
+        assert linked, f"no problem links to #{field}: {lines}"
+        assert any(said.lower() in line["text"].lower() for line in linked), (field, said, linked)
+        message = linked[0]["message"]
+        assert message and repeated.lower() in message.lower(), f"#{field} has no '{repeated}' above it: {message}"
+        assert linked[0]["above"], f"the message for #{field} is not above the field"
+    for selector, value in (kept or {}).items():
+        expect(page.locator(selector)).to_have_value(value)
+    fits(page)
+    shot(page, role, state, width)
+    # The summary's first link takes the keyboard to its field (GOV.UK Frontend's error summary).
+    first = lines[0]["href"][1:]
+    if page.locator(f"[id='{first}']").evaluate("e => ['INPUT', 'SELECT', 'TEXTAREA'].includes(e.tagName)"):
+        summary.locator("a").first.click()
+        expect(page.locator(f"[id='{first}']")).to_be_focused()
+    return lines
+
+
+class People:
+    """A browser window per person, signed in on the sign-in page once; at the next width the same window is
+    resized (as a person turning a tablet, or narrowing a window, would) and the wrong turns are walked again."""
+
+    def __init__(self, browser: Browser, world: World) -> None:
+        self.browser = browser
+        self.world = world
+        self.pages: dict[str, Page] = {}
+
+    def __call__(self, email: str, width: int) -> Page:
+        page = self.pages.get(email)
+        if page is not None:
+            page.set_viewport_size({"width": width, "height": 800})
+            return page
+        context = self.browser.new_context(viewport={"width": width, "height": 800})
+        context.set_default_timeout(10_000)
+        page = self.pages[email] = context.new_page()
+        page.goto(self.world.url("/sign-in"))
+        page.fill("#email", email)
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("button:has-text('Sign in')")
+        expect(page).to_have_url(self.world.url("/dashboard"))
+        return page
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.context.close()
+
+
+@pytest.fixture(scope="module")
+def person(browser: Browser, world: World) -> Iterator[People]:
+    people = People(browser, world)
+    yield people
+    people.close()
+
+
+# --- the roles ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_signed_out(browser: Browser, world: World, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    tender = f"/tenders/{world.tenders[OPEN]}"
+
+    # A protected page sends a signed-out person to sign in, and back to it afterwards.
+    page.goto(world.url(tender))
+    expect(page).to_have_url(re.compile(r"/sign-in\?next="))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Sign in to continue")
+    fits(page)
+    shot(page, "signed-out", "protected-page-asks-to-sign-in", width)
+    page.fill("#email", "northern@demo.tenderscore.test")
+    page.fill("#password", "not the password")
+    page.click("button:has-text('Sign in')")
+    error_state(
+        page, "signed-out", "sign-in-wrong-password", width,
+        fields={"email": "Enter a correct email address and password"},
+        kept={"#email": "northern@demo.tenderscore.test", "#password": ""},
+    )  # fmt: skip
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button:has-text('Sign in')")
+    expect(page).to_have_url(world.url(tender))
+    expect(page.locator("h1")).to_have_text("Resettlement: accommodation and employment support")
+    page.context.clear_cookies()
+
+    # The forgotten-password page with an email that is not one.
+    page.goto(world.url("/forgot-password"))
+    typed = f"northern-at-demo-{width}"
+    page.fill("#email", typed)
+    page.click("button:has-text('Send me a link')")
+    error_state(
+        page, "signed-out", "forgotten-password-bad-email", width,
+        fields={"email": "enter an email address in the correct format"}, kept={"#email": typed},
+    )  # fmt: skip
+    context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_commissioner(person: People, world: World, width: int) -> None:
+    page = person("commissioner@demo.tenderscore.test", width)
+
+    page.goto(world.url("/policies/new"))
+    page.click("button:has-text('Save policy')")  # nothing typed but the offered weight
+    error_state(page, "commissioner", "policy-empty", width, fields={"name": "name"})
+
+    # Nonsense: a weight that is not a number, a minimum with no measure, a measure with a minimum that is not one.
+    page.fill("#name", "Probation social value policy 2026")  # the demo's: names are unique
+    page.fill("#min_social_value_weight", "lots")
+    page.fill("#minimum_0", "15")
+    page.select_option("#measure_1", "vcse_share")
+    page.fill("#minimum_1", "fifteen")
+    page.click("button:has-text('Save policy')")
+    error_state(
+        page, "commissioner", "policy-nonsense", width,
+        fields={"name": "already", "min_social_value_weight": "number", "measure_0": "measure", "minimum_1": "number"},
+        kept={
+            "#min_social_value_weight": "lots", "#minimum_0": "15", "#measure_1": "vcse_share", "#minimum_1": "fifteen"
+        },
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_officer(person: People, world: World, width: int) -> None:
+    page = person("officer@demo.tenderscore.test", width)
+
+    # A new tender with nothing filled in but a reference that is not one and a value that is not a number.
+    page.goto(world.url("/tenders/new"))
+    page.fill("#reference", "NW 2027/1")
+    page.fill("#estimated_value", "about two million")
+    page.click("button:has-text('Create draft tender')")
+    error_state(
+        page, "officer", "new-tender-empty", width,
+        fields={
+            "reference": "letters and digits", "title": "title", "deadline-day": "Enter the date",
+            "estimated_value": "number",
+        },
+        kept={"#reference": "NW 2027/1", "#estimated_value": "about two million"},
+    )  # fmt: skip
+
+    # A draft's details changed to a deadline in the past (and no title).
+    draft = f"/tenders/{world.tenders[DRAFT]}"
+    page.goto(world.url(draft + "/edit"))
+    page.fill("#title", "")
+    page.fill("#deadline-year", "2020")
+    page.click("button:has-text('Save changes')")
+    error_state(
+        page, "officer", "draft-edit-past-deadline", width,
+        fields={"deadline-day": "the deadline must be in the future", "title": "title"},
+        kept={"#deadline-year": "2020", "#title": ""},
+    )  # fmt: skip
+
+    # A draft that breaks its policy: the page says why, and offers no button that would be refused.
+    page.goto(world.url(draft))
+    expect(page.locator("#breaches")).to_contain_text("the policy requires at least 20%")
+    expect(page.locator("button:has-text('Publish tender')")).to_have_count(0)
+    fits(page)
+    shot(page, "officer", "draft-breaks-policy-says-why", width)
+
+    # Published from a page read before the draft was moved under a stricter policy: the tender page comes back with
+    # the reasons in the error summary, not a bare error page.
+    with world.app.app_context(), Session(get_engine(world.app)) as session:
+        officer = accounts.user_by_email(session, "officer@demo.tenderscore.test")
+        fresh = tenders.create_tender(
+            session, officer, reference=f"EP-{width}-001", title=f"Breach on publishing ({width} px)",
+            rubric=tenders.load_rubric_source(PROBATION_RUBRIC), deadline=utcnow() + timedelta(days=20),
+            estimated_value=Decimal(900000), policy_id=world.policy,
+        )  # fmt: skip
+        session.commit()
+        fresh_id, version = id_of(fresh), fresh.version
+    page.goto(world.url(f"/tenders/{fresh_id}"))
+    expect(page.locator("#breaches")).to_contain_text("Meets its policy")
+    with world.app.app_context(), Session(get_engine(world.app)) as session:
+        officer = accounts.user_by_email(session, "officer@demo.tenderscore.test")
+        tenders.update_draft(session, officer, fresh_id, expected_version=version, policy_id=world.strict_policy)
+        session.commit()
+    page.click("button:has-text('Publish tender')")
+    lines = error_state(page, "officer", "publish-breaks-policy", width, fields={})
+    assert any("the policy requires at least 40%" in line["text"] for line in lines), lines
+    expect(page.locator("h1")).to_have_text(f"Breach on publishing ({width} px)")
+    expect(page.locator("#status")).to_have_text("Draft")
+
+    # The evaluated tender's page: its panel (four evaluators, one conflict) and the bid refused as late.
+    evaluated = f"/tenders/{world.tenders[EVALUATED]}"
+    page.goto(world.url(evaluated))
+    expect(page.locator("#panel")).to_contain_text("Hana Evaluator")
+    fits(page)
+    shot(page, "officer", "tender-page-panel", width)
+
+    # The award with no reason, on the evaluated tender (its results are final).
+    page.goto(world.url(evaluated + "/evaluation"))
+    expect(page.locator("#provisional")).to_have_count(0)
+    page.fill("#reason", "")
+    page.click("button:has-text('Award to')")
+    error_state(page, "officer", "award-no-reason", width, fields={"reason": "reason"}, kept={"#reason": ""})
+    expect(page.locator("#award")).to_have_count(0)
+
+    # Extending the open tender's deadline to an earlier date, with no reason.
+    page.goto(world.url(f"/tenders/{world.tenders[OPEN]}/deadline"))
+    page.fill("#deadline-year", str(utcnow().year))
+    page.fill("#deadline-month", str(utcnow().month))
+    page.fill("#deadline-day", str(utcnow().day))
+    page.click("button:has-text('Extend the deadline')")
+    error_state(
+        page, "officer", "extend-deadline-earlier-no-reason", width,
+        fields={"deadline-day": "later than the current one", "reason": "reason"},
+        kept={"#deadline-day": str(utcnow().day)},
+    )  # fmt: skip
+
+    # Inviting someone with mistakes: no name, an email that is not one, a bidder with no organisation.
+    page.goto(world.url("/people/invite"))
+    page.fill("#email", "new.person.example.org")
+    page.check("input[name=role][value=bidder]")
+    page.click("button:has-text('Send invitation')")
+    error_state(
+        page, "officer", "invite-mistakes", width,
+        fields={"name": "name", "email": "email address", "organisation": "organisation"},
+        kept={"#email": "new.person.example.org"},
+    )  # fmt: skip
+    expect(page.locator("input[name=role][value=bidder]")).to_be_checked()
+    expect(page.locator("#organisation")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_evaluator(person: People, world: World, width: int) -> None:
+    page = person(NEW_EVALUATOR, width)
+    bid = world.bids["Ridgeway Housing and Justice Alliance"]
+    page.goto(world.url(f"/submissions/{bid}/score"))
+    form = page.locator("form#scores")
+    first = form.locator("section").first
+    first_id = first.get_attribute("id")
+
+    # A score without a reason, saved as a draft.
+    first.locator("input[type=radio][value='3']").check()
+    page.click("button:has-text('Save as draft')")
+    error_state(page, "evaluator", "score-without-reason", width, fields={f"reason-{first_id}": "reason"})
+    expect(page.locator(f"#score-{first_id}-3")).to_be_checked()
+    expect(page.locator("#progress")).to_contain_text("You have scored 0 of 7")
+
+    # Marked as finished with only the first question scored.
+    page.fill(f"#reason-{first_id}", "Good evidence of accredited programme delivery, with minor gaps on outcomes.")
+    page.click("button:has-text('Save and mark as finished')")
+    lines = error_state(
+        page, "evaluator", "finish-with-questions-missing", width,
+        fields={"score-q2_unpaid_work_skills": "score"},
+        kept={f"#reason-{first_id}": "Good evidence of accredited programme delivery, with minor gaps on outcomes."},
+    )  # fmt: skip
+    assert len({line["href"] for line in lines if line["href"].startswith("#score-")}) == 6, lines
+    expect(page.locator("#progress")).to_contain_text("You have scored 0 of 7")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_bidder(person: People, world: World, width: int) -> None:
+    page = person("harbour@demo.tenderscore.test", width)
+    submit = world.url(f"/tenders/{world.tenders[OPEN]}/submit")
+
+    page.goto(submit)
+    page.click("button:has-text('Check and continue')")
+    error_state(page, "bidder", "submit-no-file", width, fields={"workbook": "choose your completed response"})
+
+    page.set_input_files("#workbook", str(world.workbooks["not-a-workbook"]))
+    page.click("button:has-text('Check and continue')")
+    error_state(page, "bidder", "submit-not-a-workbook", width, fields={"workbook": "workbook"})
+    expect(page.locator("#rejected")).to_be_visible()
+
+    # The demo's workbook with errors: each cell is a line of the summary, and the table says what to do.
+    page.set_input_files("#workbook", str(world.workbooks["errors"]))
+    page.click("button:has-text('Check and continue')")
+    lines = error_state(
+        page, "bidder", "submit-workbook-with-errors", width,
+        fields={"workbook": ("Bidder details!", "4 problems to fix")},
+    )  # fmt: skip
+    cells = page.locator("#cell-errors tbody tr")
+    assert cells.count() >= 4 and len(lines) == cells.count(), (cells.count(), lines)
+    expect(page.locator("#confirm")).to_have_count(0)
+
+    # A bid below the mandatory VCSE share: warned before confirming; nothing is submitted unless confirmed.
+    page.set_input_files("#workbook", str(world.workbooks["below-threshold"]))
+    page.click("button:has-text('Check and continue')")
+    expect(page.locator("h1")).to_have_text("Check your bid before you submit it")
+    expect(page.locator("#will-be-excluded")).to_contain_text("This bid will be excluded")
+    expect(page.locator("#gates")).to_contain_text("below the mandatory minimum of 15%")
+    expect(page.locator("#confirm")).to_have_text("Submit bid anyway")
+    fits(page)
+    shot(page, "bidder", "below-threshold-warned-before-confirming", width)
