@@ -25,6 +25,7 @@ def tender_view(tender: TenderFacts) -> TenderView:
         status=tender.status.replace("_", " ").capitalize(),
         rubric_hash=tender.rubric_hash,
         awarded_bidder=tender.awarded_bidder or "",
+        award_decision=tender.award_decision or "",
     )
 
 

@@ -25,6 +25,7 @@ class TenderFacts:
     status: str  # e.g. "evaluation", "awarded"
     rubric_hash: str  # SHA-256 of the frozen rubric every score refers to
     awarded_bidder: str | None = None
+    award_decision: str | None = None  # "12 March 2027, 3:20pm GMT, by A Person: <the reason recorded>"
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class TenderView:
     status: str
     rubric_hash: str
     awarded_bidder: str
+    award_decision: str = ""
 
 
 @dataclass(frozen=True)

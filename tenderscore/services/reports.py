@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from tenderscore.core import sensitivity
+from tenderscore.core.ukdates import uk_time
 from tenderscore.db.models import Award, Role, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.reports import (
@@ -51,7 +52,14 @@ def tender_facts(session: Session, tender: Tender) -> TenderFacts:
         status=tender.status,
         rubric_hash=tender.rubric_hash or "",
         awarded_bidder=bidder_name(session, winner) if winner else None,
+        award_decision=_decision_words(session, awarded) if awarded else None,
     )
+
+
+def _decision_words(session: Session, awarded: Award) -> str:
+    """When the award was decided, by whom, and the reason recorded: the decision a challenge will ask about."""
+    who = session.get(User, awarded.awarded_by_id)
+    return f"{uk_time(awarded.awarded_at)}, by {who.name if who else 'a procurement officer'}: {awarded.reason}"
 
 
 def _award(session: Session, tender: Tender) -> Award | None:

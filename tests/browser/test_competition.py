@@ -265,6 +265,7 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     assert "Brightpath Justice Services Ltd" in text and "below the mandatory minimum of 15%" in text
     assert "PROVISIONAL" not in text
     assert "Awarded to Northern Resettlement Consortium Ltd" in text
+    assert "Award decision" in text and "Highest total score under the published award criteria" in text
 
     # Every assessed bidder gets a reg. 31 summary: the excluded one learns why, and who won.
     with page.expect_download() as download:
