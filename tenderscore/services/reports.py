@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from tenderscore.core import sensitivity
 from tenderscore.core.ukdates import uk_time
@@ -33,7 +33,7 @@ from tenderscore.services import access, audit
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from tenderscore.services.evaluation import Gathered, gather, results_for
 from tenderscore.services.panel import panel
-from tenderscore.services.submissions import bidder_name
+from tenderscore.services.submissions import bidder_name, current_bid_of
 from tenderscore.services.tenders import buyer_name, get_tender, rubric_of
 from tenderscore.sheets import Outcome, SelfCheckResult
 from tenderscore.sheets.matrix import write_matrix
@@ -131,13 +131,7 @@ def assessment_summary(
     """A bidder's reg. 31 assessment summary: the bidder's own, or any bidder's for the buyer's officer."""
     tender = get_tender(session, actor, tender_id)
     if actor.role == Role.BIDDER:
-        mine = session.exec(
-            select(Submission).where(
-                Submission.tender_id == tender_id,
-                col(Submission.is_current).is_(True),
-                Submission.bidder_org_id == actor.organisation_id,
-            )
-        ).first()
+        mine = current_bid_of(session, tender_id, actor.organisation_id)
         if mine is None:
             raise NotFound("You have no assessed bid for this tender")
         if tender.status != TenderStatus.AWARDED:

@@ -108,13 +108,7 @@ def submit(
             field="workbook",
             details=[str(e) for e in reading.errors],
         )
-    previous = session.exec(
-        select(Submission).where(
-            Submission.tender_id == tender.id,
-            Submission.bidder_org_id == actor.organisation_id,
-            col(Submission.is_current).is_(True),
-        )
-    ).first()
+    previous = current_bid_of(session, id_of(tender), actor.organisation_id)
     version = 1
     if previous is not None:
         previous.is_current = False
@@ -154,6 +148,17 @@ def submit(
         },
     )
     return Receipt(submission.id, version, digest, now, len(data))
+
+
+def current_bid_of(session: Session, tender_id: int, organisation_id: int) -> Submission | None:
+    """The organisation's current version of its bid for the tender (the one evaluated), if it has bid."""
+    return session.exec(
+        select(Submission).where(
+            Submission.tender_id == tender_id,
+            Submission.bidder_org_id == organisation_id,
+            col(Submission.is_current).is_(True),
+        )
+    ).first()
 
 
 def safe_filename(name: str) -> str:
@@ -236,13 +241,7 @@ def outcome(session: Session, actor: User, tender_id: int) -> Outcome | None:
     )
     if actor.role != Role.BIDDER:
         return told
-    mine = session.exec(
-        select(Submission).where(
-            Submission.tender_id == tender.id,
-            Submission.bidder_org_id == actor.organisation_id,
-            col(Submission.is_current).is_(True),
-        )
-    ).first()
+    mine = current_bid_of(session, id_of(tender), actor.organisation_id)
     row = next((r for r in rows if mine is not None and str(r.get("submission_id")) == str(mine.id)), None)
     if mine is None or row is None:
         return told

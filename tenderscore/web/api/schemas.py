@@ -388,18 +388,10 @@ class SummaryArgs(StrictSchema):
 # --- A whole bid at once: many scores or consensus in one request, and "finished" (issue 12) ---------------------
 
 
-class SheetScoreIn(StrictSchema):
+class SheetScoreIn(ScoreIn):
+    """One criterion's score within a whole bid: the criterion named, then exactly what a single score takes."""
+
     criterion_id = fields.Str(required=True, validate=validate.Length(min=1, max=64))
-    score = fields.Int(
-        required=True,
-        strict=True,
-        validate=validate.Range(min=0),
-        metadata={"description": "a whole step of the published scale"},
-    )
-    reason = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.REASON_MAX), Written])
-    version = version_number(
-        load_default=None, allow_none=True, metadata={"description": "the version you read; omit for a first score"}
-    )
 
 
 class ScoreSheetIn(StrictSchema):
