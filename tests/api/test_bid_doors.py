@@ -161,3 +161,14 @@ def test_the_declaration_page_names_no_bidder_before_the_bids_are_opened(publish
     html = _declaration_page(published, "evaluator1")
     assert "Northern Resettlement" in html and "Meridian Probation" in html
 
+
+
+def test_a_declaration_without_a_statement_is_shown_again_with_its_error(opened: World) -> None:
+    client = opened.app.test_client()
+    token = forms.sign_in(client, opened.users["evaluator1"].email, PASSWORD)
+    before = opened.state()
+    response = client.post(f"/tenders/{opened.tender_id}/declaration", data={"csrf_token": token, "statement": "  "})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "<title>Error: " in html
+    assert 'href="#statement"' in html and 'id="statement-error"' in html
+    assert opened.state() == before
