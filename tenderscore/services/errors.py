@@ -125,3 +125,9 @@ class LateSubmission(RecordedRefusal, Conflict):
     """A bid sent after the deadline (server clock)."""
 
     status = 409
+
+
+class RefusedWorkbook(RecordedRefusal, Unprocessable):
+    """A submitted workbook that cannot be accepted (errors by cell, or not a safe workbook at all)."""
+
+    status = 422

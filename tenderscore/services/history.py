@@ -183,6 +183,8 @@ class _Words:
             return f"Submitted a bid (version {version}, {after.get('filename', 'a workbook')})", sha
         if action == "submission.refused_late":
             return f"A bid sent after the deadline was refused (deadline {_when(after.get('deadline'))})", sha
+        if action == "submission.refused_invalid":
+            return f"A bid was refused: {event.reason}", sha
         if action == "submission.read_refused":
             return f"Was refused {self.bidder(event.entity_id)}'s bid", None
         if action == "submission.workbook_downloaded":

@@ -16,7 +16,7 @@ from tenderscore.db.models import AuditEvent, Award, Organisation, Role, Submiss
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit
 from tenderscore.services.bid_json import response_to_json
-from tenderscore.services.errors import Conflict, Forbidden, LateSubmission, NotFound, Unprocessable
+from tenderscore.services.errors import Conflict, Forbidden, LateSubmission, NotFound, RefusedWorkbook, Unprocessable
 from tenderscore.services.tenders import buyer_name, get_tender, rubric_of, tender_by_reference
 from tenderscore.sheets import (
     SelfCheckResult,
@@ -91,20 +91,19 @@ def submit(
     tender = get_tender(session, actor, tender_id)
     now = now or utcnow()
     if tender.status not in ACCEPTING or now >= tender.deadline:
-        audit.record(
-            session, actor, "submission.refused_late", "tender", tender.id, tender_id=tender.id,
-            after={"attempted_at": now, "deadline": tender.deadline, "filename": safe_filename(filename),
-                   "size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()},
-            reason="the deadline had passed",
-        )  # fmt: skip
+        _refused(session, actor, tender, filename, data, now, "the deadline had passed", late=True)
         raise LateSubmission(f"The deadline for {tender.reference} has passed; no bid can be submitted")
     try:
         reading = read_workbook(data, rubric_of(tender), identity(session, tender))
     except WorkbookRejected as exc:
-        raise Unprocessable(str(exc), field="workbook") from exc
+        _refused(session, actor, tender, filename, data, now, f"the file was refused: {exc}")
+        raise RefusedWorkbook(str(exc), field="workbook") from exc
     if reading.errors or reading.response is None:
-        raise Unprocessable(
-            f"The workbook has {len(reading.errors)} errors; nothing was submitted",
+        count = len(reading.errors)
+        said = f"the workbook had {count} error{'' if count == 1 else 's'}"
+        _refused(session, actor, tender, filename, data, now, said)
+        raise RefusedWorkbook(
+            f"The workbook has {count} errors; nothing was submitted",
             field="workbook",
             details=[str(e) for e in reading.errors],
         )
@@ -148,6 +147,26 @@ def submit(
         },
     )
     return Receipt(submission.id, version, digest, now, len(data))
+
+
+def _refused(
+    session: Session,
+    actor: User,
+    tender: Tender,
+    filename: str,
+    data: bytes,
+    now: datetime,
+    reason: str,
+    *,
+    late: bool = False,
+) -> None:
+    """Put a refused submission on record: who, when, the file's name, size and SHA-256 (never its content)."""
+    audit.record(
+        session, actor, "submission.refused_late" if late else "submission.refused_invalid", "tender", tender.id,
+        tender_id=tender.id, reason=reason,
+        after={"attempted_at": now, "deadline": tender.deadline, "filename": safe_filename(filename),
+               "size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()},
+    )  # fmt: skip
 
 
 def current_bid_of(session: Session, tender_id: int, organisation_id: int) -> Submission | None:
@@ -256,9 +275,13 @@ def outcome(session: Session, actor: User, tender_id: int) -> Outcome | None:
     )
 
 
+REFUSED = ("submission.refused_late", "submission.refused_invalid")
+
+
 @dataclass(frozen=True)
 class RefusedAttempt:
-    """A bid refused because it came after the deadline: on record, though nothing of the file was kept."""
+    """A bid refused (after the deadline, or a workbook that could not be accepted): on record, though nothing of
+    the file was kept."""
 
     bidder: str  # the organisation
     person: str
@@ -275,7 +298,8 @@ class RefusedAttempts:
 
 
 def refused_attempts(session: Session, actor: User, tender_id: int) -> RefusedAttempts:
-    """Late bids refused for the buyer's officers: how many at any time; who, when and the file's SHA-256 once the
+    """Refused bids (late, or workbooks refused) for the buyer's officers: how many at any time; who, when and the
+    file's SHA-256 once the
     bids are opened (before then the buyer learns only how many, as for the bids themselves)."""
     tender = get_tender(session, actor, tender_id)
     if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
@@ -284,7 +308,7 @@ def refused_attempts(session: Session, actor: User, tender_id: int) -> RefusedAt
         select(AuditEvent, User, Organisation)
         .join(User, col(User.id) == AuditEvent.actor_id, isouter=True)
         .join(Organisation, col(Organisation.id) == User.organisation_id, isouter=True)
-        .where(AuditEvent.tender_id == tender.id, AuditEvent.action == "submission.refused_late")
+        .where(AuditEvent.tender_id == tender.id, col(AuditEvent.action).in_(REFUSED))
         .order_by(col(AuditEvent.id))
     ).all()
     if actor.role != Role.OFFICER or tender.status not in (TenderStatus.EVALUATING, TenderStatus.AWARDED):

@@ -54,7 +54,10 @@ def test_self_check_names_cells_of_a_workbook_with_errors(published: World) -> N
     submitted = _submit(published, "bidder_a", harbour.workbook)
     assert submitted.status_code == 422  # type: ignore[attr-defined]
     assert submitted.json["field"] == "workbook" and submitted.json["details"]  # type: ignore[attr-defined]
-    assert published.state() == before
+    # The self-check stored nothing; the refused submission is on record, without the file.
+    assert published.unchanged_but_audit(before) == ["submission.refused_invalid"]
+    listing = published.get("officer", f"/api/tenders/{published.tender_id}").json
+    assert listing["status"] == "published"
 
 
 def test_submit_keeps_every_version_with_its_sha256(published: World) -> None:

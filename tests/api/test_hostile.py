@@ -298,7 +298,11 @@ def test_hostile_workbooks_are_refused_with_a_clear_message(published: World, ki
     else:
         message = _json_error(response, 400, 413, 422)["detail"]
     assert len(message) > 20 and "Traceback" not in message
-    assert published.state() == before
+    if endpoint == "submissions" and response.status_code == 422:
+        # Refused and nothing kept; the attempt itself is on record (who, when, the file's SHA-256).
+        assert published.unchanged_but_audit(before) == ["submission.refused_invalid"]
+    else:
+        assert published.state() == before  # the self-check stores nothing, not even an audit event
 
 
 @pytest.mark.parametrize(

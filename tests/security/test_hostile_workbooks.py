@@ -95,7 +95,8 @@ def test_api_refuses_the_cell_attacks_naming_the_cell(published: World, attack: 
     submitted = _post(published, "submissions", data)
     assert submitted.status_code == 422, submitted.get_data(as_text=True)[:500]
     assert where in submitted.get_data(as_text=True)
-    assert published.state() == before
+    # Nothing of the file is kept; the refused attempt itself is on record (who, when, the file's SHA-256).
+    assert published.unchanged_but_audit(before) == ["submission.refused_invalid"]
 
 
 @pytest.mark.parametrize("attack", sorted(FILE_ATTACKS))
@@ -109,7 +110,7 @@ def test_api_refuses_the_file_attacks_naming_the_part(published: World, attack: 
         assert checked.status_code == 422 and what in checked.get_data(as_text=True)
     submitted = _post(published, "submissions", data)
     assert submitted.status_code == 422 and what in submitted.get_data(as_text=True)
-    assert published.state() == before
+    assert published.unchanged_but_audit(before) == ["submission.refused_invalid"]
 
 
 @pytest.mark.parametrize("attack", sorted(CELL_ATTACKS | FILE_ATTACKS))

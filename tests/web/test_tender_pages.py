@@ -394,3 +394,17 @@ def test_assigning_offers_only_evaluators_not_yet_on_the_panel_and_a_bad_choice_
     refused = client.post(f"/tenders/{tender_id}/panel", data={"csrf_token": token, "evaluator_id": "nobody"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "There is a problem" in page and 'href="#evaluator_id"' in page
+
+
+def test_the_officer_sees_every_refused_submission_once_the_bids_are_opened(demo: Flask) -> None:
+    """The demo has a bid refused as late and one refused for errors: both are on the tender page, with why."""
+    from tenderscore.db.models import TenderStatus
+
+    with Session(get_engine(demo)) as session:
+        tender = session.exec(select(Tender).where(Tender.status == TenderStatus.EVALUATING)).one()
+        tender_id = tender.id
+    client, _ = _client(demo)
+    html = client.get(f"/tenders/{tender_id}").get_data(as_text=True)
+    refused = html[html.index('id="refused"') :]
+    assert "The deadline had passed" in refused and re.search(r"The workbook had \d+ errors?", refused)
+    assert "Harbour Lane" in refused  # who sent the workbook with errors, now that the bids are open
