@@ -203,17 +203,6 @@ def my_scores(session: Session, actor: User, submission_id: int) -> dict[str, Sc
     return {score.criterion_id: score for score in rows.all()}
 
 
-def scored_per_bid(session: Session, actor: User, submission_ids: list[int]) -> dict[int, int]:
-    """How many criteria ``actor`` has scored on each of these bids (ids already from ``access.visible_bids``)."""
-    counts: dict[int, int] = defaultdict(int)
-    rows = session.exec(
-        select(Score.submission_id).where(col(Score.submission_id).in_(submission_ids), Score.evaluator_id == actor.id)
-    )
-    for submission_id in rows.all():
-        counts[submission_id] += 1
-    return dict(counts)
-
-
 def _email(session: Session, user_id: int) -> str:
     user = session.get(User, user_id)
     return user.email if user else f"user {user_id}"

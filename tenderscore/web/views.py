@@ -39,10 +39,14 @@ def settle_refusal(exc: ServiceError) -> None:
         roll_back()
 
 
-def form_page(template: str, context: Callable[..., dict[str, Any]]) -> Callable[[F], F]:
+def form_page(
+    template: str, context: Callable[..., dict[str, Any]], *, context_sees_refusal: bool = False
+) -> Callable[[F], F]:
     """A page with a form. GET shows ``template`` with ``context(**view_args)``. The view handles the POST and returns
     its success (usually a redirect); when a service refuses it, the same page is shown again with the GOV.UK error
     summary, over the record as it stands (the attempt undone, a refusal's record kept) and with the values typed.
+    With ``context_sees_refusal`` the context is also given ``refused=`` the refusal (a stale save says what is
+    now on record).
     """
 
     def decorator(view: F) -> F:
@@ -54,7 +58,8 @@ def form_page(template: str, context: Callable[..., dict[str, Any]]) -> Callable
                 return view(**kwargs)
             except ServiceError as exc:
                 settle_refusal(exc)
-                return render_form(template, exc, **context(**kwargs))
+                seen = {"refused": exc} if context_sees_refusal else {}
+                return render_form(template, exc, **context(**kwargs, **seen))
 
         return cast(F, wrapped)
 
@@ -88,18 +93,6 @@ def render_form(template: str, error: ServiceError | None = None, status: int = 
     response = Response(page)
     response.status_code = status
     return response
-
-
-def score_from_form(what: str) -> tuple[str, int, str, int | None]:
-    """What a scoring form saves (an evaluator's score, a moderator's consensus): the criterion, the step chosen,
-    the reason, and the version the person read (none for a first score)."""
-    criterion_id = request.form.get("criterion_id", "")
-    raw = request.form.get(f"score-{criterion_id}", "").strip()
-    if not raw.lstrip("-").isdigit():
-        raise ServiceError(f"score-{criterion_id}: choose {what}", field=f"score-{criterion_id}")
-    version = request.form.get("version", "")
-    reason = request.form.get(f"reason-{criterion_id}", "")
-    return criterion_id, int(raw), reason, int(version) if version.isdigit() else None
 
 
 def version_from_form() -> int:

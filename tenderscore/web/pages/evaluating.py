@@ -21,7 +21,7 @@ from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import form_page, render_form, settle_refusal
+from tenderscore.web.views import form_page, render_form
 
 
 def _declaration_page(tender_id: int) -> dict[str, Any]:
@@ -122,7 +122,12 @@ def entries_from_form(criteria: Sequence[Criterion]) -> dict[str, scoring_servic
     return entries
 
 
-def _scoring_page(submission_id: int, stale: dict[str, dict[str, object]] | None = None) -> dict[str, Any]:
+def stale_of(refused: ServiceError | None) -> dict[str, dict[str, object]]:
+    """What a stale whole-bid save found on record, by criterion (nothing for any other refusal)."""
+    return refused.stale if isinstance(refused, scoring_service.StaleScores) else {}
+
+
+def _scoring_page(submission_id: int, refused: ServiceError | None = None) -> dict[str, Any]:
     session = get_session()
     me = user()
     submission = access.readable_bid(session, me, submission_id)
@@ -136,7 +141,7 @@ def _scoring_page(submission_id: int, stale: dict[str, dict[str, object]] | None
         "rubric": rubric,
         "levels": list(reversed(rubric.scale.levels)),
         "criteria": criteria,
-        "items": scoring_items(criteria, sheet.scores, response.answers, stale or {}),
+        "items": scoring_items(criteria, sheet.scores, response.answers, stale_of(refused)),
         "sheet": sheet,
         "excluded": [e.reason for e in evaluation_service.compliance_exclusions(tender, submission)],
         "evaluating": tender.status == TenderStatus.EVALUATING,
@@ -148,24 +153,17 @@ def _scoring_page(submission_id: int, stale: dict[str, dict[str, object]] | None
 
 @bp.route("/submissions/<int:submission_id>/score", methods=["GET", "POST"])
 @signed_in(Role.EVALUATOR)
+@form_page("evaluating/score.html", _scoring_page, context_sees_refusal=True)
 def score_bid(submission_id: int) -> Any:
     """The whole bid on one form: every scored criterion with its reason, saved as a draft or marked finished."""
-    if request.method == "GET":
-        return render_form("evaluating/score.html", **_scoring_page(submission_id))
     session = get_session()
     me = user()
     finishing = request.form.get("action") == "finish"
-    try:
-        submission = access.readable_bid(session, me, submission_id)
-        criteria = tender_service.rubric_of(tender_service.get_tender(session, me, submission.tender_id)).of_kind(
-            CriterionKind.SCORED
-        )
-        sheet = scoring_service.record_scores(session, me, submission_id, entries_from_form(criteria),
-                                              finished=finishing)  # fmt: skip
-    except ServiceError as exc:
-        settle_refusal(exc)
-        stale = exc.stale if isinstance(exc, scoring_service.StaleScores) else None
-        return render_form("evaluating/score.html", exc, **_scoring_page(submission_id, stale))
+    submission = access.readable_bid(session, me, submission_id)
+    criteria = tender_service.rubric_of(tender_service.get_tender(session, me, submission.tender_id)).of_kind(
+        CriterionKind.SCORED
+    )
+    sheet = scoring_service.record_scores(session, me, submission_id, entries_from_form(criteria), finished=finishing)
     if finishing:
         flash(f"You have finished scoring {submission_service.bidder_name(session, submission)}'s bid.", "success")
         return redirect(url_for("pages.evaluator_bids", tender_id=submission.tender_id))

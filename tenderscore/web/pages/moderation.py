@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tenderscore.core import CriterionKind
 from tenderscore.db import get_session
-from tenderscore.db.models import Role, TenderStatus
+from tenderscore.db.models import Role, Submission, Tender, TenderStatus
 from tenderscore.services import access
 from tenderscore.services import evaluation as evaluation_service
 from tenderscore.services import moderation as moderation_service
@@ -21,8 +21,8 @@ from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import NotFound, ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.pages.evaluating import entries_from_form, scoring_items
-from tenderscore.web.views import form_page, render_form, settle_refusal
+from tenderscore.web.pages.evaluating import entries_from_form, scoring_items, stale_of
+from tenderscore.web.views import form_page, render_form
 
 AWARD_REASON = "Most economically advantageous tender: highest total score under the published award criteria."
 
@@ -48,20 +48,25 @@ def evaluation(tender_id: int) -> Any:
     return render_form("moderation/evaluation.html", **_evaluation_page(tender_id))
 
 
-def _moderation_page(
-    tender_id: int, submission_id: int, stale: dict[str, dict[str, object]] | None = None
-) -> dict[str, Any]:
-    session = get_session()
-    me = user()
+def _moderated_bid(tender_id: int, submission_id: int) -> tuple[Tender, Submission]:
+    """The tender and the bid the address names, if the officer may read it and it belongs to that tender."""
+    session, me = get_session(), user()
     tender = tender_service.get_tender(session, me, tender_id)
     submission = access.readable_bid(session, me, submission_id)
     if submission.tender_id != tender_id:
         raise NotFound(f"No submission {submission_id} in {tender.reference}")
+    return tender, submission
+
+
+def _moderation_page(tender_id: int, submission_id: int, refused: ServiceError | None = None) -> dict[str, Any]:
+    session = get_session()
+    me = user()
+    tender, submission = _moderated_bid(tender_id, submission_id)
     rubric = tender_service.rubric_of(tender)
     rows = moderation_service.moderation_rows(session, me, submission)
     response = response_from_json(submission.responses, bid_id=str(submission.id), bidder="")
     consensus = {row.criterion.id: row.consensus for row in rows if row.consensus is not None}
-    items = scoring_items(rubric.of_kind(CriterionKind.SCORED), consensus, response.answers, stale or {})
+    items = scoring_items(rubric.of_kind(CriterionKind.SCORED), consensus, response.answers, stale_of(refused))
     return {
         "tender": tender,
         "rubric": rubric,
@@ -78,20 +83,12 @@ def _moderation_page(
 
 @bp.route("/tenders/<int:tender_id>/moderation/<int:submission_id>", methods=["GET", "POST"])
 @signed_in(Role.OFFICER)
+@form_page("moderation/moderate.html", _moderation_page, context_sees_refusal=True)
 def moderate(tender_id: int, submission_id: int) -> Any:
     """Every scored criterion's consensus on one form: all saved, or none and every problem shown at once."""
-    if request.method == "GET":
-        return render_form("moderation/moderate.html", **_moderation_page(tender_id, submission_id))
-    session = get_session()
-    try:
-        _moderation_page(tender_id, submission_id)  # the bid belongs to this tender, and the officer may read it
-        tender = tender_service.get_tender(session, user(), tender_id)
-        criteria = tender_service.rubric_of(tender).of_kind(CriterionKind.SCORED)
-        scoring_service.record_consensus_sheet(session, user(), submission_id, entries_from_form(criteria))
-    except ServiceError as exc:
-        settle_refusal(exc)
-        stale = exc.stale if isinstance(exc, scoring_service.StaleScores) else None
-        return render_form("moderation/moderate.html", exc, **_moderation_page(tender_id, submission_id, stale))
+    tender, _ = _moderated_bid(tender_id, submission_id)
+    criteria = tender_service.rubric_of(tender).of_kind(CriterionKind.SCORED)
+    scoring_service.record_consensus_sheet(get_session(), user(), submission_id, entries_from_form(criteria))
     flash("The consensus scores are saved.", "success")
     return redirect(url_for("pages.moderate", tender_id=tender_id, submission_id=submission_id))
 
