@@ -112,3 +112,8 @@ def money(value: Decimal) -> str:
     if amount.as_tuple().exponent == -1:  # 99.5 reads as pounds and pence
         amount = amount.quantize(_CENT, context=_EXACT)
     return f"{sign}£{amount:,f}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """``1 rule``, ``2 rules``, ``0 criteria`` (with ``plural_form`` for a word not made plural by adding s)."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from .errors import ScoringError
-from .numbers import HUNDRED, ZERO, display, exact_arithmetic, money, plain, ratio
+from .numbers import HUNDRED, ZERO, display, exact_arithmetic, money, plain, plural, ratio
 from .responses import VcsePartner
 
 DEFAULT_TOLERANCE = Decimal("0.5")  # percentage points (docs/scoring.md, "VCSE participation")
@@ -41,7 +41,7 @@ def vcse_share_disagreement(
         if (stated_percent - computed).copy_abs() <= tolerance:
             return None
     if partners:
-        listed = f"{len(partners)} partner" + ("" if len(partners) == 1 else "s")
+        listed = plural(len(partners), "partner")
         found = f"{listed} delivering {money(delivered)} of the {money(price)} price make {display(computed)}%"
     else:
         found = f"none is listed, which makes 0.00% of the {money(price)} price"

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from tenderscore.core.numbers import plural
 from tenderscore.core.responses import BidResponse, ScoreKey
 from tenderscore.core.results import BidResult, Evaluation
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric
@@ -22,7 +23,7 @@ from .errors import MissingReasonError, ProvisionalResultError, ReportError
 from .explain import OWN, WINNER, Voice, commitment_reason, compliant_values, declaration_reason, price_reason
 from .facts import ConsensusRecord, TenderFacts
 from .methodology import describe
-from .text import KIND_NAMES, ordinal, plural, points, weight
+from .text import KIND_NAMES, ordinal, points, weight
 from .views import AssessmentSummaryView, SummaryCriterionView, SummarySectionView, TenderScoresView
 
 STANDSTILL = (

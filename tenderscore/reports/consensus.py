@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from tenderscore.core.flags import needs_discussion, score_spread
+from tenderscore.core.numbers import plural
 from tenderscore.core.responses import ScoreKey
 from tenderscore.core.results import BidResult, Evaluation
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric
@@ -87,7 +88,7 @@ def _row(
         points=shown_points,
         reason=record.reason if record is not None else _no_reason(result, score),
         individual=tuple(IndividualScoreView(s.evaluator, str(s.score)) for s in individual),
-        spread="" if not spread else f"{spread} step" + ("" if spread == 1 else "s"),
+        spread="" if not spread else plural(spread, "step"),
         spread_flagged=needs_discussion(given),
         missing=score is None and result.compliant,
     )

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from tenderscore.core.numbers import plural
 from tenderscore.core.responses import BidResponse, ScoreKey
 from tenderscore.core.results import BidResult, Evaluation, FlagCode
 from tenderscore.core.rubric import Rubric
@@ -17,7 +18,7 @@ from .consensus import breakdown_views, check_consensus
 from .errors import ReportError
 from .facts import ConsensusRecord, IndividualScore, PanelMember, SensitivityFinding, TenderFacts
 from .social_value import social_value_view
-from .text import plural, points, pounds, weight
+from .text import points, pounds, weight
 from .views import (
     ComplianceRowView,
     EvaluationReportView,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from tenderscore.core.numbers import plural
 from tenderscore.core.rubric import Rubric
 from tenderscore.core.ukdates import uk_time
 
 from .common import document_meta, tender_view
 from .facts import SelfCheckGate, SelfCheckLine, TenderFacts
-from .text import plural
 from .views import GateView, SelfCheckErrorView, SelfCheckView
 
 NOTHING_STORED = (

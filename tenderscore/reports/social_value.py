@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from tenderscore.core.numbers import money, quantity
+from tenderscore.core.numbers import money, plural, quantity
 from tenderscore.core.responses import BidResponse
 from tenderscore.core.results import BidResult, Evaluation, FlagCode
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric, Unit
@@ -55,7 +55,7 @@ def _row(
     share = result.vcse_share
     delivered = sum((p.value_gbp for p in bid.vcse_partners), Decimal(0))
     count = len(bid.vcse_partners)
-    partners = f"{count} partner{'' if count == 1 else 's'}, {money(delivered)}" if count else "None listed"
+    partners = f"{plural(count, 'partner')}, {money(delivered)}" if count else "None listed"
     status = ""
     if threshold is not None and share is not None:
         status = "Met" if share >= threshold else "Below"

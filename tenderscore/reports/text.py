@@ -64,11 +64,6 @@ def tie_break_words(order: tuple[TieBreak, ...]) -> str:
     return lead + "tenders still equal share a rank. Rankings use unrounded points."
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """``1 rule``, ``2 rules``, ``0 criteria`` (with ``plural_form`` for a word not made plural by adding s)."""
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
-
-
 def yes_no(answer: bool) -> str:
     """How a declaration reads in a report."""
     return "Yes" if answer else "No"

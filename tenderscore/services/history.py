@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from tenderscore.core.numbers import plural
 from tenderscore.core.ukdates import uk_time
 from tenderscore.db.models import AuditEvent, Organisation, Policy, Role, Submission, Tender, User
 from tenderscore.services import access
@@ -164,7 +165,7 @@ class _Words:
             )
         if action == "tender.deadline_extended":
             told = after.get("bidders_told")
-            emailed = f" and emailed {told} bidder{'' if told == 1 else 's'}" if isinstance(told, int) else ""
+            emailed = f" and emailed {plural(told, 'bidder')}" if isinstance(told, int) else ""
             return (
                 f"Extended the deadline from {_when(before.get('deadline'))} to {_when(after.get('deadline'))}"
                 + emailed,
@@ -202,7 +203,7 @@ class _Words:
         if action == "evaluator.declared":
             conflicts = after.get("conflicts") or []
             declared = (
-                f"Declared a conflict of interest with {len(conflicts)} bidder{'' if len(conflicts) == 1 else 's'}"
+                f"Declared a conflict of interest with {plural(len(conflicts), 'bidder')}"
                 if conflicts
                 else "Made their declaration of interests"
             )

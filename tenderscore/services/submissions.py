@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from tenderscore.core import display
+from tenderscore.core.numbers import plural
 from tenderscore.db.models import AuditEvent, Award, Organisation, Role, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit
@@ -100,7 +101,7 @@ def submit(
         raise RefusedWorkbook(str(exc), field="workbook") from exc
     if reading.errors or reading.response is None:
         count = len(reading.errors)
-        said = f"the workbook had {count} error{'' if count == 1 else 's'}"
+        said = f"the workbook had {plural(count, 'error')}"
         _refused(session, actor, tender, filename, data, now, said)
         raise RefusedWorkbook(
             f"The workbook has {count} errors; nothing was submitted",

@@ -19,6 +19,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from tenderscore.config import ConfigurationError
+from tenderscore.core.numbers import plural
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -90,7 +91,7 @@ class Refusal:
     @property
     def message(self) -> str:
         minutes = max(1, math.ceil(self.retry_after / 60))
-        wait = f"{minutes} minute" + ("" if minutes == 1 else "s")
+        wait = plural(minutes, "minute")
         where = "for this account" if self.reason == "account" else "from your network"
         return f"Too many failed sign-in attempts {where}. Try again in {wait}."
 

@@ -73,7 +73,7 @@ def test_one_format_everywhere_says_midday_and_midnight_in_words() -> None:
 
 
 def test_plural_agrees_with_the_count() -> None:
-    from tenderscore.reports.text import plural
+    from tenderscore.core.numbers import plural
 
     assert plural(1, "rule") == "1 rule"
     assert plural(0, "rule") == "0 rules"

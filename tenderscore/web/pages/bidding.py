@@ -21,6 +21,7 @@ from typing import Any
 from flask import Response, current_app, redirect, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from tenderscore.core.numbers import plural
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, id_of
 from tenderscore.services import access
@@ -119,7 +120,7 @@ def _blocking(result: SelfCheckResult) -> ServiceError | None:
     if result.errors:
         count = len(result.errors)
         return Unprocessable(
-            f"workbook: your workbook has {count} problem{'' if count == 1 else 's'} to fix; nothing was submitted",
+            f"workbook: your workbook has {plural(count, 'problem')} to fix; nothing was submitted",
             field="workbook",
             details=[f"{e.where}: {e.message}" for e in result.errors],
         )
