@@ -3,6 +3,15 @@
 from tenderscore.db.models.audit import GENESIS_HASH, AuditEvent
 from tenderscore.db.models.base import id_of, metadata
 from tenderscore.db.models.bids import Award, Submission
+from tenderscore.db.models.contracts import (
+    AwardChallenge,
+    Contract,
+    ContractCommitment,
+    ContractKpi,
+    DocumentKind,
+    IssuedDocument,
+    OcdsRelease,
+)
 from tenderscore.db.models.evaluation import (
     ConflictOfInterest,
     ConsensusScore,
@@ -10,16 +19,24 @@ from tenderscore.db.models.evaluation import (
     Score,
     ScoringCompletion,
 )
-from tenderscore.db.models.people import Organisation, OrganisationKind, Role, User, VcseRegisterEntry
+from tenderscore.db.models.people import Nation, Organisation, OrganisationKind, Role, User, VcseRegisterEntry
 from tenderscore.db.models.tenders import Policy, Tender, TenderStatus
 
 __all__ = [
     "GENESIS_HASH",
     "AuditEvent",
     "Award",
+    "AwardChallenge",
     "ConflictOfInterest",
     "ConsensusScore",
+    "Contract",
+    "ContractCommitment",
+    "ContractKpi",
+    "DocumentKind",
     "EvaluatorAssignment",
+    "IssuedDocument",
+    "Nation",
+    "OcdsRelease",
     "Organisation",
     "OrganisationKind",
     "Policy",

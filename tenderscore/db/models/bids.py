@@ -47,12 +47,28 @@ class Submission(SQLModel, table=True):
 
 
 class Award(SQLModel, table=True):
-    """The decision: which submission won a tender, who decided, and why. One per tender."""
+    """The decision: which submission won a tender, who decided, and why; then the steps of the Procurement Act
+    that follow it (assessment summaries sent, the contract award notice and its standstill) or its withdrawal.
+
+    One live award per tender; a withdrawn award stays on record beside the one that replaced it.
+    """
 
     __tablename__ = "award"
     __table_args__ = (
-        UniqueConstraint("tender_id"),
+        Index(
+            "uq_award_one_live",
+            "tender_id",
+            unique=True,
+            sqlite_where=text("withdrawn_at IS NULL"),
+            postgresql_where=text("withdrawn_at IS NULL"),
+        ),
         CheckConstraint("length(trim(reason)) > 0", name="reason_given"),
+        # The steps happen in order: summaries before the notice, the notice before its standstill ends.
+        CheckConstraint("notice_published_at IS NULL OR summaries_sent_at IS NOT NULL", name="summaries_first"),
+        CheckConstraint(
+            "(notice_published_at IS NULL) = (standstill_ends_at IS NULL)", name="notice_starts_standstill"
+        ),
+        CheckConstraint("(withdrawn_at IS NULL) = (withdrawal_reason IS NULL)", name="withdrawal_has_reason"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -63,3 +79,9 @@ class Award(SQLModel, table=True):
     reason: str
     # The evaluation as awarded (ranks, totals), kept so the award is explained by what was decided on.
     evaluation: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    summaries_sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    notice_published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    standstill_ends_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    withdrawal_reason: str | None = None
