@@ -3,8 +3,8 @@
 The rules are pure: the standstill's end over working days (given the bank holidays of the buyer's nation), and
 the KPI requirement of a contract details notice. The facts are what the service layer tells the OCDS builders
 (``tenderscore.ocds``) and the notice documents (``tenderscore.reports``): plain frozen values filled from the
-database. Nothing here knows about the database or the web; nothing personal about evaluators or officers is ever part of
-these facts (publication is about organisations, decisions and dates). Money is ``Decimal`` (pounds, GBP);
+database. Nothing here knows about the database or the web; nothing personal about evaluators or officers is ever
+part of these facts (publication is about organisations, decisions and dates). Money is ``Decimal`` (pounds, GBP);
 datetimes are time-zone aware (UTC from the database); dates of a contract's period are plain ``date``.
 """
 
@@ -48,11 +48,22 @@ def standstill_end(published_at: datetime, holidays: Collection[date]) -> dateti
     return datetime.combine(last + timedelta(days=1), time(0), tzinfo=UK)
 
 
+def last_day(ends: datetime) -> date:
+    """The last day of a period that ends at ``ends`` (midnight UK time at the start of the next day)."""
+    return (ends.astimezone(UK) - timedelta(seconds=1)).date()
+
+
+def ends_in_words(ends: datetime) -> str:
+    """ "midnight at the end of 11 December 2026": never "midnight on 12 December", which readers take both ways."""
+    day = last_day(ends)
+    return f"midnight at the end of {day.day} {day:%B %Y}"
+
+
 def working_days_left(now: datetime, ends: datetime, holidays: Collection[date]) -> int:
     """Working days of the standstill still to run at ``now``, today included when it is one (0 once ended)."""
     if now >= ends:
         return 0
-    day, last = now.astimezone(UK).date(), (ends.astimezone(UK) - timedelta(seconds=1)).date()
+    day, last = now.astimezone(UK).date(), last_day(ends)
     left = 0
     while day <= last:
         left += is_working_day(day, holidays)

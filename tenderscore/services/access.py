@@ -16,9 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from tenderscore.db.models import EvaluatorAssignment, Organisation, Role, Submission, Tender, TenderStatus, User
+from tenderscore.db.models import (
+    DocumentKind,
+    EvaluatorAssignment,
+    IssuedDocument,
+    Organisation,
+    Role,
+    Submission,
+    Tender,
+    TenderStatus,
+    User,
+)
 from tenderscore.db.models import id_of as _id_of
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit
@@ -146,3 +157,40 @@ def _refused(session: Session, actor: User, submission: Submission, reason: str)
         session, actor, "submission.read_refused", "submission", submission.id,
         tender_id=submission.tender_id, reason=reason,
     )  # fmt: skip
+
+
+# --- Documents issued on the award path --------------------------------------------------------------------------
+# The notices are public: anyone who may see the tender reads them. A summary or standstill letter is for the
+# bidder it was sent to, and for the buyer's officers; commissioners see results, never one bidder's letter.
+
+PUBLIC_DOCUMENTS = (DocumentKind.AWARD_NOTICE, DocumentKind.CONTRACT_NOTICE)
+
+
+def _may_read(actor: User, document: IssuedDocument) -> bool:
+    if document.kind in PUBLIC_DOCUMENTS or actor.role == Role.OFFICER:
+        return True
+    return actor.role == Role.BIDDER and document.bidder_org_id == actor.organisation_id
+
+
+def visible_documents(session: Session, actor: User, tender_id: int) -> list[IssuedDocument]:
+    """The tender's issued documents ``actor`` may read, oldest first (content not loaded)."""
+    tender = get_tender(session, actor, tender_id)
+    rows = session.exec(
+        select(IssuedDocument)
+        .options(defer(IssuedDocument.content))  # type: ignore[arg-type]
+        .where(IssuedDocument.tender_id == tender.id)
+        .order_by(col(IssuedDocument.id))
+    ).all()
+    return [r for r in rows if _may_read(actor, r)]
+
+
+def readable_document(session: Session, actor: User, document_id: int) -> IssuedDocument:
+    """One issued document if ``actor`` may read it (a 404 otherwise: another bidder's letter is not said to exist);
+    every download is recorded, so the buyer can show when a bidder fetched their summary."""
+    document = session.get(IssuedDocument, document_id)
+    if document is None or not _may_read(actor, document):
+        raise NotFound(f"No document {document_id}")
+    get_tender(session, actor, document.tender_id)
+    audit.record(session, actor, "document.downloaded", "issued_document", document.id, tender_id=document.tender_id,
+                 after={"sha256": document.sha256})  # fmt: skip
+    return document

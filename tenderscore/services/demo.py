@@ -12,10 +12,22 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from tenderscore.core import CriterionKind
-from tenderscore.db.models import Organisation, Role, Tender, User, id_of
+from tenderscore.core import CriterionKind, Rubric
+from tenderscore.db.models import Nation, Organisation, Role, Tender, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import access, accounts, evaluation, panel, policies, scoring, submissions, tenders
+from tenderscore.services import (
+    access,
+    accounts,
+    award_path,
+    contracts,
+    evaluation,
+    mail,
+    panel,
+    policies,
+    scoring,
+    submissions,
+    tenders,
+)
 from tenderscore.services.errors import ServiceError
 from tenderscore.sheets import demo_bids
 
@@ -41,6 +53,7 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
         return demo_accounts(session)
     now = now or utcnow()
     region = accounts.create_organisation(session, name="North West Probation Region (demo)", kind="buyer")
+    region.nation = Nation.ENGLAND_AND_WALES
     commissioner = _user(session, region, Role.COMMISSIONER, "commissioner@demo.tenderscore.test", "Carys Commissioner")
     officer = _user(session, region, Role.OFFICER, "officer@demo.tenderscore.test", "Omar Officer")
     evaluators = [
@@ -70,8 +83,10 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
     )
     # Published a month ago, bids arrived before the deadline two days ago (one a day late, refused).
     tenders.publish(session, officer, id_of(evaluated), now=now - timedelta(days=30))
-    _submit_demo_bids(session, evaluated, now)
+    bidders: dict[str, User] = {}
+    _submit_demo_bids(session, evaluated, now, bidders)
     _evaluate(session, officer, evaluators, evaluated, now)
+    _awarded(session, officer, evaluators, policy.id, rubric, bidders, now)
 
     open_tender = tenders.create_tender(
         session,
@@ -97,15 +112,69 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
         policy_id=policy.id,
     )
     session.flush()
+    mail.discard(session)  # the demo's people are not real: nobody is emailed
     return demo_accounts(session)
 
 
-def _submit_demo_bids(session: Session, tender: Tender, now: datetime) -> None:
+def _awarded(
+    session: Session,
+    officer: User,
+    evaluators: list[User],
+    policy_id: int | None,
+    rubric: Rubric,
+    bidders: dict[str, User],
+    now: datetime,
+) -> None:
+    """Two earlier competitions run to the end of the award path: one in standstill, one under contract."""
+    for reference, title, ago in (
+        ("NWPR-2026-009", "Accredited programmes: Merseyside and Cheshire", 0),
+        ("NWPR-2026-003", "Unpaid work: Greater Manchester", 30),
+    ):
+        start = now - timedelta(days=70 + ago)
+        tender = tenders.create_tender(
+            session, officer, reference=reference, title=title, rubric=rubric, deadline=start + timedelta(days=28),
+            estimated_value=Decimal("5600000") if ago else Decimal("1800000"), policy_id=policy_id,
+            description=f"{title}, 2027-2030.",
+        )  # fmt: skip
+        tenders.publish(session, officer, id_of(tender), now=start)
+        # Bids ten days before the deadline; the late one a day after it (refused), as in the tender above.
+        _submit_demo_bids(session, tender, start + timedelta(days=29, hours=12), bidders)
+        _evaluate(session, officer, evaluators, tender, start + timedelta(days=30), complete=True)
+        decided = now - timedelta(days=12 + ago)
+        scoring.award(session, officer, id_of(tender), "Highest-ranked compliant bid after moderation; the "
+                      "sensitivity check shows the ranking holds.", now=decided)  # fmt: skip
+        link = f"/tenders/{tender.id}"
+        award_path.issue_summaries(session, officer, id_of(tender), tender_url=link, now=decided + timedelta(days=6))
+        published = now - timedelta(days=2 + ago)
+        award_path.publish_award_notice(session, officer, id_of(tender), tender_url=link, now=published)
+        if not ago:
+            continue
+        signed = now - timedelta(days=12)
+        contracts.enter_contract(session, officer, id_of(tender), contracts.ContractEntry(
+            title=title, value="5450000.00", starts_on=(signed + timedelta(days=20)).date().isoformat(),
+            ends_on=(signed + timedelta(days=20 + 3 * 365)).date().isoformat(), signed_on=signed.date().isoformat(),
+            kpis=[
+                contracts.KpiEntry("Unpaid work hours completed on time", "Hours ordered by the courts and completed "
+                                   "within 12 months", "90", "percent"),
+                contracts.KpiEntry("Placements with VCSE partners", "Share of placements hosted by VCSE "
+                                   "organisations", "25", "percent"),
+                contracts.KpiEntry("People starting work within 6 months", "People on orders who start "
+                                   "employment, NI 144", "120", "people a year"),
+            ],
+        ), now=signed)  # fmt: skip
+        contracts.publish_contract_notice(session, officer, id_of(tender), now=signed + timedelta(days=5))
+
+
+def _submit_demo_bids(session: Session, tender: Tender, now: datetime, bidders: dict[str, User]) -> None:
     ident = submissions.identity(session, tender)
     for n, bid in enumerate(demo_bids(tenders.rubric_of(tender), ident), start=1):
-        org = accounts.create_organisation(session, name=bid.name, kind="supplier")
+        user = bidders.get(bid.name)
         slug = bid.name.split()[0].lower()
-        user = _user(session, org, Role.BIDDER, f"{slug}@demo.tenderscore.test", f"Bid manager, {bid.name}")
+        if user is None:
+            org = accounts.create_organisation(session, name=bid.name, kind="supplier")
+            org.sme = len(bid.name) % 2 == 0  # some of the demo's suppliers are SMEs
+            user = bidders[bid.name] = _user(session, org, Role.BIDDER, f"{slug}@demo.tenderscore.test",
+                                             f"Bid manager, {bid.name}")  # fmt: skip
         when = now - timedelta(days=1) if bid.late else now - timedelta(days=10, hours=n)
         try:
             submissions.submit(session, user, id_of(tender), f"{slug}-response.xlsx", bid.workbook, now=when)
@@ -113,8 +182,11 @@ def _submit_demo_bids(session: Session, tender: Tender, now: datetime) -> None:
             pass  # the late bid and the bid with errors are refused, as they must be
 
 
-def _evaluate(session: Session, officer: User, evaluators: list[User], tender: Tender, now: datetime) -> None:
-    """Open the bids, have the panel declare and score, and agree consensus on all but the last bid."""
+def _evaluate(
+    session: Session, officer: User, evaluators: list[User], tender: Tender, now: datetime, *, complete: bool = False
+) -> None:
+    """Open the bids, have the panel declare and score, and agree consensus on all but the last bid (on every bid
+    when ``complete``)."""
     tenders.open_bids(session, officer, id_of(tender), now=now)
     rubric = tenders.rubric_of(tender)
     current = access.current_bids(session, id_of(tender))
@@ -151,7 +223,7 @@ def _evaluate(session: Session, officer: User, evaluators: list[User], tender: T
                     mark,
                     _reason(mark, criterion.title),
                 )
-            if b < len(current) - 1:
+            if complete or b < len(current) - 1:
                 agreed = sorted(marks)[len(marks) // 2]
                 scoring.record_consensus(
                     session,
@@ -163,7 +235,7 @@ def _evaluate(session: Session, officer: User, evaluators: list[User], tender: T
                 )
         # The panel has finished every bid but the last, where only the first evaluator has.
         for e, evaluator in enumerate(evaluators):
-            if not (evaluator is evaluators[2] and b == 0) and (b < len(current) - 1 or e == 0):
+            if not (evaluator is evaluators[2] and b == 0) and (complete or b < len(current) - 1 or e == 0):
                 scoring.finish_scoring(session, evaluator, id_of(submission))
 
 

@@ -6,11 +6,11 @@ import hashlib
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tenderscore.core import sensitivity
 from tenderscore.core.ukdates import uk_time
-from tenderscore.db.models import Award, Role, Submission, Tender, TenderStatus, User, id_of
+from tenderscore.db.models import Award, DocumentKind, IssuedDocument, Role, Submission, Tender, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.reports import (
     AssessmentSummaryView,
@@ -63,7 +63,7 @@ def _decision_words(session: Session, awarded: Award) -> str:
 
 
 def _award(session: Session, tender: Tender) -> Award | None:
-    return session.exec(select(Award).where(Award.tender_id == tender.id)).first()
+    return session.exec(select(Award).where(Award.tender_id == tender.id, col(Award.withdrawn_at).is_(None))).first()
 
 
 Key = tuple[str, str]
@@ -128,14 +128,13 @@ def evaluation_report(
 def assessment_summary(
     session: Session, actor: User, tender_id: int, submission_id: int | None = None, *, now: datetime | None = None
 ) -> tuple[str, bytes]:
-    """A bidder's reg. 31 assessment summary: the bidder's own, or any bidder's for the buyer's officer."""
+    """A bidder's reg. 31 assessment summary: once issued, the document as it was issued (the bidder's own, or any
+    bidder's for the buyer's officer); before then, for the officer only, a preview of what would be issued."""
     tender = get_tender(session, actor, tender_id)
     if actor.role == Role.BIDDER:
         mine = current_bid_of(session, tender_id, actor.organisation_id)
         if mine is None:
             raise NotFound("You have no assessed bid for this tender")
-        if tender.status != TenderStatus.AWARDED:
-            raise Conflict("Assessment summaries are issued after the award decision")
         submission_id = mine.id
     elif actor.role == Role.OFFICER:
         if submission_id is None:
@@ -145,12 +144,46 @@ def assessment_summary(
             raise NotFound(f"No current bid {submission_id} for {tender.reference}")
     else:
         raise Forbidden("Assessment summaries go to the bidders and the buyer's officers")
+    issued = _issued_summary(session, tender, submission_id)
+    if issued is not None:
+        document = access.readable_document(session, actor, id_of(issued))
+        return document.filename, document.content
+    if actor.role == Role.BIDDER:
+        raise Conflict("The buyer has not issued the assessment summaries yet: you will be emailed when it does")
     if not access.bids_opened(tender):
         raise Conflict("Assessment summaries follow the evaluation")
     view = _summary_view(session, gather(session, tender), str(submission_id), now or utcnow())
     pdf = _render(lambda: assessment_summary_pdf(view))
-    _issued(session, actor, tender, "assessment_summary", pdf, audit.chain_head(session), bidder=view.bidder)
-    return f"{tender.reference}-assessment-summary-{submission_id}.pdf", pdf
+    _issued(session, actor, tender, "assessment_summary", pdf, audit.chain_head(session), bidder=view.bidder,
+            preview=True)  # fmt: skip
+    return f"{tender.reference}-assessment-summary-{submission_id}-preview.pdf", pdf
+
+
+def _issued_summary(session: Session, tender: Tender, submission_id: int | None) -> IssuedDocument | None:
+    """The summary issued for this bid under the tender's live award, if it has been issued."""
+    return session.exec(
+        select(IssuedDocument)
+        .join(Award, col(Award.id) == IssuedDocument.award_id)
+        .where(
+            IssuedDocument.tender_id == tender.id,
+            IssuedDocument.kind == DocumentKind.ASSESSMENT_SUMMARY,
+            IssuedDocument.submission_id == submission_id,
+            col(Award.withdrawn_at).is_(None),
+        )
+    ).first()
+
+
+def summary_views(
+    session: Session, gathered: Gathered, now: datetime
+) -> tuple[list[AssessmentSummaryView], list[tuple[str, str]]]:
+    """Every assessed bidder's summary, built from one gathering; and every (bidder, problem) that stops one."""
+    views, problems = [], []
+    for bid in gathered.bids:
+        try:
+            views.append(_summary_view(session, gathered, bid.bid_id, now))
+        except Conflict as exc:
+            problems.append((bid.bidder, str(exc)))
+    return views, problems
 
 
 def _summary_view(session: Session, gathered: Gathered, bid_id: str, now: datetime) -> AssessmentSummaryView:

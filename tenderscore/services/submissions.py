@@ -241,9 +241,11 @@ def outcome(session: Session, actor: User, tender_id: int) -> Outcome | None:
     """The award as ``actor`` may see it: the decision for the buyer's team, and for a bidder their own result
     (won or not, rank and points, or why the bid was excluded). None before the award."""
     tender = get_tender(session, actor, tender_id)
-    award = session.exec(select(Award).where(Award.tender_id == tender.id)).first()
+    award = session.exec(select(Award).where(Award.tender_id == tender.id, col(Award.withdrawn_at).is_(None))).first()
     if tender.status != TenderStatus.AWARDED or award is None:
         return None
+    if actor.role == Role.BIDDER and award.summaries_sent_at is None:
+        return None  # bidders learn the outcome from their assessment summary, issued to all of them at once
     rows: list[dict[str, Any]] = list(award.evaluation.get("bids", []))
     winner = next((r for r in rows if str(r.get("submission_id")) == str(award.submission_id)), {})
     buyer_side = actor.role in (Role.OFFICER, Role.COMMISSIONER)

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from types import ModuleType
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -192,11 +193,14 @@ def update_draft(
         raise StaleRecord(f"This tender was changed by someone else (now version {tender.version}); reload it")
     now = now or utcnow()
     problems = Problems()
-    reason = problems.check(
-        lambda: limits.written(
-            reason, "reason", "the reason for the change", maximum=limits.STATEMENT_MAX, required=False
+    reason = (
+        problems.check(
+            lambda: limits.written(
+                reason, "reason", "the reason for the change", maximum=limits.STATEMENT_MAX, required=False
+            )
         )
-    ) or ""
+        or ""
+    )
     if title is not None:
         title = problems.check(
             lambda: limits.written(title, "title", "a title", maximum=limits.TITLE_MAX, single_line=True)
@@ -297,9 +301,12 @@ def extend_deadline(
         problems.add("deadline", "give the deadline's time zone")
     elif deadline is not None and deadline <= tender.deadline:
         problems.add("deadline", f"the new deadline must be later than the current one, {uk_time(tender.deadline)}")
-    reason = problems.check(
-        lambda: limits.written(reason, "reason", "the reason for the extension", maximum=limits.STATEMENT_MAX)
-    ) or ""
+    reason = (
+        problems.check(
+            lambda: limits.written(reason, "reason", "the reason for the extension", maximum=limits.STATEMENT_MAX)
+        )
+        or ""
+    )
     if deadline is None:
         problems.add("deadline", "enter the new deadline")
     problems.raise_any()
@@ -316,7 +323,15 @@ def extend_deadline(
                                               "bidders_told": told},
         reason=reason,
     )  # fmt: skip
+    _publication().store_tender_release(session, tender, update=True, when=now)
     return tender
+
+
+def _publication() -> ModuleType:
+    """The open-data releases (services/publication.py reads tenders through this module, hence the late import)."""
+    from tenderscore.services import publication
+
+    return publication
 
 
 def _tell_bidders_of_extension(session: Session, tender: Tender, previous: datetime, reason: str) -> int:
@@ -439,6 +454,7 @@ def publish(session: Session, actor: User, tender_id: int, *, now: datetime | No
         tender_id=tender.id,
         after={**_facts(tender), "policy": tender.policy_snapshot},
     )
+    _publication().store_tender_release(session, tender)
     return tender
 
 

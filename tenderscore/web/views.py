@@ -11,7 +11,10 @@ from typing import Any, TypeVar, cast
 from flask import Flask, Response, render_template, request, send_file
 from jinja2 import pass_context
 
-from tenderscore.core.ukdates import uk_time
+from tenderscore.core.award import ends_in_words
+from tenderscore.core.numbers import money, plain, quantity
+from tenderscore.core.rubric import Unit
+from tenderscore.core.ukdates import uk_date, uk_time
 from tenderscore.db import get_session
 from tenderscore.services import mail
 from tenderscore.services.errors import Invalid, RecordedRefusal, ServiceError
@@ -140,3 +143,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["error_message"] = error_message
     app.register_error_handler(ServiceError, _service_error)
     app.jinja_env.filters["uk_time"] = uk_time
+    app.jinja_env.filters["uk_date"] = uk_date
+    app.jinja_env.filters["money"] = money  # exact: "£1,250,000", "£99.50"
+    app.jinja_env.filters["amount"] = lambda value, unit: quantity(value, Unit(unit)) if unit else plain(value)
+    app.jinja_env.filters["period_end"] = ends_in_words  # "midnight at the end of 11 December 2026"

@@ -8,6 +8,7 @@ from marshmallow import fields
 
 from tenderscore.web.api import (
     audit,
+    award,
     bids,
     documents,
     evaluation,
@@ -40,7 +41,7 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     # Every Decimal here travels as exact text (as_string), so the document says string, not number.
     api.register_field(fields.Decimal, "string", "decimal")
-    for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, documents, audit):
+    for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, award, documents, audit):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs")

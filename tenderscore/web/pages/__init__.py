@@ -9,6 +9,7 @@ bp = Blueprint("pages", __name__)
 # Importing the modules registers their routes on bp.
 from tenderscore.web.pages import (  # noqa: E402,F401
     account,
+    award,
     bidding,
     documents,
     evaluating,

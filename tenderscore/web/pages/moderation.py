@@ -100,8 +100,8 @@ def award(tender_id: int) -> BaseResponse:
     """A refused award (no reason, too long, provisional results) shows the evaluation page again with the error."""
     scoring_service.award(get_session(), user(), tender_id, request.form.get("reason", ""))
     flash(
-        "Awarded. The award decision is recorded; the standstill period starts when the assessment summaries and "
-        "the contract award notice are issued.",
+        "Awarded. The award decision is recorded. Next, issue the assessment summaries; the contract award notice "
+        "that follows them starts the standstill period.",
         "success",
     )
-    return redirect(url_for("pages.tender_detail", tender_id=tender_id))
+    return redirect(url_for("pages.award_page", tender_id=tender_id))

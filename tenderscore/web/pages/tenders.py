@@ -19,7 +19,7 @@ from tenderscore.core import Rubric
 from tenderscore.core.ukdates import UK, uk_time
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, id_of
-from tenderscore.services import access
+from tenderscore.services import access, award_path, documents
 from tenderscore.services import history as history_service
 from tenderscore.services import panel as panel_service
 from tenderscore.services import policies as policy_service
@@ -98,12 +98,14 @@ def _detail_context(tender_id: int) -> dict[str, Any]:
         "how": {c.id: tender_service.criterion_in_words(rubric, c) for c in rubric.criteria},
         "buyer": tender_service.buyer_name(session, tender),
         "outcome": submission_service.outcome(session, me, tender_id),
+        "documents": documents.listed(session, access.visible_documents(session, me, tender_id)),
     }
     if me.role in (Role.OFFICER, Role.COMMISSIONER):
         context["step"] = tender_service.next_step(session, tender)
         context["received"] = access.visible_bids(session, me, tender_id).received
         context["refused"] = submission_service.refused_attempts(session, me, tender_id)
         context["panel"] = panel_service.panel(session, tender_id)
+        context["path"] = award_path.path(session, me, tender_id)
     if me.role == Role.OFFICER:
         context["evaluators"] = panel_service.eligible_evaluators(session, me, tender_id)
     if me.role == Role.BIDDER:

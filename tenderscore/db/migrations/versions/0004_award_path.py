@@ -61,11 +61,15 @@ def upgrade() -> None:
             batch_op.f("fk_award_withdrawn_by_id_user_account"), "user_account", ["withdrawn_by_id"], ["id"]
         )
         batch_op.drop_constraint("uq_award_tender_id", type_="unique")
-        batch_op.create_check_constraint("summaries_first", "notice_published_at IS NULL OR summaries_sent_at IS NOT NULL")
+        batch_op.create_check_constraint(
+            "summaries_first", "notice_published_at IS NULL OR summaries_sent_at IS NOT NULL"
+        )
         batch_op.create_check_constraint(
             "notice_starts_standstill", "(notice_published_at IS NULL) = (standstill_ends_at IS NULL)"
         )
-        batch_op.create_check_constraint("withdrawal_has_reason", "(withdrawn_at IS NULL) = (withdrawal_reason IS NULL)")
+        batch_op.create_check_constraint(
+            "withdrawal_has_reason", "(withdrawn_at IS NULL) = (withdrawal_reason IS NULL)"
+        )
     op.create_index(
         "uq_award_one_live",
         "award",

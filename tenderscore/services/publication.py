@@ -1,0 +1,251 @@
+"""Open data: each step of a tender becomes an OCDS 1.1 release, stored as published and never rewritten.
+
+- publishing the tender: a ``tender`` release; extending its deadline: ``tenderUpdate``;
+- publishing the contract award notice: an ``award`` release (bid statistics, the supplier, the date the assessment
+  summaries were sent, the standstill period); withdrawing the award afterwards: ``awardUpdate`` (cancelled);
+- publishing the contract details notice: a ``contract`` release (value, period, KPIs).
+
+Release ids are ``<ocid>-<tag>-<n>`` and dates are when the step happened. The compiled record merges them by the
+standard's rules (``tenderscore.ocds``). Organisations are published with their identifiers; people never are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import Session, col, func, select
+
+from tenderscore.core.award import (
+    AwardCriterion,
+    AwardNotice,
+    BidStatistics,
+    Commitment,
+    ContractNotice,
+    Kpi,
+    Lot,
+    OrgIdentifier,
+    Party,
+    TenderNotice,
+)
+from tenderscore.core.rubric import CriterionKind
+from tenderscore.db.models import (
+    Award,
+    Contract,
+    ContractCommitment,
+    ContractKpi,
+    OcdsRelease,
+    Organisation,
+    OrganisationKind,
+    Submission,
+    Tender,
+    User,
+    id_of,
+)
+from tenderscore.ocds import (
+    award_release,
+    contract_release,
+    dumps,
+    loads,
+    record_package,
+    release_package,
+    tender_release,
+)
+from tenderscore.services.bid_json import response_from_json
+from tenderscore.services.errors import Conflict
+from tenderscore.services.tenders import get_tender, rubric_of
+
+# The OCID prefix: "ocds-" and six characters the Open Contracting Partnership registers to a publisher. This one is
+# a placeholder until the service's operator registers its own (README, "Open data").
+OCID_PREFIX = "ocds-tndrsc"
+PUBLISHER = "tenderscore"
+__all__ = ["AwardNotice", "award_notice", "contract_notice", "ensure_tender_release", "party", "tender_notice"]
+
+
+def ocid(tender: Tender) -> str:
+    return f"{OCID_PREFIX}-{tender.reference}"
+
+
+def party(org: Organisation) -> Party:
+    """An organisation as published: Companies House and Charity Commission numbers as org-id identifiers."""
+    identifiers = []
+    if org.company_number:
+        identifiers.append(OrgIdentifier("GB-COH", org.company_number))
+    if org.charity_number:
+        identifiers.append(OrgIdentifier("GB-CHC", org.charity_number))
+    key = f"{identifiers[0].scheme}-{identifiers[0].id}" if identifiers else f"tenderscore-org-{org.id}"
+    return Party(key=key, name=org.name, identifiers=tuple(identifiers), vcse=org.kind == OrganisationKind.VCSE,
+                 sme=org.sme)  # fmt: skip
+
+
+def tender_notice(session: Session, tender: Tender) -> TenderNotice:
+    rubric = rubric_of(tender)
+    criteria = tuple(
+        AwardCriterion(
+            id=c.id, name=c.title, kind=section.category.replace("_", " "), weight=c.weight, description=c.question
+        )  # fmt: skip
+        for section in rubric.sections
+        for c in section.criteria
+        if c.kind != CriterionKind.PASS_FAIL and c.weight > 0
+    )
+    buyer = session.get(Organisation, tender.buyer_org_id)
+    assert buyer is not None and tender.published_at is not None
+    return TenderNotice(
+        ocid=ocid(tender), reference=tender.reference, title=tender.title, description=tender.description,
+        buyer=party(buyer), value=tender.estimated_value, published_at=tender.published_at, deadline=tender.deadline,
+        lots=(Lot(id="1", title=tender.title, value=tender.estimated_value, criteria=criteria),),
+    )  # fmt: skip
+
+
+def award_notice(session: Session, tender: Tender, award: Award) -> AwardNotice:
+    """The award as its notice publishes it (the assessed bids are the ones the award decided on)."""
+    assessed = [int(row["submission_id"]) for row in award.evaluation.get("bids", [])]
+    rows = session.exec(
+        select(Submission, Organisation)
+        .join(Organisation, col(Organisation.id) == Submission.bidder_org_id)
+        .where(col(Submission.id).in_(assessed))
+        .order_by(col(Submission.id))
+    ).all()
+    parties = {s.id: party(org) for s, org in rows}
+    winner = next(s for s, _ in rows if s.id == award.submission_id)
+    price = response_from_json(winner.responses, bid_id=str(winner.id), bidder="").price
+    orgs = [org for _, org in rows]
+    assert award.summaries_sent_at and award.notice_published_at and award.standstill_ends_at and tender.opened_at
+    return AwardNotice(
+        tender=tender_notice(session, tender),
+        award_id=f"{ocid(tender)}-award-{award.id}",
+        status=_award_status(session, award),
+        decided_at=award.awarded_at,
+        supplier=parties[winner.id],
+        tenderers=tuple(parties.values()),
+        value=price if price is not None else Decimal(0),
+        assessment_summaries_sent_at=award.summaries_sent_at,
+        standstill_start=award.notice_published_at,
+        standstill_end=award.standstill_ends_at,
+        statistics=BidStatistics(
+            final_stage=len(orgs),
+            sme_final_stage=sum(1 for o in orgs if o.sme),
+            vcse_final_stage=sum(1 for o in orgs if o.kind == OrganisationKind.VCSE),
+            counted_at=tender.opened_at,
+        ),
+        withdrawn_at=award.withdrawn_at,
+        withdrawn_reason=award.withdrawal_reason,
+    )
+
+
+def _award_status(session: Session, award: Award) -> str:
+    if award.withdrawn_at is not None:
+        return "cancelled"
+    contract = session.exec(select(Contract).where(Contract.award_id == award.id)).first()
+    return "active" if contract is not None else "pending"
+
+
+def contract_notice(session: Session, tender: Tender, award: Award, contract: Contract) -> ContractNotice:
+    kpis = session.exec(
+        select(ContractKpi).where(ContractKpi.contract_id == contract.id).order_by(col(ContractKpi.position))
+    ).all()
+    commitments = session.exec(
+        select(ContractCommitment)
+        .where(ContractCommitment.contract_id == contract.id)
+        .order_by(col(ContractCommitment.id))
+    ).all()
+    assert contract.notice_published_at is not None
+    return ContractNotice(
+        award=award_notice(session, tender, award),
+        contract_id=f"{ocid(tender)}-contract-{contract.id}",
+        title=contract.title,
+        value=contract.value,
+        start=contract.starts_on,
+        end=contract.ends_on,
+        signed_on=contract.signed_on,
+        published_at=contract.notice_published_at,
+        kpis=tuple(
+            Kpi(id=f"kpi-{k.id}", title=k.title, description=k.description, target=k.target, unit=k.unit) for k in kpis
+        ),  # fmt: skip
+        no_kpis_reason=contract.no_kpis_reason,
+        commitments=tuple(Commitment(c.criterion_id, c.title, c.value, c.unit) for c in commitments),
+    )
+
+
+def _store(session: Session, tender: Tender, tag: str, data: dict[str, object], when: datetime) -> OcdsRelease:
+    body = dumps(data)
+    row = OcdsRelease(tender_id=id_of(tender), release_id=str(data["id"]), tag=tag, released_at=when, body=body,
+                      sha256=hashlib.sha256(body.encode()).hexdigest())  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _next_id(session: Session, tender: Tender, tag: str) -> str:
+    count = session.exec(
+        select(func.count()).select_from(OcdsRelease).where(OcdsRelease.tender_id == tender.id, OcdsRelease.tag == tag)
+    ).one()
+    return f"{ocid(tender)}-{tag}-{count + 1}"
+
+
+def store_tender_release(
+    session: Session, tender: Tender, *, update: bool = False, when: datetime | None = None
+) -> None:
+    """The tender as published (``update``: after its deadline changed)."""
+    tag = "tenderUpdate" if update else "tender"
+    date = when or tender.published_at
+    assert date is not None
+    data = tender_release(tender_notice(session, tender), release_id=_next_id(session, tender, tag), date=date,
+                          update=update)  # fmt: skip
+    _store(session, tender, tag, data, date)
+
+
+def ensure_tender_release(session: Session, tender: Tender) -> None:
+    """A tender published before releases were kept gets its tender release (dated its publication) on first need."""
+    exists = session.exec(
+        select(OcdsRelease.id).where(OcdsRelease.tender_id == tender.id, OcdsRelease.tag == "tender")
+    ).first()
+    if exists is None:
+        store_tender_release(session, tender)
+
+
+def store_award_release(session: Session, tender: Tender, notice: AwardNotice, *, date: datetime) -> None:
+    update = notice.status != "pending"
+    tag = "awardUpdate" if update else "award"
+    data = award_release(notice, release_id=_next_id(session, tender, tag), date=date, update=update)
+    _store(session, tender, tag, data, date)
+
+
+def store_contract_release(session: Session, tender: Tender, notice: ContractNotice, *, date: datetime) -> None:
+    data = contract_release(notice, release_id=_next_id(session, tender, "contract"), date=date)
+    _store(session, tender, "contract", data, date)
+
+
+def releases_of(session: Session, actor: User, tender_id: int) -> tuple[Tender, list[dict[str, object]]]:
+    """The tender's releases, oldest first, for anyone who may see the tender (they are public by design)."""
+    tender = get_tender(session, actor, tender_id)
+    rows = session.exec(
+        select(OcdsRelease)
+        .where(OcdsRelease.tender_id == tender.id)
+        .order_by(col(OcdsRelease.released_at), col(OcdsRelease.id))
+    ).all()
+    return tender, [loads(r.body) for r in rows]
+
+
+def package_of_releases(session: Session, actor: User, tender_id: int, *, uri: str, now: datetime) -> str:
+    tender, releases = _published_releases(session, actor, tender_id)
+    return dumps(release_package(releases, uri=uri, published_date=_published(releases, now), publisher_name=PUBLISHER))
+
+
+def record_of(session: Session, actor: User, tender_id: int, *, uri: str, now: datetime) -> str:
+    tender, releases = _published_releases(session, actor, tender_id)
+    return dumps(record_package(releases, uri=uri, published_date=_published(releases, now), publisher_name=PUBLISHER))
+
+
+def _published_releases(session: Session, actor: User, tender_id: int) -> tuple[Tender, list[dict[str, object]]]:
+    tender, releases = releases_of(session, actor, tender_id)
+    if not releases:
+        raise Conflict(f"Nothing has been published for {tender.reference} yet: its first release is its publication")
+    return tender, releases
+
+
+def _published(releases: list[dict[str, object]], now: datetime) -> datetime:
+    """A package is dated by its newest release, so the same releases always make the same package."""
+    del now
+    return max(datetime.fromisoformat(str(r["date"]).replace("Z", "+00:00")) for r in releases)
