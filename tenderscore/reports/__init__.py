@@ -1,7 +1,8 @@
 """Reports: plain-value view models -> Jinja HTML -> WeasyPrint PDF, fetching nothing from outside.
 
 Build a view model from core objects (``build_evaluation_report``, ``build_assessment_summary``,
-``build_self_check_report``), then render it (``evaluation_report_pdf`` etc., or ``render_many`` for a batch).
+``build_self_check_report``; for the award path ``build_award_notice``, ``build_contract_notice``,
+``build_standstill_letter``), then render it (``evaluation_report_pdf`` etc., or ``render_many`` for a batch).
 """
 
 from __future__ import annotations
@@ -21,14 +22,28 @@ from .facts import (
     TenderFacts,
 )
 from .fetcher import AssetFetcher, FetchRecord
+from .notice_views import (
+    AwardNoticeView,
+    CommitmentView,
+    ContractNoticeView,
+    KpiView,
+    PartyView,
+    StandstillLetterView,
+    StandstillView,
+    WithdrawalView,
+)
+from .notices import build_award_notice, build_contract_notice, build_standstill_letter
 from .render import (
     DEFAULT_TIMEOUT,
     assessment_summary_pdf,
+    award_notice_pdf,
     close_renderer,
+    contract_notice_pdf,
     evaluation_report_pdf,
     render_document,
     render_pdf,
     self_check_pdf,
+    standstill_letter_pdf,
 )
 from .self_check import build_self_check_report
 from .templating import render_html
@@ -39,13 +54,18 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "AssessmentSummaryView",
     "AssetFetcher",
+    "AwardNoticeView",
     "Bar",
+    "CommitmentView",
     "ConsensusRecord",
+    "ContractNoticeView",
     "EvaluationReportView",
     "FetchRecord",
     "IndividualScore",
+    "KpiView",
     "MissingReasonError",
     "PanelMember",
+    "PartyView",
     "ProvisionalResultError",
     "RenderFailed",
     "RenderTimeout",
@@ -55,12 +75,20 @@ __all__ = [
     "SelfCheckLine",
     "SelfCheckView",
     "SensitivityFinding",
+    "StandstillLetterView",
+    "StandstillView",
     "TenderFacts",
+    "WithdrawalView",
     "assessment_summary_pdf",
+    "award_notice_pdf",
     "build_assessment_summary",
+    "build_award_notice",
+    "build_contract_notice",
     "build_evaluation_report",
     "build_self_check_report",
+    "build_standstill_letter",
     "close_renderer",
+    "contract_notice_pdf",
     "evaluation_report_pdf",
     "render_document",
     "render_html",
@@ -68,4 +96,5 @@ __all__ = [
     "render_pdf",
     "self_check_pdf",
     "stacked_bar_svg",
+    "standstill_letter_pdf",
 ]

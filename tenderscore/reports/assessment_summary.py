@@ -28,7 +28,7 @@ from .views import AssessmentSummaryView, SummaryCriterionView, SummarySectionVi
 
 STANDSTILL = (
     "The buyer will publish a contract award notice. A standstill period of at least 8 working days then applies, "
-    "beginning with the day after the notice is published; the contract will not be entered into before it ends."
+    "beginning with the day the notice is published; the contract will not be entered into before it ends."
 )
 
 

@@ -12,11 +12,20 @@ from functools import partial
 from typing import TypeVar
 
 from .errors import RenderTimeout
+from .notice_views import AwardNoticeView, ContractNoticeView, StandstillLetterView
 from .render import DEFAULT_TIMEOUT, GRACE, new_pool
 from .views import AssessmentSummaryView, EvaluationReportView, SelfCheckView
 from .worker import Rendered, render_view_here
 
-V = TypeVar("V", EvaluationReportView, AssessmentSummaryView, SelfCheckView)
+V = TypeVar(
+    "V",
+    EvaluationReportView,
+    AssessmentSummaryView,
+    SelfCheckView,
+    AwardNoticeView,
+    ContractNoticeView,
+    StandstillLetterView,
+)
 
 
 def render_many(

@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import RenderFailed, RenderTimeout
 from .fetcher import FetchRecord
+from .notice_views import AwardNoticeView, ContractNoticeView, StandstillLetterView
 from .templating import View, render_html
 from .views import AssessmentSummaryView, EvaluationReportView, SelfCheckView
 from .worker import PdfMeta, Rendered, render_here, render_view_here, serve, warm_up
@@ -171,13 +172,31 @@ def self_check_pdf(view: SelfCheckView, *, timeout: float = DEFAULT_TIMEOUT) -> 
     return render_document(view, timeout=timeout).pdf
 
 
+def award_notice_pdf(view: AwardNoticeView, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """The contract award notice (s.50) as PDF bytes."""
+    return render_document(view, timeout=timeout).pdf
+
+
+def contract_notice_pdf(view: ContractNoticeView, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """The contract details notice (s.53) as PDF bytes."""
+    return render_document(view, timeout=timeout).pdf
+
+
+def standstill_letter_pdf(view: StandstillLetterView, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """One unsuccessful bidder's standstill letter as PDF bytes (``render_many`` for all of them)."""
+    return render_document(view, timeout=timeout).pdf
+
+
 __all__ = [
     "DEFAULT_TIMEOUT",
     "assessment_summary_pdf",
+    "award_notice_pdf",
     "close_renderer",
+    "contract_notice_pdf",
     "evaluation_report_pdf",
     "render_document",
     "render_html",
     "render_pdf",
     "self_check_pdf",
+    "standstill_letter_pdf",
 ]

@@ -12,16 +12,27 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .notice_views import AwardNoticeView, ContractNoticeView, StandstillLetterView
 from .views import AssessmentSummaryView, EvaluationReportView, SelfCheckView
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
 
-View = EvaluationReportView | AssessmentSummaryView | SelfCheckView
+View = (
+    EvaluationReportView
+    | AssessmentSummaryView
+    | SelfCheckView
+    | AwardNoticeView
+    | ContractNoticeView
+    | StandstillLetterView
+)
 
 TEMPLATE_OF: dict[type, str] = {
     EvaluationReportView: "evaluation_report.html",
     AssessmentSummaryView: "assessment_summary.html",
     SelfCheckView: "self_check.html",
+    AwardNoticeView: "award_notice.html",
+    ContractNoticeView: "contract_notice.html",
+    StandstillLetterView: "standstill_letter.html",
 }
 
 

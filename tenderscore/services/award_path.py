@@ -384,7 +384,10 @@ def publish_award_notice(
     try:
         notice_view = build_award_notice(notice, facts, generated_at=now, chain_head=head)
         letters = _letters(session, tender, award, notice, tender_url)
-        letter_views = [build_standstill_letter(letter, facts, generated_at=now) for _, letter in letters]
+        compliant = sum(1 for row in award.evaluation.get("bids", []) if row.get("compliant"))
+        letter_views = [
+            build_standstill_letter(letter, facts, generated_at=now, compliant_bids=compliant) for _, letter in letters
+        ]
     except ReportError as exc:
         raise Conflict(str(exc)) from exc
     notice_pdf = award_notice_pdf(notice_view)

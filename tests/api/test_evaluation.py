@@ -230,7 +230,12 @@ def test_the_whole_evaluation_to_award(opened: World, declare: Declare) -> None:
     check = opened.get("officer", "/api/audit/verify").json
     assert check["ok"] is True and check["broken_event_id"] is None and len(check["head"]) == 64
 
-    mine = opened.get("bidder_b", f"{tender_url}/assessment-summary?submission_id={opened.submission_id('bidder_a')}")
+    summary_url = f"{tender_url}/assessment-summary?submission_id={opened.submission_id('bidder_a')}"
+    early = opened.get("bidder_b", summary_url)
+    assert early.status_code == 409 and "not issued the assessment summaries yet" in early.json["detail"]
+    issued = opened.post("officer", f"{tender_url}/award/summaries")
+    assert issued.status_code == 201 and len(issued.json) == 3, issued.json  # the excluded bid has one too
+    mine = opened.get("bidder_b", summary_url)
     assert mine.status_code == 200 and mine.mimetype == "application/pdf"
     assert f"assessment-summary-{opened.submission_id('bidder_b')}" in mine.headers["Content-Disposition"]
     unnamed = opened.get("officer", f"{tender_url}/assessment-summary")
