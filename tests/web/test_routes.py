@@ -27,7 +27,17 @@ from tenderscore import create_app
 from tenderscore.core import CriterionKind
 from tenderscore.db import get_engine
 from tenderscore.db.engine import make_engine
-from tenderscore.db.models import ConsensusScore, Policy, Role, Score, Submission, Tender, TenderStatus, User
+from tenderscore.db.models import (
+    ConsensusScore,
+    IssuedDocument,
+    Policy,
+    Role,
+    Score,
+    Submission,
+    Tender,
+    TenderStatus,
+    User,
+)
 from tenderscore.services import scoring, tenders
 from tenderscore.services.demo import DEMO_PASSWORD
 from tests import forms
@@ -77,7 +87,7 @@ IDENTITIES = [
 def _award_the_evaluated_tender(session: Session) -> None:
     """Agree the consensus the demo leaves missing, then award: a tender in the last state of all."""
     officer = session.exec(select(User).where(User.role == Role.OFFICER)).first()
-    tender = session.exec(select(Tender).where(Tender.status == TenderStatus.EVALUATING)).one()
+    tender = session.exec(select(Tender).where(Tender.status == TenderStatus.EVALUATING)).one()  # NWPR-2026-014
     assert officer is not None and tender.id is not None
     scored = [c.id for c in tenders.rubric_of(tender).criteria if c.kind == CriterionKind.SCORED]
     current = session.exec(
@@ -137,6 +147,7 @@ class Demo:
     policies: list[int]
     emails: dict[str, str]
     criteria: list[str] = field(default_factory=list)
+    documents: list[int] = field(default_factory=list)  # documents issued on the award path
 
 
 def _demo(app: Flask) -> Demo:
@@ -158,10 +169,12 @@ def _demo(app: Flask) -> Demo:
         for tender in session.exec(select(Tender)).all():
             for section in (tender.rubric or {}).get("sections", []):
                 criteria.extend(str(c["id"]) for c in section.get("criteria", []) if "id" in c)
+        documents = [d for d in session.exec(select(IssuedDocument.id)).all() if d is not None]
     assert {"draft", "published"} <= set(tenders.values()), tenders
     assert {"evaluating", "awarded"} & set(tenders.values()), tenders
     assert submissions and policies
-    return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"])
+    assert documents, "the demo issues summaries, letters and notices"
+    return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents)
 
 
 def _fillers(demo: Demo) -> dict[str, list[Any]]:
@@ -172,6 +185,7 @@ def _fillers(demo: Demo) -> dict[str, list[Any]]:
         "criterion_id": [*demo.criteria, "no-such-criterion"],
         "user_id": [*range(1, 13), MISSING],  # the demo's twelve people, in whichever order they were created
         "evaluator_id": [*range(1, 13), MISSING],
+        "document_id": [*demo.documents, MISSING],
         "token": ["not-a-token", "eyJ1c2VyIjoxLCJlcG9jaCI6MH0.forged.signature"],
     }
 

@@ -35,17 +35,15 @@ class Role(StrEnum):
 
 class Organisation(SQLModel, table=True):
     __tablename__ = "organisation"
-    __table_args__ = (
-        CheckConstraint(one_of("kind", tuple(OrganisationKind)), name="kind_known"),
-        CheckConstraint(f"nation IS NULL OR {one_of('nation', tuple(Nation))}", name="nation_known"),
-    )
+    __table_args__ = (CheckConstraint(one_of("kind", tuple(OrganisationKind)), name="kind_known"),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
     kind: str = Field(max_length=20)
     company_number: str | None = Field(default=None, max_length=8)
     charity_number: str | None = Field(default=None, max_length=12)
-    nation: str | None = Field(default=None, max_length=20)  # a buyer's; None reads as England and Wales
+    # A buyer's (a Nation value, checked where it is set); None reads as England and Wales.
+    nation: str | None = Field(default=None, max_length=20)
     sme: bool | None = None  # a small or medium-sized enterprise, as the organisation says; None: not said
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 

@@ -26,7 +26,6 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-NATIONS = "nation IS NULL OR nation IN ('england-and-wales', 'scotland', 'northern-ireland')"
 KINDS = "kind IN ('assessment_summary', 'award_notice', 'standstill_letter', 'contract_notice')"
 
 
@@ -45,10 +44,10 @@ def _index(table: str, *columns: str) -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("nation", sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column("sme", sa.Boolean(), nullable=True))
-        batch_op.create_check_constraint("nation_known", NATIONS)
+    # Plain ADD COLUMNs: a CHECK here would make SQLite rebuild the table every other table refers to (the nation
+    # is checked where it is set, Nation(...)).
+    op.add_column("organisation", sa.Column("nation", sa.String(length=20), nullable=True))
+    op.add_column("organisation", sa.Column("sme", sa.Boolean(), nullable=True))
 
     with op.batch_alter_table("award", schema=None) as batch_op:
         batch_op.add_column(sa.Column("summaries_sent_at", UTCDateTime(timezone=True), nullable=True))
@@ -211,6 +210,5 @@ def downgrade() -> None:
                        "notice_published_at", "summaries_sent_at"):  # fmt: skip
             batch_op.drop_column(column)
     with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.drop_constraint("nation_known", type_="check")
         batch_op.drop_column("sme")
         batch_op.drop_column("nation")
