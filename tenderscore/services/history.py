@@ -29,6 +29,7 @@ KINDS = {
     "bids": "Bids",
     "panel": "Evaluation panel",
     "evaluation": "Evaluation and award",
+    "award": "Summaries, notices and contract",
     "reports": "Reports issued",
 }
 _KIND_OF_ACTION = {
@@ -39,7 +40,21 @@ _KIND_OF_ACTION = {
     "score.recorded": "evaluation",
     "consensus.recorded": "evaluation",
 }
-_KIND_OF_PREFIX = {"tender": "tender", "submission": "bids", "report": "reports", "scoring": "evaluation"}
+_KIND_OF_PREFIX = {
+    "tender": "tender",
+    "submission": "bids",
+    "report": "reports",
+    "scoring": "evaluation",
+    "award": "award",
+    "contract": "award",
+    "document": "award",
+}
+_DOCUMENTS = {
+    "assessment_summary": "assessment summary",
+    "award_notice": "contract award notice",
+    "standstill_letter": "standstill letter",
+    "contract_notice": "contract details notice",
+}
 
 
 def kind_of(action: str) -> str:
@@ -214,12 +229,41 @@ class _Words:
             of = f"{self.criterion(after.get('criterion_id'))} of {self.bidder(after.get('submission_id'))}"
             changed = f" (was {before.get('score')})" if before and "score" in before else ""
             return f"{verb} {own} for {of}: {after.get('score')} out of {self.scale}{changed}", None
+        if action.startswith(("award.", "contract.", "document.")):
+            return self.award_step(action, after), sha
         if action.startswith("report."):
             return self.report(action.split(".", 1)[1], after), sha
         return action.replace(".", " ").replace("_", " ").capitalize(), None
 
+    def award_step(self, action: str, after: dict[str, Any]) -> str:
+        """The steps after the award decision (services/award_path.py, services/contracts.py)."""
+        kind = action.split(".", 1)[1]
+        if action == "award.summaries_issued":
+            return f"Issued the assessment summaries to {plural(len(after.get('summaries') or []), 'bidder')}"
+        if action == "award.notice_published":
+            ends = _when(after.get("standstill_ends_at"))
+            return f"Published the contract award notice: the standstill period ends at {ends}"
+        if action == "award.challenged":
+            return "Recorded a challenge to the award"
+        if action == "award.challenge_resolved":
+            return "Recorded the challenge as resolved"
+        if action == "award.withdrawn":
+            return "Withdrew the award decision: the tender returned to evaluation"
+        if action == "contract.entered":
+            worth = _money(after.get("value"))
+            return f"Recorded the contract entered into on {after.get('signed_on', '')}, worth {worth}"
+        if action == "contract.notice_published":
+            return "Published the contract details notice"
+        if action == "document.downloaded":
+            return "Downloaded an issued document"
+        document = _DOCUMENTS.get(kind, kind.replace("_", " "))
+        to = f" to {after['bidder']}" if after.get("bidder") else ""
+        return f"Issued the {document}{to}"
+
     def report(self, kind: str, after: dict[str, Any]) -> str:
         provisional = " (provisional)" if after.get("provisional") else ""
+        if kind == "assessment_summary" and after.get("preview"):
+            return f"Previewed the assessment summary of {after.get('bidder', 'a bidder')}"
         if kind == "evaluation_report":
             return f"Downloaded the evaluation report{provisional}"
         if kind == "assessment_summary":
