@@ -334,8 +334,34 @@ def users_set_password(email: str, password: str) -> None:
     click.echo(f"set a new password for {user.email}: every session and API token of theirs has ended")
 
 
+@click.group("organisations")
+def organisations_group() -> None:
+    """Organisations."""
+
+
+@organisations_group.command("set")
+@click.option("--name", required=True, help="the organisation's exact name")
+@click.option("--nation", type=click.Choice(["england-and-wales", "scotland", "northern-ireland"]),
+              help="a buyer's: whose bank holidays its standstill periods skip")  # fmt: skip
+@click.option("--sme/--not-sme", default=None, help="a small or medium-sized enterprise (bid statistics)")
+@with_schema
+def organisations_set(name: str, nation: str | None, sme: bool | None) -> None:
+    """Record a buyer's nation or an organisation's SME status. Audited."""
+    from tenderscore.db import session_scope
+    from tenderscore.services import accounts
+    from tenderscore.services.errors import ServiceError
+
+    with session_scope(get_engine()) as session:
+        try:
+            org = accounts.describe_organisation(session, "cli", name, nation=nation, sme=sme)
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+        click.echo(f"{org.name}: nation {org.nation or 'not set (England and Wales)'}, SME {org.sme}")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
+    app.cli.add_command(organisations_group)
     app.cli.add_command(report)
     app.cli.add_command(db_group)
     app.cli.add_command(demo_group)

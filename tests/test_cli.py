@@ -8,7 +8,9 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
 from sqlalchemy import text
+from sqlmodel import Session, select
 
+from tenderscore.db.models import AuditEvent, Organisation
 from tests.competition import Competition
 from tests.conftest import BACKEND
 
@@ -145,3 +147,18 @@ def test_a_database_behind_this_version_is_told_to_upgrade(empty_app: Flask) -> 
     assert "revision 0001" in result.output and "tenderscore db upgrade" in result.output
     assert empty_app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     assert empty_app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def test_an_operator_records_a_buyers_nation_and_an_smes_status(runner: FlaskCliRunner, session: Session) -> None:
+    runner.invoke(args=["users", "create", "--email", "o@council.example", "--name", "O", "--role", "officer",
+                        "--organisation", "Fife Council", "--password", "a-long-password"])  # fmt: skip
+    done = runner.invoke(args=["organisations", "set", "--name", "Fife Council", "--nation", "scotland"])
+    assert done.exit_code == 0 and "nation scotland" in done.output, done.output
+    missing = runner.invoke(args=["organisations", "set", "--name", "Nowhere", "--sme"])
+    assert missing.exit_code == 1 and "No organisation named 'Nowhere'" in missing.output
+    wrong = runner.invoke(args=["organisations", "set", "--name", "Fife Council", "--nation", "wales"])
+    assert wrong.exit_code == 2  # click refuses the choice before anything is read
+    session.expire_all()
+    org = session.exec(select(Organisation).where(Organisation.name == "Fife Council")).one()
+    assert org.nation == "scotland"
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "organisation.described")).one().actor == "cli"

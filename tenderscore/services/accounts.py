@@ -16,7 +16,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tenderscore.db.models import Organisation, Role, User, id_of
+from tenderscore.db.models import Nation, Organisation, OrganisationKind, Role, User, id_of
 from tenderscore.services import audit, limits
 from tenderscore.services.errors import Forbidden, NotFound, Problems, ServiceError
 
@@ -299,4 +299,28 @@ def create_organisation(
         org.id,
         after={"name": org.name, "kind": kind, "company_number": company_number, "charity_number": charity_number},
     )
+    return org
+
+
+def describe_organisation(
+    session: Session, actor: User | str, name: str, *, nation: str | None = None, sme: bool | None = None
+) -> Organisation:
+    """Record a buyer's nation (whose bank holidays its standstill periods skip) or whether an organisation is a
+    small or medium-sized enterprise (published in the bid statistics). Audited with the values before and after."""
+    org = session.exec(select(Organisation).where(Organisation.name == name.strip())).first()
+    if org is None:
+        raise NotFound(f"No organisation named {name.strip()!r}")
+    before = {"nation": org.nation, "sme": org.sme}
+    if nation is not None:
+        if nation not in tuple(Nation):
+            raise ServiceError(f"nation: choose one of {', '.join(Nation)}", field="nation")
+        if org.kind != OrganisationKind.BUYER:
+            raise ServiceError("nation: only a buyer's nation counts (for its standstill periods)", field="nation")
+        org.nation = nation
+    if sme is not None:
+        org.sme = sme
+    session.add(org)
+    session.flush()
+    audit.record(session, actor, "organisation.described", "organisation", org.id, before=before,
+                 after={"nation": org.nation, "sme": org.sme})  # fmt: skip
     return org

@@ -235,6 +235,8 @@ class Outcome:
     total: str | None  # points out of 100, as every page shows them (2 places, half up)
     ranked: int  # how many compliant bids were ranked
     exclusions: list[str]
+    standstill_ends_at: datetime | None = None  # once the contract award notice is published
+    standstill_over: bool = False
 
 
 def outcome(session: Session, actor: User, tender_id: int) -> Outcome | None:
@@ -260,6 +262,8 @@ def outcome(session: Session, actor: User, tender_id: int) -> Outcome | None:
         total=None,
         ranked=sum(1 for r in rows if r.get("compliant")),
         exclusions=[],
+        standstill_ends_at=award.standstill_ends_at,
+        standstill_over=award.standstill_ends_at is not None and utcnow() >= award.standstill_ends_at,
     )
     if actor.role != Role.BIDDER:
         return told

@@ -1,5 +1,7 @@
 """A whole competition in a browser: policy, tender, two bids (one tokenistic) checked and then confirmed, whole
-bids scored as a draft and then finished, moderation, the award with its reason, and the PDFs read back.
+bids scored as a draft and then finished, moderation, the award with its reason, the assessment summaries issued,
+the contract award notice and its standstill (a letter to the unsuccessful bidder, a challenge recorded and
+resolved), and the PDFs read back.
 
 Every step is a person using the pages; the only thing the test does behind the pages is let time pass (it moves
 the deadline into the past, as the clock would) and create the accounts, which no page does.
@@ -8,6 +10,7 @@ the deadline into the past, as the clock would) and create the accounts, which n
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -253,9 +256,19 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     expect(page.locator("#reason")).not_to_be_empty()  # the usual reason, offered to change
     page.fill("#reason", "Highest total score under the published award criteria; compliant with the policy.")
     page.click("button:has-text('Award to Northern')")
+
+    # The award page: the decision is recorded; nobody is told until the summaries are issued, all at once.
+    expect(page).to_have_url(tender_url + "/award")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The award decision is recorded")
+    expect(page.locator("#stage")).to_have_text("Award decided: assessment summaries not yet issued")
+    expect(page.locator("#steps")).to_contain_text("Northern Resettlement Consortium Ltd")
+    expect(page.locator("#publish-notice")).to_have_count(0)  # the notice follows the summaries: no button yet
+    shots.take(page, "officer-award-decided")
+    page.goto(tender_url)
     expect(page.locator("#status")).to_have_text("Awarded")
     expect(page.locator("#outcome")).to_contain_text("Awarded to Northern Resettlement Consortium Ltd")
     expect(page.locator("#outcome")).to_contain_text("compliant with the policy")
+    expect(page.locator("#award-stage")).to_have_text("Award decided: assessment summaries not yet issued")
     shots.take(page, "officer-awarded")
     page.goto(tender_url + "/evaluation")
     with page.expect_download() as download:
@@ -267,24 +280,92 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     assert "Awarded to Northern Resettlement Consortium Ltd" in text
     assert "Award decision" in text and "Highest total score under the published award criteria" in text
 
-    # Every assessed bidder gets a reg. 31 summary: the excluded one learns why, and who won.
+    # Every assessed bidder will get a summary: the officer reads the excluded one's preview before issuing.
     with page.expect_download() as download:
         page.click("#summaries >> text=Brightpath Justice Services Ltd (PDF)")
     summary = _pdf_text(Path(download.value.path()))
     assert "below the mandatory minimum of 15%" in summary and "Northern Resettlement Consortium Ltd" in summary
     sign_in(page, base, "bids@northern.example")
     page.goto(tender_url)
+    expect(page.locator("#evaluating")).to_contain_text("being evaluated")  # no outcome before the summaries
+    expect(page.locator(".govuk-panel")).to_have_count(0)
+    expect(page.locator("text=Download your assessment summary (PDF)")).to_have_count(0)
+
+    sign_in(page, base, "officer@nw.example")
+    page.goto(tender_url + "/award")
+    page.click("#issue-summaries")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("2 assessment summaries issued")
+    expect(page.locator("#stage")).to_have_text("Assessment summaries issued: contract award notice not yet published")
+    expect(page.locator("#documents + table")).to_contain_text("Brightpath Justice Services Ltd")
+    expect(page.locator("#documents + table")).to_contain_text("Northern Resettlement Consortium Ltd")
+    shots.take(page, "officer-summaries-issued")
+
+    # Each bidder now sees the outcome and its own summary (the excluded one learns why, and who won).
+    sign_in(page, base, "bids@northern.example")
+    page.goto(tender_url)
     expect(page.locator(".govuk-panel")).to_contain_text("Your bid won")
     with page.expect_download() as download:
         page.click("text=Download your assessment summary (PDF)")
     assert "Northern Resettlement Consortium Ltd" in _pdf_text(Path(download.value.path()))
+    expect(page.locator("#documents + table")).not_to_contain_text("Brightpath")  # only its own document
     shots.take(page, "bidder-after-award")
     sign_in(page, base, "bids@brightpath.example")
     page.goto(tender_url)
     expect(page.locator("#outcome")).to_contain_text("Your bid was excluded")
     expect(page.locator("#outcome")).to_contain_text("below the mandatory minimum of 15%")
     expect(page.locator("#outcome")).to_contain_text("awarded to Northern Resettlement Consortium Ltd")
+    with page.expect_download() as download:
+        page.locator("#documents + table").get_by_role("link", name=re.compile("^Assessment summary")).click()
+    summary = _pdf_text(Path(download.value.path()))
+    assert "below the mandatory minimum of 15%" in summary and "Northern Resettlement Consortium Ltd" in summary
     shots.take(page, "bidder-excluded-after-award")
+
+    # The contract award notice starts the standstill: 8 working days, counted from the day it is published.
+    sign_in(page, base, "officer@nw.example")
+    page.goto(tender_url + "/award")
+    page.click("#publish-notice")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Contract award notice published")
+    expect(page.locator("#stage")).to_have_text("In standstill")
+    expect(page.locator("#standstill")).to_contain_text("8 working days left")
+    expect(page.locator("#enter-contract-why")).to_contain_text("cannot be entered into before then")
+    expect(page.locator("#enter-contract")).to_have_count(0)
+    shots.take(page, "officer-standstill")
+    page.goto(tender_url)
+    expect(page.locator("#standstill-left")).to_contain_text("8 working days of standstill left")
+    shots.take(page, "officer-tender-in-standstill")
+
+    # The unsuccessful bidder has a standstill letter (its own, and the public notice; not the winner's summary).
+    sign_in(page, base, "bids@brightpath.example")
+    page.goto(tender_url)
+    documents = page.locator("#documents + table")
+    expect(documents).to_contain_text("Contract award notice")
+    expect(documents).not_to_contain_text("Northern Resettlement Consortium Ltd")  # no other bidder's document
+    with page.expect_download() as download:
+        documents.get_by_role("link", name=re.compile("^Standstill letter")).click()
+    letter = _pdf_text(Path(download.value.path()))
+    assert "Your tender was not successful" in letter
+    assert "Brightpath Justice Services Ltd" in letter and "Northern Resettlement Consortium Ltd" in letter
+    assert "excluded" in letter and "below the mandatory minimum of 15%" in letter
+    assert "standstill period of 8 working days" in letter
+    shots.take(page, "bidder-standstill-letter")
+
+    # Brightpath challenges: the officer records it (the contract waits), then records how it ended.
+    sign_in(page, base, "officer@nw.example")
+    page.goto(tender_url + "/award")
+    page.fill("#details", "Brightpath Justice Services Ltd wrote disputing the VCSE threshold's application.")
+    page.click("button:has-text('Record the challenge')")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Challenge recorded")
+    expect(page.locator("#stage")).to_contain_text("Challenged")
+    expect(page.locator("#challenges")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("disputing the VCSE threshold")
+    shots.take(page, "officer-challenged")
+    page.fill("#resolution", "Withdrawn by the supplier after the threshold in the tender documents was explained.")
+    page.click("button:has-text('Record the challenge as resolved')")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The challenge is resolved")
+    expect(page.locator("#stage")).to_have_text("In standstill")
+    expect(page.locator("main")).to_contain_text("Withdrawn by the supplier")
+    expect(page.locator("#details")).to_be_visible()  # a further challenge could be recorded
+    shots.take(page, "officer-challenge-resolved")
 
     with Session(get_engine(app)) as session:
         tender = session.exec(select(Tender).where(Tender.reference == "NW-2027-001")).one()

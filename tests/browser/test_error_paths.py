@@ -1,10 +1,12 @@
 """The wrong turns, for every role, at a desktop width (1280 px) and a phone width (375 px).
 
 One world for the module: the demo competition (services/demo.load_demo), with the missing consensus agreed so
-the evaluated tender can be awarded, an evaluator who has scored nothing, and a stricter policy to move a draft
-under. Every error state is checked for the GOV.UK error pattern (a title starting "Error: ", the error summary
-with every problem linked to its field, the message repeated above the field, the values typed kept) and for no
-sideways scrolling, and is saved as screenshots/error_paths/<role>-<state>-<width>px.png for people to look at.
+the evaluated tender can be awarded, an evaluator who has scored nothing, a stricter policy to move a draft under,
+and one more competition run through the services in the past to a standstill that has ended with no contract yet
+(for the contract form; the demo's others are in standstill, or under contract). Every error state is checked for
+the GOV.UK error pattern (a title starting "Error: ", the error summary with every problem linked to its field,
+the message repeated above the field, the values typed kept) and for no sideways scrolling, and is saved as
+screenshots/error_paths/<role>-<state>-<width>px.png for people to look at.
 """
 
 from __future__ import annotations
@@ -25,9 +27,20 @@ from sqlmodel import Session, SQLModel, select
 
 from tenderscore import create_app
 from tenderscore.db import get_engine
-from tenderscore.db.models import Role, Submission, Tender, id_of
+from tenderscore.db.models import DocumentKind, IssuedDocument, Organisation, Role, Submission, Tender, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import accounts, evaluation, panel, policies, scoring, submissions, tenders
+from tenderscore.services import (
+    accounts,
+    award_path,
+    demo,
+    evaluation,
+    mail,
+    panel,
+    policies,
+    scoring,
+    submissions,
+    tenders,
+)
 from tenderscore.services.demo import DEMO_PASSWORD, PROBATION_RUBRIC, load_demo
 from tenderscore.sheets import demo_bids
 from tests.browser.conftest import SCREENSHOTS, serve
@@ -40,6 +53,9 @@ WIDTHS = [pytest.param(1280, id="1280px"), pytest.param(375, id="375px")]
 EVALUATED = "NWPR-2026-014"  # under evaluation: the award
 OPEN = "NWPR-2027-002"  # open for bids: submissions, the deadline
 DRAFT = "NWPR-2027-003"  # a draft that breaks its policy
+STANDSTILL = "NWPR-2026-009"  # the demo's award in standstill: challenges, withdrawal, the contract not yet
+UNDER_CONTRACT = "NWPR-2026-003"  # the demo's contract entered into, with KPIs, and its notice published
+ENDED = "NWPR-2026-012"  # built here: the standstill ended two weeks ago, no contract recorded
 NEW_EVALUATOR = "hana.evaluator@demo.tenderscore.test"
 
 
@@ -52,6 +68,7 @@ class World:
     workbooks: dict[str, Path]  # for the open tender: "errors", "below-threshold", "not-a-workbook"
     strict_policy: int
     policy: int
+    letters: dict[str, int]  # the standstill tender's standstill letters, by bidder
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -103,14 +120,56 @@ def _build(app: Flask, folder: Path) -> dict[str, Any]:
         workbooks["errors"].write_bytes(made["Harbour"].workbook)
         workbooks["below-threshold"].write_bytes(made["Brightpath"].workbook)
         workbooks["not-a-workbook"].write_text("Our bid, typed in a text editor and saved with the wrong ending.\n")
+        found[ENDED] = _standstill_ended(session, officer, demo_policy)
+        letters = session.exec(
+            select(Organisation.name, IssuedDocument.id)
+            .join(IssuedDocument, IssuedDocument.bidder_org_id == Organisation.id)  # type: ignore[arg-type]
+            .where(IssuedDocument.tender_id == found[STANDSTILL].id,
+                   IssuedDocument.kind == DocumentKind.STANDSTILL_LETTER)
+        ).all()  # fmt: skip
         session.commit()
         return {
+            "letters": {name: int(doc_id) for name, doc_id in letters},
             "tenders": {ref: id_of(t) for ref, t in found.items()},
             "bids": bids,
             "workbooks": workbooks,
             "strict_policy": id_of(strict),
             "policy": demo_policy,
         }
+
+
+def _standstill_ended(session: Session, officer: User, policy_id: int) -> Tender:
+    """A competition run as the demo runs its own (the demo's helpers, its bidders and panel), placed in the past:
+    published 60 days ago, awarded 25 days ago, its contract award notice published 20 days ago, so the standstill
+    has ended and the contract can be recorded (it is not)."""
+    now = utcnow()
+    start = now - timedelta(days=60)
+    rubric = tenders.load_rubric_source(PROBATION_RUBRIC)
+    tender = tenders.create_tender(
+        session, officer, reference=ENDED, title="Accredited programmes: Cumbria and Lancashire", rubric=rubric,
+        deadline=start + timedelta(days=28), estimated_value=Decimal("5600000"), policy_id=policy_id,
+        description="Accredited programmes across Cumbria and Lancashire, 2027-2030.",
+    )  # fmt: skip
+    tenders.publish(session, officer, id_of(tender), now=start)
+    bidders = {
+        name: user
+        for user, name in session.exec(
+            select(User, Organisation.name).join(Organisation, User.organisation_id == Organisation.id)  # type: ignore[arg-type]
+            .where(User.role == Role.BIDDER)
+        ).all()
+    }  # fmt: skip
+    evaluators = [accounts.user_by_email(session, f"evaluator{i}@demo.tenderscore.test") for i in (1, 2, 3)]
+    demo._submit_demo_bids(session, tender, start + timedelta(days=29, hours=12), bidders)
+    demo._evaluate(session, officer, evaluators, tender, start + timedelta(days=30), complete=True)
+    decided = now - timedelta(days=25)
+    scoring.award(session, officer, id_of(tender), "Highest-ranked compliant bid after moderation.", now=decided)
+    link = f"/tenders/{tender.id}"
+    award_path.issue_summaries(session, officer, id_of(tender), tender_url=link, now=decided + timedelta(days=1))
+    award_path.publish_award_notice(session, officer, id_of(tender), tender_url=link, now=now - timedelta(days=20))
+    path = award_path.path(session, officer, id_of(tender))
+    assert path is not None and path.stage == award_path.Stage.STANDSTILL_ENDED, path
+    mail.discard(session)  # the demo's people are not real: nobody is emailed
+    return tender
 
 
 @pytest.fixture(scope="module")
@@ -496,3 +555,173 @@ def test_bidder(person: People, world: World, width: int) -> None:
     expect(page.locator("#confirm")).to_have_text("Submit bid anyway")
     fits(page)
     shot(page, "bidder", "below-threshold-warned-before-confirming", width)
+
+
+# --- the award path: after the decision ----------------------------------------------------------------------------
+
+
+def stacked(page: Page, table: str, width: int) -> None:
+    """A ``ts-stack`` table is a card per row on a phone (its cells one under another), a table on a desktop."""
+    display = page.locator(f"{table} td").first.evaluate("e => getComputedStyle(e).display")
+    assert display == ("block" if width < 641 else "table-cell"), f"{table}'s cells show as {display} at {width} px"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_officer_award_path(person: People, world: World, width: int) -> None:
+    page = person("officer@demo.tenderscore.test", width)
+    standstill = f"/tenders/{world.tenders[STANDSTILL]}"
+
+    # The award page in standstill: its steps, the working days left, the documents issued.
+    page.goto(world.url(standstill + "/award"))
+    expect(page.locator("#stage")).to_have_text("In standstill")
+    expect(page.locator("#standstill")).to_contain_text("working days left")
+    stacked(page, "#documents + table", width)
+    fits(page)
+    shot(page, "officer", "award-page-in-standstill", width)
+
+    # A challenge recorded with nothing in its box: nothing is recorded.
+    page.click("button:has-text('Record the challenge')")
+    error_state(
+        page, "officer", "challenge-no-details", width,
+        fields={"details": "enter who has challenged the award"}, kept={"#details": ""},
+    )  # fmt: skip
+    expect(page.locator("#stage")).to_have_text("In standstill")
+
+    # The award withdrawn with no reason: the withdrawal's box stays open with the message above it.
+    page.locator("#withdraw summary").click()
+    page.click("button:has-text('Withdraw the award')")
+    error_state(
+        page, "officer", "withdraw-no-reason", width,
+        fields={"reason": "enter the reason for withdrawing the award"}, kept={"#reason": ""},
+    )  # fmt: skip
+    expect(page.locator("#withdraw")).to_have_attribute("open", "")
+    expect(page.locator("#stage")).to_have_text("In standstill")
+
+    # "Record the contract" while the standstill runs: the page says why, with no form to fill in for nothing.
+    page.goto(world.url(standstill + "/contract"))
+    expect(page.locator("#contract-why")).to_contain_text("the contract cannot be entered into before then")
+    expect(page.locator("main form")).to_have_count(0)
+    fits(page)
+    shot(page, "officer", "contract-in-standstill-says-why", width)
+
+    # After the standstill: the contract form, from the award page's button.
+    ended = f"/tenders/{world.tenders[ENDED]}"
+    page.goto(world.url(ended + "/award"))
+    expect(page.locator("#stage")).to_have_text("Standstill ended: contract not yet entered into")
+    page.click("#enter-contract")
+    expect(page.locator("h1")).to_have_text("Record the contract entered into")
+    fits(page)
+    shot(page, "officer", "contract-form", width)
+
+    # Several mistakes at once: no title, a value in fractions of a penny, an end before the start, signed during
+    # the standstill, a KPI with no target. Each is in the summary, linked to its field; what was typed is kept.
+    today = utcnow().date()  # never later than today in the UK
+    typed = {
+        "#title": "",
+        "#value": "12.345",
+        "#signed_on": (today - timedelta(days=15)).isoformat(),  # the standstill ended at least 10 days ago
+        "#starts_on": (today + timedelta(days=30)).isoformat(),
+        "#ends_on": (today + timedelta(days=20)).isoformat(),
+        "#kpis-1-title": "Programme completions",
+        "#kpis-1-target": "",
+    }
+    for selector, value in typed.items():
+        page.fill(selector, value)
+    page.click("button:has-text('Record the contract')")
+    lines = error_state(
+        page, "officer", "contract-mistakes", width,
+        fields={
+            "title": "enter the contract's title", "value": "pounds and pence",
+            "signed_on": "before the standstill ended", "ends_on": "end on or after the day it starts",
+            "kpis-1-target": "enter KPI 1's target",
+        },
+        kept=typed,
+    )  # fmt: skip
+    assert len(lines) == 5, lines
+
+    # The rest put right, but worth more than £5m with one KPI: at least three are needed.
+    fixed = {
+        "#title": "Accredited programmes: Cumbria and Lancashire",
+        "#value": "5,600,000.00",
+        "#signed_on": today.isoformat(),
+        "#starts_on": (today + timedelta(days=20)).isoformat(),
+        "#ends_on": (today + timedelta(days=20 + 3 * 365)).isoformat(),
+        "#kpis-1-target": "85",
+        "#kpis-1-unit": "percent",
+    }
+    for selector, value in fixed.items():
+        page.fill(selector, value)
+    page.click("button:has-text('Record the contract')")
+    lines = error_state(
+        page, "officer", "contract-above-5m-one-kpi", width,
+        fields={"kpis": "needs at least 3 KPIs; this one has 1"},
+        kept={**fixed, "#kpis-1-title": "Programme completions"},
+    )  # fmt: skip
+    assert len(lines) == 1, lines
+    page.goto(world.url(ended + "/award"))
+    expect(page.locator("#stage")).to_have_text("Standstill ended: contract not yet entered into")
+
+    # A contract entered into: its KPIs and the commitments carried from the bid, on the award and tender pages.
+    under_contract = f"/tenders/{world.tenders[UNDER_CONTRACT]}"
+    page.goto(world.url(under_contract + "/award"))
+    expect(page.locator("#stage")).to_have_text("Contract details notice published")
+    expect(page.locator("#kpis")).to_contain_text("Unpaid work hours completed on time")
+    for table in ("#kpis", "#commitments", "#documents + table"):
+        stacked(page, table, width)
+    fits(page)
+    shot(page, "officer", "award-page-under-contract", width)
+    page.goto(world.url(under_contract))
+    expect(page.locator("#documents + table")).to_contain_text("Contract details notice")
+    fits(page)
+    shot(page, "officer", "tender-page-documents", width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_bidder_award_path(person: People, world: World, width: int) -> None:
+    page = person("northern@demo.tenderscore.test", width)
+    tender = f"/tenders/{world.tenders[STANDSTILL]}"
+
+    # Its own summary and letter, and the public notice: no other bidder's document.
+    page.goto(world.url(tender))
+    documents = page.locator("#documents + table")
+    expect(documents).to_contain_text("Standstill letter")
+    expect(documents).to_contain_text("Contract award notice")
+    expect(documents).not_to_contain_text("Brightpath")
+    own = documents.get_by_role("link", name=re.compile("^Standstill letter"))
+    expect(own).to_have_attribute(
+        "href", f"{tender}/documents/{world.letters['Northern Resettlement Consortium Ltd']}.pdf"
+    )
+    stacked(page, "#documents + table", width)
+    fits(page)
+    shot(page, "bidder", "tender-page-documents", width)
+
+    # Another bidder's letter, its address typed: page not found (not a traceback, nor a hint that it exists).
+    other = world.letters["Brightpath Justice Services Ltd"]
+    response = page.goto(world.url(f"{tender}/documents/{other}.pdf"))
+    assert response is not None and response.status == 404
+    expect(page).to_have_title("Page not found")
+    expect(page.locator("h1")).to_have_text("Page not found")
+    expect(page.locator("main")).not_to_contain_text("Traceback")
+    expect(page.locator("main")).not_to_contain_text("Brightpath")
+    fits(page)
+    shot(page, "bidder", "another-bidders-letter-not-found", width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_commissioner_award_path(person: People, world: World, width: int) -> None:
+    page = person("commissioner@demo.tenderscore.test", width)
+
+    # The award's steps, to follow; no button, box or "why not" for a step only an officer takes.
+    for reference, state in ((STANDSTILL, "award-page-in-standstill"), (UNDER_CONTRACT, "award-page-under-contract")):
+        page.goto(world.url(f"/tenders/{world.tenders[reference]}/award"))
+        expect(page.locator("#steps")).to_contain_text("Awarded to")
+        expect(page.locator("main button")).to_have_count(0)
+        expect(page.locator("main textarea")).to_have_count(0)
+        expect(page.locator("#enter-contract, #enter-contract-why, #withdraw")).to_have_count(0)
+        # The public notices, never a bidder's summary or letter.
+        expect(page.locator("#documents + table")).to_contain_text("Contract award notice")
+        expect(page.locator("#documents + table")).not_to_contain_text("Standstill letter")
+        expect(page.locator("#documents + table")).not_to_contain_text("Assessment summary")
+        fits(page)
+        shot(page, "commissioner", state, width)
+    expect(page.locator("#kpis")).to_contain_text("Unpaid work hours completed on time")
