@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlmodel import Session, SQLModel
 from werkzeug.security import generate_password_hash
 
@@ -70,7 +70,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if "database_url" in getattr(item, "fixturenames", ()):
+        if {"database_url", "demo"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
 
 
@@ -129,34 +129,62 @@ def _load_demo(engine: Engine) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
-    """The demo, migrated and loaded once per run into a SQLite file that each test copies (building it costs
-    seconds: workbooks, scores, reports). None on PostgreSQL, where each test loads its own."""
-    if BACKEND != "sqlite":
-        return None
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    engine = make_engine(f"sqlite:///{path}")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path | str]:
+    """The demo, migrated and loaded once per run (building it costs seconds: workbooks, scores, reports, the
+    documents of the award path), which each test then copies: a SQLite file, or on PostgreSQL a database each test
+    clones with ``CREATE DATABASE ... TEMPLATE`` (its name is yielded)."""
+    if BACKEND == "sqlite":
+        path = tmp_path_factory.mktemp("demo") / "demo.db"
+        _build_demo(make_engine(f"sqlite:///{path}"))
+        yield path
+        return
+    name = f"demo_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:8]}"
+    admin = _admin()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        _build_demo(make_engine(make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)))
+        yield name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _admin() -> Engine:
+    """A connection to the test server outside any transaction (CREATE DATABASE cannot run in one)."""
+    return create_engine(make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+
+
+def _build_demo(engine: Engine) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accounts, "generate_password_hash", quick_hash)
         upgrade(engine)
         _load_demo(engine)
     engine.dispose()
-    return path
 
 
 @pytest.fixture
-def demo(empty_app: Flask, demo_database: Path | None) -> Flask:
-    """The app on a database holding the demo competition (services/demo.py); password ``tenderscore-demo``."""
-    engine = get_engine(empty_app)
-    if demo_database is None:
-        SQLModel.metadata.create_all(engine)
-        _load_demo(engine)
-        return empty_app
-    engine.dispose()
-    target = make_url(empty_app.config["DATABASE_URL"]).database
-    assert target is not None
-    copy_database(demo_database, Path(target))
-    return empty_app
+def demo(demo_database: Path | str, tmp_path: Path) -> Iterator[Flask]:
+    """The app on a copy of the demo competition (services/demo.py); password ``tenderscore-demo``."""
+    if isinstance(demo_database, Path):
+        copy_database(demo_database, tmp_path / "demo.db")
+        url = f"sqlite:///{tmp_path / 'demo.db'}"
+    else:
+        name, admin = f"test_{uuid.uuid4().hex[:16]}", _admin()
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{demo_database}"'))
+        url = make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": True},
+        instance_path=str(tmp_path / "instance"),
+    )
+    yield app
+    get_engine(app).dispose()
+    if not isinstance(demo_database, Path):
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture

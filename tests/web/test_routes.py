@@ -110,12 +110,12 @@ def _award_the_evaluated_tender(session: Session) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_databases(tmp_path_factory: pytest.TempPathFactory, demo_database: Path | None) -> dict[str, Path]:
+def demo_databases(tmp_path_factory: pytest.TempPathFactory, demo_database: Path | str) -> dict[str, Path]:
     """The demo, migrated and loaded once, with cheap password hashes (sign-in checks any werkzeug method); and a
     copy of it in which the evaluated tender has been awarded."""
     folder = tmp_path_factory.mktemp("demo")
     paths = {"demo": folder / "demo.db", "awarded": folder / "awarded.db"}
-    assert demo_database is not None, "the route test runs on SQLite"
+    assert isinstance(demo_database, Path), "the route test runs on SQLite"
     copy_database(demo_database, paths["demo"])
     copy_database(paths["demo"], paths["awarded"])
     engine = make_engine(f"sqlite:///{paths['awarded']}")
