@@ -6,11 +6,11 @@ import hashlib
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tenderscore.core import sensitivity
 from tenderscore.core.ukdates import uk_time
-from tenderscore.db.models import Award, Role, Submission, Tender, TenderStatus, User, id_of
+from tenderscore.db.models import Award, Organisation, Role, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.reports import (
     AssessmentSummaryView,
@@ -83,9 +83,12 @@ def _records(gathered: Gathered) -> tuple[dict[Key, ConsensusRecord], dict[Key, 
 
 
 def _panel(session: Session, tender: Tender) -> list[PanelMember]:
+    found = panel(session, id_of(tender))
+    orgs = {c.bidder_org_id for _, _, conflicts in found for c in conflicts}
+    bidders = dict(session.exec(select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(orgs))).all())
     members = []
-    for assignment, user, conflicts in panel(session, id_of(tender)):
-        names = tuple(bidder_name(session, Submission(bidder_org_id=c.bidder_org_id)) for c in conflicts)  # type: ignore[call-arg]
+    for assignment, user, conflicts in found:
+        names = tuple(bidders.get(c.bidder_org_id, f"Bidder {c.bidder_org_id}") for c in conflicts)
         members.append(
             PanelMember(
                 user.name, "evaluator", assignment.declaration or "Not yet declared", assignment.declared_at, names
@@ -147,27 +150,34 @@ def assessment_summary(
         raise Forbidden("Assessment summaries go to the bidders and the buyer's officers")
     if not access.bids_opened(tender):
         raise Conflict("Assessment summaries follow the evaluation")
-    view = _summary_view(session, gather(session, tender), str(submission_id), now or utcnow())
+    [view] = _summary_views(session, gather(session, tender), [str(submission_id)], now or utcnow())
     pdf = _render(lambda: assessment_summary_pdf(view))
     _issued(session, actor, tender, "assessment_summary", pdf, audit.chain_head(session), bidder=view.bidder)
     return f"{tender.reference}-assessment-summary-{submission_id}.pdf", pdf
 
 
-def _summary_view(session: Session, gathered: Gathered, bid_id: str, now: datetime) -> AssessmentSummaryView:
+def _summary_views(
+    session: Session, gathered: Gathered, bid_ids: list[str], now: datetime
+) -> list[AssessmentSummaryView]:
+    """The summaries of ``bid_ids``, from one gathering: the records, facts and award are read once for them all."""
     tender = gathered.tender
     records, _ = _records(gathered)
     awarded = _award(session, tender)
+    facts = tender_facts(session, tender)
     try:
-        return build_assessment_summary(
-            gathered.rubric,
-            gathered.evaluation,
-            gathered.bids,
-            bid_id=bid_id,
-            tender=tender_facts(session, tender),
-            consensus=records,
-            generated_at=now,
-            winner_bid_id=str(awarded.submission_id) if awarded else None,
-        )
+        return [
+            build_assessment_summary(
+                gathered.rubric,
+                gathered.evaluation,
+                gathered.bids,
+                bid_id=bid_id,
+                tender=facts,
+                consensus=records,
+                generated_at=now,
+                winner_bid_id=str(awarded.submission_id) if awarded else None,
+            )
+            for bid_id in bid_ids
+        ]
     except ReportError as exc:
         raise Conflict(str(exc)) from exc
 
@@ -180,7 +190,7 @@ def all_summaries(
     if actor.role != Role.OFFICER:
         raise Forbidden("Only the buyer's officer issues assessment summaries")
     tender = gathered.tender
-    views = [_summary_view(session, gathered, b.bid_id, now or utcnow()) for b in gathered.bids]
+    views = _summary_views(session, gathered, [b.bid_id for b in gathered.bids], now or utcnow())
     head = audit.chain_head(session)
     for view, rendered in render_many(views, workers=workers):
         assert isinstance(view, AssessmentSummaryView)
