@@ -222,10 +222,8 @@ def panel(session: Session, tender_id: int) -> list[tuple[EvaluatorAssignment, U
         .order_by(col(EvaluatorAssignment.id))
     ).all()
     conflicts: dict[int, list[ConflictOfInterest]] = defaultdict(list)
-    for conflict in session.exec(
-        select(ConflictOfInterest)
-        .where(col(ConflictOfInterest.assignment_id).in_([id_of(a) for a, _ in members]))
-        .order_by(col(ConflictOfInterest.id))
-    ).all():
+    ids = [id_of(assignment) for assignment, _ in members]
+    declared = select(ConflictOfInterest).where(col(ConflictOfInterest.assignment_id).in_(ids))
+    for conflict in session.exec(declared.order_by(col(ConflictOfInterest.id))).all() if ids else []:
         conflicts[conflict.assignment_id].append(conflict)
     return [(assignment, user, conflicts[id_of(assignment)]) for assignment, user in members]
