@@ -195,8 +195,8 @@ def main() -> None:
     for name in results[sizes[0]]:
         row = "".join(f"{results[n][name][0]:>12}{results[n][name][1]:>10.0f}" for n in sizes)
         print(f"{name:<{width}}{row}")
-    print("\nEvery assessment summary: each issued document appends its audit event (reads the chain head, inserts),")
-    print("so that line grows by those statements per bid; everything else is read once.")
+    print("\nEvery assessment summary: each issued document appends its audit event (on PostgreSQL it locks the chain,")
+    print("then reads its head and inserts), so that line grows by those statements per bid; the rest is read once.")
 
 
 if __name__ == "__main__":
