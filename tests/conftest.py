@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,8 +78,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     """An empty database of its own for one test: a SQLite file, or a fresh PostgreSQL schema."""
+    with empty_database(tmp_path) as url:
+        yield url
+
+
+@contextmanager
+def empty_database(folder: Path) -> Iterator[str]:
+    """An empty database: a SQLite file in ``folder``, or a PostgreSQL schema dropped when the block ends."""
     if BACKEND == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+        yield f"sqlite:///{folder / 'test.db'}"
         return
     schema = f"test_{uuid.uuid4().hex[:16]}"
     admin = make_engine(TEST_DATABASE_URL)

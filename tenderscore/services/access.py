@@ -13,9 +13,10 @@ commands) asks here, so a new page cannot forget a rule:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -52,13 +53,27 @@ def sealed(tender: Tender, now: datetime | None = None) -> bool:
 
 def current_bids(session: Session, tender_id: int) -> list[Submission]:
     """Every bidder's current version, oldest bidder first. Internal: callers have passed the checks here."""
-    return list(
-        session.exec(
-            select(Submission)
-            .where(Submission.tender_id == tender_id, col(Submission.is_current).is_(True))
-            .order_by(col(Submission.id))
-        ).all()
-    )
+    return [submission for submission, _ in _current_bids_named(session, tender_id)]
+
+
+def _current_bids_named(session: Session, tender_id: int) -> list[tuple[Submission, str]]:
+    """The current bids with their bidders' names, in one query; the workbooks stay unread until asked for."""
+    rows = session.exec(
+        select(Submission, Organisation.name)
+        .join(Organisation, col(Organisation.id) == Submission.bidder_org_id, isouter=True)
+        .where(Submission.tender_id == tender_id, col(Submission.is_current).is_(True))
+        .options(defer(Submission.workbook))  # type: ignore[arg-type]
+        .order_by(col(Submission.id))
+    ).all()
+    return [(submission, name or f"Bidder {submission.bidder_org_id}") for submission, name in rows]
+
+
+def _received(session: Session, tender_id: int) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Submission)
+        .where(Submission.tender_id == tender_id, col(Submission.is_current).is_(True))
+    ).one()
 
 
 def readable_bid(
@@ -108,21 +123,38 @@ class BidList:
     sealed: bool
     received: int | None  # how many bids arrived: the buyer's officers and commissioners only
     bids: list[Submission]  # the bids ``actor`` may read (none while sealed)
+    bidders: dict[int, str] = field(default_factory=dict)  # submission id -> bidder's name, for those bids only
 
 
 def visible_bids(session: Session, actor: User, tender_id: int) -> BidList:
-    """The tender's bids that ``actor`` may read: all for the officer once opened, an evaluator's minus conflicts."""
+    """The tender's bids that ``actor`` may read: all for the officer once opened, an evaluator's minus conflicts.
+
+    A fixed number of queries whatever the number of bids; the bidders' names come with them.
+    """
     tender = get_tender(session, actor, tender_id)
     is_sealed = sealed(tender)
     if actor.role == Role.EVALUATOR:
         conflicted = conflicted_bidders(session, _declared_assignment(session, actor, tender))
-        bids = [] if is_sealed else [s for s in current_bids(session, tender_id) if s.bidder_org_id not in conflicted]
-        return BidList(is_sealed, None, bids)
+        named = [] if is_sealed else _current_bids_named(session, tender_id)
+        return _bid_list(is_sealed, None, [(s, n) for s, n in named if s.bidder_org_id not in conflicted])
     if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
         raise Forbidden("Only the buyer's team sees the bids")
-    current = current_bids(session, tender_id)
-    readable = current if actor.role == Role.OFFICER and not is_sealed else []
-    return BidList(is_sealed, len(current), readable)
+    if actor.role == Role.OFFICER and not is_sealed:
+        named = _current_bids_named(session, tender_id)
+        return _bid_list(is_sealed, len(named), named)
+    return BidList(is_sealed, _received(session, tender_id), [])
+
+
+def bids_received(session: Session, actor: User, tender_id: int) -> int:
+    """How many bids arrived (counted, none read): the buyer's officers and commissioners know it while sealed too."""
+    get_tender(session, actor, tender_id)
+    if actor.role not in (Role.OFFICER, Role.COMMISSIONER):
+        raise Forbidden("Only the buyer's team sees the bids")
+    return _received(session, tender_id)
+
+
+def _bid_list(is_sealed: bool, received: int | None, named: list[tuple[Submission, str]]) -> BidList:
+    return BidList(is_sealed, received, [s for s, _ in named], {_id_of(s): name for s, name in named})
 
 
 def bidders_to_declare(session: Session, actor: User, tender_id: int) -> list[Organisation]:

@@ -7,13 +7,14 @@ summaries, sensitivity, the award) reads through ``gather``, so no two of them c
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from tenderscore.core import BidResponse, Consensus, Evaluation, Exclusion, Rubric, ScoreKey, evaluate
 from tenderscore.core.gates import gate_exclusions
-from tenderscore.db.models import ConsensusScore, Organisation, Role, Score, Submission, Tender, User, id_of
+from tenderscore.db.models import ConsensusScore, Organisation, Role, Score, Submission, Tender, User
 from tenderscore.services import access
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import Conflict, Forbidden
@@ -46,27 +47,39 @@ def gather(session: Session, tender: Tender) -> Gathered:
     The caller has decided that the actor may see the results (``results_for``); this only reads.
     """
     rubric = rubric_of(tender)
+    # Only the columns used: never a workbook, nor a score's versions and times. (sqlmodel types a select of up to
+    # four columns; these are five.)
     rows = session.exec(
-        select(Submission, Organisation.name)
+        select(Submission.id, Submission.responses, Organisation.name)
         .join(Organisation, col(Organisation.id) == Submission.bidder_org_id)
         .where(Submission.tender_id == tender.id, col(Submission.is_current).is_(True))
         .order_by(col(Submission.id))
     ).all()
-    bids = [response_from_json(s.responses, bid_id=str(s.id), bidder=name) for s, name in rows]
-    ids = [id_of(s) for s, _ in rows]
-    agreed = session.exec(
-        select(ConsensusScore).where(col(ConsensusScore.submission_id).in_(ids)).order_by(col(ConsensusScore.id))
-    ).all()
-    scores = session.exec(select(Score).where(col(Score.submission_id).in_(ids)).order_by(col(Score.id))).all()
-    people = {c.moderator_id for c in agreed} | {s.evaluator_id for s in scores}
-    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(people))).all())
-    consensus = {(str(c.submission_id), c.criterion_id): Consensus(c.score, c.reason) for c in agreed}
-    moderators = {(str(c.submission_id), c.criterion_id): names.get(c.moderator_id) for c in agreed}
-    individual: dict[ScoreKey, list[Marked]] = defaultdict(list)
-    for s in scores:
-        individual[(str(s.submission_id), s.criterion_id)].append(
-            Marked(names.get(s.evaluator_id, "?"), s.score, s.reason)
+    bids = [response_from_json(dict(responses), bid_id=str(sid), bidder=name) for sid, responses, name in rows]
+    agreed: Sequence[tuple[int, str, int, str, int]] = session.exec(
+        select(  # type: ignore[call-overload]
+            ConsensusScore.submission_id, ConsensusScore.criterion_id, ConsensusScore.score, ConsensusScore.reason,
+            ConsensusScore.moderator_id,
         )
+        .join(Submission, col(Submission.id) == ConsensusScore.submission_id)
+        .where(Submission.tender_id == tender.id, col(Submission.is_current).is_(True))
+        .order_by(col(ConsensusScore.id))
+    ).all()  # fmt: skip
+    scores: Sequence[tuple[int, str, int, int, str]] = session.exec(
+        select(  # type: ignore[call-overload]
+            Score.submission_id, Score.criterion_id, Score.evaluator_id, Score.score, Score.reason
+        )
+        .join(Submission, col(Submission.id) == Score.submission_id)
+        .where(Submission.tender_id == tender.id, col(Submission.is_current).is_(True))
+        .order_by(col(Score.id))
+    ).all()  # fmt: skip
+    people = {moderator for *_, moderator in agreed} | {evaluator for _, _, evaluator, _, _ in scores}
+    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(people))).all())
+    consensus = {(str(sid), cid): Consensus(score, reason) for sid, cid, score, reason, _ in agreed}
+    moderators = {(str(sid), cid): names.get(moderator) for sid, cid, _, _, moderator in agreed}
+    individual: dict[ScoreKey, list[Marked]] = defaultdict(list)
+    for sid, cid, evaluator, score, reason in scores:
+        individual[(str(sid), cid)].append(Marked(names.get(evaluator, "?"), score, reason))
     panel_scores = {key: [m.score for m in marks] for key, marks in individual.items()}
     result = evaluate(rubric, bids, consensus, panel_scores)
     return Gathered(tender, rubric, bids, consensus, moderators, dict(individual), result)

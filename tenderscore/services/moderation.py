@@ -3,10 +3,11 @@ the consensus so far. The pages and the API show the same rows."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tenderscore.core import Criterion, CriterionKind, needs_discussion, score_spread
 from tenderscore.db.models import ConsensusScore, Role, Score, ScoringCompletion, Submission, User, id_of
@@ -14,8 +15,7 @@ from tenderscore.services import access
 from tenderscore.services.errors import Forbidden
 from tenderscore.services.evaluation import compliance_exclusions
 from tenderscore.services.panel import panel
-from tenderscore.services.scoring import Progress, progress_of, scores_for
-from tenderscore.services.submissions import bidder_name
+from tenderscore.services.scoring import Progress, progress_of
 from tenderscore.services.tenders import get_tender, rubric_of
 
 
@@ -31,17 +31,23 @@ class ModerationRow:
 def moderation_rows(session: Session, actor: User, submission: Submission) -> list[ModerationRow]:
     """One row per scored criterion of the tender's frozen rubric, for ``submission`` (already opened by the caller)."""
     rubric = rubric_of(get_tender(session, actor, submission.tender_id))
+    marks: dict[str, list[tuple[User | None, Score]]] = defaultdict(list)
+    for score, evaluator in session.exec(
+        select(Score, User)
+        .join(User, col(User.id) == Score.evaluator_id, isouter=True)
+        .where(Score.submission_id == submission.id)
+        .order_by(col(Score.id))
+    ).all():
+        marks[score.criterion_id].append((evaluator, score))
+    agreed = {
+        c.criterion_id: c
+        for c in session.exec(select(ConsensusScore).where(ConsensusScore.submission_id == submission.id)).all()
+    }
     rows = []
     for criterion in rubric.of_kind(CriterionKind.SCORED):
-        individual = scores_for(session, id_of(submission), criterion.id)
-        values = [s.score for s in individual]
-        consensus = session.exec(
-            select(ConsensusScore).where(
-                ConsensusScore.submission_id == submission.id, ConsensusScore.criterion_id == criterion.id
-            )
-        ).first()
-        rows.append(ModerationRow(criterion, [(session.get(User, s.evaluator_id), s) for s in individual],
-                                  score_spread(values), needs_discussion(values), consensus))  # fmt: skip
+        values = [s.score for _, s in marks[criterion.id]]
+        rows.append(ModerationRow(criterion, marks[criterion.id], score_spread(values), needs_discussion(values),
+                                  agreed.get(criterion.id)))  # fmt: skip
     return rows
 
 
@@ -73,20 +79,22 @@ def scoring_progress(session: Session, actor: User, tender_id: int) -> list[BidP
     if actor.role != Role.OFFICER:
         raise Forbidden("Only the buyer's officers follow the panel's scoring")
     tender = get_tender(session, actor, tender_id)
-    bids = access.visible_bids(session, actor, tender_id).bids  # none while sealed
+    visible = access.visible_bids(session, actor, tender_id)  # none while sealed
+    bids = visible.bids
     members = panel(session, tender_id)
     criteria = len(rubric_of(tender).of_kind(CriterionKind.SCORED))
     found = progress_of(session, [id_of(u) for _, u, _ in members], [id_of(b) for b in bids], criteria)
+    conflicted = {id_of(user): {c.bidder_org_id for c in conflicts} for _, user, conflicts in members}
     result = []
     for bid in bids:
         excluded = tuple(e.reason for e in compliance_exclusions(tender, bid))
         people = []
-        for assignment, user, conflicts in members:
+        for assignment, user, _ in members:
             if assignment.declared_at is None:
                 people.append(EvaluatorProgress(user, None, "has not declared conflicts of interest yet"))
-            elif bid.bidder_org_id in {c.bidder_org_id for c in conflicts}:
+            elif bid.bidder_org_id in conflicted[id_of(user)]:
                 people.append(EvaluatorProgress(user, None, "declared a conflict of interest: does not score this bid"))
             else:
                 people.append(EvaluatorProgress(user, found[(id_of(user), id_of(bid))]))
-        result.append(BidProgress(id_of(bid), bidder_name(session, bid), excluded, people))
+        result.append(BidProgress(id_of(bid), visible.bidders[id_of(bid)], excluded, people))
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
@@ -213,13 +214,16 @@ def conflicted_bidders(session: Session, assignment: EvaluatorAssignment) -> set
 
 
 def panel(session: Session, tender_id: int) -> list[tuple[EvaluatorAssignment, User, list[ConflictOfInterest]]]:
-    assignments = session.exec(select(EvaluatorAssignment).where(EvaluatorAssignment.tender_id == tender_id)).all()
-    result = []
-    for assignment in assignments:
-        user = session.get(User, assignment.evaluator_id)
-        conflicts = list(
-            session.exec(select(ConflictOfInterest).where(ConflictOfInterest.assignment_id == assignment.id)).all()
-        )
-        if user is not None:
-            result.append((assignment, user, conflicts))
-    return result
+    """Each evaluator on the tender's panel with their assignment and declared conflicts, in two queries."""
+    members = session.exec(
+        select(EvaluatorAssignment, User)
+        .join(User, col(User.id) == EvaluatorAssignment.evaluator_id)
+        .where(EvaluatorAssignment.tender_id == tender_id)
+        .order_by(col(EvaluatorAssignment.id))
+    ).all()
+    conflicts: dict[int, list[ConflictOfInterest]] = defaultdict(list)
+    ids = [id_of(assignment) for assignment, _ in members]
+    declared = select(ConflictOfInterest).where(col(ConflictOfInterest.assignment_id).in_(ids))
+    for conflict in session.exec(declared.order_by(col(ConflictOfInterest.id))).all() if ids else []:
+        conflicts[conflict.assignment_id].append(conflict)
+    return [(assignment, user, conflicts[id_of(assignment)]) for assignment, user in members]

@@ -10,7 +10,17 @@ from sqlmodel import Session, col, select
 
 from tenderscore.core import sensitivity
 from tenderscore.core.ukdates import uk_time
-from tenderscore.db.models import Award, DocumentKind, IssuedDocument, Role, Submission, Tender, User, id_of
+from tenderscore.db.models import (
+    Award,
+    DocumentKind,
+    IssuedDocument,
+    Organisation,
+    Role,
+    Submission,
+    Tender,
+    User,
+    id_of,
+)
 from tenderscore.db.types import utcnow
 from tenderscore.reports import (
     AssessmentSummaryView,
@@ -83,9 +93,12 @@ def _records(gathered: Gathered) -> tuple[dict[Key, ConsensusRecord], dict[Key, 
 
 
 def _panel(session: Session, tender: Tender) -> list[PanelMember]:
+    found = panel(session, id_of(tender))
+    orgs = {c.bidder_org_id for _, _, conflicts in found for c in conflicts}
+    bidders = dict(session.exec(select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(orgs))).all())
     members = []
-    for assignment, user, conflicts in panel(session, id_of(tender)):
-        names = tuple(bidder_name(session, Submission(bidder_org_id=c.bidder_org_id)) for c in conflicts)  # type: ignore[call-arg]
+    for assignment, user, conflicts in found:
+        names = tuple(bidders.get(c.bidder_org_id, f"Bidder {c.bidder_org_id}") for c in conflicts)
         members.append(
             PanelMember(
                 user.name, "evaluator", assignment.declaration or "Not yet declared", assignment.declared_at, names
@@ -152,7 +165,7 @@ def assessment_summary(
         raise Conflict("The buyer has not issued the assessment summaries yet: you will be emailed when it does")
     if not access.bids_opened(tender):
         raise Conflict("Assessment summaries follow the evaluation")
-    view = _summary_view(session, gather(session, tender), str(submission_id), now or utcnow())
+    [view] = _summary_views(session, gather(session, tender), [str(submission_id)], now or utcnow())
     pdf = _render(lambda: assessment_summary_pdf(view))
     _issued(session, actor, tender, "assessment_summary", pdf, audit.chain_head(session), bidder=view.bidder,
             preview=True)  # fmt: skip
@@ -177,32 +190,47 @@ def summary_views(
     session: Session, gathered: Gathered, now: datetime
 ) -> tuple[list[AssessmentSummaryView], list[tuple[str, str]]]:
     """Every assessed bidder's summary, built from one gathering; and every (bidder, problem) that stops one."""
-    views, problems = [], []
-    for bid in gathered.bids:
-        try:
-            views.append(_summary_view(session, gathered, bid.bid_id, now))
-        except Conflict as exc:
-            problems.append((bid.bidder, str(exc)))
+    problems: list[tuple[str, str]] = []
+    views = _summary_views(session, gathered, [b.bid_id for b in gathered.bids], now, problems=problems)
     return views, problems
 
 
-def _summary_view(session: Session, gathered: Gathered, bid_id: str, now: datetime) -> AssessmentSummaryView:
+def _summary_views(
+    session: Session,
+    gathered: Gathered,
+    bid_ids: list[str],
+    now: datetime,
+    *,
+    problems: list[tuple[str, str]] | None = None,
+) -> list[AssessmentSummaryView]:
+    """The summaries of ``bid_ids``, from one gathering: the records, facts and award are read once for them all.
+
+    A summary that cannot be built refuses them all (a Conflict), or with ``problems`` is noted there, by bidder."""
     tender = gathered.tender
     records, _ = _records(gathered)
     awarded = _award(session, tender)
-    try:
-        return build_assessment_summary(
-            gathered.rubric,
-            gathered.evaluation,
-            gathered.bids,
-            bid_id=bid_id,
-            tender=tender_facts(session, tender),
-            consensus=records,
-            generated_at=now,
-            winner_bid_id=str(awarded.submission_id) if awarded else None,
-        )
-    except ReportError as exc:
-        raise Conflict(str(exc)) from exc
+    facts = tender_facts(session, tender)
+    bidders = {b.bid_id: b.bidder for b in gathered.bids}
+    views = []
+    for bid_id in bid_ids:
+        try:
+            views.append(
+                build_assessment_summary(
+                    gathered.rubric,
+                    gathered.evaluation,
+                    gathered.bids,
+                    bid_id=bid_id,
+                    tender=facts,
+                    consensus=records,
+                    generated_at=now,
+                    winner_bid_id=str(awarded.submission_id) if awarded else None,
+                )
+            )
+        except ReportError as exc:
+            if problems is None:
+                raise Conflict(str(exc)) from exc
+            problems.append((bidders.get(bid_id, f"bid {bid_id}"), str(exc)))
+    return views
 
 
 def all_summaries(
@@ -213,7 +241,7 @@ def all_summaries(
     if actor.role != Role.OFFICER:
         raise Forbidden("Only the buyer's officer issues assessment summaries")
     tender = gathered.tender
-    views = [_summary_view(session, gathered, b.bid_id, now or utcnow()) for b in gathered.bids]
+    views = _summary_views(session, gathered, [b.bid_id for b in gathered.bids], now or utcnow())
     head = audit.chain_head(session)
     for view, rendered in render_many(views, workers=workers):
         assert isinstance(view, AssessmentSummaryView)

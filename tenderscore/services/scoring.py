@@ -535,14 +535,18 @@ def record_consensus_sheet(
     problems = Problems()
     sheet = _read_sheet(rubric, entries, existing, problems, stale_words, "the consensus")
     _raise_problems(problems, sheet)
+    individual: dict[str, list[int]] = defaultdict(list)  # every criterion's individual scores, in one query
+    for cid, value in session.exec(
+        select(Score.criterion_id, Score.score).where(Score.submission_id == submission_id).order_by(col(Score.id))
+    ).all():
+        individual[cid].append(value)
     for cid, (value, reason, version) in sheet.changes.items():
         new = ConsensusScore(submission_id=submission_id, criterion_id=cid, score=value,
                              scale_max=rubric.scale.maximum, reason=reason, moderator_id=id_of(actor))  # fmt: skip
         record, before = _save_versioned(session, existing.get(cid), new, version, actor.email)
         record.moderator_id = id_of(actor)
         existing[cid] = record
-        individual = [s.score for s in scores_for(session, submission_id, cid)]
-        _audit_score(session, actor, record, tender, before, individual_scores=individual)
+        _audit_score(session, actor, record, tender, before, individual_scores=individual[cid])
     return existing
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -42,8 +44,31 @@ LIFECYCLE = (
 
 
 def rubric_of(tender: Tender) -> Rubric:
-    """The rubric every score refers to: the frozen snapshot once published, else the working copy."""
-    return rubric_files.rubric_from_dict(tender.rubric_snapshot or tender.rubric)
+    """The rubric every score refers to: the frozen snapshot once published, else the working copy.
+
+    A published tender's snapshot never changes and its hash names it, so it is validated once per process (per
+    tender and hash) rather than on every use: a page of results reads it once per bid.
+    """
+    if tender.rubric_snapshot is None or tender.rubric_hash is None or tender.id is None:
+        return rubric_files.rubric_from_dict(tender.rubric_snapshot or tender.rubric)
+    key = (tender.id, tender.rubric_hash)
+    with _FROZEN_LOCK:
+        found = _FROZEN.get(key)
+        if found is not None:
+            _FROZEN.move_to_end(key)
+            return found
+    rubric = rubric_files.rubric_from_dict(tender.rubric_snapshot)
+    with _FROZEN_LOCK:
+        _FROZEN[key] = rubric
+        while len(_FROZEN) > _FROZEN_MAX:
+            _FROZEN.popitem(last=False)
+    return rubric
+
+
+# Published rubrics already validated, by (tender id, rubric hash): immutable values, the most recently used kept.
+_FROZEN: OrderedDict[tuple[int, str], Rubric] = OrderedDict()
+_FROZEN_MAX = 64
+_FROZEN_LOCK = threading.Lock()
 
 
 def _require_officer(actor: User) -> None:

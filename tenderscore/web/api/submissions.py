@@ -7,10 +7,9 @@ from typing import Any
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlmodel import Session
 
 from tenderscore.db import get_session
-from tenderscore.db.models import Role, Submission
+from tenderscore.db.models import Role, Submission, id_of
 from tenderscore.services import access
 from tenderscore.services import submissions as service
 from tenderscore.web.api.schemas import BidContentOut, BidListOut
@@ -20,12 +19,12 @@ from tenderscore.web.views import XLSX, download
 blp = Blueprint("submissions", __name__, url_prefix="/api", description="Bids, for the buyer's team once opened")
 
 
-def bid_facts(session: Session, submission: Submission) -> dict[str, Any]:
+def bid_facts(submission: Submission, bidder: str) -> dict[str, Any]:
     return {
         "id": submission.id,
         "tender_id": submission.tender_id,
         "bidder_org_id": submission.bidder_org_id,
-        "bidder": service.bidder_name(session, submission),
+        "bidder": bidder,
         "version": submission.version,
         "filename": submission.filename,
         "size_bytes": submission.size_bytes,
@@ -42,7 +41,7 @@ class Bids(MethodView):
         session = get_session()
         visible = access.visible_bids(session, user(), tender_id)
         return {"sealed": visible.sealed, "received": visible.received,
-                "bids": [bid_facts(session, s) for s in visible.bids]}  # fmt: skip
+                "bids": [bid_facts(s, visible.bidders[id_of(s)]) for s in visible.bids]}  # fmt: skip
 
 
 @blp.route("/submissions/<int:submission_id>")
@@ -52,7 +51,7 @@ class BidContent(MethodView):
     def get(self, submission_id: int) -> dict[str, Any]:
         session = get_session()
         submission = access.readable_bid(session, user(), submission_id)
-        return {**bid_facts(session, submission), "responses": submission.responses}
+        return {**bid_facts(submission, service.bidder_name(session, submission)), "responses": submission.responses}
 
 
 @blp.route("/submissions/<int:submission_id>/workbook")

@@ -64,7 +64,7 @@ def evaluator_bids(tender_id: int) -> Any:
     rows = [
         {
             "submission": submission,
-            "bidder": submission_service.bidder_name(session, submission),
+            "bidder": visible.bidders[id_of(submission)],
             "excluded": [e.reason for e in evaluation_service.compliance_exclusions(tender, submission)],
             "progress": progress[id_of(submission)],
         }

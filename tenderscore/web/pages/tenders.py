@@ -102,7 +102,7 @@ def _detail_context(tender_id: int) -> dict[str, Any]:
     }
     if me.role in (Role.OFFICER, Role.COMMISSIONER):
         context["step"] = tender_service.next_step(session, tender)
-        context["received"] = access.visible_bids(session, me, tender_id).received
+        context["received"] = access.bids_received(session, me, tender_id)
         context["refused"] = submission_service.refused_attempts(session, me, tender_id)
         context["panel"] = panel_service.panel(session, tender_id)
         context["path"] = award_path.path(session, me, tender_id)
@@ -276,7 +276,7 @@ def _deadline_page(tender_id: int) -> dict[str, Any]:
     return {
         "tender": tender,
         "step": tender_service.next_step(session, tender),
-        "received": access.visible_bids(session, user(), tender_id).received,
+        "received": access.bids_received(session, user(), tender_id),
         "form": request.form,
     }
 
