@@ -106,7 +106,7 @@ def _let_the_deadline_pass(app: Flask) -> None:
 def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, shots: Shots, tmp_path: Path) -> None:
     _people(app)
     base = live_server
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB")
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page.set_default_timeout(10_000)
 
     # The commissioner sets the mandatory VCSE share.

@@ -129,7 +129,7 @@ def _build(app: Flask, folder: Path) -> dict[str, Any]:
         ).all()  # fmt: skip
         session.commit()
         return {
-            "letters": {name: int(doc_id) for name, doc_id in letters},
+            "letters": {name: doc_id for name, doc_id in letters if doc_id is not None},
             "tenders": {ref: id_of(t) for ref, t in found.items()},
             "bids": bids,
             "workbooks": workbooks,
@@ -304,7 +304,7 @@ class People:
         if page is not None:
             page.set_viewport_size({"width": width, "height": 800})
             return page
-        context = self.browser.new_context(viewport={"width": width, "height": 800}, locale="en-GB")
+        context = self.browser.new_context(viewport={"width": width, "height": 800})
         context.set_default_timeout(10_000)
         page = self.pages[email] = context.new_page()
         page.goto(self.world.url("/sign-in"))
@@ -331,7 +331,7 @@ def person(browser: Browser, world: World) -> Iterator[People]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_signed_out(browser: Browser, world: World, width: int) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 800}, locale="en-GB")
+    context = browser.new_context(viewport={"width": width, "height": 800})
     context.set_default_timeout(10_000)
     page = context.new_page()
     tender = f"/tenders/{world.tenders[OPEN]}"
