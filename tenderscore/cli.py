@@ -334,6 +334,20 @@ def users_set_password(email: str, password: str) -> None:
     click.echo(f"set a new password for {user.email}: every session and API token of theirs has ended")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="stop once the queue is empty (for tests and one-off runs)")
+def worker(burst: bool) -> None:
+    """Run a background-job worker (RQ) on TENDERSCORE_REDIS_URL: long reports are made here, not in requests."""
+    from flask import current_app
+
+    from tenderscore.web.jobs import serve_jobs
+
+    try:
+        serve_jobs(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @click.group("organisations")
 def organisations_group() -> None:
     """Organisations."""
@@ -362,6 +376,7 @@ def organisations_set(name: str, nation: str | None, sme: bool | None) -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(organisations_group)
+    app.cli.add_command(worker)
     app.cli.add_command(report)
     app.cli.add_command(db_group)
     app.cli.add_command(demo_group)
@@ -371,3 +386,7 @@ def register_commands(app: Flask) -> None:
 
 
 __all__ = ["cli", "main", "register_commands"]
+
+
+if __name__ == "__main__":  # python -m tenderscore.cli: the console script without its installed wrapper
+    main()

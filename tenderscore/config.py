@@ -29,6 +29,9 @@ RATELIMIT_KEY_PREFIX = "tenderscore"
 # accounts gets 200 an hour in all.
 SIGN_IN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
 SIGN_IN_FAILURES_PER_ADDRESS = "50 per 15 minutes"
+# Background jobs (long reports): RQ workers on this Redis (`tenderscore worker`); unset, a thread of the web process.
+REDIS_URL = ""
+JOB_QUEUE = "tenderscore"
 # Outgoing email: "console" prints each message (development); "smtp" sends through SMTP_HOST.
 MAIL_BACKEND = "console"
 MAIL_FROM = "tenderscore <no-reply@tenderscore.invalid>"

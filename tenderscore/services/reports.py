@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -234,19 +234,32 @@ def _summary_views(
 
 
 def all_summaries(
-    session: Session, actor: User, tender_id: int, *, now: datetime | None = None, workers: int = 2
+    session: Session,
+    actor: User,
+    tender_id: int,
+    *,
+    now: datetime | None = None,
+    workers: int = 2,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Iterator[tuple[str, bytes]]:
-    """Every assessed bidder's summary, rendered on ``workers`` cores: (file name, PDF)."""
+    """Every assessed bidder's summary, rendered on ``workers`` cores: (file name, PDF). ``progress`` is told after
+    each one; their issue is recorded once all are rendered (the write comes last, so nothing waits on it)."""
     gathered = results_for(session, actor, tender_id)
     if actor.role != Role.OFFICER:
         raise Forbidden("Only the buyer's officer issues assessment summaries")
     tender = gathered.tender
     views = _summary_views(session, gathered, [b.bid_id for b in gathered.bids], now or utcnow())
     head = audit.chain_head(session)
-    for view, rendered in render_many(views, workers=workers):
+    rendered: list[tuple[AssessmentSummaryView, bytes]] = []
+    for view, made in render_many(views, workers=workers):
         assert isinstance(view, AssessmentSummaryView)
-        _issued(session, actor, tender, "assessment_summary", rendered.pdf, head, bidder=view.bidder)
-        yield f"{tender.reference}-assessment-summary-{view.bid_id}.pdf", rendered.pdf
+        rendered.append((view, made.pdf))
+        if progress is not None:
+            progress(len(rendered), len(views), f"Written {len(rendered)} of {len(views)} summaries")
+    for view, pdf in rendered:
+        _issued(session, actor, tender, "assessment_summary", pdf, head, bidder=view.bidder, preview=True)
+    for view, pdf in rendered:
+        yield f"{tender.reference}-assessment-summary-{view.bid_id}.pdf", pdf
 
 
 def score_matrix(session: Session, actor: User, tender_id: int) -> tuple[str, bytes]:

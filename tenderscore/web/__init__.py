@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from tenderscore.core import display
 from tenderscore.services import policies
-from tenderscore.web import api, auth, errors, favicon, health, pages, security, transaction, views
+from tenderscore.web import api, auth, errors, favicon, health, jobs, pages, security, transaction, views
 
 
 def init_app(app: Flask) -> None:
@@ -40,3 +40,4 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     # Registered last so it runs first among the after-request functions: a commit that fails still gets headers.
     transaction.init_app(app)
+    jobs.init_app(app)

@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from tenderscore.config import ConfigurationError
-from tenderscore.services import mail
+from tenderscore.services import jobs, mail
 from tenderscore.web.errors import integrity_conflict
+from tenderscore.web.jobs import dispatch
 
 _MAILER = "tenderscore.mailer"
 
@@ -60,6 +61,7 @@ def _commit_or_roll_back(response: Response) -> Response:
         return response
     if response.status_code >= 400:
         mail.discard(session)
+        jobs.discard(session)
         session.rollback()
         return response
     try:
@@ -67,7 +69,9 @@ def _commit_or_roll_back(response: Response) -> Response:
     except IntegrityError as exc:
         # A constraint checked only at commit: two requests raced; the later one is refused whole.
         mail.discard(session)
+        jobs.discard(session)
         session.rollback()
         return integrity_conflict(exc)
     deliver_mail(session)
+    dispatch(session)
     return response

@@ -271,8 +271,12 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     expect(page.locator("#award-stage")).to_have_text("Award decided: assessment summaries not yet issued")
     shots.take(page, "officer-awarded")
     page.goto(tender_url + "/evaluation")
+    page.click("#make-evaluation_report")  # made in the background: the job's page refreshes until it is ready
+    expect(page.locator("h1")).to_have_text("Evaluation report")
+    shots.take(page, "officer-report-job")
+    expect(page.locator("#download")).to_be_visible(timeout=60_000)
     with page.expect_download() as download:
-        page.click("text=Evaluation report (PDF)")
+        page.click("#download")
     text = _pdf_text(Path(download.value.path()))
     assert "Northern Resettlement Consortium Ltd" in text
     assert "Brightpath Justice Services Ltd" in text and "below the mandatory minimum of 15%" in text
@@ -281,6 +285,7 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     assert "Award decision" in text and "Highest total score under the published award criteria" in text
 
     # Every assessed bidder will get a summary: the officer reads the excluded one's preview before issuing.
+    page.click("text=Back to the evaluation")
     with page.expect_download() as download:
         page.click("#summaries >> text=Brightpath Justice Services Ltd (PDF)")
     summary = _pdf_text(Path(download.value.path()))

@@ -36,7 +36,7 @@ from tenderscore.db.models import (
     id_of,
 )
 from tenderscore.db.types import utcnow
-from tenderscore.services import accounts, award_path, contracts, panel, policies, scoring, submissions, tenders
+from tenderscore.services import accounts, award_path, contracts, jobs, panel, policies, scoring, submissions, tenders
 from tenderscore.services.evaluation import compliance_exclusions
 from tenderscore.sheets import DemoBid, demo_bids
 
@@ -66,6 +66,7 @@ class Grown:
     evaluator_ids: list[int]
     bidder_org_ids: list[int] = field(default_factory=list)
     documents: dict[str, int] = field(default_factory=dict)  # "summary", "letter", "notice", "contract" -> an id
+    job: str = ""  # a finished background job of the officer's (the evaluation report of the awarded tender)
 
 
 def wider(rubric: Rubric) -> Rubric:
@@ -275,8 +276,11 @@ def grow(session: Session, size: Size, *, now: datetime | None = None, bulk: boo
         select(IssuedDocument.kind, IssuedDocument.id).order_by(col(IssuedDocument.id))
     ):
         documents.setdefault(kinds[kind], document_id)
+    job = jobs.request(session, grower.officer, made["awarded"], "score_matrix")
+    jobs.queued(session)
+    session.flush()
     return Grown(made, found, emails, id_of(grower.policy), [id_of(e) for e in grower.evaluators],
-                 [b.organisation_id for b in grower.bidders], documents)  # fmt: skip
+                 [b.organisation_id for b in grower.bidders], documents, job.id)  # fmt: skip
 
 
 def _contracted(session: Session, officer: User, tender_id: int, decided: datetime, now: datetime) -> None:

@@ -186,6 +186,7 @@ def _fillers(demo: Demo) -> dict[str, list[Any]]:
         "user_id": [*range(1, 13), MISSING],  # the demo's twelve people, in whichever order they were created
         "evaluator_id": [*range(1, 13), MISSING],
         "document_id": [*demo.documents, MISSING],
+        "job_id": ["0" * 32, "not-a-job"],  # the demo has no jobs; tests/api/test_jobs.py follows real ones
         "token": ["not-a-token", "eyJ1c2VyIjoxLCJlcG9jaCI6MH0.forged.signature"],
     }
 

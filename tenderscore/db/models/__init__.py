@@ -19,6 +19,7 @@ from tenderscore.db.models.evaluation import (
     Score,
     ScoringCompletion,
 )
+from tenderscore.db.models.jobs import Job, JobKind, JobState
 from tenderscore.db.models.people import Nation, Organisation, OrganisationKind, Role, User, VcseRegisterEntry
 from tenderscore.db.models.tenders import Policy, Tender, TenderStatus
 
@@ -35,6 +36,9 @@ __all__ = [
     "DocumentKind",
     "EvaluatorAssignment",
     "IssuedDocument",
+    "Job",
+    "JobKind",
+    "JobState",
     "Nation",
     "OcdsRelease",
     "Organisation",

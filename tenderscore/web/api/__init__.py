@@ -13,6 +13,7 @@ from tenderscore.web.api import (
     documents,
     evaluation,
     guards,
+    jobs,
     me,
     panel,
     policies,
@@ -41,7 +42,7 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     # Every Decimal here travels as exact text (as_string), so the document says string, not number.
     api.register_field(fields.Decimal, "string", "decimal")
-    for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, award, documents, audit):
+    for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, award, documents, jobs, audit):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs")

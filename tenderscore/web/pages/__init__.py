@@ -14,6 +14,7 @@ from tenderscore.web.pages import (  # noqa: E402,F401
     documents,
     evaluating,
     home,
+    jobs,
     moderation,
     people,
     policies,
