@@ -272,7 +272,7 @@ def _contract_notice_refusal(contract: Contract | None) -> str | None:
     return None
 
 
-def _officer_award(session: Session, actor: User, tender_id: int) -> tuple[Tender, Award]:
+def officer_award(session: Session, actor: User, tender_id: int) -> tuple[Tender, Award]:
     if actor.role != Role.OFFICER:
         raise Forbidden("Only a procurement officer of the buyer takes the award's steps")
     tender = get_tender(session, actor, tender_id, for_update=True)
@@ -315,7 +315,7 @@ def issue_summaries(
     session: Session, actor: User, tender_id: int, *, tender_url: str, now: datetime | None = None
 ) -> list[documents.Issued]:
     """Issue every assessed bidder's assessment summary at once: all complete, or none and every problem named."""
-    tender, award = _officer_award(session, actor, tender_id)
+    tender, award = officer_award(session, actor, tender_id)
     refusal = _summaries_refusal(award)
     if refusal:
         raise Conflict(refusal)
@@ -367,7 +367,7 @@ def publish_award_notice(
     session: Session, actor: User, tender_id: int, *, tender_url: str, now: datetime | None = None
 ) -> Award:
     """Publish the contract award notice: the standstill starts; each unsuccessful bidder gets a standstill letter."""
-    tender, award = _officer_award(session, actor, tender_id)
+    tender, award = officer_award(session, actor, tender_id)
     refusal = _notice_refusal(award)
     if refusal:
         raise Conflict(refusal)
@@ -466,7 +466,7 @@ def record_challenge(
     session: Session, actor: User, tender_id: int, details: object, *, now: datetime | None = None
 ) -> AwardChallenge:
     """Record a challenge to the award: while it is open the contract cannot be entered into."""
-    tender, award = _officer_award(session, actor, tender_id)
+    tender, award = officer_award(session, actor, tender_id)
     refusal = _challenge_refusal(award, contract_of(session, award), open_challenge(session, award))
     if refusal:
         raise Conflict(refusal)
@@ -487,7 +487,7 @@ def resolve_challenge(
     session: Session, actor: User, tender_id: int, resolution: object, *, now: datetime | None = None
 ) -> AwardChallenge:
     """Record how the open challenge ended (withdrawn, dismissed, the suspension lifted by the court...)."""
-    tender, award = _officer_award(session, actor, tender_id)
+    tender, award = officer_award(session, actor, tender_id)
     challenge = open_challenge(session, award)
     if challenge is None:
         raise Conflict("There is no open challenge to resolve")
@@ -509,7 +509,7 @@ def withdraw_award(
 ) -> Award:
     """Withdraw the award decision before the contract is entered into: the tender returns to evaluation, the
     withdrawn decision and everything issued under it stay on record, and the bidders who were told are told."""
-    tender, award = _officer_award(session, actor, tender_id)
+    tender, award = officer_award(session, actor, tender_id)
     refusal = _withdraw_refusal(contract_of(session, award))
     if refusal:
         raise Conflict(refusal)

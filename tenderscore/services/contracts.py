@@ -88,7 +88,7 @@ def enter_contract(
     session: Session, actor: User, tender_id: int, entry: ContractEntry, *, now: datetime | None = None
 ) -> Contract:
     """Record the contract entered into with the awarded supplier, once the standstill has ended unchallenged."""
-    tender, award = award_path._officer_award(session, actor, tender_id)
+    tender, award = award_path.officer_award(session, actor, tender_id)
     now = now or utcnow()
     refusal = award_path.contract_refusal(
         award, award_path.contract_of(session, award), award_path.open_challenge(session, award), now
@@ -199,7 +199,7 @@ def _commitments(tender: Tender, winner: Submission) -> list[ContractCommitment]
 
 def publish_contract_notice(session: Session, actor: User, tender_id: int, *, now: datetime | None = None) -> Contract:
     """Publish the contract details notice: the PDF as issued and the OCDS ``contract`` release."""
-    tender, award = award_path._officer_award(session, actor, tender_id)
+    tender, award = award_path.officer_award(session, actor, tender_id)
     contract = award_path.contract_of(session, award)
     if contract is None:
         raise Conflict("Record the contract entered into first")
