@@ -282,6 +282,24 @@ def officer_award(session: Session, actor: User, tender_id: int) -> tuple[Tender
     return tender, award
 
 
+def record_step(
+    session: Session,
+    actor: User,
+    tender: Tender,
+    action: str,
+    entity: str,
+    entity_id: object,
+    after: dict[str, object],
+    reason: str = "",
+) -> None:
+    """One step of the award path done: the tender's version moves on (a page read before it is stale) and the
+    step goes into the audit chain."""
+    tender.version += 1
+    session.add(tender)
+    session.flush()
+    audit.record(session, actor, action, entity, entity_id, tender_id=tender.id, after=after, reason=reason)
+
+
 def _winner_name(session: Session, award: Award) -> str:
     submission = session.get(Submission, award.submission_id)
     org = session.get(Organisation, submission.bidder_org_id) if submission else None
@@ -338,14 +356,10 @@ def issue_summaries(
             )
         )  # fmt: skip
     award.summaries_sent_at = now
-    tender.version += 1
     session.add(award)
-    session.add(tender)
-    session.flush()
-    audit.record(
-        session, actor, "award.summaries_issued", "award", award.id, tender_id=tender.id,
-        after={"summaries_sent_at": now, "summaries": [{"bidder": d.bidder, "sha256": d.sha256} for d in issued]},
-    )  # fmt: skip
+    sent = [{"bidder": d.bidder, "sha256": d.sha256} for d in issued]
+    record_step(session, actor, tender, "award.summaries_issued", "award", award.id,
+                {"summaries_sent_at": now, "summaries": sent})  # fmt: skip
     emails = _bidder_emails(session, [d.bidder_org_id for d in issued if d.bidder_org_id is not None])
     for document in issued:
         for email in emails.get(document.bidder_org_id or 0, []):
@@ -403,13 +417,9 @@ def publish_award_notice(
         )  # fmt: skip
     publication.ensure_tender_release(session, tender)
     publication.store_award_release(session, tender, notice, date=now)
-    tender.version += 1
-    session.add(tender)
-    audit.record(
-        session, actor, "award.notice_published", "award", award.id, tender_id=tender.id,
-        after={"notice_published_at": now, "standstill_ends_at": award.standstill_ends_at,
-               "nation": calendar.nation_of(buyer).value, "standstill_letters": len(stored)},
-    )  # fmt: skip
+    record_step(session, actor, tender, "award.notice_published", "award", award.id,
+                {"notice_published_at": now, "standstill_ends_at": award.standstill_ends_at,
+                 "nation": calendar.nation_of(buyer).value, "standstill_letters": len(stored)})  # fmt: skip
     emails = _bidder_emails(session, _bidder_orgs(session, tender))
     ends = ends_in_words(award.standstill_ends_at)
     for addresses in emails.values():
@@ -475,11 +485,9 @@ def record_challenge(
     challenge = AwardChallenge(award_id=id_of(award), details=text, recorded_by_id=id_of(actor),
                                recorded_at=now or utcnow())  # fmt: skip
     session.add(challenge)
-    tender.version += 1
-    session.add(tender)
     session.flush()
-    audit.record(session, actor, "award.challenged", "award_challenge", challenge.id, tender_id=tender.id,
-                 after={"award_id": award.id}, reason=text)  # fmt: skip
+    record_step(session, actor, tender, "award.challenged", "award_challenge", challenge.id, {"award_id": award.id},
+                reason=text)  # fmt: skip
     return challenge
 
 
@@ -496,11 +504,8 @@ def resolve_challenge(
     challenge.resolved_by_id = id_of(actor)
     challenge.resolution = text
     session.add(challenge)
-    tender.version += 1
-    session.add(tender)
-    session.flush()
-    audit.record(session, actor, "award.challenge_resolved", "award_challenge", challenge.id, tender_id=tender.id,
-                 after={"award_id": award.id}, reason=text)  # fmt: skip
+    record_step(session, actor, tender, "award.challenge_resolved", "award_challenge", challenge.id,
+                {"award_id": award.id}, reason=text)  # fmt: skip
     return challenge
 
 
@@ -523,22 +528,13 @@ def withdraw_award(
     award.withdrawn_at, award.withdrawn_by_id, award.withdrawal_reason = now, id_of(actor), text
     tender.status = TenderStatus.EVALUATING
     tender.awarded_at = None
-    tender.version += 1
     session.add(award)
-    session.add(tender)
-    session.flush()
+    record_step(session, actor, tender, "award.withdrawn", "award", award.id,
+                {"withdrawn_at": now, "winner_submission_id": award.submission_id}, reason=text)  # fmt: skip
     if award.notice_published_at is not None:
         publication.store_award_release(session, tender, publication.award_notice(session, tender, award), date=now)
-    audit.record(session, actor, "award.withdrawn", "award", award.id, tender_id=tender.id,
-                 after={"withdrawn_at": now, "winner_submission_id": award.submission_id}, reason=text)  # fmt: skip
     if award.summaries_sent_at is not None:
-        bidders = [
-            s.bidder_org_id
-            for s in session.exec(
-                select(Submission).where(Submission.tender_id == tender.id, col(Submission.is_current).is_(True))
-            ).all()
-        ]
-        for addresses in _bidder_emails(session, bidders).values():
+        for addresses in _bidder_emails(session, _bidder_orgs(session, tender)).values():
             for email in addresses:
                 mail.queue(session, mail.Message(
                     to=email,

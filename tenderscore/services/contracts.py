@@ -140,15 +140,12 @@ def enter_contract(
     for commitment in commitments:
         commitment.contract_id = id_of(contract)
         session.add(commitment)
-    tender.version += 1
-    session.add(tender)
-    session.flush()
-    audit.record(
-        session, actor, "contract.entered", "contract", contract.id, tender_id=tender.id,
-        after={"supplier_org_id": contract.supplier_org_id, "value": value, "starts_on": starts.isoformat(),
-               "ends_on": ends.isoformat(), "signed_on": signed.isoformat(),
-               "kpis": [k.title for k in kpis], "no_kpis_reason": reason or None,
-               "commitments": [{"criterion_id": c.criterion_id, "value": c.value} for c in commitments]},
+    award_path.record_step(
+        session, actor, tender, "contract.entered", "contract", contract.id,
+        {"supplier_org_id": contract.supplier_org_id, "value": value, "starts_on": starts.isoformat(),
+         "ends_on": ends.isoformat(), "signed_on": signed.isoformat(),
+         "kpis": [k.title for k in kpis], "no_kpis_reason": reason or None,
+         "commitments": [{"criterion_id": c.criterion_id, "value": c.value} for c in commitments]},
     )  # fmt: skip
     return contract
 
@@ -218,10 +215,8 @@ def publish_contract_notice(session: Session, actor: User, tender_id: int, *, no
     documents.store(session, actor, tender, award, DocumentKind.CONTRACT_NOTICE,
                     f"{tender.reference}-contract-details-notice.pdf", contract_notice_pdf(view), now=now)  # fmt: skip
     publication.store_contract_release(session, tender, notice, date=now)
-    tender.version += 1
-    session.add(tender)
-    audit.record(session, actor, "contract.notice_published", "contract", contract.id, tender_id=tender.id,
-                 after={"notice_published_at": now})  # fmt: skip
+    award_path.record_step(session, actor, tender, "contract.notice_published", "contract", contract.id,
+                           {"notice_published_at": now})  # fmt: skip
     return contract
 
 
