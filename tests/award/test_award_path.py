@@ -260,3 +260,27 @@ def _entry(signed: str, *, value: str = "1500000", kpis: int = 0) -> contracts.C
         title="Innovation Partner", value=value, starts_on="2027-04-01", ends_on="2030-03-31", signed_on=signed,
         kpis=[contracts.KpiEntry(f"KPI {n}", "", "90", "percent") for n in range(1, kpis + 1)],
     )  # fmt: skip
+
+
+def test_a_tender_published_and_extended_has_valid_tender_releases(db: Session) -> None:
+    officer = _user(db, "officer@demo.tenderscore.test")
+    tender = _tender(db, "NWPR-2027-002")  # open for bids in the demo
+    from tenderscore.services import tenders
+
+    later = tender.deadline + timedelta(days=7)
+    tenders.extend_deadline(db, officer, tender.id, expected_version=tender.version, deadline=later,  # type: ignore[arg-type]
+                            reason="Site visits rescheduled")  # fmt: skip
+    releases = db.exec(
+        select(OcdsRelease).where(OcdsRelease.tender_id == tender.id).order_by(col(OcdsRelease.id))
+    ).all()
+    assert [r.tag for r in releases] == ["tender", "tenderUpdate"]
+    assert [r.release_id for r in releases] == [f"ocds-tndrsc-{tender.reference}-tender-1",
+                                                f"ocds-tndrsc-{tender.reference}-tenderUpdate-1"]  # fmt: skip
+    for release in releases:
+        validate_release(loads(release.body))
+    update = loads(releases[1].body)
+    assert datetime.fromisoformat(update["tender"]["tenderPeriod"]["endDate"].replace("Z", "+00:00")) == later
+    record = loads(publication.record_of(db, officer, tender.id, uri="https://x/r", now=later))  # type: ignore[arg-type]
+    validate_record_package(record)
+    with pytest.raises(Conflict, match="Nothing has been published"):
+        publication.record_of(db, officer, _tender(db, "NWPR-2027-003").id, uri="https://x/r", now=later)  # type: ignore[arg-type]
