@@ -147,7 +147,8 @@ class Demo:
     policies: list[int]
     emails: dict[str, str]
     criteria: list[str] = field(default_factory=list)
-    documents: list[int] = field(default_factory=list)  # documents issued on the award path
+    # Documents issued on the award path, one of each kind per tender: (tender id, document id).
+    documents: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _demo(app: Flask) -> Demo:
@@ -169,7 +170,10 @@ def _demo(app: Flask) -> Demo:
         for tender in session.exec(select(Tender)).all():
             for section in (tender.rubric or {}).get("sections", []):
                 criteria.extend(str(c["id"]) for c in section.get("criteria", []) if "id" in c)
-        documents = [d for d in session.exec(select(IssuedDocument.id)).all() if d is not None]
+        kinds: dict[tuple[int, str], int] = {}
+        for row in session.exec(select(IssuedDocument.tender_id, IssuedDocument.kind, IssuedDocument.id)).all():
+            kinds.setdefault((row[0], row[1]), row[2])
+        documents = sorted((tender_id, document_id) for (tender_id, _), document_id in kinds.items())
     assert {"draft", "published"} <= set(tenders.values()), tenders
     assert {"evaluating", "awarded"} & set(tenders.values()), tenders
     assert submissions and policies
@@ -185,7 +189,7 @@ def _fillers(demo: Demo) -> dict[str, list[Any]]:
         "criterion_id": [*demo.criteria, "no-such-criterion"],
         "user_id": [*range(1, 13), MISSING],  # the demo's twelve people, in whichever order they were created
         "evaluator_id": [*range(1, 13), MISSING],
-        "document_id": [*demo.documents, MISSING],
+        "document_id": [*(d for _, d in demo.documents), MISSING],
         "job_id": ["0" * 32, "not-a-job"],  # the demo has no jobs; tests/api/test_jobs.py follows real ones
         "token": ["not-a-token", "eyJ1c2VyIjoxLCJlcG9jaCI6MH0.forged.signature"],
     }
@@ -197,9 +201,16 @@ _FILES = {
 }
 
 
+def _bids_of(demo: Demo, tender_id: int) -> list[int]:
+    return sorted(s for s, t in demo.submissions.items() if t == tender_id)
+
+
 def _query_values(name: str, demo: Demo) -> list[str]:
     if name in ("submission", "submission_id"):
-        return [*(str(s) for s in sorted(demo.submissions)), str(MISSING), "not-a-number"]
+        # Two bids of each tender (each asked for under every tender, so under the wrong one too): every bid would
+        # be a PDF per tender per identity, most of this test's time for nothing more.
+        sample = [s for t in sorted(set(demo.submissions.values())) for s in _bids_of(demo, t)[:2]]
+        return [*(str(s) for s in sample), str(MISSING), "not-a-number"]
     if name == "next":
         return ["/dashboard", "//evil.example/phish", "/\t/evil.example"]
     raise AssertionError(f"no values for the query parameter {name!r}: add them to _query_values")
@@ -219,12 +230,26 @@ def urls_for(rule: Rule, demo: Demo) -> list[str]:
     paths = []
     for values in itertools.product(*(fillers[a] for a in arguments)):
         kwargs = dict(zip(arguments, values, strict=True))
+        if "document_id" in kwargs and "tender_id" in kwargs and not _document_pair(demo, kwargs):
+            continue
         _, path = rule.build(kwargs, append_unknown=False)  # type: ignore[misc]
         paths.append(path)
     urls = list(paths)
     for name in QUERY_VARIANTS.get(rule.endpoint, []):
         urls.extend(f"{p}?{urlencode({name: v})}" for p in paths for v in _query_values(name, demo))
     return urls
+
+
+def _document_pair(demo: Demo, kwargs: dict[str, Any]) -> bool:
+    """A document under its own tender, and a few wrong pairings (another tender's, a missing one): not all of
+    every tender by every document, which would be most of this test's requests for little more protection."""
+    pair = (kwargs["tender_id"], kwargs["document_id"])
+    first_tender, first_document = demo.documents[0]
+    return pair in demo.documents or pair in (
+        (MISSING, first_document),
+        (first_tender, MISSING),
+        (min(demo.tenders), demo.documents[-1][1]),
+    )
 
 
 def every_get_url(app: Flask, demo: Demo) -> list[tuple[str, str]]:
