@@ -13,6 +13,7 @@ The contract itself is ``services/contracts.py``; who may read the documents is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,6 +30,7 @@ from tenderscore.core.award import (
 )
 from tenderscore.core.numbers import display
 from tenderscore.core.ukdates import uk_time
+from tenderscore.db.engine import begin_writing
 from tenderscore.db.models import (
     Award,
     AwardChallenge,
@@ -330,9 +332,18 @@ def _bidder_emails(session: Session, org_ids: list[int]) -> dict[int, list[str]]
 
 
 def issue_summaries(
-    session: Session, actor: User, tender_id: int, *, tender_url: str, now: datetime | None = None
+    session: Session,
+    actor: User,
+    tender_id: int,
+    *,
+    tender_url: str,
+    now: datetime | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[documents.Issued]:
-    """Issue every assessed bidder's assessment summary at once: all complete, or none and every problem named."""
+    """Issue every assessed bidder's assessment summary at once: all complete, or none and every problem named.
+
+    Every summary is rendered first (``progress`` is told after each), and only then is anything written, so a
+    background job holds no write lock while it renders; the step is checked again once it may write."""
     tender, award = officer_award(session, actor, tender_id)
     refusal = _summaries_refusal(award)
     if refusal:
@@ -342,19 +353,23 @@ def issue_summaries(
     views, problems = summary_views(session, gathered, now)
     if problems:
         raise Invalid([("summaries", f"{bidder}: {problem}") for bidder, problem in problems])
-    bids = {
-        s.id: s
-        for s in session.exec(select(Submission).where(col(Submission.id).in_([int(v.bid_id) for v in views]))).all()
-    }
-    issued = []
+    pdfs: dict[int, bytes] = {}
     for view, rendered in render_many(views, workers=2):
-        submission = bids[int(view.bid_id)]
-        issued.append(
-            documents.store(
-                session, actor, tender, award, DocumentKind.ASSESSMENT_SUMMARY,
-                f"{tender.reference}-assessment-summary.pdf", rendered.pdf, now=now, submission=submission,
-            )
-        )  # fmt: skip
+        pdfs[int(view.bid_id)] = rendered.pdf
+        if progress is not None:
+            progress(len(pdfs), len(views), f"Written {len(pdfs)} of {len(views)} assessment summaries")
+    begin_writing(session)  # a reader so far (a background job): now it writes, behind any other writer
+    tender, award = officer_award(session, actor, tender_id)
+    session.refresh(award)
+    refusal = _summaries_refusal(award)  # someone may have issued them while these were rendered
+    if refusal:
+        raise Conflict(refusal)
+    bids = session.exec(select(Submission).where(col(Submission.id).in_(list(pdfs)))).all()
+    issued = [
+        documents.store(session, actor, tender, award, DocumentKind.ASSESSMENT_SUMMARY,
+                        f"{tender.reference}-assessment-summary.pdf", pdfs[id_of(s)], now=now, submission=s)
+        for s in sorted(bids, key=lambda s: id_of(s))
+    ]  # fmt: skip
     award.summaries_sent_at = now
     session.add(award)
     sent = [{"bidder": d.bidder, "sha256": d.sha256} for d in issued]

@@ -20,10 +20,12 @@ from datetime import datetime
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
+from tenderscore.core.numbers import plural
+from tenderscore.core.ukdates import uk_time
 from tenderscore.db.engine import deferred_session
 from tenderscore.db.models import Job, JobKind, JobState, Role, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit, reports
+from tenderscore.services import audit, award_path, reports
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from tenderscore.services.evaluation import results_for
 
@@ -38,6 +40,7 @@ TITLES = {
     JobKind.EVALUATION_REPORT: "Evaluation report",
     JobKind.SCORE_MATRIX: "Score matrix",
     JobKind.ALL_SUMMARIES: "Every assessment summary",
+    JobKind.ISSUE_SUMMARIES: "Issuing the assessment summaries",
 }
 FAILED = "Something went wrong making this document. It has been logged for the service desk; try again later."
 
@@ -52,9 +55,13 @@ def request(session: Session, actor: User, tender_id: int, kind: object) -> Job:
     except ValueError:
         raise ServiceError(f"kind: choose one of {', '.join(JobKind)}", field="kind") from None
     gathered = results_for(session, actor, tender_id)
-    if wanted == JobKind.ALL_SUMMARIES and actor.role != Role.OFFICER:
+    if wanted in (JobKind.ALL_SUMMARIES, JobKind.ISSUE_SUMMARIES) and actor.role != Role.OFFICER:
         raise Forbidden("Only the buyer's officer takes every assessment summary")
-    total = len(gathered.bids) if wanted == JobKind.ALL_SUMMARIES else 2
+    if wanted == JobKind.ISSUE_SUMMARIES:
+        _, award = award_path.officer_award(session, actor, tender_id)  # refused now, not later, if out of order
+        if award.summaries_sent_at is not None:
+            raise Conflict(f"The assessment summaries were issued on {uk_time(award.summaries_sent_at)}")
+    total = len(gathered.bids) if wanted in (JobKind.ALL_SUMMARIES, JobKind.ISSUE_SUMMARIES) else 2
     job = Job(id=secrets.token_hex(16), kind=wanted, tender_id=tender_id, requested_by_id=id_of(actor), total=total)
     session.add(job)
     session.flush()
@@ -82,14 +89,24 @@ def visible(session: Session, actor: User, job_id: str) -> Job:
 
 def result(session: Session, actor: User, job_id: str) -> tuple[str, bytes, str]:
     job = visible(session, actor, job_id)
+    if job.state == JobState.DONE and job.result is None:
+        raise NotFound(f"Job {job_id} made no file: {job.stage}")
     if job.state != JobState.DONE or job.result is None or job.filename is None:
         raise Conflict(f"The {TITLES[JobKind(job.kind)].lower()} is not ready yet ({job.stage.lower()})")
     return job.filename, job.result, job.mimetype or "application/octet-stream"
 
 
-def run(engine: Engine, job_id: str, *, now: datetime | None = None) -> None:
+def run(
+    engine: Engine,
+    job_id: str,
+    *,
+    tender_url: Callable[[int], str] = lambda tender_id: f"/tenders/{tender_id}",
+    after_commit: Callable[[Session], None] | None = None,
+    now: datetime | None = None,
+) -> None:
     """Do one queued job to the end. Never raises: a failure is recorded on the job, in words for the person who
-    asked (a refusal's own message, or that it was logged), and the cause is logged."""
+    asked (a refusal's own message, or that it was logged), and the cause is logged. ``tender_url`` writes the link
+    an email gives; ``after_commit`` sends the email the job's committed work queued (services/mail.py)."""
     with Session(engine) as session:
         job = session.get(Job, job_id)
         if job is None or job.state != JobState.QUEUED:
@@ -109,8 +126,17 @@ def run(engine: Engine, job_id: str, *, now: datetime | None = None) -> None:
             actor = session.get(User, requester)
             if actor is None or not actor.active:
                 raise Forbidden("The account that asked for this document is no longer active")
-            name, data, mimetype = _make(session, actor, kind, tender_id, progress, now or utcnow())
+            if kind == JobKind.ISSUE_SUMMARIES:
+                issued = award_path.issue_summaries(session, actor, tender_id, tender_url=tender_url(tender_id),
+                                                    now=now, progress=progress)  # fmt: skip
+                name, data, mimetype = None, None, None
+                stage = f"Issued {plural(len(issued), 'assessment summary', 'assessment summaries')}: bidders emailed"
+            else:
+                name, data, mimetype = _make(session, actor, kind, tender_id, progress, now or utcnow())
+                stage = "Ready"
             session.commit()
+            if after_commit is not None:
+                after_commit(session)
     except ServiceError as exc:
         _write(engine, job_id, state=JobState.FAILED, stage="Could not be made", error=exc.message,
                finished_at=utcnow())  # fmt: skip
@@ -122,7 +148,7 @@ def run(engine: Engine, job_id: str, *, now: datetime | None = None) -> None:
     with Session(engine) as session:
         finished = session.get(Job, job_id)
         assert finished is not None
-        finished.state, finished.stage, finished.finished_at = JobState.DONE, "Ready", utcnow()
+        finished.state, finished.stage, finished.finished_at = JobState.DONE, stage, utcnow()
         finished.filename, finished.result, finished.mimetype = name, data, mimetype
         finished.done = finished.total
         session.add(finished)

@@ -16,8 +16,7 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
-from flask import Flask, current_app
-from sqlalchemy import Engine
+from flask import Flask, current_app, url_for
 from sqlmodel import Session
 
 from tenderscore.db import get_engine
@@ -36,13 +35,13 @@ class Runner(Protocol):
 class InProcess:
     """One background thread: jobs run one after another, as RQ's single worker would."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, app: Flask) -> None:
+        self.app = app
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tenderscore-job")
         self.futures: dict[str, Future[None]] = {}
 
     def submit(self, job_id: str) -> None:
-        self.futures[job_id] = self.executor.submit(jobs.run, self.engine, job_id)
+        self.futures[job_id] = self.executor.submit(run_in, self.app, job_id)
 
     def wait(self, job_id: str, timeout: float = 120) -> None:
         """For tests and the command line: until this job has finished (never a sleep)."""
@@ -63,7 +62,7 @@ class OnRedis:
 def init_app(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
     queue = str(app.config.get("JOB_QUEUE") or QUEUE)
-    app.extensions[_RUNNER] = OnRedis(str(url), queue) if url else InProcess(get_engine(app))
+    app.extensions[_RUNNER] = OnRedis(str(url), queue) if url else InProcess(app)
 
 
 def runner(app: Flask | None = None) -> Runner:
@@ -103,9 +102,24 @@ def serve_jobs(app: Flask, *, burst: bool = False) -> bool:
 
 def perform(job_id: str) -> Any:
     """What RQ calls in the worker's forked child: the service's ``run`` on the app's database."""
-    from tenderscore import create_app
+    app = _worker_app
+    if app is None:
+        raise RuntimeError("run jobs with `tenderscore worker`, which sets up the app they need")
+    get_engine(app).dispose(close=False)  # a forked child must not share the parent's pooled connections
+    run_in(app, job_id)
 
-    app = _worker_app or create_app()
-    engine = get_engine(app)
-    engine.dispose(close=False)  # a forked child must not share the parent's pooled connections
-    jobs.run(engine, job_id)
+
+def run_in(app: Flask, job_id: str) -> None:
+    """The job on this app's database, with its links and its email as the app writes and sends them."""
+    from tenderscore.web.transaction import deliver_mail
+
+    def tender_url(tender_id: int) -> str:
+        base = str(app.config.get("SERVICE_URL") or "http://localhost").rstrip("/")
+        with app.test_request_context(base_url=base):
+            return url_for("pages.tender_detail", tender_id=tender_id, _external=True)
+
+    def send(session: Session) -> None:
+        with app.app_context():
+            deliver_mail(session)
+
+    jobs.run(get_engine(app), job_id, tender_url=tender_url, after_commit=send)

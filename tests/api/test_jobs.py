@@ -154,3 +154,20 @@ def test_without_a_reachable_queue_the_job_waits_and_the_request_still_succeeds(
     assert awarded.get("officer", f"/api/jobs/{asked.json['id']}").json["state"] == "queued"
     with Session(get_engine(awarded.app)) as session:
         assert session.exec(select(Job)).one().id == asked.json["id"]
+
+
+def test_issuing_the_summaries_runs_as_a_job_and_only_once(awarded: World) -> None:  # noqa: F811
+    url = f"/api/tenders/{awarded.tender_id}/jobs"
+    asked = awarded.post("officer", url, json={"kind": "issue_summaries"})
+    assert asked.status_code == 202, asked.json
+    _wait(awarded, asked.json["id"])
+    job = awarded.get("officer", f"/api/jobs/{asked.json['id']}").json
+    assert job["state"] == "done" and job["download_url"] is None, job
+    assert job["stage"] == "Issued 3 assessment summaries: bidders emailed"
+    path = awarded.get("officer", f"/api/tenders/{awarded.tender_id}/award/path").json
+    assert path["stage"] == "summaries_issued" and path["assessment_summaries_sent_at"] is not None
+    assert awarded.get("officer", f"/api/jobs/{asked.json['id']}/download").status_code == 404  # no file to give
+    again = awarded.post("officer", url, json={"kind": "issue_summaries"})
+    assert again.status_code == 409 and "were issued on" in again.json["detail"]
+    mine = awarded.get("bidder_b", f"/api/tenders/{awarded.tender_id}/documents").json
+    assert [d["kind"] for d in mine] == ["assessment_summary"]

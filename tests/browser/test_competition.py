@@ -298,8 +298,11 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
 
     sign_in(page, base, "officer@nw.example")
     page.goto(tender_url + "/award")
-    page.click("#issue-summaries")
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("2 assessment summaries issued")
+    page.click("#issue-summaries")  # a background job: its page refreshes itself until the summaries are issued
+    expect(page.locator("h1")).to_have_text("Issuing the assessment summaries")
+    expect(page.locator("#job-ready")).to_contain_text("Issued 2 assessment summaries: bidders emailed", timeout=60_000)
+    shots.take(page, "officer-summaries-job")
+    page.click("text=Back to award and contract")
     expect(page.locator("#stage")).to_have_text("Assessment summaries issued: contract award notice not yet published")
     expect(page.locator("#documents + table")).to_contain_text("Brightpath Justice Services Ltd")
     expect(page.locator("#documents + table")).to_contain_text("Northern Resettlement Consortium Ltd")

@@ -19,6 +19,7 @@ from tenderscore.db.models import AuditEvent, Submission, Tender
 from tenderscore.services import mail, submissions, tenders
 from tenderscore.services.demo import DEMO_PASSWORD
 from tenderscore.sheets import DemoBid, demo_bids
+from tenderscore.web.jobs import runner
 from tenderscore.web.pages import bidding
 from tests import forms
 from tests.web.test_routes import _award_the_evaluated_tender
@@ -300,7 +301,11 @@ def test_after_the_award_each_party_sees_the_outcome_and_only_bidders_who_bid_ge
     assert "Your bid" not in waiting and "Every bidder will be sent an assessment summary" in waiting
     officer, token = _client(demo)
     issued = officer.post(f"/tenders/{tender.id}/award/summaries", data={"csrf_token": token})
-    assert issued.status_code == 302, issued.text[:2000]
+    assert issued.status_code == 302 and issued.headers["Location"].startswith("/jobs/"), issued.text[:2000]
+    job_id = issued.headers["Location"].rsplit("/", 1)[1]
+    runner(demo).wait(job_id)  # type: ignore[attr-defined]  # a thread of this app runs it (no Redis here)
+    done = officer.get(issued.headers["Location"]).text
+    assert "Issued 5 assessment summaries: bidders emailed" in done, done
     pages = {who: _client(demo, f"{who}@demo.tenderscore.test")[0].get(f"/tenders/{tender.id}").text for who in bidders}
     won = [who for who, page in pages.items() if "Your bid won" in page]
     assert len(won) == 1

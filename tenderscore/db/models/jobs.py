@@ -17,6 +17,7 @@ class JobKind(StrEnum):
     EVALUATION_REPORT = "evaluation_report"
     SCORE_MATRIX = "score_matrix"
     ALL_SUMMARIES = "all_summaries"  # every assessed bidder's summary, in one ZIP file
+    ISSUE_SUMMARIES = "issue_summaries"  # the award path's step: every summary issued and the bidders emailed
 
 
 class JobState(StrEnum):
@@ -43,7 +44,7 @@ class Job(SQLModel, table=True):
     total: int = 0
     stage: str = Field(default="Waiting for a worker", max_length=200)  # what it is doing, in words
     error: str | None = None  # why it failed, for the person who asked (never a stack trace)
-    filename: str | None = Field(default=None, max_length=255)
+    filename: str | None = Field(default=None, max_length=255)  # None when the job makes no file (a step done)
     mimetype: str | None = Field(default=None, max_length=100)
     result: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -40,7 +40,8 @@ class JobOut(StrictSchema):
 
 def _out(job: Job) -> dict[str, Any]:
     fields_ = {name: getattr(job, name) for name in JobOut._declared_fields if name != "download_url"}
-    fields_["download_url"] = url_for("jobs.JobDownload", job_id=job.id) if job.state == "done" else None
+    ready = job.state == "done" and job.filename is not None
+    fields_["download_url"] = url_for("jobs.JobDownload", job_id=job.id) if ready else None
     return fields_
 
 

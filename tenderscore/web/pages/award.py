@@ -14,9 +14,9 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tenderscore.core.award import ends_in_words
 from tenderscore.db import get_session
-from tenderscore.db.models import Role
+from tenderscore.db.models import JobKind, Role
 from tenderscore.db.types import utcnow
-from tenderscore.services import access, award_path, contracts, documents, publication
+from tenderscore.services import access, award_path, contracts, documents, jobs, publication
 from tenderscore.services import tenders as tender_service
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
@@ -53,10 +53,10 @@ def award_page(tender_id: int) -> Response:
 @signed_in(Role.OFFICER)
 @form_page("award/award.html", _award_page)
 def issue_summaries(tender_id: int) -> BaseResponse:
-    issued = award_path.issue_summaries(get_session(), user(), tender_id, tender_url=tender_link(tender_id))
-    flash(f"{len(issued)} assessment summar{'y' if len(issued) == 1 else 'ies'} issued and the bidders emailed. "
-          "Publish the contract award notice next: it starts the standstill period.", "success")  # fmt: skip
-    return redirect(url_for("pages.award_page", tender_id=tender_id))
+    """Every summary is rendered by a background job (hundreds of PDFs for a large tender): its page shows the
+    progress, and the award page the result."""
+    job = jobs.request(get_session(), user(), tender_id, JobKind.ISSUE_SUMMARIES)
+    return redirect(url_for("pages.job", job_id=job.id))
 
 
 @bp.post("/tenders/<int:tender_id>/award/notice")

@@ -37,7 +37,8 @@ def upgrade() -> None:
         sa.Column("started_at", UTCDateTime(timezone=True), nullable=True),
         sa.Column("finished_at", UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint(
-            "kind IN ('evaluation_report', 'score_matrix', 'all_summaries')", name=op.f("ck_job_kind_known")
+            "kind IN ('evaluation_report', 'score_matrix', 'all_summaries', 'issue_summaries')",
+            name=op.f("ck_job_kind_known"),
         ),
         sa.CheckConstraint("state IN ('queued', 'running', 'done', 'failed')", name=op.f("ck_job_state_known")),
         sa.CheckConstraint("done >= 0 AND total >= 0 AND done <= total", name=op.f("ck_job_progress_in_range")),
