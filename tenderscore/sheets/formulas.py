@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from openpyxl.formula.translate import Translator
-
 from tenderscore.sheets.cells import Checker, Place
 from tenderscore.sheets.layout import (
     TOTAL_FIELDS,
@@ -91,6 +89,8 @@ def check_formulas(checker: Checker, layout: TemplateLayout, areas: dict[str, Ar
 
 def _shifted(master: FormulaCell, cell: FormulaCell) -> str:
     """The formula a shared formula's other ``cell`` stands for: the master's, moved as a copy would be."""
+    from openpyxl.formula.translate import Translator  # only for a shared formula: reading loads no openpyxl else
+
     try:
         origin = coordinate(master.row, master.column)
         moved: str = Translator("=" + master.text, origin=origin).translate_formula(coordinate(cell.row, cell.column))

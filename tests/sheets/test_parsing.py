@@ -115,4 +115,7 @@ def test_reading_cells_no_one_asked_for_parses_the_sheet_again(fill: Fill, scans
         package.read([first])  # scanned for it already
         both = package.read([first, second])
     assert scans[sheet_part(data, first.sheet)] == 2
-    assert set(both) == {(first.sheet, first.first_row, first.first_column), (second.sheet, second.first_row, second.first_column)}
+    assert set(both) == {
+        (first.sheet, first.first_row, first.first_column),
+        (second.sheet, second.first_row, second.first_column),
+    }
