@@ -97,17 +97,20 @@ _IMAGE_MAGIC = {
 CONTENT_TYPES = "[Content_Types].xml"
 
 
-# the parts the reader parses whole (besides the relationships the guard parses itself): decompressed once, by the
-# guard's content check, and kept for the reader
+# the parts parsed whole (relationships by the guard, the rest by the reader): decompressed once, by the guard's
+# content check, and kept
 _KEPT_TYPES = frozenset(
-    _OOXML + kind
-    for kind in (
-        "spreadsheetml.sheet.main+xml",
-        "spreadsheetml.template.main+xml",
-        "spreadsheetml.worksheet+xml",
-        "spreadsheetml.sharedStrings+xml",
-        "spreadsheetml.styles+xml",
-    )
+    {"application/vnd.openxmlformats-package.relationships+xml"}
+    | {
+        _OOXML + kind
+        for kind in (
+            "spreadsheetml.sheet.main+xml",
+            "spreadsheetml.template.main+xml",
+            "spreadsheetml.worksheet+xml",
+            "spreadsheetml.sharedStrings+xml",
+            "spreadsheetml.styles+xml",
+        )
+    }
 )
 
 
