@@ -411,15 +411,17 @@ def _scan_sheet(
     formula: str | None = None  # the current cell's <f> text
     formula_attributes: dict[str, str] = {}
     phonetic = False  # inside <rPh>: a reading hint, not text
+    in_cells = False  # inside <sheetData>: where rows and cells are (a "c" or "row" elsewhere is not one)
     after_cells = False  # past </sheetData>
 
     def start(name: str, attributes: dict[str, str]) -> None:
         nonlocal row, row_columns, row_digits, column, in_cell, keep, cell_type, cell_style, value, inline, formula
-        nonlocal formula_attributes, phonetic
+        nonlocal formula_attributes, phonetic, in_cells
         kind = kinds.get(name)
         if kind is None:
             kind = kinds[name] = _KINDS.get(name.rpartition(safexml.NAMESPACE_SEPARATOR)[2], 0)
-        if kind == _CELL:  # the handlers run for every element: the common ones first, and no more work than needed
+        # the handlers run for every element: the common ones first, and no more work than needed
+        if kind == _CELL and in_cells:
             reference = attributes.get("r")
             if reference is None:
                 found_column = column + 1
@@ -439,7 +441,7 @@ def _scan_sheet(
             inline = []
         elif kind == _TEXT or kind == _VALUE or kind == _RULE:
             text.clear()
-        elif kind == _ROW:
+        elif kind == _ROW and in_cells:
             number = int(attributes.get("r") or row + 1)
             if not row < number <= MAX_ROWS:
                 raise ValueError(f"row {number} out of order")
@@ -454,11 +456,17 @@ def _scan_sheet(
             text.clear()
         elif kind == _PHONETIC:
             phonetic = True
+        elif kind == _SHEET_DATA:
+            if in_cells or after_cells:
+                raise ValueError("a second sheetData")  # cells where no reader looks for them
+            in_cells = True
 
     def end(name: str) -> None:
-        nonlocal in_cell, value, inline, formula, phonetic, after_cells
+        nonlocal in_cell, value, inline, formula, phonetic, in_cells, after_cells
         kind = kinds[name]
         if kind == _CELL:
+            if not in_cell:
+                return  # not a cell: a "c" outside <sheetData>
             in_cell = False
             if keep:
                 cells[(row, column)] = RawCell(
@@ -487,7 +495,7 @@ def _scan_sheet(
         elif kind == _PHONETIC:
             phonetic = False
         elif kind == _SHEET_DATA:
-            after_cells = True
+            in_cells, after_cells = False, True
 
     expat = safexml.parser()
     expat.StartElementHandler = start

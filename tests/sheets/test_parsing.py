@@ -119,3 +119,22 @@ def test_reading_cells_no_one_asked_for_parses_the_sheet_again(fill: Fill, scans
         (first.sheet, first.first_row, first.first_column),
         (second.sheet, second.first_row, second.first_column),
     }
+
+
+def test_a_second_sheet_data_is_refused(rubric: Rubric, tender: TemplateIdentity, fill: Fill) -> None:
+    data = fill()
+    part = sheet_part(data, "Pricing")
+    extra = b'<sheetData><row r="90"><c r="A90"><f>A1*2</f></c></row></sheetData>'
+    hostile = rewrite(data, lambda n, c: c.replace(b"</sheetData>", b"</sheetData>" + extra, 1) if n == part else c)
+    assert extra in parts(hostile)[part]
+    with pytest.raises(WorkbookRejected, match=f"damaged or unsafe: its part {part}"):
+        read_workbook(hostile, rubric, tender)
+
+
+def test_an_element_called_c_outside_the_cells_is_not_a_cell(read: Callable[[bytes], Any], fill: Fill) -> None:
+    data = fill()
+    part = sheet_part(data, "Pricing")
+    other = b'<extLst><ext uri="x"><c r="A1"><v>1</v></c><row r="1"/></ext></extLst></worksheet>'
+    resaved = rewrite(data, lambda n, c: c.replace(b"</worksheet>", other) if n == part else c)
+    assert b"<extLst>" in parts(resaved)[part]
+    assert read(resaved) == read(data)
