@@ -49,6 +49,10 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
+
+
 __all__ = [
     "DEFAULT_LIMITS",
     "BidderDetails",
