@@ -20,6 +20,30 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     Nothing here touches the network: a database that cannot be reached is reported by the first command that
     uses it (``tenderscore db upgrade``) and by ``/healthz``.
     """
+    app = _configured_app(test_config, instance_path)
+    from tenderscore import web
+    from tenderscore.sheets import check_defusedxml
+
+    try:
+        check_defusedxml()  # workbooks are XML from strangers: refuse to start without the hardened parser
+    except RuntimeError as exc:
+        raise ConfigurationError(str(exc)) from exc
+
+    web.init_app(app)
+    from tenderscore.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def create_command_app(instance_path: str | None = None) -> Flask:  # noqa: F821
+    """The app as the console script's own commands need it: the same configuration and database, without the
+    web layer (pages, API, sign-in) and what only it loads (flask-smorest, WeasyPrint through the reports), so
+    ``tenderscore check-bid`` starts in a fraction of the time. A command that renders a report loads it then."""
+    return _configured_app(None, instance_path)
+
+
+def _configured_app(test_config: dict[str, Any] | None, instance_path: str | None) -> Flask:  # noqa: F821
     # Imported here so that `import tenderscore.core` (the pure scoring engine) never loads Flask.
     from flask import Flask
 
@@ -43,20 +67,10 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'tenderscore.db'}"
 
-    from tenderscore import db, web
-    from tenderscore.sheets import check_defusedxml
-
-    try:
-        check_defusedxml()  # workbooks are XML from strangers: refuse to start without the hardened parser
-    except RuntimeError as exc:
-        raise ConfigurationError(str(exc)) from exc
+    from tenderscore import db
 
     db.init_app(app)
-    web.init_app(app)
-    from tenderscore.cli import register_commands
-
-    register_commands(app)
     return app
 
 
-__all__ = ["ConfigurationError", "create_app"]
+__all__ = ["ConfigurationError", "create_app", "create_command_app"]

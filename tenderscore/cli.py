@@ -1,4 +1,11 @@
-"""Command line: thin click commands over services. ``tenderscore --help`` or ``flask --app tenderscore``."""
+"""Command line: thin click commands over services. ``tenderscore --help`` or ``flask --app tenderscore``.
+
+Start-up costs what a command uses, no more: ``tenderscore --help`` imports click and Flask's command line only,
+and this project's own commands run on ``create_command_app`` (configuration and database, no web layer), each
+importing the services it calls. The web app is built only for the commands that serve or describe it (``run``,
+``shell``, ``routes``, ``openapi``, ``limiter``). ``tests/test_cli.py`` checks what ``--help`` and ``check-bid``
+load; ``bench/bench_startup.py`` prints what they cost.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +13,30 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
-from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from tenderscore.config import ConfigurationError
-from tenderscore.db import get_engine
-from tenderscore.db.models import User, id_of
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import OperationalError
+    from sqlmodel import Session
+
+    from tenderscore.db.models import User
 
 P = ParamSpec("P")
 R = TypeVar("R")
+# Commands that come with the web app (flask-smorest's) or a Flask extension's entry point (Flask-Limiter's): listed
+# by ``--help`` with these words, loaded with the whole app only when one of them is run.
+WEB_COMMANDS = {
+    "limiter": "Flask-Limiter maintenance & utility commands",
+    "openapi": "OpenAPI commands.",
+    "worker": "Run a background-job worker (RQ) on TENDERSCORE_REDIS_URL.",
+}
 
 
 def _create_app() -> Flask:
@@ -28,9 +45,57 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
-def cli() -> None:
-    """tenderscore: score tenders and enforce social-value commitments."""
+def _create_command_app() -> Flask:
+    from tenderscore import create_command_app
+
+    return create_command_app()
+
+
+class _Later(click.Command):
+    """What ``--help`` shows of a command that is loaded with the web app; resolving it to run loads the real one."""
+
+    def __init__(self, name: str, short_help: str) -> None:
+        super().__init__(name, short_help=short_help, help=short_help)
+
+
+class TenderscoreGroup(FlaskGroup):
+    """Flask's group (``--app``, ``--debug``, ``--env-file``, ``.flaskenv``, ``run``, ``shell``, ``routes``) that knows
+    this project's commands without building the app: they run on ``create_command_app``; the web app is built only
+    for Flask's own commands and those of ``WEB_COMMANDS`` (FlaskGroup would build it for ``--help`` too)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(create_app=_create_app, add_version_option=False, **kwargs)
+        self.own: set[str] = set()
+
+    def add_own(self, command: click.Command) -> None:
+        self.add_command(command)
+        self.own.add(command.name or "")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *WEB_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        found = click.Group.get_command(self, ctx, name)
+        if found is not None:
+            return found
+        if name in WEB_COMMANDS:
+            return _Later(name, WEB_COMMANDS[name])
+        return super().get_command(ctx, name)  # Flask's plugins, then the app's commands: loads the app
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if isinstance(command, _Later):
+            command = super().get_command(ctx, command.name or "")
+        elif name in self.own:
+            info = ctx.find_object(ScriptInfo)
+            if info is not None and info.create_app is _create_app:
+                info.create_app = _create_command_app  # the console script's own: no web layer
+        return name, command, rest
+
+
+cli = TenderscoreGroup(help="tenderscore: score tenders and enforce social-value commitments.")
 
 
 def main() -> None:
@@ -40,6 +105,13 @@ def main() -> None:
     except ConfigurationError as exc:
         click.echo(f"tenderscore: {exc}", err=True)
         sys.exit(2)
+
+
+def get_engine() -> Engine:
+    """The engine of the app in context (``tenderscore.db.get_engine``, imported when a command runs)."""
+    from tenderscore.db import get_engine as engine_of
+
+    return engine_of()
 
 
 def unreachable(exc: OperationalError) -> ConfigurationError:
@@ -56,6 +128,7 @@ def with_schema(command: Callable[P, R]) -> Callable[P, R]:
     @wraps(command)
     def checked(*args: P.args, **kwargs: P.kwargs) -> R:
         from sqlalchemy import inspect
+        from sqlalchemy.exc import OperationalError
 
         from tenderscore.db.migrate import current_revision, head_revision
 
@@ -89,6 +162,8 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade() -> None:
     """Create or migrate the database to the current schema."""
+    from sqlalchemy.exc import OperationalError
+
     from tenderscore.db.migrate import current_revision, upgrade
 
     engine = get_engine()
@@ -104,6 +179,8 @@ def db_upgrade() -> None:
 @with_appcontext
 def db_check() -> None:
     """Exit non-zero if the database schema differs from the models."""
+    from sqlalchemy.exc import OperationalError
+
     from tenderscore.db.migrate import schema_differences
 
     try:
@@ -126,6 +203,8 @@ def demo_group() -> None:
 @with_schema
 def demo_load() -> None:
     """Load the demo competition (once) and print the accounts to sign in with."""
+    from sqlalchemy.exc import OperationalError
+
     from tenderscore.db import session_scope
     from tenderscore.services.demo import DEMO_PASSWORD, load_demo
 
@@ -145,6 +224,8 @@ def demo_load() -> None:
 @with_schema
 def check_bid(tender_reference: str, workbook: str) -> None:
     """Self-check WORKBOOK against the published tender TENDER_REFERENCE; nothing is stored."""
+    from sqlmodel import Session
+
     from tenderscore.services.errors import ServiceError
     from tenderscore.services.submissions import check_workbook_by_reference
 
@@ -194,6 +275,7 @@ def audit_group() -> None:
 @with_schema
 def audit_verify() -> None:
     """Recompute the whole chain; name the first event that was changed, removed or inserted."""
+    from sqlalchemy.exc import OperationalError
     from sqlmodel import Session
 
     from tenderscore.services.audit import verify_chain
@@ -252,6 +334,7 @@ def report(tender_reference: str, out: str | None, summaries: str | None, as_ema
 
 
 def _tender_and_officer(session: Session, reference: str, as_email: str | None) -> tuple[int, User]:
+    from tenderscore.db.models import id_of
     from tenderscore.services import accounts, tenders
     from tenderscore.services.errors import ServiceError
 
@@ -373,16 +456,16 @@ def organisations_set(name: str, nation: str | None, sme: bool | None) -> None:
         click.echo(f"{org.name}: nation {org.nation or 'not set (England and Wales)'}, SME {org.sme}")
 
 
+COMMANDS = (users_group, organisations_group, report, db_group, demo_group, check_bid, audit_group, rubric_group)
+for _command in COMMANDS:
+    cli.add_own(_command)
+
+
 def register_commands(app: Flask) -> None:
-    app.cli.add_command(users_group)
-    app.cli.add_command(organisations_group)
-    app.cli.add_command(worker)
-    app.cli.add_command(report)
-    app.cli.add_command(db_group)
-    app.cli.add_command(demo_group)
-    app.cli.add_command(check_bid)
-    app.cli.add_command(audit_group)
-    app.cli.add_command(rubric_group)
+    """This project's commands on the app's own group, for ``flask --app tenderscore``; and the job worker, which
+    needs the whole web app (its jobs write links and send email as the app does)."""
+    for command in (*COMMANDS, worker):
+        app.cli.add_command(command)
 
 
 __all__ = ["cli", "main", "register_commands"]

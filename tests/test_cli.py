@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 from flask import Flask
+from flask.cli import FlaskGroup, ScriptInfo
 from flask.testing import FlaskCliRunner
 from pypdf import PdfReader
 from sqlalchemy import text
@@ -14,7 +20,15 @@ from tenderscore.db.models import AuditEvent, Organisation
 from tests.competition import Competition
 from tests.conftest import BACKEND
 
-RUBRICS = Path(__file__).resolve().parents[1] / "rubrics"
+ROOT = Path(__file__).resolve().parents[1]
+RUBRICS = ROOT / "rubrics"
+# What the web app loads and a command-line self-check does not use (tenderscore.web, .reports: theirs)
+WEB_STACK = (
+    "weasyprint", "flask_smorest", "apispec", "flask_login", "flask_wtf", "flask_limiter", "limits",
+    "govuk_frontend_jinja", "pydyf", "fontTools", "tinycss2", "cssselect2", "PIL", "openpyxl", "redis",
+)  # fmt: skip
+# ... and what only the commands that use the database or rubric files load
+DATA_STACK = ("sqlalchemy", "sqlmodel", "alembic", "marshmallow", "yaml", "psycopg", "holidays", "simplejson")
 
 
 def test_rubric_check_summarises_a_good_rubric(runner: FlaskCliRunner) -> None:
@@ -162,3 +176,65 @@ def test_an_operator_records_a_buyers_nation_and_an_smes_status(runner: FlaskCli
     org = session.exec(select(Organisation).where(Organisation.name == "Fife Council")).one()
     assert org.nation == "scotland"
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "organisation.described")).one().actor == "cli"
+
+
+def _loaded_by(arguments: list[str], env: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """Run the console script's entry point with ``arguments`` in a fresh interpreter: (what it printed, the
+    modules it loaded, by top-level package, and this project's packages by their first two names)."""
+    code = (
+        "import json, sys\n"
+        "from tenderscore.cli import main\n"
+        f"sys.argv = ['tenderscore', *{arguments!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "names = {'.'.join(m.split('.')[:2]) if m.startswith('tenderscore.') else m.split('.')[0]\n"
+        "         for m in sys.modules}\n"
+        "print('LOADED ' + json.dumps(sorted(names)))\n"
+    )
+    path = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env={**os.environ, **(env or {}), "PYTHONPATH": path},
+    )
+    printed, _, loaded = done.stdout.rpartition("LOADED ")
+    return printed, json.loads(loaded)
+
+
+def test_help_loads_neither_the_web_app_nor_the_database(tmp_path: Path) -> None:
+    printed, loaded = _loaded_by(["--help"], {"TENDERSCORE_INSTANCE_PATH": str(tmp_path)})
+    for command in ("check-bid", "db", "report", "users", "run", "routes", "openapi", "limiter"):
+        assert f"  {command} " in printed, printed
+    heavy = set(WEB_STACK + DATA_STACK) | {"tenderscore.web", "tenderscore.reports", "tenderscore.services",
+                                          "tenderscore.db", "tenderscore.sheets", "tenderscore.core"}  # fmt: skip
+    assert sorted(heavy & set(loaded)) == []
+
+
+def test_check_bid_loads_the_database_and_the_reader_but_no_web_app(
+    app: Flask, competition: Competition, tmp_path: Path
+) -> None:
+    workbook = tmp_path / "ok.xlsx"
+    workbook.write_bytes(competition.bid("Northern").workbook)
+    env = {"TENDERSCORE_INSTANCE_PATH": str(tmp_path), "TENDERSCORE_DATABASE_URL": app.config["DATABASE_URL"]}
+    printed, loaded = _loaded_by(["check-bid", "T-1", str(workbook)], env)
+    assert "Self-check for tender T-1: ready to submit." in printed, printed
+    assert {"sqlmodel", "tenderscore.db", "tenderscore.sheets"} <= set(loaded)
+    heavy = set(WEB_STACK) | {"tenderscore.web", "tenderscore.reports"}
+    assert sorted(heavy & set(loaded)) == []
+
+
+def test_help_lists_every_command_of_the_app(app: Flask) -> None:
+    """``--help`` names the web app's commands without building it: the list must stay the app's."""
+    from tenderscore.cli import cli
+
+    full = FlaskGroup(create_app=lambda: app)
+    with full.make_context(
+        "tenderscore", [], obj=ScriptInfo(create_app=lambda: app), resilient_parsing=True
+    ) as context:
+        everything = full.list_commands(context)
+    with cli.make_context("tenderscore", [], resilient_parsing=True) as context:
+        listed = cli.list_commands(context)
+        assert all(isinstance(cli.get_command(context, name), click.Command) for name in listed)
+    assert listed == everything

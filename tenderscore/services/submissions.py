@@ -25,7 +25,6 @@ from tenderscore.sheets import (
     WorkbookRejected,
     read_workbook,
     self_check,
-    write_template,
 )
 
 ACCEPTING = (TenderStatus.PUBLISHED,)
@@ -47,6 +46,8 @@ def identity(session: Session, tender: Tender) -> TemplateIdentity:
 
 def response_template(session: Session, actor: User, tender_id: int) -> tuple[str, bytes]:
     """The tender's response workbook: (file name, bytes)."""
+    from tenderscore.sheets import write_template  # openpyxl: loaded for a template, not for a self-check
+
     tender = get_tender(session, actor, tender_id)
     workbook = write_template(rubric_of(tender), identity(session, tender))
     return f"{tender.reference}-response-v{tender.template_version}.xlsx", workbook

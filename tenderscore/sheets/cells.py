@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from tenderscore.sheets.identifiers import IdentifierError, normalise_charity_number, normalise_company_number
 from tenderscore.sheets.ooxml import BadNumber, CellValue, IsoDate, Package, RawCell, SpreadsheetError, coordinate
@@ -19,9 +20,8 @@ _ERROR_CODE = re.compile(r"#[A-Z0-9_/!?]{1,15}")
 MAX_TEXT = 32_767  # Excel's limit for one cell
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where a value comes from, for error messages."""
+class Place(NamedTuple):
+    """Where a value comes from, for error messages. (A named tuple: a reading makes hundreds.)"""
 
     sheet: str
     row: int
@@ -75,7 +75,11 @@ class Checker:
 
     def is_blank(self, place: Place) -> bool:
         """True when the cell is empty (a formula is not empty: it is reported where the cell is read)."""
-        found = self.raw.get((place.sheet, place.row, place.column))
+        return self.blank_at(place.sheet, place.row, place.column)
+
+    def blank_at(self, sheet: str, row: int, column: int) -> bool:
+        """``is_blank`` for a cell given by its coordinates."""
+        found = self.raw.get((sheet, row, column))
         return found is None or (found.formula is None and _blank(found.value))
 
     def text(self, place: Place, *, required: bool, missing: str, limit: int = MAX_TEXT) -> str | None:

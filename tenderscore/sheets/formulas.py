@@ -11,8 +11,7 @@ Answer cells are left to the ``Checker``, which refuses any formula there where 
 from __future__ import annotations
 
 import re
-
-from openpyxl.formula.translate import Translator
+from functools import lru_cache
 
 from tenderscore.sheets.cells import Checker, Place
 from tenderscore.sheets.layout import (
@@ -29,6 +28,7 @@ _STRING = re.compile(r'("[^"]*")')
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)  # the template's few formulas, met again in every workbook
 def normalise(formula: str) -> str:
     """``formula`` without its ``=``, spaces and ``$`` and in upper case, string literals aside."""
     pieces = _STRING.split(formula.strip().removeprefix("="))
@@ -58,7 +58,13 @@ def check_formulas(checker: Checker, layout: TemplateLayout, areas: dict[str, Ar
     """Record an error for every formula of the workbook that the template did not write there."""
     expected = template_formulas(layout, areas)
     read = [areas[c.name] for c in layout.cells if c.kind != CellKind.IDENTITY] + [areas[t.name] for t in layout.tables]
-    answer_areas = [area for area in read if area is not None]
+    answer_cells = {  # bounded: every area's shape was checked against the template
+        (area.sheet, row, column)
+        for area in read
+        if area is not None
+        for row in range(area.first_row, area.last_row + 1)
+        for column in range(area.first_column, area.last_column + 1)
+    }
     masters: dict[tuple[str, str], FormulaCell] = {}
     for found in checker.package.formulas():
         text = found.text
@@ -68,7 +74,7 @@ def check_formulas(checker: Checker, layout: TemplateLayout, areas: dict[str, Ar
                 masters[key] = found
             elif key in masters:
                 text = _shifted(masters[key], found)
-        if any(a.sheet == found.sheet and a.contains(found.row, found.column) for a in answer_areas):
+        if (found.sheet, found.row, found.column) in answer_cells:
             continue  # an answer cell: refused where it is read, with its criterion
         wanted = expected.get((found.sheet, found.row, found.column))
         if found.kind in ("normal", "shared") and wanted is not None and text and normalise(text) == wanted:
@@ -83,6 +89,8 @@ def check_formulas(checker: Checker, layout: TemplateLayout, areas: dict[str, Ar
 
 def _shifted(master: FormulaCell, cell: FormulaCell) -> str:
     """The formula a shared formula's other ``cell`` stands for: the master's, moved as a copy would be."""
+    from openpyxl.formula.translate import Translator  # only for a shared formula: reading loads no openpyxl else
+
     try:
         origin = coordinate(master.row, master.column)
         moved: str = Translator("=" + master.text, origin=origin).translate_formula(coordinate(cell.row, cell.column))

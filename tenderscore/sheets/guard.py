@@ -1,23 +1,26 @@
 """Refusing hostile or unusable files before any spreadsheet parser sees them.
 
-An ``.xlsx`` is a zip of XML parts. The guard looks only at the zip's directory, ``[Content_Types].xml`` and the
-relationship parts, all parsed with defusedxml, and refuses: what is not a zip (an encrypted or old ``.xls``
-workbook is an OLE file), archives too large compressed or once decompressed, compression-ratio bombs, too many
-parts, macros, external links and content types a response template never holds. Python's zipfile never
-decompresses past a member's declared size (and a member that lies fails its CRC), so the declared sizes checked
-here bound what the reader will inflate.
+An ``.xlsx`` is a zip of XML parts. The guard looks at the zip's directory, ``[Content_Types].xml``, the
+relationship parts (parsed by ``safexml``: expat, no DTD) and the first bytes of every part, and refuses: what is
+not a zip (an encrypted or old ``.xls`` workbook is an OLE file), archives too large compressed or once
+decompressed, compression-ratio bombs, too many parts, macros, external links and content types a response
+template never holds. Python's zipfile never decompresses past a member's declared size (and a member that lies
+fails its CRC), so the declared sizes checked here bound what the reader will inflate. The parts the reader parses
+whole are decompressed once, here, and kept for it (``Archive.part``).
 """
 
 from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+
+from tenderscore.sheets import safexml
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -65,6 +68,8 @@ _MACRO_HINTS = (
     "attachedtoolbars", "keymapcustomizations", "vbadata",
 )  # fmt: skip
 _EXTERNAL_HINTS = ("externallink", "connections", "querytable", "attachedtemplate")
+_MACRO_HINT = re.compile("|".join(map(re.escape, _MACRO_HINTS)))  # one search instead of a loop per part
+_EXTERNAL_HINT = re.compile("|".join(map(re.escape, _EXTERNAL_HINTS)))
 # Relationship types that load code, embedded programs or outside data, by the last segment of the type URI
 # (transitional, strict and Microsoft namespaces alike), refused wherever they appear whatever the target's name.
 _MACRO_RELATIONSHIPS = frozenset(
@@ -92,8 +97,46 @@ _IMAGE_MAGIC = {
 CONTENT_TYPES = "[Content_Types].xml"
 
 
+# the parts parsed whole (relationships by the guard, the rest by the reader): decompressed once, by the guard's
+# content check, and kept
+_KEPT_TYPES = frozenset(
+    {"application/vnd.openxmlformats-package.relationships+xml"}
+    | {
+        _OOXML + kind
+        for kind in (
+            "spreadsheetml.sheet.main+xml",
+            "spreadsheetml.template.main+xml",
+            "spreadsheetml.worksheet+xml",
+            "spreadsheetml.sharedStrings+xml",
+            "spreadsheetml.styles+xml",
+        )
+    }
+)
+
+
 class WorkbookRejected(ValueError):
     """A file that cannot be read as a response workbook. The message is for the bidder (a 4xx, never a 500)."""
+
+
+class Archive(zipfile.ZipFile):
+    """A zip whose directory passed the guard's limits. ``part`` gives a part's bytes, decompressed once: the parts
+    the guard reads whole (relationships, and the workbook, worksheets, styles and shared strings whose first bytes
+    it checks) are kept, until the archive is closed, for the reader. The limits bound what is kept."""
+
+    def __init__(self, data: bytes) -> None:
+        self._kept: dict[str, bytes] = {}  # first: a zip that fails to open is still closed
+        super().__init__(io.BytesIO(data))
+
+    def part(self, name: str) -> bytes:
+        """The bytes of the part ``name``; raises ``KeyError`` if there is none, zipfile's errors if damaged."""
+        found = self._kept.get(name)
+        if found is None:
+            found = self._kept[name] = self.read(name)
+        return found
+
+    def close(self) -> None:
+        self._kept.clear()
+        super().close()
 
 
 @dataclass(frozen=True)
@@ -132,7 +175,7 @@ def guard_workbook(data: bytes, limits: GuardLimits = DEFAULT_LIMITS) -> None:
         check_archive(archive)
 
 
-def check_archive(archive: zipfile.ZipFile) -> None:
+def check_archive(archive: Archive) -> None:
     """The content checks of ``guard_workbook`` on an archive from ``open_archive``."""
     types = _content_types(archive)
     for declared in types.values():
@@ -145,7 +188,7 @@ def check_archive(archive: zipfile.ZipFile) -> None:
             _check_relationships(archive, info)
 
 
-def open_archive(data: bytes, limits: GuardLimits = DEFAULT_LIMITS) -> zipfile.ZipFile:
+def open_archive(data: bytes, limits: GuardLimits = DEFAULT_LIMITS) -> Archive:
     """``data`` as an open zip whose directory is within ``limits``; raises ``WorkbookRejected``."""
     if data.startswith(OLE_MAGIC):
         raise WorkbookRejected(
@@ -159,7 +202,7 @@ def open_archive(data: bytes, limits: GuardLimits = DEFAULT_LIMITS) -> zipfile.Z
     if not data.startswith(ZIP_MAGIC):
         raise WorkbookRejected("This file is not an Excel workbook: save it as an Excel Workbook (.xlsx).")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = Archive(data)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise WorkbookRejected("This file is damaged or not an Excel workbook (.xlsx).") from exc
     try:
@@ -198,11 +241,10 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: GuardLimits) -> None:
         raise WorkbookRejected("This file is not an Excel workbook (it has no [Content_Types].xml).")
 
 
-def _xml(archive: zipfile.ZipFile, name: str) -> Element:
+def _xml(archive: Archive, name: str) -> Element:
     try:
-        root: Element = fromstring(archive.read(name))
-        return root
-    except (DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        return safexml.tree(archive.part(name))
+    except (safexml.ExpatError, DefusedXmlException, ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
         raise WorkbookRejected(f"The workbook is damaged or unsafe: its part {name} cannot be read.") from exc
 
 
@@ -210,7 +252,7 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
+def _content_types(archive: Archive) -> dict[str, str]:
     """Part name (without the leading ``/``, lower case) or ``*.ext`` -> content type."""
     root = _xml(archive, CONTENT_TYPES)
     types: dict[str, str] = {}
@@ -251,9 +293,9 @@ def _check_content_type(content_type: str, name: str) -> None:
     """Refuse a content type (declared in [Content_Types].xml, used or not) or part name that means macros,
     embedded programs or links to outside data."""
     lowered = name.lower() + " " + content_type.lower()
-    if any(hint in lowered for hint in _MACRO_HINTS):
+    if _MACRO_HINT.search(lowered):
         raise _macros(name or content_type)
-    if any(hint in lowered for hint in _EXTERNAL_HINTS):
+    if _EXTERNAL_HINT.search(lowered):
         raise WorkbookRejected(
             "This workbook links to other files or data sources, which are not accepted: remove the links "
             "(Data > Edit Links > Break Link) and save again."
@@ -267,14 +309,18 @@ def _macros(part: str) -> WorkbookRejected:
     )
 
 
-def _check_content(archive: zipfile.ZipFile, info: zipfile.ZipInfo, types: dict[str, str]) -> None:
+def _check_content(archive: Archive, info: zipfile.ZipInfo, types: dict[str, str]) -> None:
     """Judge a part by what it holds, not by its name: no OLE compound file (a VBA project, an embedded object
     or ActiveX control, an encrypted package) and no zip (an embedded document) anywhere, and an image is one."""
     if info.is_dir() or info.file_size == 0:
         return
+    content_type = (_content_type_of(info.filename, types) or "").split(";")[0].strip()
     try:
-        with archive.open(info) as stream:
-            head = stream.read(8)
+        if content_type in _KEPT_TYPES:
+            head = archive.part(info.filename)[:8]  # read whole once, for the reader too
+        else:
+            with archive.open(info) as stream:
+                head = stream.read(8)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise WorkbookRejected(f"The workbook is damaged: its part {info.filename} cannot be read.") from exc
     if head.startswith(OLE_MAGIC):
@@ -284,7 +330,6 @@ def _check_content(archive: zipfile.ZipFile, info: zipfile.ZipInfo, types: dict[
             f"This workbook holds an embedded file ({info.filename}), which is not accepted: copy your answers "
             "into a fresh template."
         )
-    content_type = (_content_type_of(info.filename, types) or "").split(";")[0].strip()
     magic = _IMAGE_MAGIC.get(content_type)
     if magic is not None and not head.startswith(magic):
         raise WorkbookRejected(
@@ -298,7 +343,7 @@ def _relationship_kind(element: Element) -> str:
     return (element.get("Type") or "").strip().rstrip("/").rpartition("/")[2].lower()
 
 
-def _check_relationships(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def _check_relationships(archive: Archive, info: zipfile.ZipInfo) -> None:
     root = _xml(archive, info.filename)
     for element in root:
         kind = _relationship_kind(element)

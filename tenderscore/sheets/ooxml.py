@@ -1,10 +1,16 @@
-"""A small, strict reader of the parts of an ``.xlsx`` the response reader needs, on defusedxml.
+"""A small, strict reader of the parts of an ``.xlsx`` the response reader needs, on expat with no DTD (``safexml``).
+
+Each worksheet is parsed once, streamed: the cells inside the areas the caller wants (``Package.want``) are kept
+with their values, and every formula of the sheet is noted, in the same pass. Nothing else is kept, whatever the
+file claims about its size. The small parts (workbook, relationships, styles, shared strings) are parsed into trees.
 
 Why not openpyxl or python-calamine for reading: openpyxl's read-only load alone costs more than this whole reader
-(it parses every style into objects), and calamine, though fastest at values, does not report formulas, defined
-names or number formats, which the checks need; a pass over the XML for those gives the values too (see
-``bench/bench_sheets.py``). Numbers are taken from the XML text straight into ``Decimal``, so no float is ever
-involved. Any namespace is accepted (transitional or strict), and so are cells without an ``r`` attribute.
+(it parses every style into objects); calamine, though fastest at values, does not report formulas, defined names
+or number formats, which the checks need, and it gives numbers as floats (``1.10`` comes back as ``1.1``,
+``12345678901234567890`` as ``1.2345678901234567e+19``) and refuses a whole workbook for one bad number without
+naming its cell. A pass over the XML for those gives the values too (see ``bench/bench_sheets.py``). Numbers are
+taken from the XML text straight into ``Decimal``, so no float is ever involved. Any namespace is accepted
+(transitional or strict), and so are cells without an ``r`` attribute.
 """
 
 from __future__ import annotations
@@ -15,16 +21,16 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
-from typing import IO
+from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring, iterparse
 
-from tenderscore.sheets.guard import WorkbookRejected
+from tenderscore.sheets import safexml
+from tenderscore.sheets.guard import Archive, WorkbookRejected
 
-_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_REL_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"  # expat names: uri}local
+_REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
 _AREA = re.compile(
@@ -77,9 +83,9 @@ class IsoDate:
 CellValue = str | Decimal | bool | SpreadsheetError | IsoDate | BadNumber | None
 
 
-@dataclass(frozen=True)
-class RawCell:
-    """A cell as stored: its value (a formula's cached value included), its formula if any, its style index."""
+class RawCell(NamedTuple):
+    """A cell as stored: its value (a formula's cached value included), its formula if any, its style index.
+    (A named tuple: a workbook has hundreds, and a frozen dataclass takes twice as long to make.)"""
 
     value: CellValue
     formula: str | None = None  # the formula's text ("" for a shared or array formula's other cells)
@@ -169,9 +175,12 @@ def unescape(text: str) -> str:
 
 
 class Package:
-    """An open, guarded ``.xlsx``: its sheets, defined names, shared strings and percentage styles."""
+    """An open, guarded ``.xlsx``: its sheets, defined names, shared strings and percentage styles.
 
-    def __init__(self, archive: zipfile.ZipFile) -> None:
+    Every worksheet is parsed at most once. Say which cells will be read (``want``) before reading any of a sheet:
+    a sheet asked for cells it was not scanned for is parsed again (correct, but what the reader never does)."""
+
+    def __init__(self, archive: Archive) -> None:
         self._archive = archive
         workbook_part = self._main_part()
         targets = self._relationships(workbook_part)
@@ -197,15 +206,17 @@ class Package:
         self._styles_part = next((t for k, t in targets.values() if k.endswith("/styles")), None)
         self._strings: list[str] | None = None
         self._percent_styles: frozenset[int] | None = None
-        self._formulas: dict[str, list[FormulaCell]] = {}  # sheet -> its formula cells, once the sheet is read
+        self._wanted: dict[str, set[Area]] = {}  # sheet -> the areas whose cells are kept when it is scanned
+        self._scanned: dict[str, frozenset[Area]] = {}  # sheet -> the areas it was scanned for
+        self._cells: dict[str, dict[tuple[int, int], RawCell]] = {}  # sheet -> kept cells, once scanned
+        self._formulas: dict[str, list[FormulaCell]] = {}  # sheet -> its formula cells, once scanned
 
     def _xml(self, part: str) -> Element:
         try:
-            root: Element = fromstring(self._archive.read(part))
-            return root
+            return safexml.tree(self._archive.part(part))
         except KeyError as exc:
             raise WorkbookRejected(f"The workbook is damaged: its part {part} is missing.") from exc
-        except (DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
+        except _DAMAGED as exc:
             raise WorkbookRejected(f"The workbook is damaged or unsafe: its part {part} cannot be read.") from exc
 
     def _main_part(self) -> str:
@@ -244,37 +255,63 @@ class Package:
             self._percent_styles = frozenset() if part is None else _percent(self._xml(part), part)
         return self._percent_styles
 
+    def want(self, areas: Iterable[Area | None]) -> None:
+        """Keep the cells of ``areas`` when their sheets are scanned. The caller bounds the areas (the reader checks
+        every named area's shape against the template first)."""
+        for area in areas:
+            if area is not None:
+                self._wanted.setdefault(area.sheet, set()).add(area)
+
     def formulas(self) -> list[FormulaCell]:
-        """Every formula cell of every worksheet, in sheet then document order. Each sheet is read once, whole:
-        the guard bounds its size. Raises ``WorkbookRejected`` for a formula outside the cells (a data validation
-        or conditional format) that computes anything."""
-        for sheet, part in self.sheets.items():
-            if sheet not in self._formulas:
-                _read_sheet(self, sheet, part, [])
+        """Every formula cell of every worksheet, in sheet then document order. Each sheet not read yet is read
+        once, whole: the guard bounds its size. Raises ``WorkbookRejected`` for a formula outside the cells (a data
+        validation or conditional format) that computes anything."""
+        for sheet in self.sheets:
+            if sheet not in self._scanned:
+                self._scan(sheet)
         return [formula for sheet in self.sheets for formula in self._formulas.get(sheet, ())]
 
     def read(self, areas: Iterable[Area | None]) -> dict[tuple[str, int, int], RawCell]:
-        """Every non-empty cell inside ``areas``, keyed by (sheet, row, column). Nothing outside is kept.
+        """Every cell (``<c>`` element) inside ``areas``, keyed by (sheet, row, column). Nothing outside is kept.
 
-        The caller bounds the areas (the reader checks every named area's shape against the template first)."""
-        by_sheet: dict[str, list[Area]] = {}
-        for area in areas:
-            if area is not None:
-                by_sheet.setdefault(area.sheet, []).append(area)
+        Each sheet is scanned once for all the areas wanted of it (``want``), these included."""
+        asked = [area for area in areas if area is not None and area.sheet in self.sheets]
+        self.want(asked)
         cells: dict[tuple[str, int, int], RawCell] = {}
-        for sheet, wanted in by_sheet.items():
-            part = self.sheets.get(sheet)
-            if part is None:
-                continue
-            for (row, column), cell in _read_sheet(self, sheet, part, wanted).items():
-                cells[(sheet, row, column)] = cell
+        for area in asked:
+            sheet = area.sheet
+            scanned = self._scanned.get(sheet)
+            if scanned is None or area not in scanned:
+                self._scan(sheet)
+            kept = self._cells[sheet]
+            for row in range(area.first_row, area.last_row + 1):
+                for column in range(area.first_column, area.last_column + 1):
+                    cell = kept.get((row, column))
+                    if cell is not None:
+                        cells[(sheet, row, column)] = cell
         return cells
 
-    def open(self, part: str) -> IO[bytes]:
+    def _scan(self, sheet: str) -> None:
+        wanted = frozenset(self._wanted.get(sheet, ()))
+        part = self.sheets[sheet]
         try:
-            return self._archive.open(part)
+            data = self._archive.part(part)
         except KeyError as exc:
             raise WorkbookRejected(f"The workbook is damaged: its part {part} is missing.") from exc
+        except _DAMAGED as exc:
+            raise WorkbookRejected(f"The workbook is damaged or unsafe: its part {part} cannot be read.") from exc
+        try:
+            self._cells[sheet], self._formulas[sheet] = _scan_sheet(self, sheet, part, data, wanted)
+        except WorkbookRejected:
+            raise
+        except _DAMAGED as exc:
+            raise WorkbookRejected(f"The workbook is damaged or unsafe: its part {part} cannot be read.") from exc
+        self._scanned[sheet] = wanted
+
+
+# what a part that cannot be parsed raises: expat's errors, defusedxml's refusals, a bad zip member, and the
+# ValueError the sheet scanner raises for what is not a worksheet (rows or cells out of order, bad references)
+_DAMAGED = (safexml.ExpatError, DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError)
 
 
 def _read_strings(root: Element) -> list[str]:
@@ -310,8 +347,9 @@ def _percent(root: Element, part: str) -> frozenset[int]:
     custom: dict[int, str] = {}
     xfs: list[int] = []
     for element in root.iter():
-        for attribute in STYLE_INDEXES.intersection(element.keys()):
-            _index(element, attribute, part)  # every index checked, used or not: Excel would not open it
+        for attribute in element.attrib:
+            if attribute in STYLE_INDEXES:
+                _index(element, attribute, part)  # every index checked, used or not: Excel would not open it
     for element in root:
         kind = _local(element.tag)
         if kind == "numFmts":
@@ -322,62 +360,174 @@ def _percent(root: Element, part: str) -> frozenset[int]:
     return frozenset(i for i, fmt in enumerate(xfs) if fmt in PERCENT_BUILTIN or fmt in percent_formats)
 
 
-def _read_sheet(package: Package, sheet: str, part: str, wanted: list[Area]) -> dict[tuple[int, int], RawCell]:
-    """The cells of ``part`` inside ``wanted``; notes every formula cell of the sheet in ``package._formulas``.
+# Elements of a worksheet the scanner looks at, by local name; the others (row and column formats, views, merged
+# cells, page setup, extensions...) are parsed, for well-formedness, and passed over.
+_CELL, _VALUE, _ROW, _INLINE, _TEXT, _FORMULA, _PHONETIC, _SHEET_DATA, _RULE = range(1, 10)
+_KINDS = {
+    "c": _CELL,
+    "v": _VALUE,
+    "row": _ROW,
+    "is": _INLINE,
+    "t": _TEXT,
+    "f": _FORMULA,
+    "rPh": _PHONETIC,
+    "sheetData": _SHEET_DATA,
+    "formula": _RULE,  # a conditional format's
+    "formula1": _RULE,  # a data validation's
+    "formula2": _RULE,
+}
 
-    The whole sheet is read (the guard bounds its size), but only the rows holding a wanted cell or a formula
-    are looked into."""
-    rows = {r for area in wanted for r in range(area.first_row, area.last_row + 1)}
+
+def _scan_sheet(
+    package: Package, sheet: str, part: str, data: bytes, wanted: frozenset[Area]
+) -> tuple[dict[tuple[int, int], RawCell], list[FormulaCell]]:
+    """One streamed pass over the worksheet ``part``: (the cells inside ``wanted``, every formula cell).
+
+    Rows and the cells of each row must come in order and within Excel's limits; a formula (``<f>``) must be in a
+    cell, or past the cells (an extension's conditional format or data validation), where it must compute nothing.
+    Raises ``ValueError`` for a part that is not a worksheet, ``WorkbookRejected`` for a computing rule."""
+    wanted_columns: dict[int, set[int]] = {}  # row -> the columns wanted in it
+    for area in wanted:
+        span = range(area.first_column, area.last_column + 1)
+        for number in range(area.first_row, area.last_row + 1):
+            wanted_columns.setdefault(number, set()).update(span)
     cells: dict[tuple[int, int], RawCell] = {}
-    formula_areas: list[Area] = []
     formulas: list[FormulaCell] = []
-    row = 0
-    in_row = False  # an <f> was seen in the row being read
-    after_cells = False  # past <sheetData>: data validations, conditional formats, extensions
-    local: dict[str, str] = {}
-    try:
-        with package.open(part) as stream:
-            for _event, element in iterparse(stream, events=("end",)):
-                tag = element.tag
-                kind = local.get(tag) or local.setdefault(tag, _local(tag))
-                if kind == "f":
-                    if after_cells:
-                        _check_rule_formula(element, part)
-                    else:
-                        in_row = True
-                        _note_formula_range(element, formula_areas)
-                elif kind == "row":
-                    number = int(element.get("r") or row + 1)
-                    if not row < number <= MAX_ROWS:
-                        raise ValueError(f"row {number} out of order")
-                    row = number
-                    if row in rows:
-                        _read_row(package, element, row, wanted, cells)
-                    if in_row:
-                        _row_formulas(element, sheet, row, formulas)
-                        in_row = False
-                    element.clear()
-                elif kind == "sheetData":
-                    if in_row:
-                        raise ValueError("a formula outside any row")
-                    after_cells = True
-                elif kind in ("formula", "formula1", "formula2"):
-                    _check_rule_formula(element, part)
-    except WorkbookRejected:
-        raise
-    except (DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise WorkbookRejected(f"The workbook is damaged or unsafe: its part {part} cannot be read.") from exc
-    package._formulas[sheet] = formulas
+    formula_areas: list[Area] = []
+    kinds: dict[str, int] = {}  # expat name (uri}local) -> _KINDS value, 0 for the rest
+    columns: dict[str, int] = {}  # "AB" -> 28
+    text: list[str] = []  # character data since the last element that holds text began
+    # where the scan is: the handlers below change these (nonlocal)
+    row = 0  # the current row number
+    row_columns: set[int] | None = None  # wanted columns of the current row
+    row_digits = ""  # the current row number as written in a cell reference ("12" in "AB12")
+    column = 0  # the current (or last) cell's column
+    in_cell = False
+    keep = False  # the current cell is kept
+    cell_type = "n"
+    cell_style = "0"
+    value: str | None = None  # the current cell's <v>
+    inline: list[str] | None = None  # the current cell's <is> runs
+    formula: str | None = None  # the current cell's <f> text
+    formula_attributes: dict[str, str] = {}
+    phonetic = False  # inside <rPh>: a reading hint, not text
+    in_cells = False  # inside <sheetData>: where rows and cells are (a "c" or "row" elsewhere is not one)
+    after_cells = False  # past </sheetData>
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal row, row_columns, row_digits, column, in_cell, keep, cell_type, cell_style, value, inline, formula
+        nonlocal formula_attributes, phonetic, in_cells
+        kind = kinds.get(name)
+        if kind is None:
+            kind = kinds[name] = _KINDS.get(name.rpartition(safexml.NAMESPACE_SEPARATOR)[2], 0)
+        # the handlers run for every element: the common ones first, and no more work than needed
+        if kind == _CELL and in_cells:
+            reference = attributes.get("r")
+            if reference is None:
+                found_column = column + 1
+            elif reference.endswith(row_digits) and (found := columns.get(reference[: -len(row_digits)])):
+                found_column = found  # "AB12" in row 12, AB seen before in this sheet
+            else:
+                found_column = _column_of(reference, row, columns)
+            if not column < found_column <= MAX_COLUMNS or row == 0:
+                raise ValueError(f"cell {reference} out of order")
+            column = found_column
+            in_cell = True
+            keep = row_columns is not None and column in row_columns
+            cell_type = attributes.get("t", "n")
+            cell_style = attributes.get("s") or "0"
+            value = inline = formula = None
+        elif kind == _INLINE:
+            inline = []
+        elif kind == _TEXT or kind == _VALUE or kind == _RULE:
+            text.clear()
+        elif kind == _ROW and in_cells:
+            number = int(attributes.get("r") or row + 1)
+            if not row < number <= MAX_ROWS:
+                raise ValueError(f"row {number} out of order")
+            row, column, in_cell = number, 0, False
+            row_digits = str(row)
+            row_columns = wanted_columns.get(row)
+            text.clear()
+        elif kind == _FORMULA:
+            if not in_cell and not after_cells:
+                raise ValueError("a formula outside any cell")
+            formula_attributes = attributes
+            text.clear()
+        elif kind == _PHONETIC:
+            phonetic = True
+        elif kind == _SHEET_DATA:
+            if in_cells or after_cells:
+                raise ValueError("a second sheetData")  # cells where no reader looks for them
+            in_cells = True
+
+    def end(name: str) -> None:
+        nonlocal in_cell, value, inline, formula, phonetic, in_cells, after_cells
+        kind = kinds[name]
+        if kind == _CELL:
+            if not in_cell:
+                return  # not a cell: a "c" outside <sheetData>
+            in_cell = False
+            if keep:
+                cells[(row, column)] = RawCell(
+                    _value(package, cell_type, value, _unescaped(inline)), formula, int(cell_style)
+                )
+        elif kind == _VALUE:
+            value = "".join(text) or None
+        elif kind == _TEXT:
+            if inline is not None and not phonetic:
+                inline.append("".join(text))
+        elif kind == _FORMULA:
+            written = "".join(text)
+            if not in_cell:
+                _check_rule_formula(written, part)
+                return
+            formula = written
+            formula_kind = formula_attributes.get("t", "normal")
+            formulas.append(FormulaCell(sheet, row, column, written, formula_kind, formula_attributes.get("si")))
+            reference = formula_attributes.get("ref")
+            if reference and formula_kind != "shared":  # a shared formula's other cells carry their own <f>
+                area = parse_area(f"x!{reference}")
+                if area is not None:
+                    formula_areas.append(area)
+        elif kind == _RULE:
+            _check_rule_formula("".join(text), part)
+        elif kind == _PHONETIC:
+            phonetic = False
+        elif kind == _SHEET_DATA:
+            in_cells, after_cells = False, True
+
+    expat = safexml.parser()
+    expat.StartElementHandler = start
+    expat.EndElementHandler = end
+    expat.CharacterDataHandler = text.append
+    expat.Parse(data, True)
     for area in formula_areas:  # the other cells of an array formula's range hold only values
         for key, cell in cells.items():
             if area.contains(*key) and cell.formula is None:
                 cells[key] = RawCell(cell.value, "", cell.style)
-    return cells
+    return cells, formulas
 
 
-def _check_rule_formula(element: Element, part: str) -> None:
+def _column_of(reference: str, row: int, columns: dict[str, int]) -> int:
+    """The column of the cell reference ``reference`` ("AB12" -> 28), which must be in ``row``; learnt in
+    ``columns``. Raises ``ValueError`` for anything else."""
+    match = _COORDINATE.fullmatch(reference)
+    if match is None:
+        raise ValueError(f"bad cell reference {reference!r}")
+    if int(match.group(2)) != row:
+        raise ValueError(f"cell {reference} is not in row {row}")
+    letters = match.group(1)
+    found = columns[letters] = column_number(letters)
+    return found
+
+
+def _unescaped(runs: list[str] | None) -> str | None:
+    return unescape("".join(runs)) if runs is not None else None
+
+
+def _check_rule_formula(text: str, part: str) -> None:
     """A formula of a data validation, conditional format or extension must not compute anything."""
-    text = element.text or ""
     if computes(text):
         raise WorkbookRejected(
             f"The workbook's part {part} holds a formula in a data validation or conditional format "
@@ -385,73 +535,9 @@ def _check_rule_formula(element: Element, part: str) -> None:
         )
 
 
-def _row_formulas(element: Element, sheet: str, row: int, formulas: list[FormulaCell]) -> None:
-    column = 0
-    for child in element:
-        if _local(child.tag) != "c":
-            continue
-        _found_row, column = _position(child.get("r"), row, column)
-        for f in child:
-            if _local(f.tag) == "f":
-                kind = f.get("t", "normal")
-                formulas.append(FormulaCell(sheet, row, column, f.text or "", kind, f.get("si")))
-
-
-def _note_formula_range(element: Element, formula_areas: list[Area]) -> None:
-    reference = element.get("ref")
-    if reference and element.get("t") != "shared":  # a shared formula's other cells carry their own <f>
-        area = parse_area(f"x!{reference}")
-        if area is not None:
-            formula_areas.append(area)
-
-
-def _read_row(
-    package: Package, element: Element, row: int, wanted: list[Area], cells: dict[tuple[int, int], RawCell]
-) -> None:
-    column = 0
-    for child in element:
-        if _local(child.tag) != "c":
-            continue
-        found_row, column = _position(child.get("r"), row, column)
-        if found_row != row:
-            raise ValueError(f"cell {child.get('r')} is not in row {row}")
-        if any(area.contains(row, column) for area in wanted):
-            cells[(row, column)] = _cell(package, child)
-
-
-def _position(reference: str | None, row: int, column: int) -> tuple[int, int]:
-    if reference is None:
-        found_row, found_column = row, column + 1
-    else:
-        match = _COORDINATE.fullmatch(reference)
-        if not match:
-            raise ValueError(f"bad cell reference {reference!r}")
-        found_row, found_column = int(match.group(2)), column_number(match.group(1))
-    if not column < found_column <= MAX_COLUMNS:
-        raise ValueError(f"cell {reference} out of order")
-    return found_row, found_column
-
-
-def _cell(package: Package, element: Element) -> RawCell:
-    kind = element.get("t", "n")
-    raw: str | None = None
-    inline: Element | None = None
-    formula: str | None = None
-    for child in element:
-        tag = _local(child.tag)
-        if tag == "v":
-            raw = child.text
-        elif tag == "is":
-            inline = child
-        elif tag == "f":
-            formula = child.text or ""
-    style = int(element.get("s") or 0)
-    return RawCell(_value(package, kind, raw, inline), formula, style)
-
-
-def _value(package: Package, kind: str, raw: str | None, inline: Element | None) -> CellValue:
+def _value(package: Package, kind: str, raw: str | None, inline: str | None) -> CellValue:
     if kind == "inlineStr":
-        return _text_of(inline) if inline is not None else None
+        return inline
     if raw is None:
         return None
     if kind == "s":

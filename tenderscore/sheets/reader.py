@@ -49,11 +49,18 @@ def read_workbook(
         package.percent_styles()  # a damaged styles part is refused whether or not a percentage is read
         areas = _named_areas(package, layout)
         checker = Checker(package, {})
-        # shapes are checked before any cell is read, so a name stretched over a million rows reads nothing
-        for step in (_check_identity, _check_shapes):
-            step(checker, layout, identity, areas)
-            if checker.errors:
-                return WorkbookReading(None, BidderDetails(), tuple(checker.errors))
+        if not _identity_in_place(checker, layout, areas):
+            return WorkbookReading(None, BidderDetails(), tuple(checker.errors))
+        # shapes are checked before any cell is read, so a name stretched over a million rows reads nothing; their
+        # errors come after the identity's, which say the file is for another tender or an older template
+        shapes = Checker(package, {})
+        _check_shapes(shapes, layout, areas)
+        package.want(areas[cell.name] for cell in layout.identity)
+        if not shapes.errors:
+            package.want(areas.values())  # every sheet is then parsed once, for all that is read from it
+        _check_identity(checker, layout, identity, areas)
+        if checker.errors or shapes.errors:
+            return WorkbookReading(None, BidderDetails(), tuple(checker.errors or shapes.errors))
         checker.raw.update(package.read(areas[c.name] for c in layout.cells if c.kind != CellKind.IDENTITY))
         checker.raw.update(package.read(areas[t.name] for t in layout.tables))
         return _validate(checker, rubric, layout, areas, bid_id or hashlib.sha256(data).hexdigest()[:16])
@@ -64,15 +71,20 @@ def _named_areas(package: Package, layout: TemplateLayout) -> dict[str, Area | N
     return {name: package.area(name) for name in names}
 
 
-def _check_identity(
-    checker: Checker, layout: TemplateLayout, identity: TemplateIdentity, areas: dict[str, Area | None]
-) -> None:
-    """The hidden sheet must name this tender, this template version and this rubric."""
+def _identity_in_place(checker: Checker, layout: TemplateLayout, areas: dict[str, Area | None]) -> bool:
+    """The hidden sheet's named cells are there, one cell each; otherwise this is not a response template."""
     for cell in layout.identity:
         area = areas[cell.name]
         if area is None or area.rows != 1 or area.columns != 1:
             checker.error(Place(HIDDEN, cell.row, cell.column, cell.field), NOT_A_TEMPLATE)
-            return
+            return False
+    return True
+
+
+def _check_identity(
+    checker: Checker, layout: TemplateLayout, identity: TemplateIdentity, areas: dict[str, Area | None]
+) -> None:
+    """The hidden sheet must name this tender, this template version and this rubric."""
     found = _identity_values(checker, layout, areas)
     first = layout.identity[0]
     place = Place(HIDDEN, first.row, first.column, "tender_reference")
@@ -110,9 +122,7 @@ def _identity_values(checker: Checker, layout: TemplateLayout, areas: dict[str, 
     return found
 
 
-def _check_shapes(
-    checker: Checker, layout: TemplateLayout, identity: TemplateIdentity, areas: dict[str, Area | None]
-) -> None:
+def _check_shapes(checker: Checker, layout: TemplateLayout, areas: dict[str, Area | None]) -> None:
     for cell in layout.cells:
         if cell.kind == CellKind.IDENTITY:
             continue

@@ -32,12 +32,23 @@ def _rows(table: TableSpec, areas: dict[str, Area | None]) -> range:
     return range(min(area.rows, table.rows))  # never more than the template defines
 
 
+def _blank_row(checker: Checker, table: TableSpec, areas: dict[str, Area | None], row: int) -> bool:
+    """True when every cell of 0-based ``row`` of ``table`` is blank (``Checker.is_blank``), as most rows of a table
+    are: a quick way past the row before its places are worked out."""
+    area = areas[table.name]
+    assert area is not None
+    sheet, number = area.sheet, area.first_row + row
+    return all(checker.blank_at(sheet, number, column) for column in range(area.first_column, area.last_column + 1))
+
+
 def read_pricing(checker: Checker, table: TableSpec, areas: dict[str, Area | None]) -> Decimal | None:
     """The total price: the sum of the pricing lines. ``None`` if any line is wrong or none is filled in."""
     before = len(checker.errors)
     total = Decimal(0)
     lines = 0
     for row in _rows(table, areas):
+        if _blank_row(checker, table, areas, row):
+            continue
         description = table_place(table, areas, row, "description")
         amount = table_place(table, areas, row, "amount_gbp")
         if checker.is_blank(description) and checker.is_blank(amount):
@@ -67,6 +78,8 @@ def read_partners(
     partners: list[VcsePartner] = []
     values: list[Decimal] | None = []
     for row in _rows(table, areas):
+        if _blank_row(checker, table, areas, row):
+            continue
         places = {field: table_place(table, areas, row, field) for field in table.columns}
         if all(checker.is_blank(place) for place in places.values()):
             continue
