@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from tenderscore.config import ConfigurationError
 from tenderscore.db import get_engine
+from tenderscore.db.engine import reading_session
 from tenderscore.db.models import User, id_of
 
 P = ParamSpec("P")
@@ -148,7 +149,7 @@ def check_bid(tender_reference: str, workbook: str) -> None:
     from tenderscore.services.errors import ServiceError
     from tenderscore.services.submissions import check_workbook_by_reference
 
-    with Session(get_engine()) as session:
+    with reading_session(get_engine()) as session:  # nothing is stored: SQLite's writers need not wait
         try:
             result = check_workbook_by_reference(session, tender_reference, Path(workbook).read_bytes())
         except ServiceError as exc:
@@ -194,12 +195,11 @@ def audit_group() -> None:
 @with_schema
 def audit_verify() -> None:
     """Recompute the whole chain; name the first event that was changed, removed or inserted."""
-    from sqlmodel import Session
 
     from tenderscore.services.audit import verify_chain
 
     try:
-        with Session(get_engine()) as session:
+        with reading_session(get_engine()) as session:  # never holds SQLite's write lock while it reads the chain
             check = verify_chain(session)
     except OperationalError as exc:
         raise unreachable(exc) from exc
