@@ -29,6 +29,8 @@ RATELIMIT_KEY_PREFIX = "tenderscore"
 # accounts gets 200 an hour in all.
 SIGN_IN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
 SIGN_IN_FAILURES_PER_ADDRESS = "50 per 15 minutes"
+# Redis for background jobs (RQ): the queue and its workers (``tenderscore worker``). None: no job workers.
+REDIS_URL: str | None = None
 # Outgoing email: "console" prints each message (development); "smtp" sends through SMTP_HOST.
 MAIL_BACKEND = "console"
 MAIL_FROM = "tenderscore <no-reply@tenderscore.invalid>"
