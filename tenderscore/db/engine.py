@@ -16,6 +16,7 @@ from tenderscore.config import ConfigurationError
 # Execution option: begin a SQLite transaction DEFERRED (reads, and tests that must not hold the write lock).
 DEFERRED = "tenderscore_deferred_begin"
 _WRITE_BIND = "tenderscore_write_bind"
+PG_CONNECT_TIMEOUT_SECONDS = 10
 # session.info: the session reads only until ``begin_writing`` (a change flushed before that is refused).
 _READING = "tenderscore_reading"
 
@@ -51,6 +52,10 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, echo: bool = False, 
         )
         _configure_sqlite(engine, busy_timeout_ms)
         return engine
+    if "connect_timeout" not in parsed.query:
+        # A database host that has gone silent fails a connection in seconds (libpq would wait for ever), so
+        # /healthz and every request answer instead of hanging; a URL's own ?connect_timeout= wins.
+        kwargs.setdefault("connect_args", {}).setdefault("connect_timeout", PG_CONNECT_TIMEOUT_SECONDS)
     return create_engine(parsed, echo=echo, pool_pre_ping=True, **kwargs)
 
 
