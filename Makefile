@@ -1,4 +1,5 @@
 # tenderscore: `make run` serves the app with demo data; `make test` runs the tests. Both set everything up.
+# `make serve` is production: gunicorn (and the job worker) on the configured database (README, "Running it for real").
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -21,10 +22,11 @@ PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 BENCH_ARGS ?=
 
-.PHONY: run test test-postgres lint bench setup static system-packages clean help
+.PHONY: run serve test test-postgres lint bench setup static system-packages runtime-packages serve-setup clean help
 
 help:
 	@echo "make run            set up, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make serve          production: migrate, then gunicorn (and the job worker) on http://$(HOST):$(PORT)"
 	@echo "make test           set up and run the tests (SQLite)"
 	@echo "make test-postgres  the database tests again on PostgreSQL ($(POSTGRES_TEST_URL))"
 	@echo "make lint           ruff, mypy and the import-direction contract"
@@ -38,6 +40,12 @@ $(STAMP): pyproject.toml
 
 system-packages:
 	@scripts/system-packages.sh
+
+runtime-packages:
+	@scripts/system-packages.sh --runtime
+
+# What a server needs before it serves (and again after an upgrade): the Python packages, the styles, no test tools.
+serve-setup: $(STAMP) runtime-packages static
 
 # GOV.UK Frontend from the npm registry, compiled without the GOV.UK typeface (see tenderscore/web/assets).
 $(STATIC_STAMP): tenderscore/web/assets/tenderscore.scss
@@ -63,6 +71,11 @@ run: setup
 	$(BIN)/tenderscore db upgrade
 	$(BIN)/tenderscore demo load
 	$(BIN)/tenderscore run --host $(HOST) --port $(PORT)
+
+# Migrate, then gunicorn with WEB_CONCURRENCY workers and, with TENDERSCORE_REDIS_URL, the job worker beside it;
+# on whatever TENDERSCORE_DATABASE_URL and TENDERSCORE_RATELIMIT_STORAGE_URI name. Stops both on SIGTERM or Ctrl-C.
+serve: serve-setup
+	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) scripts/serve.sh
 
 test: setup
 	$(PYTEST) $(PYTEST_ARGS)

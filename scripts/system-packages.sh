@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Make sure the Debian packages tenderscore needs are present. As root: apt-get update, then install what is
 # missing. Otherwise: name what is missing and fail, so nobody discovers it later in a stack trace.
+# With --runtime (make serve), only what the running service needs: not the tests' browser and spreadsheet program.
 set -euo pipefail
 
-packages=(
+runtime=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
   libharfbuzz-subset0   # WeasyPrint subsets fonts with it; without it a one-page letter takes ~4x longer
   fonts-dejavu-core fonts-liberation2   # the reports' fonts: Liberation Sans (Arial metrics), DejaVu for the rest
+)
+for_tests=(
   poppler-utils         # pdftotext / pdftoppm: the tests read PDFs back and people look at them as images
   chromium              # the browser tests drive Debian's chromium through Playwright
   libreoffice-calc-nogui  # a test re-saves workbooks with a real other spreadsheet program
-  "$@"
 )
+if [[ "${1:-}" == "--runtime" ]]; then
+  shift
+  packages=("${runtime[@]}" "$@")
+else
+  packages=("${runtime[@]}" "${for_tests[@]}" "$@")
+fi
 # The page styles are built from the npm registry's govuk-frontend; any node/npm will do.
 command -v npm >/dev/null || packages+=(npm)
 

@@ -224,12 +224,11 @@ def demo_load() -> None:
 @with_schema
 def check_bid(tender_reference: str, workbook: str) -> None:
     """Self-check WORKBOOK against the published tender TENDER_REFERENCE; nothing is stored."""
-    from sqlmodel import Session
-
+    from tenderscore.db.engine import reading_session
     from tenderscore.services.errors import ServiceError
     from tenderscore.services.submissions import check_workbook_by_reference
 
-    with Session(get_engine()) as session:
+    with reading_session(get_engine()) as session:  # nothing is stored: SQLite's writers need not wait
         try:
             result = check_workbook_by_reference(session, tender_reference, Path(workbook).read_bytes())
         except ServiceError as exc:
@@ -276,12 +275,12 @@ def audit_group() -> None:
 def audit_verify() -> None:
     """Recompute the whole chain; name the first event that was changed, removed or inserted."""
     from sqlalchemy.exc import OperationalError
-    from sqlmodel import Session
 
+    from tenderscore.db.engine import reading_session
     from tenderscore.services.audit import verify_chain
 
     try:
-        with Session(get_engine()) as session:
+        with reading_session(get_engine()) as session:  # never holds SQLite's write lock while it reads the chain
             check = verify_chain(session)
     except OperationalError as exc:
         raise unreachable(exc) from exc

@@ -32,6 +32,9 @@ SIGN_IN_FAILURES_PER_ADDRESS = "50 per 15 minutes"
 # Background jobs (long reports): RQ workers on this Redis (`tenderscore worker`); unset, a thread of the web process.
 REDIS_URL = ""
 JOB_QUEUE = "tenderscore"
+# Behind a reverse proxy (the TLS terminator): how many proxies in front of the app set X-Forwarded-For, -Proto and
+# -Host. 0 trusts none of those headers (anyone can send them); 1 (or true) trusts the one proxy in front.
+PROXY_FIX: int | bool = 0
 # Outgoing email: "console" prints each message (development); "smtp" sends through SMTP_HOST.
 MAIL_BACKEND = "console"
 MAIL_FROM = "tenderscore <no-reply@tenderscore.invalid>"
@@ -44,7 +47,9 @@ SMTP_STARTTLS = False
 SERVICE_URL = "http://127.0.0.1:5000"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = False  # set True behind HTTPS (instance/config.py or TENDERSCORE_SESSION_COOKIE_SECURE)
+# True behind HTTPS (instance/config.py or TENDERSCORE_SESSION_COOKIE_SECURE): cookies only over HTTPS, and every
+# response carries Strict-Transport-Security (web/security.py).
+SESSION_COOKIE_SECURE = False
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_SECURE = False  # forced on with SESSION_COOKIE_SECURE (web/security.py)

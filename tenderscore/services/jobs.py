@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 
 from tenderscore.core.numbers import plural
 from tenderscore.core.ukdates import uk_time
-from tenderscore.db.engine import deferred_session
+from tenderscore.db.engine import reading_session
 from tenderscore.db.models import Job, JobKind, JobState, Role, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit, award_path, reports
@@ -122,7 +122,7 @@ def run(
     try:
         # Read without the write lock (SQLite): progress is written from other connections while this one works,
         # and the document's audit events take the lock only at the end (audit.record -> begin_writing).
-        with deferred_session(engine) as session:
+        with reading_session(engine) as session:
             actor = session.get(User, requester)
             if actor is None or not actor.active:
                 raise Forbidden("The account that asked for this document is no longer active")

@@ -1,4 +1,5 @@
-"""Headers every response carries, no caching of signed-in pages, HSTS behind HTTPS, and the sign-in throttle."""
+"""Headers every response carries, no caching of signed-in pages, HSTS behind HTTPS, the proxy in front (when
+there is one), and the sign-in throttle."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from flask_login import current_user
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tenderscore.config import ConfigurationError
 from tenderscore.core.numbers import plural
@@ -50,8 +52,33 @@ def init_app(app: Flask) -> None:
             raise ConfigurationError(
                 f"{setting} must be a limit such as '5 per 15 minutes' (got {app.config.get(setting)!r})"
             ) from exc
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        app.config["PREFERRED_URL_SCHEME"] = "https"  # links built outside a request (url_for(_external=True))
+    if proxies := proxy_count(app.config.get("PROXY_FIX")):
+        # The client's address (the sign-in limit counts failures per address), the scheme (HTTPS: CSRF checks the
+        # Referer, cookies are secure) and the host come from the proxy's X-Forwarded-* headers, the rightmost
+        # ``proxies`` of each. Only when configured: without a proxy that sets them, a client could claim any address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     limiter.init_app(app)
     app.after_request(_headers)
+
+
+def proxy_count(setting: object) -> int:
+    """How many proxies to trust from ``PROXY_FIX``: 0 (none: the default), 1 or ``true`` (one), or a number."""
+    if setting is None or setting is False or setting == "":
+        return 0
+    if setting is True:
+        return 1
+    if isinstance(setting, int) and setting >= 0:
+        return setting
+    text = str(setting).strip().lower()
+    if text in ("true", "yes", "on"):
+        return 1
+    if text in ("false", "no", "off"):
+        return 0
+    if text.isdigit():
+        return int(text)
+    raise ConfigurationError(f"TENDERSCORE_PROXY_FIX must be 0, 1 or the number of proxies in front (got {setting!r})")
 
 
 def _headers(response: Response) -> Response:

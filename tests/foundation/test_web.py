@@ -26,7 +26,9 @@ def test_healthz_reports_an_unreachable_database(tmp_path: object) -> None:
     )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.json == {"status": "unavailable", "database": "postgresql", "database_reachable": False}
+    assert response.json == {
+        "status": "unavailable", "database": "postgresql", "database_reachable": False, "down": ["database"],
+    }  # fmt: skip
     get_engine(app).dispose()
 
 

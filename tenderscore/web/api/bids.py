@@ -8,7 +8,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from tenderscore.db import get_session
+from tenderscore.db import get_session, reads_only
 from tenderscore.db.models import Role, Submission
 from tenderscore.services import submissions as service
 from tenderscore.services.errors import ServiceError
@@ -37,6 +37,7 @@ class Template(MethodView):
 
 @blp.route("/<int:tender_id>/self-check")
 class SelfCheck(MethodView):
+    @reads_only  # stores nothing: never waits for, or holds, SQLite's write lock
     @signed_in(Role.BIDDER)
     @blp.arguments(UploadIn, location="files")
     @blp.response(200, SelfCheckOut)

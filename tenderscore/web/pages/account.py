@@ -3,7 +3,7 @@
 A link from an email (``/invitation/<token>``, ``/reset-password/<token>``) is kept in the browser's session and
 redirected at once to an address without the token, as Django does: the token then never reaches another page's
 ``Referer``, a later request line, or an error logged about the form. The one request line that holds it is
-redacted from the development server's log (``_RedactLinks``).
+redacted from the development server's log and gunicorn's access log (``_RedactLinks``).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ _LINK_PATH = re.compile(r"(/(?:invitation|reset-password)/)[^\s?#\"]+")
 
 
 class _RedactLinks(logging.Filter):
-    """Keeps emailed links' tokens out of the request lines the development server logs."""
+    """Keeps emailed links' tokens out of the request lines the development server and gunicorn log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -138,6 +138,7 @@ class _RedactLinks(logging.Filter):
 
 
 logging.getLogger("werkzeug").addFilter(_RedactLinks())
+logging.getLogger("gunicorn.access").addFilter(_RedactLinks())  # make serve's access log
 
 
 def links() -> invitations.Links:

@@ -22,7 +22,7 @@ from flask import Response, current_app, redirect, request, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from tenderscore.core.numbers import plural
-from tenderscore.db import get_session
+from tenderscore.db import get_session, reads_only
 from tenderscore.db.models import Role, id_of
 from tenderscore.services import access
 from tenderscore.services import submissions as submission_service
@@ -104,6 +104,7 @@ def _bidding_page(tender_id: int) -> dict[str, Any]:
 
 
 @bp.route("/tenders/<int:tender_id>/self-check", methods=["GET", "POST"])
+@reads_only  # the check stores nothing: it never waits for, or holds, SQLite's write lock
 @signed_in(Role.BIDDER)
 @form_page("bidding/self_check.html", _bidding_page)
 def self_check(tender_id: int) -> Any:
@@ -128,6 +129,7 @@ def _blocking(result: SelfCheckResult) -> ServiceError | None:
 
 
 @bp.route("/tenders/<int:tender_id>/submit", methods=["GET", "POST"])
+@reads_only  # step 1 only checks; the confirmation below writes
 @signed_in(Role.BIDDER)
 @form_page("bidding/submit.html", _bidding_page)
 def submit(tender_id: int) -> Any:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, request
 
-from tenderscore.db import get_session
+from tenderscore.db import get_session, reads_only
 from tenderscore.db.models import Role
 from tenderscore.services import reports as report_service
 from tenderscore.services import submissions as submission_service
@@ -41,6 +41,7 @@ def _self_check_page(tender_id: int) -> dict[str, Any]:
 
 
 @bp.post("/tenders/<int:tender_id>/self-check.pdf")
+@reads_only  # the check's PDF is not kept or recorded, unlike the buyer's reports
 @signed_in(Role.BIDDER)
 @form_page("bidding/self_check.html", _self_check_page)
 def self_check_pdf(tender_id: int) -> Response:
