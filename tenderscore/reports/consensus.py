@@ -1,4 +1,5 @@
-"""Consensus scores as the reports show them: per criterion, per bid, with the evaluators' scores and spread."""
+"""Consensus scores as the reports show them: per bid and criterion with the evaluators' scores and spread, and
+per criterion across the tenders."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from decimal import Decimal
 from tenderscore.core.flags import needs_discussion, score_spread
 from tenderscore.core.numbers import plural
 from tenderscore.core.responses import ScoreKey
-from tenderscore.core.results import BidResult, Evaluation
+from tenderscore.core.results import BidResult, Evaluation, FlagCode
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric
 
 from .errors import ReportError
 from .facts import ConsensusRecord, IndividualScore
 from .text import points, weight
-from .views import BreakdownRowView, CriterionBreakdownView, IndividualScoreView
+from .views import CriterionSummaryView, IndividualScoreView, ScoreRowView
 
 
 def check_consensus(evaluation: Evaluation, consensus: Mapping[ScoreKey, ConsensusRecord]) -> None:
@@ -32,34 +33,45 @@ def check_consensus(evaluation: Evaluation, consensus: Mapping[ScoreKey, Consens
             )
 
 
-def breakdown_views(
+def score_rows(
     rubric: Rubric,
-    evaluation: Evaluation,
+    result: BidResult,
     consensus: Mapping[ScoreKey, ConsensusRecord],
     unmoderated: Mapping[ScoreKey, Sequence[IndividualScore]],
-) -> tuple[CriterionBreakdownView, ...]:
-    """One table per scored criterion: every bid's consensus, points, evaluators' scores, spread and reason."""
+) -> tuple[ScoreRowView, ...]:
+    """One bid's row per scored criterion: consensus, points, the evaluators' scores, spread and reason."""
+    return tuple(
+        _row(
+            rubric,
+            criterion,
+            result,
+            consensus.get((result.bid_id, criterion.id)),
+            unmoderated.get((result.bid_id, criterion.id), ()),
+        )
+        for criterion in rubric.of_kind(CriterionKind.SCORED)
+    )
+
+
+def criterion_summaries(
+    rubric: Rubric, evaluation: Evaluation, consensus: Mapping[ScoreKey, ConsensusRecord]
+) -> tuple[CriterionSummaryView, ...]:
+    """Each scored criterion across the tenders: how many consensus scores are recorded, how many spreads flagged."""
     views = []
-    for criterion in rubric.criteria:
-        if criterion.kind is not CriterionKind.SCORED:
-            continue
-        rows = tuple(
-            _row(
-                rubric,
-                criterion,
-                result,
-                consensus.get((result.bid_id, criterion.id)),
-                unmoderated.get((result.bid_id, criterion.id), ()),
-            )
-            for result in evaluation.results
+    tenders = len(evaluation.results)
+    for criterion in rubric.of_kind(CriterionKind.SCORED):
+        recorded = sum(1 for r in evaluation.results if (r.bid_id, criterion.id) in consensus)
+        spreads = sum(
+            1
+            for r in evaluation.results
+            if any(f.criterion_id == criterion.id for f in r.flagged(FlagCode.EVALUATOR_SPREAD))
         )
         views.append(
-            CriterionBreakdownView(
-                id=criterion.id,
+            CriterionSummaryView(
                 title=criterion.title,
                 section=rubric.section_of(criterion.id).title,
                 weight=weight(criterion.weight),
-                rows=rows,
+                recorded=f"{recorded} of {plural(tenders, 'tender')}",
+                spreads=plural(spreads, "tender") if spreads else "None",
             )
         )
     return tuple(views)
@@ -71,7 +83,7 @@ def _row(
     result: BidResult,
     record: ConsensusRecord | None,
     pending: Sequence[IndividualScore],
-) -> BreakdownRowView:
+) -> ScoreRowView:
     individual = record.individual if record is not None else tuple(pending)
     given = [s.score for s in individual]
     spread = score_spread(given)
@@ -82,8 +94,9 @@ def _row(
         shown_points = "—"
     else:
         shown_points = points(result.points.get(criterion.id, Decimal(0)))
-    return BreakdownRowView(
-        bidder=result.bidder,
+    return ScoreRowView(
+        criterion=criterion.title,
+        weight=weight(criterion.weight),
         score="—" if score is None else f"{score} / {rubric.scale.maximum}",
         points=shown_points,
         reason=record.reason if record is not None else _no_reason(result, score),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -14,13 +15,15 @@ from tenderscore.core.ukdates import uk_time
 
 from .chart import Bar, stacked_bar_svg
 from .common import document_meta, methodology_view, tender_view
-from .consensus import breakdown_views, check_consensus
+from .consensus import check_consensus, criterion_summaries, score_rows
 from .errors import ReportError
 from .facts import ConsensusRecord, IndividualScore, PanelMember, SensitivityFinding, TenderFacts
 from .social_value import social_value_view
-from .text import points, pounds, weight
+from .text import ordinal, points, pounds, weight
 from .views import (
+    BidEntryView,
     ComplianceRowView,
+    ComplianceView,
     EvaluationReportView,
     FlagView,
     MatrixRowView,
@@ -38,6 +41,12 @@ FLAG_NAMES = {
     FlagCode.VCSE_SHARE_DISAGREEMENT: "VCSE share disagreement",
 }
 _MATRIX_FLAGS = (FlagCode.ABNORMALLY_LOW_PRICE,)
+_BID_FLAGS = (FlagCode.ABNORMALLY_LOW_PRICE, FlagCode.VCSE_SHARE_DISAGREEMENT)  # listed in section 7
+# The chart draws at most this many bars: the highest-ranked tenders, each bar still readable on one A4 page. The
+# ranked results table above it gives every tender's figures.
+CHART_BARS = 25
+# Section 7 names the tenders with evaluator spreads when there are at most this many; otherwise it counts them.
+SPREAD_NAMES = 10
 
 
 def build_evaluation_report(
@@ -61,6 +70,7 @@ def build_evaluation_report(
     """
     check_consensus(evaluation, consensus)
     _check_responses(evaluation, responses)
+    ranks = Counter(r.rank for r in evaluation.ranked)
     return EvaluationReportView(
         meta=document_meta(tender, "Tender evaluation report", _subject(evaluation), generated_at),
         tender=tender_view(tender),
@@ -68,17 +78,21 @@ def build_evaluation_report(
         missing=_missing(rubric, evaluation),
         recommendation=_recommendation(evaluation),
         methodology=methodology_view(rubric),
-        compliance=tuple(
-            ComplianceRowView(r.bidder, r.compliant, tuple(e.reason for e in r.exclusions)) for r in evaluation.results
-        ),
-        matrix=_matrix(rubric, evaluation),
+        compliance=_compliance(evaluation),
+        matrix=_matrix(rubric, evaluation, ranks),
         chart_svg=_chart(rubric, evaluation),
-        breakdown=breakdown_views(rubric, evaluation, consensus, unmoderated or {}),
+        chart_caption=_chart_caption(evaluation),
+        criteria=criterion_summaries(rubric, evaluation, consensus),
         social_value=social_value_view(rubric, evaluation, responses),
         sensitivity=_sensitivity(evaluation, sensitivity),
-        flags=_flags(rubric, evaluation),
+        flags=tuple(flag for result in evaluation.results for flag in _bid_flags(result)),
+        spreads=_spreads(evaluation),
         panel=tuple(_panel_member(m) for m in panel),
         chain_head=chain_head,
+        entries=tuple(
+            _entry(index, rubric, evaluation, result, ranks, consensus, unmoderated or {})
+            for index, result in enumerate(evaluation.results, start=1)
+        ),
     )
 
 
@@ -98,40 +112,83 @@ def _check_responses(evaluation: Evaluation, responses: Sequence[BidResponse]) -
 
 
 def _missing(rubric: Rubric, evaluation: Evaluation) -> tuple[MissingConsensusView, ...]:
+    """Each bid still waiting for consensus scores, once, with the criteria it waits on (in the core's order)."""
+    waiting: dict[str, list[str]] = {}
+    for bid_id, criterion_id in evaluation.missing_consensus:
+        waiting.setdefault(bid_id, []).append(rubric.criterion(criterion_id).title)
     return tuple(
-        MissingConsensusView(evaluation.result(bid_id).bidder, rubric.criterion(criterion_id).title)
-        for bid_id, criterion_id in evaluation.missing_consensus
+        MissingConsensusView(evaluation.result(bid_id).bidder, "; ".join(titles)) for bid_id, titles in waiting.items()
     )
 
 
-def _rank_label(result: BidResult, evaluation: Evaluation) -> str:
+def _compliance(evaluation: Evaluation) -> ComplianceView:
+    total, compliant = len(evaluation.results), len(evaluation.ranked)
+    excluded = total - compliant
+    if not total:
+        summary = "No tender was received."
+    elif not excluded:
+        summary = f"Every tender received ({total}) passed every compliance gate; each is ranked in section 4."
+    else:
+        if total == 1:
+            passed = "The one tender received did not pass every compliance gate, so none is ranked."
+        elif not compliant:
+            passed = f"None of the {total} tenders passed every compliance gate, so none is ranked."
+        elif compliant == 1:
+            passed = f"1 of the {plural(total, 'tender')} passed every compliance gate and is ranked in section 4."
+        else:
+            passed = f"{compliant} of the {total} tenders passed every compliance gate and are ranked in section 4."
+        these = "This tender was" if excluded == 1 else f"These {excluded} tenders were"
+        summary = f"{passed} {these} excluded, for every reason given:"
+    return ComplianceView(
+        summary,
+        tuple(
+            ComplianceRowView(r.bidder, r.compliant, tuple(e.reason for e in r.exclusions))
+            for r in evaluation.excluded
+        ),
+    )
+
+
+def _rank_label(result: BidResult, ranks: Counter[int | None]) -> str:
     """``1``, or ``=2`` when the rank is shared; empty for an excluded bid."""
     if result.rank is None:
         return ""
-    shared = sum(1 for r in evaluation.ranked if r.rank == result.rank) > 1
-    return f"={result.rank}" if shared else str(result.rank)
+    return f"={result.rank}" if ranks[result.rank] > 1 else str(result.rank)
 
 
-def _matrix(rubric: Rubric, evaluation: Evaluation) -> MatrixView:
+def _matrix(rubric: Rubric, evaluation: Evaluation, ranks: Counter[int | None]) -> MatrixView:
     sections = [s for s in rubric.sections if s.weight > 0]
     return MatrixView(
         section_headers=tuple(f"{s.title} ({weight(s.weight)})" for s in sections),
-        rows=tuple(_matrix_row(r, evaluation, [s.id for s in sections]) for r in evaluation.ranked),
+        rows=tuple(_matrix_row(r, ranks, [s.id for s in sections]) for r in evaluation.ranked),
     )
 
 
 def _chart(rubric: Rubric, evaluation: Evaluation) -> str:
     sections = [s for s in rubric.sections if s.weight > 0]
+    drawn = evaluation.ranked[:CHART_BARS]
     return stacked_bar_svg(
-        [Bar(r.bidder, tuple(r.section_points.get(s.id, Decimal(0)) for s in sections)) for r in evaluation.ranked],
+        [Bar(r.bidder, tuple(r.section_points.get(s.id, Decimal(0)) for s in sections)) for r in drawn],
         [s.title for s in sections],
-        title="Points by section for each compliant tender, in rank order",
+        title=_chart_title(evaluation),
     )
 
 
-def _matrix_row(result: BidResult, evaluation: Evaluation, section_ids: list[str]) -> MatrixRowView:
+def _chart_title(evaluation: Evaluation) -> str:
+    ranked = len(evaluation.ranked)
+    if ranked <= CHART_BARS:
+        return "Points by section for each compliant tender, in rank order"
+    return f"Points by section for the {CHART_BARS} highest-ranked of {ranked} compliant tenders, in rank order"
+
+
+def _chart_caption(evaluation: Evaluation) -> str:
+    if len(evaluation.ranked) <= CHART_BARS:
+        return f"{_chart_title(evaluation)}. The table above gives the same figures."
+    return f"{_chart_title(evaluation)}. The table above gives every compliant tender's figures."
+
+
+def _matrix_row(result: BidResult, ranks: Counter[int | None], section_ids: list[str]) -> MatrixRowView:
     return MatrixRowView(
-        rank=_rank_label(result, evaluation),
+        rank=_rank_label(result, ranks),
         bidder=result.bidder,
         sections=tuple(points(result.section_points.get(s, Decimal(0))) for s in section_ids),
         total=points(result.total),
@@ -177,27 +234,76 @@ def _sensitivity(evaluation: Evaluation, finding: SensitivityFinding | None) -> 
     return SensitivityView(finding.robust, finding.summary)
 
 
-def _flags(rubric: Rubric, evaluation: Evaluation) -> tuple[FlagView, ...]:
-    """Each bid's flags; its evaluator spreads in one line (section 5 marks each one next to its scores)."""
-    views = []
-    for result in evaluation.results:
-        spreads = result.flagged(FlagCode.EVALUATOR_SPREAD)
-        for flag in result.flags:
-            if flag.code not in (FlagCode.CONSENSUS_MISSING, FlagCode.EVALUATOR_SPREAD):
-                views.append(FlagView(result.bidder, FLAG_NAMES[flag.code], flag.message))
-        if len(spreads) == 1:
-            views.append(FlagView(result.bidder, FLAG_NAMES[FlagCode.EVALUATOR_SPREAD], spreads[0].message))
-        elif spreads:
-            titles = "; ".join(f"'{rubric.criterion(f.criterion_id).title}'" for f in spreads if f.criterion_id)
-            views.append(
-                FlagView(
-                    result.bidder,
-                    FLAG_NAMES[FlagCode.EVALUATOR_SPREAD],
-                    f"Evaluators' scores differ by two or more steps on {len(spreads)} criteria: {titles}. "
-                    "Each is marked in section 5; discuss them before recording the consensus.",
-                )
+def _bid_flags(result: BidResult) -> tuple[FlagView, ...]:
+    """The flags about a bid as a whole (an abnormally low price, a VCSE share that disagrees with its partners)."""
+    return tuple(FlagView(result.bidder, FLAG_NAMES[f.code], f.message) for f in result.flags if f.code in _BID_FLAGS)
+
+
+def _entry_flags(result: BidResult) -> tuple[FlagView, ...]:
+    """All of a bid's flags for its Appendix A entry; its evaluator spreads in one line."""
+    views = list(_bid_flags(result))
+    spreads = result.flagged(FlagCode.EVALUATOR_SPREAD)
+    if len(spreads) == 1:
+        views.append(FlagView(result.bidder, FLAG_NAMES[FlagCode.EVALUATOR_SPREAD], spreads[0].message))
+    elif spreads:
+        views.append(
+            FlagView(
+                result.bidder,
+                FLAG_NAMES[FlagCode.EVALUATOR_SPREAD],
+                f"Evaluators' scores differ by two or more steps on {len(spreads)} criteria: each is marked next to "
+                "its score below; discuss them before recording the consensus.",
             )
+        )
     return tuple(views)
+
+
+def _spreads(evaluation: Evaluation) -> str:
+    """Section 7's paragraph on evaluator spreads: how many, on which tenders (named when few), where to look."""
+    flagged = [(r, n) for r in evaluation.results if (n := len(r.flagged(FlagCode.EVALUATOR_SPREAD)))]
+    if not flagged:
+        return ""
+    scores = sum(n for _, n in flagged)
+    text = (
+        f"Evaluators' scores differ by two or more steps on {plural(scores, 'score')} of "
+        f"{plural(len(flagged), 'tender')}"
+    )
+    if len(flagged) <= SPREAD_NAMES:
+        text += ": " + "; ".join(f"{r.bidder} ({plural(n, 'criterion', 'criteria')})" for r, n in flagged)
+    return (
+        f"{text}. Section 5 counts them by criterion; each is marked next to its score in the tender's entry in "
+        "Appendix A. Discuss them before recording the consensus."
+    )
+
+
+def _standing(result: BidResult, ranks: Counter[int | None], ranked: int) -> str:
+    if result.rank is None:
+        return "It earns no points and is not ranked, for every reason below:"
+    shared = " (shared)" if ranks[result.rank] > 1 else ""
+    return (
+        f"Ranked {ordinal(result.rank)}{shared} of {plural(ranked, 'compliant tender')} with "
+        f"{points(result.total)} points out of 100; price {pounds(result.price)}."
+    )
+
+
+def _entry(
+    index: int,
+    rubric: Rubric,
+    evaluation: Evaluation,
+    result: BidResult,
+    ranks: Counter[int | None],
+    consensus: Mapping[ScoreKey, ConsensusRecord],
+    unmoderated: Mapping[ScoreKey, Sequence[IndividualScore]],
+) -> BidEntryView:
+    return BidEntryView(
+        number=f"A{index}",
+        anchor=f"tender-{index}",
+        bidder=result.bidder,
+        standing=_standing(result, ranks, len(evaluation.ranked)),
+        compliant=result.compliant,
+        exclusions=tuple(e.reason for e in result.exclusions),
+        flags=_entry_flags(result),
+        scores=score_rows(rubric, result, consensus, unmoderated),
+    )
 
 
 def _panel_member(member: PanelMember) -> PanelMemberView:

@@ -27,6 +27,12 @@ from .views import AssessmentSummaryView, EvaluationReportView, SelfCheckView
 from .worker import PdfMeta, Rendered, render_here, render_view_here, serve, warm_up
 
 DEFAULT_TIMEOUT = 120.0  # seconds; a 50-bidder evaluation report takes a few
+# The evaluation report grows with the competition (an entry per tender in Appendix A, a row per score in it), and
+# its render time with its pages, so its limit grows too: DEFAULT_TIMEOUT plus this much per tender and per score.
+# It renders at 0.1 to 0.3 s a page on a shared two-core machine (bench/bench_report_pages.py) and a tender scored
+# on seven criteria takes under a page: 0.1 s per row is several times what a render needs even under load, and
+# still stops a render that has gone wrong (500 tenders of 7 scores: 120 + 400 s).
+SECONDS_PER_ROW = 0.1
 GRACE = 10.0  # how much longer the caller waits before it concludes the worker's own timer could not fire
 # With one font configuration a worker still grows by about 10 kB per document (C-level caches, not the Python
 # heap); replacing it after this many documents keeps its memory bounded whatever the uptime.
@@ -157,9 +163,17 @@ def render_document(view: View, *, timeout: float = DEFAULT_TIMEOUT) -> Rendered
     return _shared.run(render_view_here, (view, timeout), timeout)
 
 
-def evaluation_report_pdf(view: EvaluationReportView, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
-    """The tender evaluation report as PDF bytes."""
-    return render_document(view, timeout=timeout).pdf
+def evaluation_report_timeout(view: EvaluationReportView) -> float:
+    """The evaluation report's time limit: ``DEFAULT_TIMEOUT`` plus ``SECONDS_PER_ROW`` per tender and per score."""
+    rows = sum(1 + len(entry.scores) for entry in view.entries)
+    return DEFAULT_TIMEOUT + SECONDS_PER_ROW * rows
+
+
+def evaluation_report_pdf(view: EvaluationReportView, *, timeout: float | None = None) -> bytes:
+    """The tender evaluation report as PDF bytes, within ``timeout`` seconds (by default, as long as its size needs:
+    ``evaluation_report_timeout``)."""
+    limit = evaluation_report_timeout(view) if timeout is None else timeout
+    return render_document(view, timeout=limit).pdf
 
 
 def assessment_summary_pdf(view: AssessmentSummaryView, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
@@ -194,6 +208,7 @@ __all__ = [
     "close_renderer",
     "contract_notice_pdf",
     "evaluation_report_pdf",
+    "evaluation_report_timeout",
     "render_document",
     "render_html",
     "render_pdf",

@@ -80,8 +80,10 @@ class MethodologyView:
 
 @dataclass(frozen=True)
 class MissingConsensusView:
+    """One compliant bid still waiting for consensus scores, and on which criteria."""
+
     bidder: str
-    criterion: str
+    criteria: str  # the criteria's titles, joined: "Settled accommodation; Children and families"
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,18 @@ class ComplianceRowView:
     bidder: str
     compliant: bool
     reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ComplianceView:
+    """Section 3: how many tenders passed every gate, and every excluded tender with every reason.
+
+    A compliant tender's result is its place in the ranked results and its entry in Appendix A, so the section
+    grows with the exclusions, not with the competition.
+    """
+
+    summary: str  # "3 of 5 tenders passed every compliance gate and are ranked in section 4."
+    excluded: tuple[ComplianceRowView, ...]
 
 
 @dataclass(frozen=True)
@@ -125,10 +139,11 @@ class IndividualScoreView:
 
 
 @dataclass(frozen=True)
-class BreakdownRowView:
-    """One bid's consensus on one scored criterion, with the evaluators' individual scores."""
+class ScoreRowView:
+    """One bid's consensus on one scored criterion, with the evaluators' individual scores behind it."""
 
-    bidder: str
+    criterion: str
+    weight: str
     score: str
     points: str
     reason: str
@@ -139,12 +154,14 @@ class BreakdownRowView:
 
 
 @dataclass(frozen=True)
-class CriterionBreakdownView:
-    id: str
+class CriterionSummaryView:
+    """Section 5: one scored criterion across every tender (each tender's scores are in Appendix A)."""
+
     title: str
     section: str
     weight: str
-    rows: tuple[BreakdownRowView, ...]
+    recorded: str  # "480 of 500 tenders"
+    spreads: str  # tenders whose evaluators differ by two or more steps here: "12 tenders", or "None"
 
 
 @dataclass(frozen=True)
@@ -187,6 +204,24 @@ class FlagView:
 
 
 @dataclass(frozen=True)
+class BidEntryView:
+    """Appendix A's entry for one tender: where it stands, why it was excluded, its flags and every score.
+
+    This is the record a challenge about one tender asks for, in one place; the main part of the report stays a
+    summary whose length grows with the ranking, not with bids times criteria.
+    """
+
+    number: str  # "A1", in the order of the ranked results, then the excluded tenders
+    anchor: str  # the HTML id the contents and cross-references point at; never printed
+    bidder: str
+    standing: str  # "Ranked 1st of 3 compliant tenders with 84.02 points; price £4,180,000."
+    compliant: bool
+    exclusions: tuple[str, ...]
+    flags: tuple[FlagView, ...]
+    scores: tuple[ScoreRowView, ...]
+
+
+@dataclass(frozen=True)
 class SensitivityView:
     robust: bool | None  # None: not computed (e.g. provisional)
     summary: str
@@ -211,15 +246,18 @@ class EvaluationReportView:
     missing: tuple[MissingConsensusView, ...]
     recommendation: RecommendationView
     methodology: MethodologyView
-    compliance: tuple[ComplianceRowView, ...]
+    compliance: ComplianceView
     matrix: MatrixView
     chart_svg: str  # our own SVG markup (markupsafe.Markup): every text in it was escaped when it was drawn
-    breakdown: tuple[CriterionBreakdownView, ...]
+    chart_caption: str
+    criteria: tuple[CriterionSummaryView, ...]
     social_value: SocialValueView
     sensitivity: SensitivityView
-    flags: tuple[FlagView, ...]
+    flags: tuple[FlagView, ...]  # flags about a whole bid (abnormally low price, VCSE share disagreement)
+    spreads: str  # the evaluator spreads in one paragraph (each is marked by its score in Appendix A), or ""
     panel: tuple[PanelMemberView, ...]
     chain_head: str
+    entries: tuple[BidEntryView, ...]  # Appendix A
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import threading
 import time
 from typing import Any
 
+import pydyf
 import pytest
 from pypdf import PdfReader
 
 from tenderscore.reports import RenderFailed, RenderTimeout, render, render_many, render_pdf
-from tenderscore.reports.render import _SharedWorker
-from tenderscore.reports.worker import PdfMeta, font_config, render_here, time_limit
+from tenderscore.reports.render import DEFAULT_TIMEOUT, SECONDS_PER_ROW, _SharedWorker, evaluation_report_timeout
+from tenderscore.reports.worker import (
+    RENDER_GC_THRESHOLDS,
+    PdfMeta,
+    _pages_so_far,
+    fewer_collections,
+    font_config,
+    render_here,
+    time_limit,
+)
 
 from .conftest import pdf_text, summary_view
 from .demo_data import DemoTender
@@ -132,3 +142,35 @@ def test_render_many_yields_each_document_in_order(final: DemoTender) -> None:
 
 def test_render_many_of_nothing() -> None:
     assert list(render_many([])) == []
+
+
+def test_page_references_are_pydyfs_own_built_once_per_page_count() -> None:
+    """WeasyPrint asks for every page's reference once per tagged element; the memo answers what pydyf would."""
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert first == _pages_so_far(pdf) and len(first) == 3
+    assert pdf.page_references is first  # not rebuilt while no page is added
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert pdf.page_references == _pages_so_far(pdf) and len(pdf.page_references) == 4
+
+
+def test_a_render_collects_garbage_less_often_and_restores_the_thresholds() -> None:
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    with fewer_collections():
+        seen.append(gc.get_threshold())
+    assert seen == [RENDER_GC_THRESHOLDS] and gc.get_threshold() == before
+    render_here(HTML, PdfMeta("a", "b"), 30)
+    assert gc.get_threshold() == before
+
+
+def test_the_evaluation_report_time_limit_grows_with_its_rows(final: DemoTender) -> None:
+    from .conftest import evaluation_view
+    from .demo_data import demo_tender
+
+    small = evaluation_view(final)
+    large = evaluation_view(demo_tender(50))
+    assert evaluation_report_timeout(small) == pytest.approx(DEFAULT_TIMEOUT + SECONDS_PER_ROW * 5 * (1 + 4))
+    assert evaluation_report_timeout(large) == pytest.approx(DEFAULT_TIMEOUT + SECONDS_PER_ROW * 50 * (1 + 4))
