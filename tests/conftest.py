@@ -23,6 +23,7 @@ from tenderscore.db.engine import DEFERRED, make_engine
 from tenderscore.db.migrate import upgrade
 from tenderscore.services import accounts
 from tenderscore.services.demo import load_demo
+from tenderscore.web import jobs
 
 # The services' competition fixture is shared by the CLI, API and fault tests.
 pytest_plugins = ["tests.competition"]
@@ -114,6 +115,7 @@ def empty_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         instance_path=str(tmp_path / "instance"),
     )
     yield app
+    jobs.stop(app)  # a background job still closing its session would leave a connection behind
     get_engine(app).dispose()
 
 
@@ -188,6 +190,7 @@ def demo(demo_database: Path | str, tmp_path: Path) -> Iterator[Flask]:
         instance_path=str(tmp_path / "instance"),
     )
     yield app
+    jobs.stop(app)  # a background job still closing its session would leave a connection behind
     get_engine(app).dispose()
     if not isinstance(demo_database, Path):
         with admin.connect() as connection:

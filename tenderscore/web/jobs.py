@@ -47,6 +47,10 @@ class InProcess:
         """For tests and the command line: until this job has finished (never a sleep)."""
         self.futures[job_id].result(timeout=timeout)
 
+    def stop(self) -> None:
+        """Let the job in hand finish (its sessions closed, connections back in the pool); take no more."""
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
 
 class OnRedis:
     def __init__(self, url: str, queue: str) -> None:
@@ -63,6 +67,13 @@ def init_app(app: Flask) -> None:
     url = app.config.get("REDIS_URL")
     queue = str(app.config.get("JOB_QUEUE") or QUEUE)
     app.extensions[_RUNNER] = OnRedis(str(url), queue) if url else InProcess(app)
+
+
+def stop(app: Flask) -> None:
+    """Before the app's engine is disposed (a test's end, a process's): the in-process worker finishes first."""
+    found = app.extensions.get(_RUNNER)
+    if isinstance(found, InProcess):
+        found.stop()
 
 
 def runner(app: Flask | None = None) -> Runner:
