@@ -73,6 +73,9 @@ def workers(tmp_path: Path) -> Iterator[list[int]]:
         "TENDERSCORE_RATELIMIT_STORAGE_URI": REDIS_URL,
         "TENDERSCORE_RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     }
+    # Flask's command line sets this in the process that ran it (another test here may have), and app.run() then
+    # returns at once without serving: the worker would exit silently.
+    env.pop("FLASK_RUN_FROM_CLI", None)
     ports = [_free_port(), _free_port()]
     logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
     handles = [log.open("wb") for log in logs]
