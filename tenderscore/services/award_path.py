@@ -319,6 +319,13 @@ def _bidder_orgs(session: Session, tender: Tender) -> list[int]:
     )
 
 
+def _email_bidders(session: Session, org_ids: list[int], purpose: str, subject: str, body: str) -> None:
+    """One email to each active bidder account of these organisations, sent once the step commits."""
+    for addresses in _bidder_emails(session, org_ids).values():
+        for email in addresses:
+            mail.queue(session, mail.Message(to=email, subject=subject, body=body, purpose=purpose))
+
+
 def _bidder_emails(session: Session, org_ids: list[int]) -> dict[int, list[str]]:
     rows = session.exec(
         select(User.organisation_id, User.email).where(
@@ -375,20 +382,14 @@ def issue_summaries(
     sent = [{"bidder": d.bidder, "sha256": d.sha256} for d in issued]
     record_step(session, actor, tender, "award.summaries_issued", "award", award.id,
                 {"summaries_sent_at": now, "summaries": sent})  # fmt: skip
-    emails = _bidder_emails(session, [d.bidder_org_id for d in issued if d.bidder_org_id is not None])
-    for document in issued:
-        for email in emails.get(document.bidder_org_id or 0, []):
-            mail.queue(session, mail.Message(
-                to=email,
-                subject=f"Assessment summary: {tender.reference}",
-                body=(
-                    f"The buyer has issued the assessment summary of your organisation's bid for {tender.reference}, "
-                    f"{tender.title}.\n\nIt explains the award decision, your bid's scores and the reasons for "
-                    f"them. Sign in to read and download it on the tender's page:\n{tender_url}\n\nThe contract "
-                    "award notice, which starts the standstill period, follows.\n"
-                ),
-                purpose="assessment_summary",
-            ))  # fmt: skip
+    _email_bidders(
+        session, [d.bidder_org_id for d in issued if d.bidder_org_id is not None], "assessment_summary",
+        f"Assessment summary: {tender.reference}",
+        f"The buyer has issued the assessment summary of your organisation's bid for {tender.reference}, "
+        f"{tender.title}.\n\nIt explains the award decision, your bid's scores and the reasons for them. Sign in "
+        f"to read and download it on the tender's page:\n{tender_url}\n\nThe contract award notice, which starts "
+        "the standstill period, follows.\n",
+    )  # fmt: skip
     return issued
 
 
@@ -435,22 +436,15 @@ def publish_award_notice(
     record_step(session, actor, tender, "award.notice_published", "award", award.id,
                 {"notice_published_at": now, "standstill_ends_at": award.standstill_ends_at,
                  "nation": calendar.nation_of(buyer).value, "standstill_letters": len(stored)})  # fmt: skip
-    emails = _bidder_emails(session, _bidder_orgs(session, tender))
-    ends = ends_in_words(award.standstill_ends_at)
-    for addresses in emails.values():
-        for email in addresses:
-            mail.queue(session, mail.Message(
-                to=email,
-                subject=f"Contract award notice published: {tender.reference}",
-                body=(
-                    f"The buyer has published the contract award notice for {tender.reference}, {tender.title}: it "
-                    f"intends to enter into the contract with {notice.supplier.name}.\n\nThe standstill period has "
-                    f"started and ends at {ends}. The contract will not be entered into before then. Your "
-                    f"assessment summary, and if your bid was not successful your standstill letter, are on the "
-                    f"tender's page:\n{tender_url}\n"
-                ),
-                purpose="award_notice",
-            ))  # fmt: skip
+    _email_bidders(
+        session, _bidder_orgs(session, tender), "award_notice",
+        f"Contract award notice published: {tender.reference}",
+        f"The buyer has published the contract award notice for {tender.reference}, {tender.title}: it intends to "
+        f"enter into the contract with {notice.supplier.name}.\n\nThe standstill period has started and ends at "
+        f"{ends_in_words(award.standstill_ends_at)}. The contract will not be entered into before then. Your "
+        "assessment summary, and if your bid was not successful your standstill letter, are on the tender's "
+        f"page:\n{tender_url}\n",
+    )  # fmt: skip
     return award
 
 
@@ -548,17 +542,11 @@ def withdraw_award(
                 {"withdrawn_at": now, "winner_submission_id": award.submission_id}, reason=text)  # fmt: skip
     if award.notice_published_at is not None:
         publication.store_award_release(session, tender, publication.award_notice(session, tender, award), date=now)
-    if award.summaries_sent_at is not None:
-        for addresses in _bidder_emails(session, _bidder_orgs(session, tender)).values():
-            for email in addresses:
-                mail.queue(session, mail.Message(
-                    to=email,
-                    subject=f"Award decision withdrawn: {tender.reference}",
-                    body=(
-                        f"The buyer has withdrawn its award decision for {tender.reference}, {tender.title}.\n\n"
-                        f"Reason: {text}\n\nThe tender has returned to evaluation. You will be told of the next "
-                        f"decision in the same way. The tender's page:\n{tender_url}\n"
-                    ),
-                    purpose="award_withdrawn",
-                ))  # fmt: skip
+    if award.summaries_sent_at is not None:  # the bidders were told of it: they are told it is withdrawn
+        _email_bidders(
+            session, _bidder_orgs(session, tender), "award_withdrawn", f"Award decision withdrawn: {tender.reference}",
+            f"The buyer has withdrawn its award decision for {tender.reference}, {tender.title}.\n\nReason: {text}"
+            f"\n\nThe tender has returned to evaluation. You will be told of the next decision in the same way. The "
+            f"tender's page:\n{tender_url}\n",
+        )  # fmt: skip
     return award
