@@ -12,13 +12,13 @@ from tenderscore.services import jobs
 from tenderscore.services import tenders as tender_service
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.pages.moderation import _evaluation_page
+from tenderscore.web.pages.moderation import evaluation_page_context
 from tenderscore.web.views import download, form_page, render_form
 
 
 @bp.post("/tenders/<int:tender_id>/jobs")
 @signed_in(Role.OFFICER, Role.COMMISSIONER)
-@form_page("moderation/evaluation.html", _evaluation_page)
+@form_page("moderation/evaluation.html", evaluation_page_context)
 def request_job(tender_id: int) -> BaseResponse:
     job = jobs.request(get_session(), user(), tender_id, request.form.get("kind", ""))
     return redirect(url_for("pages.job", job_id=job.id))

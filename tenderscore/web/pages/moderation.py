@@ -27,7 +27,7 @@ from tenderscore.web.views import form_page, render_form
 AWARD_REASON = "Most economically advantageous tender: highest total score under the published award criteria."
 
 
-def _evaluation_page(tender_id: int) -> dict[str, Any]:
+def evaluation_page_context(tender_id: int) -> dict[str, Any]:
     session = get_session()
     me = user()
     gathered = evaluation_service.results_for(session, me, tender_id)
@@ -45,7 +45,7 @@ def _evaluation_page(tender_id: int) -> dict[str, Any]:
 @bp.get("/tenders/<int:tender_id>/evaluation")
 @signed_in(Role.OFFICER, Role.COMMISSIONER)
 def evaluation(tender_id: int) -> Any:
-    return render_form("moderation/evaluation.html", **_evaluation_page(tender_id))
+    return render_form("moderation/evaluation.html", **evaluation_page_context(tender_id))
 
 
 def _moderated_bid(tender_id: int, submission_id: int) -> tuple[Tender, Submission]:
@@ -95,7 +95,7 @@ def moderate(tender_id: int, submission_id: int) -> Any:
 
 @bp.post("/tenders/<int:tender_id>/award")
 @signed_in(Role.OFFICER)
-@form_page("moderation/evaluation.html", _evaluation_page)
+@form_page("moderation/evaluation.html", evaluation_page_context)
 def award(tender_id: int) -> BaseResponse:
     """A refused award (no reason, too long, provisional results) shows the evaluation page again with the error."""
     scoring_service.award(get_session(), user(), tender_id, request.form.get("reason", ""))
