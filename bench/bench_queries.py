@@ -71,8 +71,9 @@ def pages(grown: Grown) -> list[tuple[str, str, str]]:
         ("API bids", "evaluator", f"/api/tenders/{evaluating}/bids"),
         ("scoring page", "evaluator", f"/submissions/{last}/score"),
         ("tender page, awarded", "bidder", f"/tenders/{awarded}"),
-        ("assessment summary .pdf (built)", "bidder", f"/tenders/{awarded}/assessment-summary.pdf"),
-        ("assessment summary .pdf (built)", "officer", f"/tenders/{awarded}/assessment-summary.pdf?submission={mine}"),
+        # The bulk-grown award has issued no summaries (that renders every one): the officer's preview is built.
+        ("assessment summary preview .pdf (built)", "officer",
+         f"/tenders/{awarded}/assessment-summary.pdf?submission={mine}"),
         ("audit chain check", "officer", "/api/audit/verify"),
     ]
 
