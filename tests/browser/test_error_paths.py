@@ -34,6 +34,7 @@ from tenderscore.services import (
     award_path,
     demo,
     evaluation,
+    jobs,
     mail,
     panel,
     policies,
@@ -69,6 +70,7 @@ class World:
     strict_policy: int
     policy: int
     letters: dict[str, int]  # the standstill tender's standstill letters, by bidder
+    waiting_job: str  # the officer's evaluation report, asked for and not yet taken by a worker
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -127,8 +129,11 @@ def _build(app: Flask, folder: Path) -> dict[str, Any]:
             .where(IssuedDocument.tender_id == found[STANDSTILL].id,
                    IssuedDocument.kind == DocumentKind.STANDSTILL_LETTER)
         ).all()  # fmt: skip
+        waiting = jobs.request(session, officer, id_of(found[STANDSTILL]), "evaluation_report")
+        jobs.queued(session)  # never started: its page shows a job waiting for a worker
         session.commit()
         return {
+            "waiting_job": waiting.id,
             "letters": {name: doc_id for name, doc_id in letters if doc_id is not None},
             "tenders": {ref: id_of(t) for ref, t in found.items()},
             "bids": bids,
@@ -674,6 +679,33 @@ def test_officer_award_path(person: People, world: World, width: int) -> None:
     expect(page.locator("#documents + table")).to_contain_text("Contract details notice")
     fits(page)
     shot(page, "officer", "tender-page-documents", width)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_background_jobs(person: People, world: World, width: int) -> None:
+    """A job's page while it waits (a progress bar that refreshes itself), its download asked for too early, and
+    another person's job or none at all: each a page in words, never a traceback."""
+    page = person("officer@demo.tenderscore.test", width)
+    response = page.goto(world.url(f"/jobs/{world.waiting_job}"))
+    assert response is not None and response.status == 200
+    expect(page.locator("h1")).to_have_text("Evaluation report")
+    expect(page.locator("#job-stage")).to_contain_text("Waiting for a worker")
+    expect(page.locator("#job-progress progress")).to_have_count(1)
+    expect(page.locator('meta[http-equiv="refresh"]')).to_have_count(1)
+    fits(page)
+    shot(page, "officer", "job-waiting", width)
+    early = page.goto(world.url(f"/jobs/{world.waiting_job}/download"))
+    assert early is not None and early.status == 409
+    expect(page.locator("main")).to_contain_text("not ready yet")
+    fits(page)
+    shot(page, "officer", "job-download-too-early", width)
+    missing = page.goto(world.url("/jobs/0123456789abcdef0123456789abcdef"))
+    assert missing is not None and missing.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    other = person("commissioner@demo.tenderscore.test", width)
+    theirs = other.goto(world.url(f"/jobs/{world.waiting_job}"))
+    assert theirs is not None and theirs.status == 404  # another person's job is not said to exist
+    expect(other.locator("main")).not_to_contain_text("Traceback")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
