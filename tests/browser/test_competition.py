@@ -364,6 +364,7 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     page.click("button:has-text('Record the challenge')")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Challenge recorded")
     expect(page.locator("#stage")).to_contain_text("Challenged")
+    expect(page.locator("#enter-contract-why")).to_contain_text("A challenge is open too")
     expect(page.locator("#challenges")).to_be_visible()
     expect(page.locator("main")).to_contain_text("disputing the VCSE threshold")
     shots.take(page, "officer-challenged")
