@@ -70,7 +70,13 @@ def form_page(
 
 
 # Where an error about a field links to when that field's first input has another id (GOV.UK: link to the input).
-ANCHORS = {"deadline": "deadline-day", "rubric": "rubric-select"}
+ANCHORS = {
+    "deadline": "deadline-day",
+    "rubric": "rubric-select",
+    "starts_on": "starts_on-day",
+    "ends_on": "ends_on-day",
+    "signed_on": "signed_on-day",
+}
 
 
 def render_form(template: str, error: ServiceError | None = None, status: int = 200, **context: Any) -> Response:

@@ -15,7 +15,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -624,9 +624,9 @@ def test_officer_award_path(person: People, world: World, width: int) -> None:
     typed = {
         "#title": "",
         "#value": "12.345",
-        "#signed_on": (today - timedelta(days=15)).isoformat(),  # the standstill ended at least 10 days ago
-        "#starts_on": (today + timedelta(days=30)).isoformat(),
-        "#ends_on": (today + timedelta(days=20)).isoformat(),
+        **_date_boxes("starts_on", today + timedelta(days=30)),
+        **_date_boxes("ends_on", today + timedelta(days=20)),
+        **_date_boxes("signed_on", today - timedelta(days=15)),  # the standstill ended at least 10 days ago
         "#kpis-1-title": "Programme completions",
         "#kpis-1-target": "",
     }
@@ -637,7 +637,7 @@ def test_officer_award_path(person: People, world: World, width: int) -> None:
         page, "officer", "contract-mistakes", width,
         fields={
             "title": "enter the contract's title", "value": "pounds and pence",
-            "signed_on": "before the standstill ended", "ends_on": "end on or after the day it starts",
+            "signed_on-day": "before the standstill ended", "ends_on-day": "end on or after the day it starts",
             "kpis-1-target": "enter KPI 1's target",
         },
         kept=typed,
@@ -648,9 +648,9 @@ def test_officer_award_path(person: People, world: World, width: int) -> None:
     fixed = {
         "#title": "Accredited programmes: Cumbria and Lancashire",
         "#value": "5,600,000.00",
-        "#signed_on": today.isoformat(),
-        "#starts_on": (today + timedelta(days=20)).isoformat(),
-        "#ends_on": (today + timedelta(days=20 + 3 * 365)).isoformat(),
+        **_date_boxes("starts_on", today + timedelta(days=20)),
+        **_date_boxes("ends_on", today + timedelta(days=20 + 3 * 365)),
+        **_date_boxes("signed_on", today),
         "#kpis-1-target": "85",
         "#kpis-1-unit": "percent",
     }
@@ -679,6 +679,11 @@ def test_officer_award_path(person: People, world: World, width: int) -> None:
     expect(page.locator("#documents + table")).to_contain_text("Contract details notice")
     fits(page)
     shot(page, "officer", "tender-page-documents", width)
+
+
+def _date_boxes(name: str, day: date) -> dict[str, str]:
+    """What a person types into a GOV.UK date input: day, month and year in their own boxes."""
+    return {f"#{name}-day": str(day.day), f"#{name}-month": str(day.month), f"#{name}-year": str(day.year)}
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -106,14 +106,22 @@ def _contract_page(tender_id: int) -> dict[str, Any]:
     return context
 
 
+def _date_typed(name: str) -> str:
+    """A GOV.UK date input's three boxes as an ISO date for the service, which refuses anything not a real date."""
+    day, month, year = (request.form.get(f"{name}-{part}", "").strip() for part in ("day", "month", "year"))
+    if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+        return f"{year}-{month}-{day}" if (day or month or year) else ""
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
 def contract_from_form() -> contracts.ContractEntry:
     rows = sorted({int(k.split("-")[1]) for k in request.form if k.startswith("kpis-") and k.split("-")[1].isdigit()})
     return contracts.ContractEntry(
         title=request.form.get("title", ""),
         value=request.form.get("value", ""),
-        starts_on=request.form.get("starts_on", ""),
-        ends_on=request.form.get("ends_on", ""),
-        signed_on=request.form.get("signed_on", ""),
+        starts_on=_date_typed("starts_on"),
+        ends_on=_date_typed("ends_on"),
+        signed_on=_date_typed("signed_on"),
         kpis=[
             contracts.KpiEntry(
                 title=request.form.get(f"kpis-{n}-title", ""),
