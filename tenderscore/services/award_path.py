@@ -55,6 +55,7 @@ from tenderscore.reports import (
     render_many,
 )
 from tenderscore.services import audit, calendar, documents, limits, mail, publication
+from tenderscore.services.awards import contract_of, contract_terms, live_award
 from tenderscore.services.errors import Conflict, Forbidden, Invalid
 from tenderscore.services.evaluation import gather
 from tenderscore.services.reports import summary_views, tender_facts
@@ -119,18 +120,6 @@ class AwardPath:
         return STAGE_WORDS[self.stage]
 
 
-def live_award(session: Session, tender_id: int, *, for_update: bool = False) -> Award | None:
-    """The tender's award decision that has not been withdrawn, if any."""
-    query = select(Award).where(Award.tender_id == tender_id, col(Award.withdrawn_at).is_(None))
-    if for_update:
-        query = query.with_for_update()
-    return session.exec(query).first()
-
-
-def contract_of(session: Session, award: Award) -> Contract | None:
-    return session.exec(select(Contract).where(Contract.award_id == award.id)).first()
-
-
 def open_challenge(session: Session, award: Award) -> AwardChallenge | None:
     return session.exec(
         select(AwardChallenge).where(AwardChallenge.award_id == award.id, col(AwardChallenge.resolved_at).is_(None))
@@ -155,6 +144,7 @@ def path(session: Session, actor: User, tender_id: int, *, now: datetime | None 
         return None
     now = now or utcnow()
     contract = contract_of(session, award)
+    kpis, commitments = contract_terms(session, contract) if contract is not None else ([], [])
     challenges = list(
         session.exec(
             select(AwardChallenge).where(AwardChallenge.award_id == award.id).order_by(col(AwardChallenge.id))
@@ -185,22 +175,8 @@ def path(session: Session, actor: User, tender_id: int, *, now: datetime | None 
         challenges=challenges,
         open_challenge=pending,
         contract=contract,
-        kpis=list(
-            session.exec(
-                select(ContractKpi).where(ContractKpi.contract_id == contract.id).order_by(col(ContractKpi.position))
-            ).all()
-        )
-        if contract
-        else [],
-        commitments=list(
-            session.exec(
-                select(ContractCommitment)
-                .where(ContractCommitment.contract_id == contract.id)
-                .order_by(col(ContractCommitment.id))
-            ).all()
-        )
-        if contract
-        else [],
+        kpis=kpis,
+        commitments=commitments,
         contract_notice_due=(
             date.fromordinal(contract.signed_on.toordinal() + CONTRACT_NOTICE_DAYS) if contract is not None else None
         ),

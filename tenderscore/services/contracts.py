@@ -29,7 +29,7 @@ from tenderscore.db.models import (
 )
 from tenderscore.db.types import utcnow
 from tenderscore.reports import ReportError, build_contract_notice, contract_notice_pdf
-from tenderscore.services import audit, award_path, documents, limits, publication
+from tenderscore.services import audit, award_path, awards, documents, limits, publication
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import Conflict, Invalid, Problems, ServiceError
 from tenderscore.services.reports import tender_facts
@@ -91,7 +91,7 @@ def enter_contract(
     tender, award = award_path.officer_award(session, actor, tender_id)
     now = now or utcnow()
     refusal = award_path.contract_refusal(
-        award, award_path.contract_of(session, award), award_path.open_challenge(session, award), now
+        award, awards.contract_of(session, award), award_path.open_challenge(session, award), now
     )
     if refusal:
         raise Conflict(refusal)
@@ -197,7 +197,7 @@ def _commitments(tender: Tender, winner: Submission) -> list[ContractCommitment]
 def publish_contract_notice(session: Session, actor: User, tender_id: int, *, now: datetime | None = None) -> Contract:
     """Publish the contract details notice: the PDF as issued and the OCDS ``contract`` release."""
     tender, award = award_path.officer_award(session, actor, tender_id)
-    contract = award_path.contract_of(session, award)
+    contract = awards.contract_of(session, award)
     if contract is None:
         raise Conflict("Record the contract entered into first")
     if contract.notice_published_at is not None:

@@ -33,8 +33,6 @@ from tenderscore.core.rubric import CriterionKind
 from tenderscore.db.models import (
     Award,
     Contract,
-    ContractCommitment,
-    ContractKpi,
     OcdsRelease,
     Organisation,
     OrganisationKind,
@@ -52,6 +50,7 @@ from tenderscore.ocds import (
     release_package,
     tender_release,
 )
+from tenderscore.services import awards
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import Conflict
 from tenderscore.services.tenders import get_tender, rubric_of
@@ -137,19 +136,11 @@ def award_notice(session: Session, tender: Tender, award: Award) -> AwardNotice:
 def _award_status(session: Session, award: Award) -> str:
     if award.withdrawn_at is not None:
         return "cancelled"
-    contract = session.exec(select(Contract).where(Contract.award_id == award.id)).first()
-    return "active" if contract is not None else "pending"
+    return "active" if awards.contract_of(session, award) is not None else "pending"
 
 
 def contract_notice(session: Session, tender: Tender, award: Award, contract: Contract) -> ContractNotice:
-    kpis = session.exec(
-        select(ContractKpi).where(ContractKpi.contract_id == contract.id).order_by(col(ContractKpi.position))
-    ).all()
-    commitments = session.exec(
-        select(ContractCommitment)
-        .where(ContractCommitment.contract_id == contract.id)
-        .order_by(col(ContractCommitment.id))
-    ).all()
+    kpis, commitments = awards.contract_terms(session, contract)
     assert contract.notice_published_at is not None
     return ContractNotice(
         award=award_notice(session, tender, award),

@@ -40,6 +40,7 @@ from tenderscore.reports import (
     self_check_pdf,
 )
 from tenderscore.services import access, audit
+from tenderscore.services.awards import live_award
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from tenderscore.services.evaluation import Gathered, gather, results_for
 from tenderscore.services.panel import panel
@@ -50,7 +51,7 @@ from tenderscore.sheets.matrix import write_matrix
 
 
 def tender_facts(session: Session, tender: Tender) -> TenderFacts:
-    awarded = _award(session, tender)
+    awarded = live_award(session, tender.id)
     winner = session.get(Submission, awarded.submission_id) if awarded else None
     return TenderFacts(
         reference=tender.reference,
@@ -70,10 +71,6 @@ def _decision_words(session: Session, awarded: Award) -> str:
     """When the award was decided, by whom, and the reason recorded: the decision a challenge will ask about."""
     who = session.get(User, awarded.awarded_by_id)
     return f"{uk_time(awarded.awarded_at)}, by {who.name if who else 'a procurement officer'}: {awarded.reason}"
-
-
-def _award(session: Session, tender: Tender) -> Award | None:
-    return session.exec(select(Award).where(Award.tender_id == tender.id, col(Award.withdrawn_at).is_(None))).first()
 
 
 Key = tuple[str, str]
@@ -208,7 +205,7 @@ def _summary_views(
     A summary that cannot be built refuses them all (a Conflict), or with ``problems`` is noted there, by bidder."""
     tender = gathered.tender
     records, _ = _records(gathered)
-    awarded = _award(session, tender)
+    awarded = live_award(session, tender.id)
     facts = tender_facts(session, tender)
     bidders = {b.bid_id: b.bidder for b in gathered.bids}
     views = []

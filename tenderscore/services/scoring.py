@@ -28,6 +28,7 @@ from tenderscore.db.models import (
 )
 from tenderscore.db.types import utcnow
 from tenderscore.services import access, audit, limits
+from tenderscore.services.awards import live_award
 from tenderscore.services.errors import (
     Conflict,
     Forbidden,
@@ -601,7 +602,7 @@ def my_progress(session: Session, actor: User, submission_ids: list[int], criter
 def award_of(session: Session, actor: User, tender_id: int) -> tuple[Award, str, str] | None:
     """The award decision of a tender the actor may see, with the winner's name and who decided (their name)."""
     tender = get_tender(session, actor, tender_id)
-    record = session.exec(select(Award).where(Award.tender_id == tender.id, col(Award.withdrawn_at).is_(None))).first()
+    record = live_award(session, tender.id)
     if record is None:
         return None
     submission = session.get(Submission, record.submission_id)

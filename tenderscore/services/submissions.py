@@ -13,9 +13,10 @@ from sqlmodel import Session, col, select
 
 from tenderscore.core import display
 from tenderscore.core.numbers import plural
-from tenderscore.db.models import AuditEvent, Award, Organisation, Role, Submission, Tender, TenderStatus, User, id_of
+from tenderscore.db.models import AuditEvent, Organisation, Role, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit
+from tenderscore.services.awards import live_award
 from tenderscore.services.bid_json import response_to_json
 from tenderscore.services.errors import Conflict, Forbidden, LateSubmission, NotFound, RefusedWorkbook, Unprocessable
 from tenderscore.services.tenders import buyer_name, get_tender, rubric_of, tender_by_reference
@@ -244,7 +245,7 @@ def outcome(session: Session, actor: User, tender_id: int) -> Outcome | None:
     """The award as ``actor`` may see it: the decision for the buyer's team, and for a bidder their own result
     (won or not, rank and points, or why the bid was excluded). None before the award."""
     tender = get_tender(session, actor, tender_id)
-    award = session.exec(select(Award).where(Award.tender_id == tender.id, col(Award.withdrawn_at).is_(None))).first()
+    award = live_award(session, tender.id)
     if tender.status != TenderStatus.AWARDED or award is None:
         return None
     if actor.role == Role.BIDDER and award.summaries_sent_at is None:

@@ -29,7 +29,7 @@ from tenderscore.db.models import (
     User,
 )
 from tenderscore.ocds import loads
-from tenderscore.services import access, audit, award_path, contracts, evaluation, mail, publication, scoring
+from tenderscore.services import access, audit, award_path, awards, contracts, evaluation, mail, publication, scoring
 from tenderscore.services import reports as report_service
 from tenderscore.services.errors import Conflict, Invalid, NotFound, ServiceError
 from tenderscore.services.submissions import outcome
@@ -69,7 +69,7 @@ def test_the_whole_path_in_order_with_every_refusal(db: Session) -> None:
     tender = _awarded(db, officer)
     tid = tender.id
     assert tid is not None
-    award = award_path.live_award(db, tid)
+    award = awards.live_award(db, tid)
     assert award is not None
     bids = access.current_bids(db, tid)
     loser = next(s for s in bids if s.id != award.submission_id and str(s.id) in _assessed(award))
@@ -203,11 +203,11 @@ def test_withdrawing_an_award_returns_the_tender_to_evaluation_and_keeps_the_rec
     assert tid is not None
     with pytest.raises(ServiceError, match="reason for withdrawing"):
         award_path.withdraw_award(db, officer, tid, "", tender_url=LINK)
-    first = award_path.live_award(db, tid)
+    first = awards.live_award(db, tid)
     assert first is not None
     award_path.withdraw_award(db, officer, tid, "An arithmetic error in the price scores.", tender_url=LINK)
     db.refresh(tender)
-    assert tender.status == TenderStatus.EVALUATING and award_path.live_award(db, tid) is None
+    assert tender.status == TenderStatus.EVALUATING and awards.live_award(db, tid) is None
     assert {m.purpose for m in mail.queued(db)} == {"award_withdrawn"}
     update = db.exec(select(OcdsRelease).where(OcdsRelease.tender_id == tid, OcdsRelease.tag == "awardUpdate")).one()
     validate_release(loads(update.body))
@@ -226,7 +226,7 @@ def test_summaries_are_issued_all_or_none(db: Session) -> None:
     """A summary that cannot be completed (here a consensus lost after the award) stops every one, named."""
     officer = _user(db, "officer@demo.tenderscore.test")
     tender = _awarded(db, officer)
-    award = award_path.live_award(db, tender.id)  # type: ignore[arg-type]
+    award = awards.live_award(db, tender.id)  # type: ignore[arg-type]
     assert award is not None
     from tenderscore.db.models import ConsensusScore
 
