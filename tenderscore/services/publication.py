@@ -219,14 +219,14 @@ def releases_of(session: Session, actor: User, tender_id: int) -> tuple[Tender, 
     return tender, [loads(r.body) for r in rows]
 
 
-def package_of_releases(session: Session, actor: User, tender_id: int, *, uri: str, now: datetime) -> str:
+def package_of_releases(session: Session, actor: User, tender_id: int, *, uri: str) -> str:
     tender, releases = _published_releases(session, actor, tender_id)
-    return dumps(release_package(releases, uri=uri, published_date=_published(releases, now), publisher_name=PUBLISHER))
+    return dumps(release_package(releases, uri=uri, published_date=_published(releases), publisher_name=PUBLISHER))
 
 
-def record_of(session: Session, actor: User, tender_id: int, *, uri: str, now: datetime) -> str:
+def record_of(session: Session, actor: User, tender_id: int, *, uri: str) -> str:
     tender, releases = _published_releases(session, actor, tender_id)
-    return dumps(record_package(releases, uri=uri, published_date=_published(releases, now), publisher_name=PUBLISHER))
+    return dumps(record_package(releases, uri=uri, published_date=_published(releases), publisher_name=PUBLISHER))
 
 
 def _published_releases(session: Session, actor: User, tender_id: int) -> tuple[Tender, list[dict[str, object]]]:
@@ -236,7 +236,6 @@ def _published_releases(session: Session, actor: User, tender_id: int) -> tuple[
     return tender, releases
 
 
-def _published(releases: list[dict[str, object]], now: datetime) -> datetime:
+def _published(releases: list[dict[str, object]]) -> datetime:
     """A package is dated by its newest release, so the same releases always make the same package."""
-    del now
     return max(datetime.fromisoformat(str(r["date"]).replace("Z", "+00:00")) for r in releases)

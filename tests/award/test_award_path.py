@@ -167,11 +167,11 @@ def test_the_whole_path_in_order_with_every_refusal(db: Session) -> None:
     assert award_data["standstillPeriod"]["startDate"] == "2027-03-05T15:00:00Z"
     contract_data = loads(releases[2].body)["contracts"][0]
     assert len(contract_data["agreedMetrics"]) == 3 and contract_data["value"]["amount"] == Decimal("6000000")
-    record = loads(publication.record_of(db, loser_user, tid, uri="https://x/record", now=after))
+    record = loads(publication.record_of(db, loser_user, tid, uri="https://x/record"))
     validate_record_package(record)
     compiled = record["records"][0]["compiledRelease"]
     assert compiled["awards"][0]["status"] == "active" and compiled["contracts"][0]["status"] == "active"
-    validate_release_package(loads(publication.package_of_releases(db, officer, tid, uri="https://x/p", now=after)))
+    validate_release_package(loads(publication.package_of_releases(db, officer, tid, uri="https://x/p")))
     text = "".join(r.body for r in releases)
     for evaluator in db.exec(select(User).where(User.role == Role.EVALUATOR)).all():
         assert evaluator.name not in text and evaluator.email not in text  # nothing personal is published
@@ -280,7 +280,7 @@ def test_a_tender_published_and_extended_has_valid_tender_releases(db: Session) 
         validate_release(loads(release.body))
     update = loads(releases[1].body)
     assert datetime.fromisoformat(update["tender"]["tenderPeriod"]["endDate"].replace("Z", "+00:00")) == later
-    record = loads(publication.record_of(db, officer, tender.id, uri="https://x/r", now=later))  # type: ignore[arg-type]
+    record = loads(publication.record_of(db, officer, tender.id, uri="https://x/r"))  # type: ignore[arg-type]
     validate_record_package(record)
     with pytest.raises(Conflict, match="Nothing has been published"):
-        publication.record_of(db, officer, _tender(db, "NWPR-2027-003").id, uri="https://x/r", now=later)  # type: ignore[arg-type]
+        publication.record_of(db, officer, _tender(db, "NWPR-2027-003").id, uri="https://x/r")  # type: ignore[arg-type]

@@ -10,7 +10,6 @@ from flask_smorest import Blueprint
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
-from tenderscore.db.types import utcnow
 from tenderscore.services import access, award_path, contracts, documents, publication
 from tenderscore.services.errors import NotFound
 from tenderscore.web.api.award_schemas import (
@@ -164,7 +163,7 @@ class Releases(MethodView):
     @blp.response(200, content_type=JSON)
     def get(self, tender_id: int) -> Response:
         """Every OCDS 1.1 release published for this tender, as a release package."""
-        body = publication.package_of_releases(get_session(), user(), tender_id, uri=_uri(), now=utcnow())
+        body = publication.package_of_releases(get_session(), user(), tender_id, uri=_uri())
         return Response(body, mimetype=JSON)
 
 
@@ -174,7 +173,7 @@ class Record(MethodView):
     @blp.response(200, content_type=JSON)
     def get(self, tender_id: int) -> Response:
         """The tender's OCDS record package: its releases and the compiled release."""
-        body = publication.record_of(get_session(), user(), tender_id, uri=_uri(), now=utcnow())
+        body = publication.record_of(get_session(), user(), tender_id, uri=_uri())
         return Response(body, mimetype=JSON)
 
 

@@ -15,7 +15,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from tenderscore.core.award import ends_in_words
 from tenderscore.db import get_session
 from tenderscore.db.models import JobKind, Role
-from tenderscore.db.types import utcnow
 from tenderscore.services import access, award_path, contracts, documents, jobs, publication
 from tenderscore.services import tenders as tender_service
 from tenderscore.web.auth import signed_in, user
@@ -166,6 +165,6 @@ def issued_document(tender_id: int, document_id: int) -> Response:
 @signed_in()
 def ocds_record(tender_id: int) -> Response:
     """The tender's OCDS record package (every release and the compiled release) to save."""
-    body = publication.record_of(get_session(), user(), tender_id, uri=request.url, now=utcnow())
+    body = publication.record_of(get_session(), user(), tender_id, uri=request.url)
     tender = tender_service.get_tender(get_session(), user(), tender_id)
     return download(f"{tender.reference}-ocds-record.json", body.encode(), JSON)
