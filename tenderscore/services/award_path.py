@@ -430,12 +430,14 @@ def _letters(
     rows = list(award.evaluation.get("bids", []))
     winner: dict[str, object] = next((r for r in rows if str(r.get("submission_id")) == str(award.submission_id)), {})
     summaries = {d.submission_id: d for d in documents.of_kind(session, award, DocumentKind.ASSESSMENT_SUMMARY)}
+    losers = [int(row["submission_id"]) for row in rows if int(row["submission_id"]) != award.submission_id]
+    bids = {s.id: s for s in session.exec(select(Submission).where(col(Submission.id).in_(losers))).all()}
     letters = []
     for row in rows:
         submission_id = int(row["submission_id"])
         if submission_id == award.submission_id:
             continue
-        submission = session.get(Submission, submission_id)
+        submission = bids.get(submission_id)
         summary = summaries.get(submission_id)
         if submission is None or summary is None:
             raise Conflict(f"{row.get('bidder')}: no assessment summary was issued for this bid")
