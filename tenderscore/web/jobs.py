@@ -16,11 +16,12 @@ import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from sqlmodel import Session
 
 from tenderscore.db import get_engine
 from tenderscore.services import jobs
+from tenderscore.web.views import email_url
 
 log = logging.getLogger(__name__)
 _RUNNER = "tenderscore.jobs"
@@ -125,9 +126,8 @@ def run_in(app: Flask, job_id: str) -> None:
     from tenderscore.web.transaction import deliver_mail
 
     def tender_url(tender_id: int) -> str:
-        base = str(app.config.get("SERVICE_URL") or "http://localhost").rstrip("/")
-        with app.test_request_context(base_url=base):
-            return url_for("pages.tender_detail", tender_id=tender_id, _external=True)
+        with app.app_context():
+            return email_url("pages.tender_detail", tender_id=tender_id)
 
     def send(session: Session) -> None:
         with app.app_context():

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, render_template, request, send_file
+from flask import Flask, Response, current_app, has_request_context, render_template, request, send_file, url_for
 from jinja2 import pass_context
 
 from tenderscore.core.award import ends_in_words
@@ -23,6 +23,16 @@ from tenderscore.web.errors import error_response, roll_back
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def email_url(endpoint: str, **values: Any) -> str:
+    """A full link for an email: SERVICE_URL (where people reach the service), else the address this request came
+    to. Outside a request (a background job) it needs only the app in context."""
+    configured = str(current_app.config.get("SERVICE_URL") or "")
+    if has_request_context():
+        return (configured or request.host_url).rstrip("/") + url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return (configured or "http://localhost").rstrip("/") + url_for(endpoint, **values)
 
 
 def download(name: str, data: bytes, mimetype: str) -> Response:

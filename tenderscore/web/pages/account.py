@@ -26,7 +26,7 @@ from tenderscore.services.errors import ServiceError
 from tenderscore.web import security
 from tenderscore.web.auth import SignedInUser, signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import form_page, render_form, settle_refusal
+from tenderscore.web.views import email_url, form_page, render_form, settle_refusal
 
 log = logging.getLogger(__name__)
 
@@ -143,10 +143,8 @@ logging.getLogger("gunicorn.access").addFilter(_RedactLinks())  # make serve's a
 
 def links() -> invitations.Links:
     """How this app writes a link into an email: signed with its secret key, starting with SERVICE_URL."""
-    base = str(current_app.config.get("SERVICE_URL") or request.host_url).rstrip("/")
-
     def url(purpose: str, token: str) -> str:
-        return base + url_for(_LINK_PAGES[purpose], token=token)
+        return email_url(_LINK_PAGES[purpose], token=token)
 
     return invitations.Links(str(current_app.config["SECRET_KEY"]), url)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from tenderscore.core.award import ends_in_words
@@ -19,7 +19,7 @@ from tenderscore.services import access, award_path, contracts, documents, jobs,
 from tenderscore.services import tenders as tender_service
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import PDF, download, form_page, render_form
+from tenderscore.web.views import PDF, download, email_url, form_page, render_form
 
 JSON = "application/json"
 KPI_ROWS = 5  # blank KPI rows on the contract form (more can be added after a save fails, or through the API)
@@ -27,8 +27,7 @@ KPI_ROWS = 5  # blank KPI rows on the contract form (more can be added after a s
 
 def tender_link(tender_id: int) -> str:
     """The tender page as a full link for an email (SERVICE_URL, else the address this request came to)."""
-    base = str(current_app.config.get("SERVICE_URL") or request.host_url).rstrip("/")
-    return base + url_for("pages.tender_detail", tender_id=tender_id)
+    return email_url("pages.tender_detail", tender_id=tender_id)
 
 
 def _award_page(tender_id: int) -> dict[str, Any]:
