@@ -28,6 +28,7 @@ from tenderscore.db.types import utcnow
 from tenderscore.services import audit, award_path, reports
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from tenderscore.services.evaluation import results_for
+from tenderscore.services.tenders import get_tender
 
 log = logging.getLogger(__name__)
 _QUEUE = "tenderscore_jobs"
@@ -173,9 +174,8 @@ def _make(
         name, data = reports.score_matrix(session, actor, tender_id)
         return name, data, XLSX
     buffer = io.BytesIO()
-    reference = ""
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, pdf in reports.all_summaries(session, actor, tender_id, now=now, progress=progress):
             archive.writestr(name, pdf)
-            reference = name.split("-assessment-summary-")[0]
-    return f"{reference or 'tender'}-assessment-summaries.zip", buffer.getvalue(), ZIP
+    tender = get_tender(session, actor, tender_id)
+    return f"{tender.reference}-assessment-summaries.zip", buffer.getvalue(), ZIP
