@@ -355,7 +355,7 @@ def users_group() -> None:
 @users_group.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["commissioner", "officer", "evaluator", "bidder"]))
+@click.option("--role", required=True, type=click.Choice(["commissioner", "officer", "evaluator", "bidder", "partner"]))
 @click.option("--organisation", "organisation_name", required=True, help="created if it does not exist")
 @click.option("--kind", type=click.Choice(["buyer", "supplier", "vcse"]), help="for a new organisation")
 @click.password_option(help="at least 10 characters; asked for when not given")

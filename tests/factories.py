@@ -15,7 +15,7 @@ _ids = itertools.count(1)
 
 def make_org(session: Session, **overrides: Any) -> Organisation:
     n = next(_ids)
-    values: dict[str, Any] = {"name": f"Organisation {n}", "kind": "supplier", "company_number": f"{n:08d}"}
+    values: dict[str, Any] = {"name": f"Organisation {n}", "kind": "supplier"}
     values.update(overrides)
     org = Organisation(**values)
     session.add(org)

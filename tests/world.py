@@ -63,6 +63,7 @@ def vcse_policy(session: Session, commissioner: User) -> Policy:
         name="VCSE policy",
         min_social_value_weight=Decimal(10),
         mandatory_commitments=[{"measure": "vcse_share", "minimum": "15"}],
+        vcse_counting="listed",  # this world's partners are on no register; tests/register/ covers the rule
     )
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from .flags import abnormally_low_flags, bid_vcse_share, missing_consensus_flags, spread_flags, vcse_flag
+from .flags import (
+    abnormally_low_flags,
+    bid_vcse_share,
+    missing_consensus_flags,
+    partner_flags,
+    spread_flags,
+    vcse_flag,
+)
 from .gates import gate_exclusions
 from .inputs import check_bids, consensus_scores, panel_scores
 from .numbers import exact_arithmetic
@@ -15,6 +22,7 @@ from .responses import BidResponse, Consensus, ScoreKey
 from .results import BidResult, Evaluation, Exclusion, Flag
 from .rubric import CriterionKind, Rubric
 from .validation import check_rubric
+from .vcse import counted_bid
 
 
 def evaluate(
@@ -62,7 +70,8 @@ def score(rubric: Rubric, bids: Sequence[BidResponse], scores: Mapping[ScoreKey,
     """Gates, relative formulas over the compliant set, totals and ranks, for input already checked."""
     with exact_arithmetic():
         exclusions = {bid.bid_id: gate_exclusions(rubric, bid, scores) for bid in bids}
-        compliant = [bid for bid in bids if not exclusions[bid.bid_id]]
+        # relative formulas and totals see the VCSE share each bid is scored on (docs/scoring.md)
+        compliant = [counted_bid(rubric, bid) for bid in bids if not exclusions[bid.bid_id]]
         scorer = Scorer(rubric, compliant_fields(rubric, compliant))
         tallies = {bid.bid_id: scorer.tally(bid, scores) for bid in compliant}
         keys = {bid.bid_id: tally_key(rubric, tallies[bid.bid_id], bid.price) for bid in compliant}
@@ -103,6 +112,7 @@ def _flags(
     disagreement = vcse_flag(rubric, bid)
     if disagreement is not None:
         flags.append(disagreement)
+    flags += partner_flags(rubric, bid, excluded=bool(scoring.exclusions[bid.bid_id]))
     return tuple(flags)
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from .numbers import ZERO, median, money, plain
+from .numbers import ZERO, display, median, money, plain, plural
+from .register import Confirmation, Counting
 from .responses import BidResponse, ScoreKey
 from .results import Flag, FlagCode
 from .rubric import Criterion, CriterionKind, Rubric
-from .vcse import vcse_share, vcse_share_disagreement
+from .vcse import describe_not_counted, not_counted, share_counted, vcse_share, vcse_share_disagreement
 
 SPREAD_STEPS = 2  # two or more scale steps apart is flagged (docs/scoring.md, "Consensus and the spread flag")
 
@@ -104,3 +105,50 @@ def bid_vcse_share(rubric: Rubric, bid: BidResponse) -> Decimal | None:
     if not bid.vcse_partners and rubric.vcse_criterion is None:
         return None
     return vcse_share(bid.vcse_partners, bid.price)
+
+
+def partner_flags(rubric: Rubric, bid: BidResponse, *, excluded: bool) -> list[Flag]:
+    """What the moderator must see about the named VCSE partners (docs/register.md, "Confirmations"):
+
+    * ``vcse_partners_not_counted`` - a compliant bid's partners include some that do not count under the rubric's
+      rule, so its VCSE share is scored lower than stated (an excluded bid's exclusion already says so);
+    * ``vcse_partner_refused`` - a partner said the role or the £ is not what it agreed, one flag per partner;
+    * ``vcse_partner_unconfirmed`` - partners asked to confirm have not answered.
+    """
+    flags: list[Flag] = []
+    criterion = rubric.vcse_criterion
+    stated = bid.commitments.get(criterion or "")
+    counting = Counting(rubric.vcse_counting)
+    left_out = not_counted(bid.vcse_partners, counting)
+    if not excluded and left_out and stated is not None and bid.price is not None and bid.price > ZERO:
+        scored = share_counted(stated, bid.vcse_partners, bid.price, counting)
+        flags.append(
+            Flag(
+                FlagCode.VCSE_PARTNERS_NOT_COUNTED,
+                criterion,
+                f"Under this tender's rule ({counting.words}) these partners do not count: "
+                f"{describe_not_counted(left_out)}. The VCSE share is scored as {display(scored)}%, not the "
+                f"{plain(stated)}% stated.",
+            )
+        )
+    for partner in bid.vcse_partners:
+        if partner.confirmation == Confirmation.REFUSED:
+            flags.append(
+                Flag(
+                    FlagCode.VCSE_PARTNER_REFUSED,
+                    criterion,
+                    f"{partner.label} refused the part this bid gives it ({money(partner.value_gbp)}"
+                    f"{f', {partner.role}' if partner.role else ''}); ask the bidder before any decision.",
+                )
+            )
+    waiting = [p.label for p in bid.vcse_partners if p.confirmation == Confirmation.AWAITING]
+    if waiting:
+        flags.append(
+            Flag(
+                FlagCode.VCSE_PARTNER_UNCONFIRMED,
+                criterion,
+                f"{plural(len(waiting), 'partner')} asked to confirm {'its' if len(waiting) == 1 else 'their'} "
+                f"part {'has' if len(waiting) == 1 else 'have'} not answered: {', '.join(waiting)}.",
+            )
+        )
+    return flags

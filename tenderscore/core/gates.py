@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from .numbers import ZERO, money, quantity
+from .numbers import ZERO, display, money, quantity
+from .register import Counting
 from .responses import BidResponse, ScoreKey
 from .results import Exclusion, ExclusionCode
 from .rubric import Criterion, CriterionKind, Rubric
+from .vcse import counted_share, describe_not_counted, not_counted
 
 Gate = Callable[[Rubric, Criterion, BidResponse, Mapping[ScoreKey, int]], Exclusion | None]
 
@@ -22,8 +24,35 @@ def gate_exclusions(rubric: Rubric, bid: BidResponse, scores: Mapping[ScoreKey, 
     A scored criterion's minimum is applied only once its consensus exists: until then the bid stays in the
     compliant set and the evaluation is provisional.
     """
-    found = (_GATES[c.kind](rubric, c, bid, scores) for c in rubric.criteria)
+    found = [_GATES[c.kind](rubric, c, bid, scores) for c in rubric.criteria]
+    found.append(vcse_counting_gate(rubric, bid))
     return tuple(exclusion for exclusion in found if exclusion is not None)
+
+
+def vcse_counting_gate(rubric: Rubric, bid: BidResponse) -> Exclusion | None:
+    """A stated VCSE share that meets its mandatory minimum only through partners that do not count under the
+    rubric's rule (docs/scoring.md, "Partners that count"): excluded, with each partner that does not count named."""
+    if rubric.vcse_criterion is None or bid.price is None or bid.price <= ZERO:
+        return None
+    criterion = rubric.criterion(rubric.vcse_criterion)
+    stated, minimum = bid.commitments.get(criterion.id), criterion.mandatory_minimum
+    if minimum is None or stated is None or stated < minimum:
+        return None  # no minimum, or the commitment gate already excludes the bid
+    counting = Counting(rubric.vcse_counting)
+    left_out = not_counted(bid.vcse_partners, counting)
+    share = counted_share(bid.vcse_partners, bid.price, counting)
+    if not left_out or share >= minimum:
+        return None
+    delivered = sum((p.value_gbp for p in bid.vcse_partners if p not in left_out), ZERO)
+    unit = rubric.measure(criterion.measure or "").unit
+    return Exclusion(
+        criterion.id,
+        f"The stated VCSE share of {quantity(stated, unit)} meets the mandatory minimum of {quantity(minimum, unit)} "
+        f"only through partners that do not count under this tender's rule ({counting.words}): "
+        f"{describe_not_counted(left_out)}. The partners that count deliver {money(delivered)}, {display(share)}% "
+        f"of the {money(bid.price)} price.",
+        ExclusionCode.VCSE_PARTNERS_NOT_COUNTED,
+    )
 
 
 def _declaration_gate(

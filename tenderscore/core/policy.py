@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .numbers import exact_arithmetic, plain, quantity
+from .register import Counting, stricter
 from .rubric import Criterion, CriterionKind, Rubric, Section, SectionCategory
 
 CENTRAL_GOVERNMENT_FLOOR = Decimal(10)  # the Social Value Model's minimum weight of social value, in points of 100
@@ -29,6 +30,15 @@ class Policy:
     min_social_value_weight: Decimal = CENTRAL_GOVERNMENT_FLOOR
     mandatory_commitments: tuple[MandatoryCommitment, ...] = ()
     required_criteria: tuple[str, ...] = ()  # criterion ids every tender must contain
+    # Which named VCSE partners count towards the VCSE share of tenders under the policy (core/register.py)
+    vcse_counting: Counting = Counting.VERIFIED
+
+
+def with_policy_counting(rubric: Rubric, policy: Policy) -> Rubric:
+    """``rubric`` counting VCSE partners by the stricter of its own rule and the policy's (applied at publication,
+    so the rule is frozen and published with the tender)."""
+    counting = stricter(Counting(rubric.vcse_counting), policy.vcse_counting)
+    return rubric if counting == rubric.vcse_counting else replace(rubric, vcse_counting=counting)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,17 @@ class VcsePartner:
     charity_number: str | None = None
     company_number: str | None = None
     pathway: str | None = None
+    identifier: str | None = None  # org-id, e.g. "GB-CHC-1123456" (core/orgid.py)
+    role: str | None = None  # what the partner will deliver, in the bidder's words
+    # Looked up by the caller: the register standing (a core.register.Standing value; None: not looked up) and what
+    # the partner said when asked to confirm its part (a core.register.Confirmation value; None: not asked).
+    standing: str | None = None
+    confirmation: str | None = None
+
+    @property
+    def label(self) -> str:
+        """``Name (GB-CHC-1123456)``, as a message names the partner."""
+        return f"{self.name} ({self.identifier})" if self.identifier else self.name
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ class ExclusionCode(StrEnum):
     QUALITY_BELOW_MINIMUM = "quality_below_minimum"  # consensus below a scored criterion's minimum
     PRICE_MISSING = "price_missing"
     PRICE_NOT_POSITIVE = "price_not_positive"
+    # the VCSE minimum is met only through partners that do not count under the rubric's rule
+    VCSE_PARTNERS_NOT_COUNTED = "vcse_partners_not_counted"
 
 
 class FlagCode(StrEnum):
@@ -32,6 +34,9 @@ class FlagCode(StrEnum):
     EVALUATOR_SPREAD = "evaluator_spread"
     CONSENSUS_MISSING = "consensus_missing"
     VCSE_SHARE_DISAGREEMENT = "vcse_share_disagreement"
+    VCSE_PARTNERS_NOT_COUNTED = "vcse_partners_not_counted"  # some partners don't count: the share is scored lower
+    VCSE_PARTNER_REFUSED = "vcse_partner_refused"  # a named partner refused its role or £: for the moderator
+    VCSE_PARTNER_UNCONFIRMED = "vcse_partner_unconfirmed"  # a named partner has not answered
 
 
 @dataclass(frozen=True)

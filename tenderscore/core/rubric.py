@@ -143,6 +143,8 @@ class Rubric:
     measures: tuple[Measure, ...] = ()
     tie_break: tuple[TieBreak, ...] = DEFAULT_TIE_BREAK
     vcse_criterion: str | None = None  # the commitment (unit percent) that states the VCSE share of the price
+    # Which named partners count towards that share: "listed", "registered" or "verified" (core/register.py)
+    vcse_counting: str = "listed"
     default_abnormally_low_share: Decimal = Decimal("0.8")
 
     @property

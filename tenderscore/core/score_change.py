@@ -27,6 +27,7 @@ from .ranking import RankKey, rank_key, tally_key
 from .responses import BidResponse, ScoreKey
 from .results import ExclusionCode
 from .rubric import Criterion, CriterionKind, Rubric, SectionCategory
+from .vcse import counted_bid
 
 Effect = Literal["excludes", "admits"]
 
@@ -109,6 +110,7 @@ class _Baseline:
 
     def leaders_if_admitted(self, bid: BidResponse, scores: Mapping[ScoreKey, int]) -> frozenset[str]:
         """The leaders once an excluded ``bid`` joins the compliant set."""
+        bid = counted_bid(self.rubric, bid)  # scored on the VCSE share that counts, as the compliant bids are
         if self.moves_field(bid.bid_id, joining=bid):
             return self._rescore([self.bids[b] for b in self.keys], bid, scores)
         key = tally_key(self.rubric, self.scorer.tally(bid, scores), bid.price)

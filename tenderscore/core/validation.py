@@ -14,6 +14,7 @@ from decimal import Decimal
 from .errors import ScoringError
 from .methods import method_names
 from .numbers import HUNDRED, ONE, ZERO, exact_arithmetic, plain
+from .register import Counting
 from .rubric import Criterion, CriterionKind, Rubric, Scale, Section, SectionCategory, TieBreak, Unit
 
 _SNAKE = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -283,6 +284,8 @@ def _tie_break_problems(rubric: Rubric) -> Iterator[Problem]:
 
 
 def _vcse_problems(rubric: Rubric) -> Iterator[Problem]:
+    if rubric.vcse_counting not in tuple(Counting):
+        yield Problem("vcse_counting", f"{rubric.vcse_counting!r} is not a rule: use {', '.join(Counting)}")
     if rubric.vcse_criterion is None:
         return
     found = [c for c in rubric.criteria if c.id == rubric.vcse_criterion]

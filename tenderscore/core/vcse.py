@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from .errors import ScoringError
 from .numbers import HUNDRED, ZERO, display, exact_arithmetic, money, plain, plural, ratio
-from .responses import VcsePartner
+from .register import Counting, Standing
+from .responses import BidResponse, VcsePartner
+from .rubric import Rubric
 
 DEFAULT_TOLERANCE = Decimal("0.5")  # percentage points (docs/scoring.md, "VCSE participation")
 
@@ -49,3 +52,49 @@ def vcse_share_disagreement(
         f"The stated VCSE share of {plain(stated_percent)}% does not match the VCSE partners listed: {found}. "
         f"The two must agree within {plain(tolerance)} percentage points."
     )
+
+
+def not_counted(partners: Sequence[VcsePartner], counting: Counting) -> tuple[VcsePartner, ...]:
+    """The partners that do not count towards the VCSE share under ``counting``, in the bid's order."""
+    return tuple(p for p in partners if not counting.counts(_standing(p)))
+
+
+def counted_share(partners: Sequence[VcsePartner], price: Decimal, counting: Counting) -> Decimal:
+    """The share of ``price`` delivered by the partners that count under ``counting``, in percent, unrounded."""
+    return vcse_share([p for p in partners if counting.counts(_standing(p))], price)
+
+
+def share_counted(stated: Decimal, partners: Sequence[VcsePartner], price: Decimal, counting: Counting) -> Decimal:
+    """The VCSE share a bid is scored on (docs/scoring.md, "Partners that count").
+
+    When every partner counts, the stated share stands (it agrees with the partners' £ within the tolerance);
+    otherwise the lower of the stated share and the share the counting partners deliver.
+    """
+    if price <= ZERO or not not_counted(partners, counting):
+        return stated
+    return min(stated, counted_share(partners, price, counting))
+
+
+def describe_not_counted(partners: Sequence[VcsePartner]) -> str:
+    """``A (GB-CHC-1), registered but unverified, £50,000; B (GB-COH-2), unknown to the register, £10,000``."""
+    return "; ".join(f"{p.label}, {_standing_words(p)}, {money(p.value_gbp)}" for p in partners)
+
+
+def _standing(partner: VcsePartner) -> Standing | None:
+    return Standing(partner.standing) if partner.standing in tuple(Standing) else None
+
+
+def _standing_words(partner: VcsePartner) -> str:
+    standing = _standing(partner)
+    return standing.words if standing is not None else "not looked up on the register"
+
+
+def counted_bid(rubric: Rubric, bid: BidResponse) -> BidResponse:
+    """``bid`` with its stated VCSE share replaced by the share it is scored on under the rubric's counting rule."""
+    stated = bid.commitments.get(rubric.vcse_criterion or "")
+    if rubric.vcse_criterion is None or stated is None or bid.price is None or bid.price <= ZERO:
+        return bid
+    scored = share_counted(stated, bid.vcse_partners, bid.price, Counting(rubric.vcse_counting))
+    if scored == stated:
+        return bid
+    return replace(bid, commitments={**bid.commitments, rubric.vcse_criterion: scored})

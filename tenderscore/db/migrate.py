@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from tenderscore.db.models import metadata
 
@@ -25,11 +26,46 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database up to ``revision``, in one transaction per migration."""
+    """Bring the database up to ``revision``, in one transaction."""
+    migrate(engine, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database back to ``revision``, in one transaction."""
+    migrate(engine, lambda config: command.downgrade(config, revision))
+
+
+def migrate(engine: Engine, step: Callable[[Config], None]) -> None:
+    """Run an Alembic ``step`` in one transaction.
+
+    SQLite changes a table by copying it, dropping the old one and renaming the copy into place, while rows of other
+    tables still refer to it; with foreign keys enforced the drop fails. So, as SQLite's documentation prescribes,
+    enforcement is off during the migration (a pragma that only works outside a transaction), every reference is
+    checked before the commit (``PRAGMA foreign_key_check``; any broken one rolls the whole migration back), and
+    enforcement is back on afterwards.
+    """
     config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, "OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                step(config)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration would leave broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, "ON")
+
+
+def _sqlite_foreign_keys(connection: Connection, state: str) -> None:
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys = {state}")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -21,6 +21,7 @@ from marshmallow import ValidationError
 
 from tenderscore.core import Rubric, rubric_problems
 from tenderscore.core.numbers import plain
+from tenderscore.core.register import Counting
 
 from .schemas import RubricSchema
 from .summary import summarise
@@ -110,6 +111,9 @@ def rubric_to_dict(rubric: Rubric) -> dict[str, Any]:
     """
     snapshot = _jsonable(rubric)
     assert isinstance(snapshot, dict)
+    # Added after tenders were published: left out at its default so their snapshots and hashes stay as they were.
+    if snapshot.get("vcse_counting") == Counting.LISTED:
+        del snapshot["vcse_counting"]
     return snapshot
 
 

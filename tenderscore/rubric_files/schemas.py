@@ -29,6 +29,7 @@ from tenderscore.core import (
     Unit,
 )
 from tenderscore.core.numbers import plain
+from tenderscore.core.register import Counting
 
 
 class Number(fields.Field[Decimal]):
@@ -187,6 +188,7 @@ class RubricSchema(_Strict):
     measures = fields.List(fields.Nested(MeasureSchema), load_default=list)
     tie_break = fields.List(Choice(TieBreak), load_default=lambda: list(DEFAULT_TIE_BREAK))
     vcse_criterion = Text(load_default=None, allow_none=True)
+    vcse_counting = Choice(Counting, load_default=Counting.LISTED)
     default_abnormally_low_share = Number(load_default=Decimal("0.8"))
     sections = fields.List(fields.Nested(SectionSchema), required=True)
 

@@ -57,12 +57,17 @@ def status(user: User) -> Status:
     return Status.ACTIVE if has_password(user) else Status.INVITED
 
 
+def looks_like_email(text: str) -> bool:
+    """Whether normalised ``text`` is shaped like an email address (and short enough to be one)."""
+    return 0 < len(text) <= 254 and bool(_EMAIL.fullmatch(text))
+
+
 def checked_email(session: Session, email: object) -> str:
     """``email`` normalised, if it looks like an address and nobody has it yet; otherwise a problem with ``email``."""
     text = normalise_email(email) if isinstance(email, str) else ""
     if not text:
         raise ServiceError("email: enter an email address", field="email")
-    if len(text) > 254 or not _EMAIL.fullmatch(text):
+    if not looks_like_email(text):
         raise ServiceError("email: enter an email address in the correct format, like name@example.org", field="email")
     if session.exec(select(User).where(User.email == text)).first() is not None:
         raise ServiceError(f"email: there is already a user with the email {text}", field="email")
@@ -284,21 +289,13 @@ def create_organisation(
     *,
     name: str,
     kind: str,
-    company_number: str | None = None,
-    charity_number: str | None = None,
     actor: User | str = "system",
 ) -> Organisation:
-    org = Organisation(name=name.strip(), kind=kind, company_number=company_number, charity_number=charity_number)
+    """A new organisation, audited. Its identifiers are added by services/identifiers.py."""
+    org = Organisation(name=name.strip(), kind=kind)
     session.add(org)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "organisation.created",
-        "organisation",
-        org.id,
-        after={"name": org.name, "kind": kind, "company_number": company_number, "charity_number": charity_number},
-    )
+    audit.record(session, actor, "organisation.created", "organisation", org.id, after={"name": org.name, "kind": kind})
     return org
 
 

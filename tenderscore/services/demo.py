@@ -20,6 +20,7 @@ from tenderscore.services import (
     accounts,
     award_path,
     contracts,
+    demo_register,
     evaluation,
     mail,
     panel,
@@ -56,6 +57,7 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
     region.nation = Nation.ENGLAND_AND_WALES
     commissioner = _user(session, region, Role.COMMISSIONER, "commissioner@demo.tenderscore.test", "Carys Commissioner")
     officer = _user(session, region, Role.OFFICER, "officer@demo.tenderscore.test", "Omar Officer")
+    demo_register.load_register(session, officer, DEMO_PASSWORD, now)
     evaluators = [
         _user(session, region, Role.EVALUATOR, f"evaluator{i}@demo.tenderscore.test", name)
         for i, name in enumerate(("Eve Evans", "Femi Adeyemi", "Gwen Hughes"), start=1)
@@ -67,6 +69,7 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
         min_social_value_weight=Decimal(20),
         mandatory_commitments=[{"measure": "vcse_share", "minimum": "15"}],
         required_criteria=[],
+        vcse_counting="listed",
     )
     rubric = tenders.load_rubric_source(PROBATION_RUBRIC)
 
@@ -254,7 +257,7 @@ def _reason(mark: int, title: str) -> str:
 def demo_accounts(session: Session) -> list[DemoAccount]:
     users = session.exec(select(User).where(User.email.like("%@demo.tenderscore.test"))).all()  # type: ignore[attr-defined]
     orgs = {o.id: o.name for o in session.exec(select(Organisation)).all()}
-    order = {Role.COMMISSIONER: 0, Role.OFFICER: 1, Role.EVALUATOR: 2, Role.BIDDER: 3}
+    order = {Role.COMMISSIONER: 0, Role.OFFICER: 1, Role.EVALUATOR: 2, Role.BIDDER: 3, Role.PARTNER: 4}
     return sorted(
         (DemoAccount(u.email, u.role, u.name, orgs.get(u.organisation_id, "")) for u in users),
         key=lambda a: (order[Role(a.role)], a.email),

@@ -14,12 +14,13 @@ from sqlmodel import Session, col, select
 from tenderscore.core.numbers import plain, quantity
 from tenderscore.core.policy import MandatoryCommitment
 from tenderscore.core.policy import Policy as CorePolicy
+from tenderscore.core.register import Counting
 from tenderscore.core.rubric import Rubric, Unit
 from tenderscore.db.models import Policy, Role, User
 from tenderscore.db.types import utcnow
 from tenderscore.rubric_files import load_shipped, shipped_rubrics
 from tenderscore.services import audit, limits
-from tenderscore.services.errors import Forbidden, Invalid, NotFound, Problems, StaleRecord
+from tenderscore.services.errors import Forbidden, Invalid, NotFound, Problems, ServiceError, StaleRecord
 
 # The UK central-government floor (PPN 06/20, then 002): a commissioner may set more, never less here.
 UK_SOCIAL_VALUE_FLOOR = Decimal(10)
@@ -35,6 +36,7 @@ def to_core(policy: Policy) -> CorePolicy:
             for m in policy.mandatory_commitments
         ),
         required_criteria=tuple(policy.required_criteria),
+        vcse_counting=Counting(policy.vcse_counting),
     )
 
 
@@ -47,6 +49,7 @@ def snapshot(policy: Policy) -> dict[str, Any]:
         "min_social_value_weight": str(policy.min_social_value_weight),
         "mandatory_commitments": [dict(m) for m in policy.mandatory_commitments],
         "required_criteria": list(policy.required_criteria),
+        "vcse_counting": policy.vcse_counting,
     }
 
 
@@ -330,10 +333,17 @@ def create_policy(
     min_social_value_weight: object,
     mandatory_commitments: Sequence[dict[str, Any]] = (),
     required_criteria: Sequence[str] = (),
+    vcse_counting: object = Counting.VERIFIED,
 ) -> Policy:
     _require_commissioner(actor)
-    values = _validated(session, actor, name, min_social_value_weight, mandatory_commitments, required_criteria)
-    policy = Policy(commissioner_org_id=actor.organisation_id, **values)
+    problems = Problems()
+    values = problems.check(
+        lambda: _validated(session, actor, name, min_social_value_weight, mandatory_commitments, required_criteria)
+    )
+    counting = problems.check(lambda: checked_counting(vcse_counting))
+    problems.raise_any()
+    assert values is not None and counting is not None
+    policy = Policy(commissioner_org_id=actor.organisation_id, vcse_counting=counting, **values)
     _save(session, policy)
     audit.record(session, actor, "policy.created", "policy", policy.id, after=snapshot(policy))
     return policy
@@ -350,8 +360,10 @@ def update_policy(
     min_social_value_weight: object,
     mandatory_commitments: Sequence[dict[str, Any]] = (),
     required_criteria: Sequence[str] = (),
+    vcse_counting: object = None,
 ) -> Policy:
-    """Change a policy's thresholds; the version read must still be current, and the change needs a reason."""
+    """Change a policy's thresholds; the version read must still be current, and the change needs a reason.
+    ``vcse_counting`` left out (None) keeps the policy's rule."""
     policy = get_policy(session, actor, policy_id)
     # Lock the row so the version is checked against what the last writer committed (no lost update).
     session.refresh(policy, with_for_update=True)
@@ -369,8 +381,10 @@ def update_policy(
             session, actor, name, min_social_value_weight, mandatory_commitments, required_criteria, policy_id=policy.id
         )
     )
+    counting = problems.check(lambda: checked_counting(vcse_counting or policy.vcse_counting))
     problems.raise_any()
     assert why is not None and values is not None
+    values["vcse_counting"] = counting
     before = snapshot(policy)
     for key, value in values.items():
         setattr(policy, key, value)
@@ -388,6 +402,14 @@ def update_policy(
         reason=why,
     )
     return policy
+
+
+def checked_counting(value: object) -> str:
+    """A rule for which VCSE partners count (core.register.Counting), or a problem naming the choices."""
+    if str(value) not in tuple(Counting):
+        choices = ", ".join(f"{c.value!r} ({c.words})" for c in reversed(Counting))
+        raise ServiceError(f"vcse_counting: choose which VCSE partners count: {choices}", field="vcse_counting")
+    return str(value)
 
 
 def get_policy(session: Session, actor: User, policy_id: int) -> Policy:

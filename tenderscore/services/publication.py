@@ -12,6 +12,7 @@ standard's rules (``tenderscore.ocds``). Organisations are published with their 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -29,6 +30,7 @@ from tenderscore.core.award import (
     Party,
     TenderNotice,
 )
+from tenderscore.core.orgid import OrgId
 from tenderscore.core.rubric import CriterionKind
 from tenderscore.db.models import (
     Award,
@@ -50,7 +52,7 @@ from tenderscore.ocds import (
     release_package,
     tender_release,
 )
-from tenderscore.services import awards
+from tenderscore.services import awards, identifiers
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import Conflict
 from tenderscore.services.tenders import get_tender, rubric_of
@@ -66,15 +68,11 @@ def ocid(tender: Tender) -> str:
     return f"{OCID_PREFIX}-{tender.reference}"
 
 
-def party(org: Organisation) -> Party:
-    """An organisation as published: Companies House and Charity Commission numbers as org-id identifiers."""
-    identifiers = []
-    if org.company_number:
-        identifiers.append(OrgIdentifier("GB-COH", org.company_number))
-    if org.charity_number:
-        identifiers.append(OrgIdentifier("GB-CHC", org.charity_number))
-    key = f"{identifiers[0].scheme}-{identifiers[0].id}" if identifiers else f"tenderscore-org-{org.id}"
-    return Party(key=key, name=org.name, identifiers=tuple(identifiers), vcse=org.kind == OrganisationKind.VCSE,
+def party(org: Organisation, held: Sequence[OrgId] = ()) -> Party:
+    """An organisation as published, with its org-id identifiers (the first is its party id)."""
+    published = [OrgIdentifier(o.scheme, o.number) for o in held]
+    key = str(held[0]) if held else f"tenderscore-org-{org.id}"
+    return Party(key=key, name=org.name, identifiers=tuple(published), vcse=org.kind == OrganisationKind.VCSE,
                  sme=org.sme)  # fmt: skip
 
 
@@ -90,9 +88,11 @@ def tender_notice(session: Session, tender: Tender) -> TenderNotice:
     )
     buyer = session.get(Organisation, tender.buyer_org_id)
     assert buyer is not None and tender.published_at is not None
+    held = identifiers.of(session, [id_of(buyer)]).get(id_of(buyer), [])
     return TenderNotice(
         ocid=ocid(tender), reference=tender.reference, title=tender.title, description=tender.description,
-        buyer=party(buyer), value=tender.estimated_value, published_at=tender.published_at, deadline=tender.deadline,
+        buyer=party(buyer, held), value=tender.estimated_value,
+        published_at=tender.published_at, deadline=tender.deadline,
         lots=(Lot(id="1", title=tender.title, value=tender.estimated_value, criteria=criteria),),
     )  # fmt: skip
 
@@ -106,7 +106,8 @@ def award_notice(session: Session, tender: Tender, award: Award) -> AwardNotice:
         .where(col(Submission.id).in_(assessed))
         .order_by(col(Submission.id))
     ).all()
-    parties = {s.id: party(org) for s, org in rows}
+    held = identifiers.of(session, [id_of(org) for _, org in rows])
+    parties = {s.id: party(org, held.get(id_of(org), [])) for s, org in rows}
     winner = next(s for s, _ in rows if s.id == award.submission_id)
     price = response_from_json(winner.responses, bid_id=str(winner.id), bidder="").price
     orgs = [org for _, org in rows]

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from tenderscore import rubric_files
 from tenderscore.core import Criterion, CriterionKind, Rubric, method_for
-from tenderscore.core.policy import check_policy
+from tenderscore.core.policy import check_policy, with_policy_counting
 from tenderscore.core.ukdates import uk_time
 from tenderscore.db.models import (
     EvaluatorAssignment,
@@ -461,9 +461,11 @@ def publish(session: Session, actor: User, tender_id: int, *, now: datetime | No
     if left:
         raise Conflict("The tender breaks its policy: " + " ".join(left), details=left)
     rubric = rubric_of(tender)
+    policy = session.get(Policy, tender.policy_id) if tender.policy_id is not None else None
+    if policy is not None:  # the policy's rule for which VCSE partners count is published with the rubric
+        rubric = with_policy_counting(rubric, policies.to_core(policy))
     tender.rubric_snapshot = rubric_files.rubric_to_dict(rubric)
     tender.rubric_hash = rubric_files.rubric_hash(rubric)
-    policy = session.get(Policy, tender.policy_id) if tender.policy_id is not None else None
     tender.policy_snapshot = policies.snapshot(policy) if policy is not None else None
     tender.status = TenderStatus.PUBLISHED
     tender.published_at = now

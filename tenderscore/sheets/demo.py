@@ -21,18 +21,37 @@ from tenderscore.sheets.layout import PARTNER_ROWS, TemplateIdentity, name_part,
 from tenderscore.sheets.quantities import UNIT_RULES
 from tenderscore.sheets.writer import write_template
 
-PARTNER_NAMES = (
-    "Aldergate Housing Trust",
-    "Kestrel Recovery Network",
-    "Second Shift Kitchens CIC",
-    "Harrowfield Family Bridges",
-    "Lanthorn Money Advice",
-    "Wayfarer Mentoring Project",
-    "Greenway Women's Centre",
-    "Brackenmoor Employment Hub CIC",
-    "Tidewater Lived Experience Collective",
-    "Copperbeck Health Navigators CIC",
+
+@dataclass(frozen=True)
+class DemoPartner:
+    """A VCSE organisation the demo's bids name, with its org-id identifier and the register standing the demo
+    gives it (services/demo_register.py): "verified", "registered" (not verified) or "unknown" (not registered)."""
+
+    name: str
+    identifier: str
+    legal_form: str
+    standing: str
+    services: tuple[str, ...]
+
+
+DEMO_PARTNERS = (
+    DemoPartner("Aldergate Housing Trust", "GB-CHC-1290417", "cio", "verified", ("accommodation", "housing_support")),
+    DemoPartner("Kestrel Recovery Network", "GB-CHC-1290311", "charity", "verified", ("drugs_alcohol", "health")),
+    DemoPartner("Second Shift Kitchens CIC", "GB-COH-19004127", "cic", "verified", ("ete", "unpaid_work")),
+    DemoPartner("Harrowfield Family Bridges", "GB-CHC-1291022", "charitable_company", "verified",
+                ("children_families",)),
+    DemoPartner("Lanthorn Money Advice", "GB-COH-19007731", "charitable_company", "verified",
+                ("finance_benefit_debt",)),
+    DemoPartner("Wayfarer Mentoring Project", "GB-CHC-1294410", "charity", "verified",
+                ("mentoring", "attitudes_thinking_behaviour")),
+    DemoPartner("Greenway Women's Centre", "GB-CHC-1288753", "cio", "verified", ("women", "health")),
+    DemoPartner("Brackenmoor Employment Hub CIC", "GB-COH-19011284", "cic", "verified", ("ete",)),
+    DemoPartner("Tidewater Lived Experience Collective", "GB-MPR-31207R", "cbs", "registered",
+                ("mentoring", "attitudes_thinking_behaviour")),
+    DemoPartner("Copperbeck Health Navigators CIC", "GB-COH-19015563", "cic", "registered", ("health",)),
+    DemoPartner("Millrace Peer Support", "GB-CHC-1297001", "community_group", "unknown", ("mentoring",)),
 )
+PARTNER_NAMES = tuple(p.name for p in DEMO_PARTNERS if p.standing != "unknown")
 PRICE_LINES = (
     "Programme management, governance and reporting",
     "Case workers and resettlement coordinators",

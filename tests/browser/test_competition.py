@@ -116,6 +116,10 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     page.fill("#min_social_value_weight", "20")
     page.select_option("#measure_0", "vcse_share")
     page.fill("#minimum_0", "15")
+    # This competition's partners are on no register (tests/register/ covers the register's rules): every
+    # listed partner counts. The form offers "verified only" first.
+    expect(page.locator("input[name=vcse_counting][value=verified]")).to_be_checked()
+    page.check("input[name=vcse_counting][value=listed]")
     shots.take(page, "commissioner-policy-form")
     page.click("button:has-text('Save policy')")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("saved")

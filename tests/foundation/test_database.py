@@ -32,7 +32,7 @@ from tests.factories import make_submission, make_tender, make_user
 def test_migrations_produce_exactly_the_models_schema(empty_app: Flask) -> None:
     engine = get_engine(empty_app)
     upgrade(engine)
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == "0006"
     assert schema_differences(engine) == []
 
 
@@ -41,9 +41,7 @@ def test_migrated_audit_table_refuses_updates_and_deletes(empty_app: Flask) -> N
     upgrade(engine)
     with Session(engine) as session:
         session.add(
-            AuditEvent(
-                actor="system", action="test", entity="x", entity_id="1", prev_hash="0" * 64, hash="a" * 64
-            )
+            AuditEvent(actor="system", action="test", entity="x", entity_id="1", prev_hash="0" * 64, hash="a" * 64)
         )
         session.commit()
     for statement in ("UPDATE audit_event SET reason = 'changed'", "DELETE FROM audit_event"):
@@ -167,9 +165,7 @@ def test_a_published_tender_must_hold_its_frozen_rubric(session: Session) -> Non
 def test_decimals_and_times_come_back_exactly(session: Session) -> None:
     commissioner = make_user(session, role="commissioner")
     weight = Decimal("12.345678901234567890")
-    session.add(
-        Policy(commissioner_org_id=commissioner.organisation_id, name="P", min_social_value_weight=weight)
-    )
+    session.add(Policy(commissioner_org_id=commissioner.organisation_id, name="P", min_social_value_weight=weight))
     tender = make_tender(session, deadline=datetime(2027, 3, 1, 12, 0, tzinfo=UTC))
     session.commit()
     session.expire_all()
@@ -204,7 +200,7 @@ def test_twenty_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Pat
     """Twenty threads each read-then-write in one transaction; none may see 'database is locked'."""
     engine = _sqlite_engine(tmp_path)
     with Session(engine) as session:
-        session.add(Organisation(name="counter", kind="buyer", company_number="0"))
+        session.add(Organisation(name="counter", kind="buyer", nation="0"))
         session.commit()
     errors: list[BaseException] = []
 
@@ -213,7 +209,7 @@ def test_twenty_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Pat
             for _ in range(5):
                 with Session(engine) as session:
                     org = session.exec(select(Organisation).where(Organisation.name == "counter")).one()
-                    org.company_number = str(int(org.company_number or "0") + 1)
+                    org.nation = str(int(org.nation or "0") + 1)
                     session.commit()
         except BaseException as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
@@ -228,4 +224,4 @@ def test_twenty_concurrent_sqlite_writers_queue_instead_of_failing(tmp_path: Pat
     with Session(engine) as session:
         org = session.exec(select(Organisation).where(Organisation.name == "counter")).one()
         # BEGIN IMMEDIATE makes each read-modify-write a queue: no increment is lost either.
-        assert org.company_number == "100"
+        assert org.nation == "100"

@@ -122,7 +122,7 @@ class _Grower:
         ]
         self.policy = policies.create_policy(
             session, self.commissioner, name="Grown VCSE policy", min_social_value_weight=Decimal(10),
-            mandatory_commitments=[{"measure": "vcse_share", "minimum": "15"}],
+            mandatory_commitments=[{"measure": "vcse_share", "minimum": "15"}], vcse_counting="listed",
         )  # fmt: skip
         rubric = tenders.load_rubric_source(PROBATION)
         self.rubric = wider(rubric) if size.wide else rubric

@@ -92,8 +92,12 @@ def test_nonsense_is_refused_on_the_page_every_problem_on_its_field_values_kept(
         "minimum_1",
         "minimum_3",
         "required_criteria",
+        "vcse_counting",  # no choice sent: which VCSE partners count must be chosen
     ]
     words = dict((field, unescape(text)) for field, text in links)
+    assert words["vcse_counting"].startswith(
+        "Choose which VCSE partners count: 'verified' (verified VCSE partners only)"
+    )
     assert (
         words["name"]
         == f"Your organisation already has a policy called “{DEMO_POLICY}”. Give this policy a different name"
@@ -127,6 +131,7 @@ def test_a_good_policy_is_saved_and_listed_by_name_with_units(demo: Flask, commi
             "measure_2": "",
             "minimum_2": "",
             "required_criteria": ["pf_safeguarding"],
+            "vcse_counting": "registered",
             "csrf_token": forms.csrf_token(commissioner, "/policies/new"),
         },
     )
@@ -141,6 +146,7 @@ def test_a_good_policy_is_saved_and_listed_by_name_with_units(demo: Flask, commi
     assert "Spend with VCSE organisations at least £25,000" in text
     assert "Restorative justice satisfaction at least 80%" in text
     assert "Safeguarding and vetting" in text
+    assert "Partners on the VCSE register, verified or not" in text
     assert "vcse_share" not in text and "pf_safeguarding" not in text and "vcse_spend" not in text
 
 

@@ -20,7 +20,14 @@ from tenderscore.db.models.evaluation import (
     ScoringCompletion,
 )
 from tenderscore.db.models.jobs import Job, JobKind, JobState
-from tenderscore.db.models.people import Nation, Organisation, OrganisationKind, Role, User, VcseRegisterEntry
+from tenderscore.db.models.people import Nation, Organisation, OrganisationKind, Role, User
+from tenderscore.db.models.register import (
+    OrganisationIdentifier,
+    PartnerConfirmation,
+    RegisterEntry,
+    RegisterOffer,
+    Verification,
+)
 from tenderscore.db.models.tenders import Policy, Tender, TenderStatus
 
 __all__ = [
@@ -42,8 +49,12 @@ __all__ = [
     "Nation",
     "OcdsRelease",
     "Organisation",
+    "OrganisationIdentifier",
     "OrganisationKind",
+    "PartnerConfirmation",
     "Policy",
+    "RegisterEntry",
+    "RegisterOffer",
     "Role",
     "Score",
     "ScoringCompletion",
@@ -51,7 +62,7 @@ __all__ = [
     "Tender",
     "TenderStatus",
     "User",
-    "VcseRegisterEntry",
+    "Verification",
     "id_of",
     "metadata",
 ]

@@ -1,11 +1,11 @@
-"""Organisations (buyers, suppliers, VCSE), users with one role each, and the VCSE register."""
+"""Organisations (buyers, suppliers, VCSE) and users with one role each. Identifiers and the register: register.py."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tenderscore.db.models.base import one_of
@@ -31,6 +31,7 @@ class Role(StrEnum):
     OFFICER = "officer"
     EVALUATOR = "evaluator"
     BIDDER = "bidder"
+    PARTNER = "partner"  # a VCSE organisation on the register: confirms or refuses its part in bids
 
 
 class Organisation(SQLModel, table=True):
@@ -40,8 +41,6 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
     kind: str = Field(max_length=20)
-    company_number: str | None = Field(default=None, max_length=8)
-    charity_number: str | None = Field(default=None, max_length=12)
     # A buyer's (a Nation value, checked where it is set); None reads as England and Wales.
     nation: str | None = Field(default=None, max_length=20)
     sme: bool | None = None  # a small or medium-sized enterprise, as the organisation says; None: not said
@@ -69,22 +68,3 @@ class User(SQLModel, table=True):
     # session issued before then stops working (web/auth.py compares the two on each request).
     session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
-
-
-class VcseRegisterEntry(SQLModel, table=True):
-    """An organisation the service knows to be VCSE, against which bidders' partners are matched."""
-
-    __tablename__ = "vcse_register_entry"
-    __table_args__ = (
-        # A register entry must be identifiable by at least one public number.
-        CheckConstraint("charity_number IS NOT NULL OR company_number IS NOT NULL", name="has_a_number"),
-        UniqueConstraint("charity_number"),
-        UniqueConstraint("company_number"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200)
-    charity_number: str | None = Field(default=None, sa_column=Column(String(12), nullable=True))
-    company_number: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))
-    source: str = Field(default="", max_length=200)  # where the entry came from, e.g. a register extract's date
-    added_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

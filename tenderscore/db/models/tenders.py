@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from tenderscore.core.register import Counting
 from tenderscore.db.models.base import one_of
 from tenderscore.db.types import ExactDecimal, UTCDateTime, utcnow
 
@@ -27,7 +28,10 @@ class Policy(SQLModel, table=True):
 
     __tablename__ = "policy"
     # Two policies of one commissioner with the same name could not be told apart in the tender form.
-    __table_args__ = (Index("uq_policy_commissioner_org_id_name", "commissioner_org_id", "name", unique=True),)
+    __table_args__ = (
+        Index("uq_policy_commissioner_org_id_name", "commissioner_org_id", "name", unique=True),
+        CheckConstraint(one_of("vcse_counting", tuple(Counting)), name="vcse_counting_known"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     commissioner_org_id: int = Field(foreign_key="organisation.id", index=True)
@@ -36,6 +40,9 @@ class Policy(SQLModel, table=True):
     # [{"measure": "vcse_share", "minimum": "15"}]: Decimals kept as text
     mandatory_commitments: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     required_criteria: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Which named VCSE partners count towards a tender's VCSE share (core.register.Counting); copied into the rubric
+    # at publication. Policies made before the register read "listed": nothing changed for their tenders.
+    vcse_counting: str = Field(default="verified", max_length=12, sa_column_kwargs={"server_default": "listed"})
     version: int = 1  # optimistic lock: a save names the version it read
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
 

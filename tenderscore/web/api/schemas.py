@@ -8,6 +8,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from tenderscore.core.register import Counting
 from tenderscore.services import limits
 
 # C0 controls other than tab, newline and carriage return, and UTF-16 surrogates: PostgreSQL cannot store NUL,
@@ -117,9 +118,20 @@ class PolicyIn(StrictSchema):
         load_default=list,
         metadata={"description": "ids of criteria a shipped rubric defines"},
     )
+    vcse_counting = fields.Str(
+        load_default="verified",
+        validate=validate.OneOf([c.value for c in Counting]),
+        metadata={"description": "which named VCSE partners count towards a tender's VCSE share: 'verified' "
+                  "(verified on the register), 'registered' (on the register) or 'listed' (every partner listed)"},
+    )  # fmt: skip
 
 
 class PolicyUpdate(PolicyIn):
+    vcse_counting = fields.Str(
+        load_default=None,
+        validate=validate.OneOf([c.value for c in Counting]),
+        metadata={"description": "as for a new policy; left out, the policy's rule is kept"},
+    )
     version = version_number(required=True)
     reason = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.STATEMENT_MAX), Written])
 
@@ -130,6 +142,7 @@ class PolicyOut(StrictSchema):
     min_social_value_weight = fields.Decimal(as_string=True)
     mandatory_commitments = fields.List(fields.Dict())
     required_criteria = fields.List(fields.Str())
+    vcse_counting = fields.Str()
     version = fields.Int()
     updated_at = fields.DateTime()
 

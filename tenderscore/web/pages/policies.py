@@ -7,6 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from tenderscore.core.numbers import plain
+from tenderscore.core.register import Counting
 from tenderscore.db import get_session
 from tenderscore.db.models import Policy, Role
 from tenderscore.services import policies as policy_service
@@ -32,13 +33,22 @@ def _form_values() -> dict[str, Any]:
         "min_social_value_weight": request.form.get("min_social_value_weight", ""),
         "mandatory_commitments": commitments,
         "required_criteria": [r for r in request.form.getlist("required_criteria") if r.strip()],
+        "vcse_counting": request.form.get("vcse_counting", ""),
     }
+
+
+COUNTING_HINTS = {
+    Counting.VERIFIED: "A partner counts once a buyer has verified it against evidence, and while that lasts.",
+    Counting.REGISTERED: "A partner counts once it is on the VCSE register, verified or not.",
+    Counting.LISTED: "Every partner a bid lists counts, as before the register: nothing is checked.",
+}
 
 
 def _choices() -> dict[str, Any]:
     """What the form offers: the shipped rubrics' measures (with units) and criteria (by rubric)."""
     known = policy_service.vocabulary()
     return {
+        "countings": [(c.value, c.words[:1].upper() + c.words[1:], COUNTING_HINTS[c]) for c in Counting],
         "measures": list(known.measures.values()),
         "affixes": {m.id: policy_service.UNIT_AFFIX[m.unit] for m in known.measures.values()},
         "rubrics": known.rubrics,
@@ -66,11 +76,13 @@ def _shown(policy: Policy) -> dict[str, Any]:
             for m in policy.mandatory_commitments
         ],
         "criteria": [policy_service.criterion_words(c) for c in policy.required_criteria],
+        "counting": Counting(policy.vcse_counting).words,
     }
 
 
 def _new_policy_page() -> dict[str, Any]:
-    blank = {"name": "", "min_social_value_weight": "10", "mandatory_commitments": [], "required_criteria": []}
+    blank = {"name": "", "min_social_value_weight": "10", "mandatory_commitments": [], "required_criteria": [],
+             "vcse_counting": Counting.VERIFIED.value}  # fmt: skip
     values = _form_values() if request.method == "POST" else blank
     return {"values": values, "policy": None, "rows": _rows(values), **_choices()}
 
@@ -91,6 +103,7 @@ def _edit_policy_page(policy_id: int) -> dict[str, Any]:
         "min_social_value_weight": str(policy.min_social_value_weight),
         "mandatory_commitments": policy.mandatory_commitments,
         "required_criteria": policy.required_criteria,
+        "vcse_counting": policy.vcse_counting,
         "reason": "",
     }
     values = {**_form_values(), "reason": request.form.get("reason", "")} if request.method == "POST" else stored
