@@ -17,6 +17,14 @@ def live_award(session: Session, tender_id: int | None, *, for_update: bool = Fa
     return session.exec(query).first()
 
 
+def live_awards(session: Session, tender_ids: list[int]) -> dict[int, Award]:
+    """The live award of each of these tenders that has one, in one query."""
+    if not tender_ids:
+        return {}
+    query = select(Award).where(col(Award.tender_id).in_(tender_ids), col(Award.withdrawn_at).is_(None))
+    return {award.tender_id: award for award in session.exec(query).all()}
+
+
 def contract_of(session: Session, award: Award) -> Contract | None:
     return session.exec(select(Contract).where(Contract.award_id == award.id)).first()
 

@@ -362,26 +362,38 @@ def standings(session: Session, orgids: Iterable[OrgId], *, at: datetime | None 
     An identifier held by an organisation that is not on the register is ``unknown`` like one nobody holds: the
     register, not the identifier, makes a partner known.
     """
+    book = standing_book(session, orgids)
+    moment = at or utcnow()
+    return {orgid: book.at(orgid, moment) for orgid in book.orgids}
+
+
+@dataclass(frozen=True)
+class StandingBook:
+    """What the register holds for some identifiers, read once, to answer their standing at any moment."""
+
+    orgids: list[OrgId]
+    held: dict[OrgId, Organisation]
+    entries: dict[int, RegisterEntry]  # by organisation id
+    spans: dict[int, list[Span]]  # by entry id
+
+    def at(self, orgid: OrgId, moment: datetime) -> Found:
+        org = self.held.get(orgid)
+        entry = self.entries.get(id_of(org)) if org is not None else None
+        if entry is None:
+            return Found(orgid, Standing.UNKNOWN, org, None)
+        return Found(orgid, standing_at(entry.joined_at, self.spans.get(id_of(entry), []), moment), org, entry)
+
+
+def standing_book(session: Session, orgids: Iterable[OrgId]) -> StandingBook:
+    """Read the register for ``orgids`` in three queries, whatever their count, for standings at any moment."""
     wanted = list(dict.fromkeys(orgids))
-    at = at or utcnow()
     held = identifiers.holders(session, wanted)
     org_ids = {id_of(org) for org in held.values()}
-    entries = (
-        {
-            e.organisation_id: e
-            for e in session.exec(select(RegisterEntry).where(col(RegisterEntry.organisation_id).in_(org_ids))).all()
-        }
-        if org_ids
-        else {}
-    )
-    spans = _spans(session, [id_of(e) for e in entries.values()])
-    found: dict[OrgId, Found] = {}
-    for orgid in wanted:
-        org = held.get(orgid)
-        entry = entries.get(id_of(org)) if org is not None else None
-        standing = standing_at(entry.joined_at if entry else None, spans.get(id_of(entry), []) if entry else [], at)
-        found[orgid] = Found(orgid, standing, org, entry)
-    return found
+    entries: dict[int, RegisterEntry] = {}
+    if org_ids:
+        query = select(RegisterEntry).where(col(RegisterEntry.organisation_id).in_(org_ids))
+        entries = {e.organisation_id: e for e in session.exec(query).all()}
+    return StandingBook(wanted, held, entries, _spans(session, [id_of(e) for e in entries.values()]))
 
 
 def _spans(session: Session, entry_ids: list[int]) -> dict[int, list[Span]]:

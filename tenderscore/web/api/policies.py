@@ -6,11 +6,13 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 from werkzeug.exceptions import UnprocessableEntity
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Policy, Role
 from tenderscore.services import policies as service
+from tenderscore.services import vcse_oversight as oversight
 from tenderscore.services.errors import Invalid
 from tenderscore.web.api.schemas import PolicyIn, PolicyOut, PolicyUpdate
 from tenderscore.web.auth import signed_in, user
@@ -76,3 +78,60 @@ class PolicyById(MethodView):
             )
         except Invalid as exc:
             raise _unprocessable(exc) from None
+
+
+class _PartnerLineOut(Schema):
+    name = fields.Str()
+    identifier = fields.Str()
+    value_gbp = fields.Decimal(as_string=True)
+    standing = fields.Str(metadata={"description": "verified, registered or unknown"})
+    confirmation = fields.Str(metadata={"description": "confirmed, refused, awaiting or not_asked"})
+
+
+class _AwardedOut(Schema):
+    bidder = fields.Str()
+    price = fields.Decimal(as_string=True)
+    promised = fields.Decimal(as_string=True, metadata={"description": "percent of the price the bid promised"})
+    verified = fields.Decimal(as_string=True, metadata={"description": "percent delivered by verified partners"})
+    confirmed = fields.Decimal(
+        as_string=True, metadata={"description": "percent delivered by verified partners who confirmed"}
+    )
+    as_at = fields.DateTime(metadata={"description": "the award's decision: the register and answers as they were"})
+    partners = fields.List(fields.Nested(_PartnerLineOut))
+
+
+class _TenderShareOut(Schema):
+    tender_id = fields.Function(lambda t: t.tender.id)
+    reference = fields.Function(lambda t: t.tender.reference)
+    status = fields.Function(lambda t: t.tender.status)
+    opened = fields.Bool()
+    bids = fields.Int()
+    awarded = fields.Nested(_AwardedOut, allow_none=True)
+
+
+class _RecurringOut(Schema):
+    name = fields.Str()
+    identifier = fields.Str()
+    standing = fields.Str()
+    bids = fields.Int()
+    tenders = fields.Function(lambda p: p.tender_count)
+    total_gbp = fields.Decimal(as_string=True)
+    answers = fields.Function(lambda p: {str(k): v for k, v in p.answers.items()})
+
+
+class PolicyShareOut(Schema):
+    policy_id = fields.Function(lambda s: s.policy.id)
+    vcse_counting = fields.Function(lambda s: s.policy.vcse_counting)
+    read_at = fields.DateTime()
+    tenders = fields.List(fields.Nested(_TenderShareOut))
+    partners = fields.List(fields.Nested(_RecurringOut))
+
+
+@blp.route("/<int:policy_id>/vcse")
+class PolicyShare(MethodView):
+    @signed_in(Role.COMMISSIONER, Role.OFFICER)
+    @blp.response(200, PolicyShareOut)
+    def get(self, policy_id: int) -> oversight.PolicyShare:
+        """The VCSE share promised, by verified partners and by verified partners who confirmed, across the
+        policy's tenders (each awarded one as at its award), and the partners named in opened bids."""
+        return oversight.policy_share(get_session(), user(), policy_id)

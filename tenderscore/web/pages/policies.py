@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -10,7 +11,9 @@ from tenderscore.core.numbers import plain
 from tenderscore.core.register import Counting
 from tenderscore.db import get_session
 from tenderscore.db.models import Policy, Role
+from tenderscore.reports.share_chart import Group, grouped_bar_svg
 from tenderscore.services import policies as policy_service
+from tenderscore.services import vcse_oversight as oversight
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.views import form_page, version_from_form
@@ -124,3 +127,26 @@ def policy_edit(policy_id: int) -> Any:
     )
     flash("Policy updated. Tenders already published keep the thresholds they were published with.", "success")
     return redirect(url_for("pages.policy_list"))
+
+
+@bp.get("/policies/<int:policy_id>/vcse")
+@signed_in(Role.COMMISSIONER, Role.OFFICER)
+def policy_vcse(policy_id: int) -> str:
+    """The policy's VCSE share across its tenders: promised, verified, confirmed; and the partners that recur."""
+    shown = oversight.policy_share(get_session(), user(), policy_id)
+    minimum = next((Decimal(m["minimum"]) for m in shown.policy.mandatory_commitments
+                    if m.get("measure") == "vcse_share"), None)  # fmt: skip
+    groups = [
+        Group(f"{t.tender.reference} {t.awarded.bidder}", (t.awarded.promised, t.awarded.verified, t.awarded.confirmed))
+        for t in shown.awarded
+        if t.awarded is not None
+    ]
+    chart = grouped_bar_svg(
+        groups, SERIES, title=f"VCSE share of awarded contracts under {shown.policy.name}",
+        line=minimum, line_label=f"Policy minimum {plain(minimum)}%" if minimum is not None else "",
+    ) if groups else None  # fmt: skip
+    return render_template("policies/vcse.html", shown=shown, chart=chart, minimum=minimum, series=SERIES,
+                           counting=Counting(shown.policy.vcse_counting).words)  # fmt: skip
+
+
+SERIES = ("Promised", "By verified partners", "By verified partners who confirmed")
