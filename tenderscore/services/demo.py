@@ -22,6 +22,7 @@ from tenderscore.services import (
     contracts,
     demo_register,
     evaluation,
+    identifiers,
     mail,
     panel,
     policies,
@@ -176,6 +177,9 @@ def _submit_demo_bids(session: Session, tender: Tender, now: datetime, bidders: 
         if user is None:
             org = accounts.create_organisation(session, name=bid.name, kind="supplier")
             org.sme = len(bid.name) % 2 == 0  # some of the demo's suppliers are SMEs
+            number = bid.filled.bidder.get("company_number") if bid.filled is not None else None
+            if number and bid.expected_to_pass:  # published in the award notices as the supplier's identifier
+                identifiers.add(session, "demo", org, [identifiers.parse(f"GB-COH-{number}")])
             user = bidders[bid.name] = _user(session, org, Role.BIDDER, f"{slug}@demo.tenderscore.test",
                                              f"Bid manager, {bid.name}")  # fmt: skip
         when = now - timedelta(days=1) if bid.late else now - timedelta(days=10, hours=n)
