@@ -396,6 +396,18 @@ def test_commissioner(person: People, world: World, width: int) -> None:
         },
     )  # fmt: skip
 
+    # The policy's VCSE share across its tenders: the chart and its tables fit a phone; a policy that is not
+    # there is a plain "not found".
+    page.goto(world.url("/policies"))
+    page.click("text=Promised, verified and confirmed")
+    expect(page.locator("h1")).to_have_text("VCSE share across the policy's tenders")
+    expect(page.locator("#share-chart svg")).to_be_visible()
+    fits(page)
+    shot(page, "commissioner", "policy-vcse-share", width)
+    page.goto(world.url("/policies/999999/vcse"))
+    expect(page.locator("h1")).to_contain_text("not found", ignore_case=True)
+    fits(page)
+
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_officer(person: People, world: World, width: int) -> None:
