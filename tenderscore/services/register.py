@@ -31,7 +31,7 @@ from tenderscore.db.models import (
 )
 from tenderscore.db.types import utcnow
 from tenderscore.services import accounts, audit, identifiers, limits
-from tenderscore.services.errors import Forbidden, NotFound, Problems, ServiceError
+from tenderscore.services.errors import Forbidden, NotFound, Problems, ServiceError, StaleRecord
 
 VERIFIERS = (Role.OFFICER, Role.COMMISSIONER)
 DEFAULT_VALIDITY = timedelta(days=365)  # a verification lapses after a year unless the verifier says otherwise
@@ -181,8 +181,9 @@ def update(session: Session, actor: User, entry_id: int, checked: Checked, *, ve
     if not may_edit(actor, entry):
         raise Forbidden("Only the organisation itself or a buyer's officer can change its register entry")
     if entry.version != version:
-        raise ServiceError(
-            "Someone else changed this entry since you opened it: reload it and make your change again", field="version"
+        raise StaleRecord(
+            "version: someone else changed this entry since you opened it: reload it and make your change again",
+            field="version",
         )
     org = session.get(Organisation, entry.organisation_id)
     assert org is not None
