@@ -22,7 +22,7 @@ from tenderscore.core.register import AREAS, LEGAL_FORMS, SERVICES, Standing
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
 from tenderscore.db.types import utcnow
-from tenderscore.services import identifiers, register, register_import, signup
+from tenderscore.services import history, identifiers, register, register_import, signup
 from tenderscore.services.errors import Conflict, Forbidden, Invalid, ServiceError
 from tenderscore.web import security
 from tenderscore.web.auth import signed_in, user
@@ -174,6 +174,7 @@ def _entry_context(entry_id: int) -> dict[str, Any]:
         "words": register.standing_words(item),
         "history": register.verification_history(db, me, entry_id) if register.may_see_evidence(me, item.entry)
         else None,
+        "events": history.register_history(db, me, entry_id) if register.may_see_evidence(me, item.entry) else [],
         "may_edit": register.may_edit(me, item.entry),
         "may_verify": me.role in register.VERIFIERS,
         **_choices(),
