@@ -42,6 +42,7 @@ class Sent:
 def sent(app: Flask) -> Sent:
     recorder = Sent()
     app.extensions[_MAILER] = recorder
+    app.config["SERVICE_URL"] = "http://localhost"  # the test client's host: a followed link keeps its cookies
     return recorder
 
 

@@ -18,6 +18,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.wrappers import Response as BaseResponse
 
+from tenderscore.core.orgid import OrgId, OrgIdError, parse_orgid
 from tenderscore.core.register import AREAS, LEGAL_FORMS, SERVICES, Standing
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
@@ -63,11 +64,12 @@ def _box(field: str) -> str:
     return field.split("[", 1)[0]
 
 
-def _details_from_form(extra_identifiers: list[str] | None = None) -> register.EntryDetails:
-    typed = request.form.get("identifiers", "")
+def _details_from_form(held: list[OrgId] | None = None) -> register.EntryDetails:
+    """The form's entry; on an edit, the identifiers it ``held`` first and then those typed that it does not hold."""
+    typed = [v for v in request.form.get("identifiers", "").replace(",", "\n").splitlines() if v.strip()]
     return register.EntryDetails(
         name=request.form.get("name", ""),
-        identifiers=[*(extra_identifiers or []), *[v for v in typed.replace(",", "\n").splitlines() if v.strip()]],
+        identifiers=[*(str(i) for i in held or []), *(v for v in typed if _parsed(v) not in (held or []))],
         legal_form=request.form.get("legal_form", ""),
         services=request.form.getlist("services"),
         areas=request.form.getlist("areas"),
@@ -75,6 +77,13 @@ def _details_from_form(extra_identifiers: list[str] | None = None) -> register.E
         website=request.form.get("website", ""),
         contact_email=request.form.get("contact_email", ""),
     )
+
+
+def _parsed(value: str) -> OrgId | None:
+    try:
+        return parse_orgid(value)
+    except OrgIdError:
+        return None
 
 
 def _typed() -> dict[str, Any]:
@@ -268,7 +277,7 @@ def _edit_page(entry_id: int, refused: ServiceError | None = None) -> dict[str, 
 def register_edit(entry_id: int) -> BaseResponse:
     db = get_session()
     item = register.listing(db, entry_id)
-    details = _details_from_form([str(i) for i in item.identifiers])
+    details = _details_from_form(item.identifiers)
     with form_fields():
         checked = register.checked_details(details)
         register.update(db, user(), entry_id, checked, version=version_from_form())
