@@ -20,12 +20,19 @@ from tenderscore.services import register, register_import
 from tenderscore.services.errors import Forbidden
 from tests.register.conftest import VERIFIED, Register
 
-HEADER = "name,identifiers,legal_form,services,areas,description,website,contact_email,verified_evidence,verified_reason,lapses_on"
+HEADER = (
+    "name,identifiers,legal_form,services,areas,description,website,contact_email,"
+    "verified_evidence,verified_reason,lapses_on"
+)
 LAPSES = (utcnow() + timedelta(days=200)).date().isoformat()
-GOOD = f"""{HEADER}
-Kestrel Recovery Network,GB-CHC-1290311,charity,drugs_alcohol;Health,north-west;London,"Recovery, peer-led",https://kestrel.example.org,hello@kestrel.example.org,Charity Commission entry,Registered charity,{LAPSES}
-Second Shift Kitchens CIC,GB-COH-19004127; GB-COH-SC004127,Community interest company (CIC),ete;unpaid_work,Greater Manchester,,,,,,
-"""
+GOOD = "\n".join([
+    HEADER,
+    'Kestrel Recovery Network,GB-CHC-1290311,charity,drugs_alcohol;Health,north-west;London,"Recovery, peer-led",'
+    f"https://kestrel.example.org,hello@kestrel.example.org,Charity Commission entry,Registered charity,{LAPSES}",
+    "Second Shift Kitchens CIC,GB-COH-19004127; GB-COH-SC004127,Community interest company (CIC),ete;unpaid_work,"
+    "Greater Manchester,,,,,,",
+    "",
+])  # fmt: skip
 
 
 def fingerprint(app: Flask) -> dict[str, str]:
@@ -54,9 +61,13 @@ def test_a_good_file_imports_every_row_verifying_those_with_evidence(reg: Regist
     kestrel = register.listing(session, result.rows[0].entry_id)
     assert kestrel.standing is Standing.VERIFIED
     assert kestrel.services == ["drugs_alcohol", "health"] and kestrel.areas == ["north-west", "london"]
-    assert kestrel.entry.description == "Recovery, peer-led" and kestrel.entry.source == "imported from partners.csv line 2"
+    assert (
+        kestrel.entry.description == "Recovery, peer-led"
+        and kestrel.entry.source == "imported from partners.csv line 2"
+    )
     assert kestrel.verification is not None and kestrel.verification.expires_at == register.lapse_moment(
-        register.lapse_day(LAPSES))
+        register.lapse_day(LAPSES)
+    )
     kitchens = register.listing(session, result.rows[1].entry_id)
     assert kitchens.standing is Standing.REGISTERED and kitchens.entry.legal_form == "cic"
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "register.imported")).one()
@@ -158,12 +169,17 @@ def test_a_file_that_cannot_be_read_says_why(reg: Register, session: Session, da
 
 
 def test_a_quoted_cell_over_several_lines_counts_lines_from_its_first(reg: Register, session: Session) -> None:
-    text = f'{HEADER}\nKestrel,GB-CHC-1290311,charity,health,london,"Line one\nline two",,,,,\nBad,GB-CHC-12,cio,health,london,,,,,,\n'
+    text = (
+        f'{HEADER}\nKestrel,GB-CHC-1290311,charity,health,london,"Line one\nline two",,,,,\n'
+        "Bad,GB-CHC-12,cio,health,london,,,,,,\n"
+    )
     assert refused(session, reg, text)[0].startswith("Line 4, column identifiers: GB-CHC-12 ")
 
 
 def test_the_limits_on_size_and_rows(reg: Register, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert refused(session, reg, b"x" * (register_import.MAX_BYTES + 1))[0].startswith("The file: the file is 2,000,001 bytes")
+    assert refused(session, reg, b"x" * (register_import.MAX_BYTES + 1))[0].startswith(
+        "The file: the file is 2,000,001 bytes"
+    )
     monkeypatch.setattr(register_import, "MAX_ROWS", 2)
     rows = "".join(f"Org {n},GB-CHC-13{n:05d},cio,health,london\n" for n in range(3))
     assert refused(session, reg, "name,identifiers,legal_form,services,areas\n" + rows) == [

@@ -208,7 +208,8 @@ def test_a_partner_edits_its_own_entry_and_a_stale_edit_is_refused(reg: Register
     assert client.get(f"/register/{reg.entries[VERIFIED]}/edit").status_code == 403
     bad = client.post(url, data={**data, "version": "2", "identifiers": "GB-CHC-1290417"})
     assert bad.status_code == 409 and field_error(bad.text, "identifiers").startswith(
-        f"GB-CHC-1290417 already belongs to {VERIFIED}")
+        f"GB-CHC-1290417 already belongs to {VERIFIED}"
+    )
 
 
 def test_removing_an_entrys_last_identifier_is_refused(reg: Register) -> None:
@@ -226,8 +227,8 @@ def test_only_officers_import_and_a_refused_file_lists_every_problem(app: Flask,
         return
     before = fingerprint(app)
     bad = GOOD + "Bad Row,GB-CHC-12,cio,health,,,,,,,\n"
-    response = client.post("/register/import", data={"file": (io.BytesIO(bad.encode()), "partners.csv"),
-                                                     "csrf_token": csrf}, content_type="multipart/form-data")  # fmt: skip
+    upload = {"file": (io.BytesIO(bad.encode()), "partners.csv"), "csrf_token": csrf}
+    response = client.post("/register/import", data=upload, content_type="multipart/form-data")
     assert response.status_code == 422
     assert summary(response.text) == [
         "#file Line 4, column identifiers: GB-CHC-12 is not a Charity Commission for England and Wales number: GB-CHC "

@@ -226,6 +226,10 @@ class MyIdentifiers(MethodView):
             identifiers.add_own(get_session(), user(), data["identifiers"])
         except Invalid as exc:
             raise unprocessable(exc) from None
+        except ServiceError as exc:
+            if type(exc) is not ServiceError:
+                raise  # forbidden, or held by another organisation (409)
+            raise unprocessable(Invalid([(exc.field or "", exc.problems[0][1])])) from None
         return _mine()
 
 
