@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from tenderscore.core.numbers import plural
 from tenderscore.core.ukdates import uk_date, uk_time
 from tenderscore.db.models import AuditEvent, Organisation, Policy, Role, Submission, Tender, User
-from tenderscore.services import access
+from tenderscore.services import access, register
 from tenderscore.services.errors import Forbidden
 from tenderscore.services.tenders import get_tender, rubric_of
 
@@ -334,8 +334,6 @@ _REGISTER_WORDS = {
 def register_history(session: Session, actor: User, entry_id: int) -> list[Line]:
     """What happened to a register entry and its organisation's identifiers, oldest first, for those who may see
     its evidence (``register.may_see_evidence``)."""
-    from tenderscore.services import register  # the register's rules decide who may read this
-
     entry = register.get_entry(session, entry_id)
     if not register.may_see_evidence(actor, entry):
         raise Forbidden("Only buyers' officers and commissioners, and the organisation itself, see an entry's history")
