@@ -217,6 +217,7 @@ def test_removing_an_entrys_last_identifier_is_refused(reg: Register) -> None:
     url = f"/register/{reg.entries[VERIFIED]}/identifiers/remove"
     response = client.post(url, data={"identifier": "GB-CHC-1290417", "csrf_token": csrf})
     assert response.status_code == 400 and "only identifier" in summary(response.text)[0]
+    assert f'value="{VERIFIED}"' in response.text  # the edit form below still shows the entry as it is
 
 
 @pytest.mark.parametrize("who", ROLES)

@@ -267,7 +267,8 @@ def _edit_page(entry_id: int, refused: ServiceError | None = None) -> dict[str, 
         "website": item.entry.website, "contact_email": item.entry.contact_email,
     }  # fmt: skip
     stale = refused is not None and refused.field == "version"
-    values = _typed() if request.method == "POST" and not stale else stored
+    edited = request.method == "POST" and request.endpoint == "pages.register_edit"  # not a removal's form
+    values = _typed() if edited and not stale else stored
     return {**context, "values": values}
 
 
