@@ -36,6 +36,7 @@ from tenderscore.services.errors import Forbidden, NotFound, Problems, ServiceEr
 VERIFIERS = (Role.OFFICER, Role.COMMISSIONER)
 DEFAULT_VALIDITY = timedelta(days=365)  # a verification lapses after a year unless the verifier says otherwise
 MAX_VALIDITY = timedelta(days=3 * 366)
+MAX_IDENTIFIERS = 20  # more than any organisation has: a limit on what a form or a file can make us store
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ def checked_details(details: EntryDetails) -> Checked:
     found = problems.check(lambda: identifiers.parse_all(details.identifiers or []))
     if found is not None and not found:
         problems.add("identifiers", "Enter at least one identifier, such as GB-CHC-1123456")
+    elif found is not None and len(found) > MAX_IDENTIFIERS:
+        problems.add("identifiers", f"An organisation has at most {MAX_IDENTIFIERS} identifiers: give those it uses")
+        found = None
     legal_form = str(details.legal_form or "")
     if legal_form not in LEGAL_FORMS:
         problems.add("legal_form", "Choose the organisation's legal form")

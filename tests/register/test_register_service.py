@@ -221,3 +221,11 @@ def test_an_identifier_held_elsewhere_is_refused_naming_the_holder(reg: Register
         identifiers.add_own(session, reg.users["bidder_a"], ["GB-COH-07654321", "GB-CHC-1290417"])
     assert refused.value.field == "identifiers[1]"
     assert identifiers.mine(session, reg.users["bidder_a"])[1] == []  # the first was not added either
+
+
+def test_an_entry_holds_at_most_twenty_identifiers(reg: Register) -> None:
+    many = [f"GB-CHC-13{n:05d}" for n in range(register.MAX_IDENTIFIERS + 1)]
+    with pytest.raises(Invalid, match="at most 20 identifiers") as refused:
+        register.checked_details(details("Many Numbers Trust", many[0], identifiers=many))
+    assert [f for f, _ in refused.value.problems] == ["identifiers"]
+    assert len(register.checked_details(details("Enough", "", identifiers=many[:20])).identifiers) == 20
