@@ -31,7 +31,7 @@ from tenderscore.db.models import (
 )
 from tenderscore.db.types import utcnow
 from tenderscore.services import accounts, audit, identifiers, limits
-from tenderscore.services.errors import Forbidden, NotFound, Problems, ServiceError, StaleRecord
+from tenderscore.services.errors import Conflict, Forbidden, NotFound, Problems, ServiceError, StaleRecord
 
 VERIFIERS = (Role.OFFICER, Role.COMMISSIONER)
 DEFAULT_VALIDITY = timedelta(days=365)  # a verification lapses after a year unless the verifier says otherwise
@@ -154,7 +154,7 @@ def join(
     identifiers.check_free(session, checked.identifiers, own=organisation.id if organisation else None)
     if organisation is None:
         if session.exec(select(Organisation).where(Organisation.name == checked.name)).first() is not None:
-            raise ServiceError(
+            raise Conflict(
                 f"name: an organisation called {checked.name} already exists; if it is yours, ask "
                 "the register's officers to add it, or give your registered name",
                 field="name",

@@ -78,6 +78,8 @@ def test_a_bad_entry_names_each_field_path_and_stores_nothing(app: Flask, api: A
     assert errors["website"] == ["Enter the full address, starting https://"]
     schema = api("officer", "POST", "/api/register", json={**ENTRY, "legal_form": "trust", "extra": 1})
     assert schema.status_code == 422 and {"legal_form", "extra"} <= set(schema.json["errors"]["json"])
+    named = api("officer", "POST", "/api/register", json={**ENTRY, "name": VERIFIED})
+    assert named.status_code == 409 and named.json["field"] == "name" and "already exists" in named.json["detail"]
     held = api("officer", "POST", "/api/register", json={**ENTRY, "identifiers": ["GB-CHC-1290417"]})
     assert held.status_code == 409 and held.json["field"] == "identifiers[0]"
     assert f"already belongs to {VERIFIED}" in held.json["detail"]
