@@ -440,22 +440,87 @@ def organisations_group() -> None:
 @click.option("--nation", type=click.Choice(["england-and-wales", "scotland", "northern-ireland"]),
               help="a buyer's: whose bank holidays its standstill periods skip")  # fmt: skip
 @click.option("--sme/--not-sme", default=None, help="a small or medium-sized enterprise (bid statistics)")
+@click.option("--identifier", "identifiers", multiple=True,
+              help="an org-id identifier to add, such as GB-CHC-1123456 (repeat for more)")  # fmt: skip
 @with_schema
-def organisations_set(name: str, nation: str | None, sme: bool | None) -> None:
-    """Record a buyer's nation or an organisation's SME status. Audited."""
+def organisations_set(name: str, nation: str | None, sme: bool | None, identifiers: tuple[str, ...]) -> None:
+    """Record a buyer's nation, an organisation's SME status, or add its identifiers. Audited."""
+    from sqlmodel import select
+
     from tenderscore.db import session_scope
+    from tenderscore.db.models import Organisation
     from tenderscore.services import accounts
-    from tenderscore.services.errors import ServiceError
+    from tenderscore.services import identifiers as identifier_service
+    from tenderscore.services.errors import NotFound, ServiceError
 
     with session_scope(get_engine()) as session:
         try:
-            org = accounts.describe_organisation(session, "cli", name, nation=nation, sme=sme)
+            if nation is not None or sme is not None or not identifiers:
+                org = accounts.describe_organisation(session, "cli", name, nation=nation, sme=sme)
+            else:
+                found = session.exec(select(Organisation).where(Organisation.name == name.strip())).first()
+                if found is None:
+                    raise NotFound(f"No organisation named {name.strip()!r}")
+                org = found
+            if identifiers:
+                given = identifier_service.parse_all(list(identifiers), field="identifier")
+                identifier_service.check_free(session, given, field="identifier", own=org.id)
+                identifier_service.add(session, "cli", org, given)
         except ServiceError as exc:
             raise click.ClickException(exc.message) from exc
-        click.echo(f"{org.name}: nation {org.nation or 'not set (England and Wales)'}, SME {org.sme}")
+        held = identifier_service.of(session, [org.id or 0]).get(org.id or 0, [])
+        click.echo(f"{org.name}: nation {org.nation or 'not set (England and Wales)'}, SME {org.sme}, "
+                   f"identifiers {', '.join(str(i) for i in held) or 'none'}")  # fmt: skip
 
 
-COMMANDS = (users_group, organisations_group, report, db_group, demo_group, check_bid, audit_group, rubric_group)
+@click.group("register")
+def register_group() -> None:
+    """The VCSE register."""
+
+
+@register_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--actor", "actor_email", required=True, help="the email of the procurement officer importing")
+@click.option("--dry-run", is_flag=True, help="check every row and say what would be imported; store nothing")
+@with_schema
+def register_import(file: str, actor_email: str, dry_run: bool) -> None:
+    """Import VCSE register entries from a CSV FILE (docs/register.md): all of them, or none with every problem
+    named by line and column (exit status 1)."""
+    from tenderscore.db import session_scope
+    from tenderscore.services import accounts
+    from tenderscore.services import register_import as importer
+    from tenderscore.services.errors import ServiceError
+
+    class _DryRun(Exception):
+        pass
+
+    path = Path(file)
+    try:
+        with session_scope(get_engine()) as session:
+            try:
+                actor = accounts.user_by_email(session, actor_email)
+                result = importer.import_csv(session, actor, path.name, path.read_bytes())
+            except importer.ImportRefused as exc:
+                click.echo(exc.message.removeprefix("file: "), err=True)
+                for problem in exc.found:
+                    click.echo(f"  {problem}", err=True)
+                sys.exit(1)
+            except ServiceError as exc:
+                raise click.ClickException(exc.message) from exc
+            for row in result.rows:
+                standing = "verified" if row.verified else "registered, unverified"
+                click.echo(f"line {row.line}: {row.name} ({', '.join(str(i) for i in row.identifiers)}), {standing}")
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        click.echo(f"{len(result.rows)} entries would be imported from {path.name}; nothing was stored (--dry-run)")
+        return
+    click.echo(f"imported {len(result.rows)} entries from {path.name} ({result.verified} verified), "
+               f"sha256 {result.sha256}")  # fmt: skip
+
+
+COMMANDS = (users_group, organisations_group, report, db_group, demo_group, check_bid, audit_group, rubric_group,
+            register_group)
 for _command in COMMANDS:
     cli.add_own(_command)
 

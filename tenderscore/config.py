@@ -29,6 +29,9 @@ RATELIMIT_KEY_PREFIX = "tenderscore"
 # accounts gets 200 an hour in all.
 SIGN_IN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
 SIGN_IN_FAILURES_PER_ADDRESS = "50 per 15 minutes"
+# Sign-ups to the VCSE register (web/pages/register.py), every attempt counted, per client address: enough for an
+# organisation correcting its form several times, not for filling the register or probing emails from one machine.
+REGISTER_SIGN_UPS_PER_ADDRESS = "10 per hour"
 # Background jobs (long reports): RQ workers on this Redis (`tenderscore worker`); unset, a thread of the web process.
 REDIS_URL = ""
 JOB_QUEUE = "tenderscore"

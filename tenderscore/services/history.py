@@ -14,12 +14,13 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from tenderscore.core.numbers import plural
-from tenderscore.core.ukdates import uk_time
+from tenderscore.core.ukdates import uk_date, uk_time
 from tenderscore.db.models import AuditEvent, Organisation, Policy, Role, Submission, Tender, User
-from tenderscore.services import access
+from tenderscore.services import access, register
 from tenderscore.services.errors import Forbidden
 from tenderscore.services.tenders import get_tender, rubric_of
 
@@ -315,3 +316,75 @@ def _money(value: object) -> str:
         return f"£{Decimal(str(value)):,.2f}"
     except InvalidOperation:
         return str(value)
+
+
+# --- a VCSE register entry's history (services/register.py) ------------------------------------------------------
+
+_REGISTER_WORDS = {
+    "register.signed_up": "Signed the organisation up to the register",
+    "register.joined": "Put the organisation on the register",
+    "register.updated": "Changed the entry",
+    "register.verified": "Verified the organisation as a VCSE",
+    "register.verification_ended": "Ended the verification",
+    "organisation.identifier_added": "Added an identifier",
+    "organisation.identifier_removed": "Removed an identifier",
+}
+
+
+def register_history(session: Session, actor: User, entry_id: int) -> list[Line]:
+    """What happened to a register entry and its organisation's identifiers, oldest first, for those who may see
+    its evidence (``register.may_see_evidence``)."""
+    entry = register.get_entry(session, entry_id)
+    if not register.may_see_evidence(actor, entry):
+        raise Forbidden("Only buyers' officers and commissioners, and the organisation itself, see an entry's history")
+    events = session.exec(
+        select(AuditEvent)
+        .where(
+            or_(
+                and_(col(AuditEvent.entity) == "register_entry", col(AuditEvent.entity_id) == str(entry_id)),
+                and_(col(AuditEvent.entity) == "organisation", col(AuditEvent.entity_id) == str(entry.organisation_id),
+                     col(AuditEvent.action).startswith("organisation.identifier_")),
+            )
+        )
+        .order_by(col(AuditEvent.id))
+    ).all()  # fmt: skip
+    names = dict(session.exec(select(User.id, User.name).where(
+        col(User.id).in_({e.actor_id for e in events if e.actor_id is not None}))).all())  # fmt: skip
+    return [Line(e.occurred_at, _register_who(e, names), _register_what(e), e.reason, "register") for e in events]
+
+
+def _register_who(event: AuditEvent, names: dict[int | None, str]) -> str:
+    if event.actor_id is not None and event.actor_id in names:
+        return names[event.actor_id]
+    if event.actor.startswith("cli"):
+        return "An operator, from the command line"
+    if event.actor == "register sign-up form":
+        return "The sign-up form"
+    return "tenderscore"
+
+
+def _register_what(event: AuditEvent) -> str:
+    after, before = event.after or {}, event.before or {}
+    words = _REGISTER_WORDS.get(event.action, event.action.replace(".", " ").replace("_", " ").capitalize())
+    if event.action == "register.joined" and after.get("source"):
+        return f"{words} ({after['source']})"
+    if event.action == "register.verified":
+        return f"{words}, lapsing on {_day(after.get('expires_at'))}: “{after.get('reason', '')}”"
+    if event.action == "register.verification_ended":
+        return f"{words}: “{after.get('reason', '')}”"
+    if event.action.startswith("organisation.identifier_"):
+        return f"{words}: {after.get('identifier') or before.get('identifier')}"
+    if event.action == "register.updated":
+        changed = [key.replace("_", " ") for key in ("name", "identifiers", "legal_form", "services", "areas",
+                   "website", "contact_email") if before.get(key) != after.get(key) and key in before]  # fmt: skip
+        return f"{words}: {', '.join(changed)}" if changed else words
+    return words
+
+
+def _day(value: object) -> str:
+    if isinstance(value, str):
+        try:
+            return uk_date(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return "an unknown day"

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 from sqlmodel import Session, col, select
 
 from tenderscore.core.orgid import OrgId, OrgIdError, parse_orgid
-from tenderscore.db.models import Organisation, OrganisationIdentifier, User, id_of
+from tenderscore.db.models import Organisation, OrganisationIdentifier, OrganisationKind, Role, User, id_of
 from tenderscore.services import audit
-from tenderscore.services.errors import Conflict, ServiceError
+from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError
 
 
 def parse(value: object, *, field: str = "identifier") -> OrgId:
@@ -31,7 +31,7 @@ def parse_all(values: object, *, field: str = "identifiers") -> list[OrgId]:
     for i, value in enumerate(values):
         orgid = parse(value, field=f"{field}[{i}]")
         if orgid in found:
-            raise ServiceError(f"{field}[{i}]: {orgid} is given twice", field=field)
+            raise ServiceError(f"{field}[{i}]: {orgid} is given twice", field=f"{field}[{i}]")
         found.append(orgid)
     return found
 
@@ -84,7 +84,7 @@ def check_free(
             raise Conflict(
                 f"{field}[{i}]: {orgid} already belongs to {found.name}; an organisation is registered once. "
                 "If that is you, ask the register's officers to add you to it instead of registering again.",
-                field=field,
+                field=f"{field}[{i}]",
             )
 
 
@@ -118,3 +118,76 @@ def remove(session: Session, actor: User | str, org: Organisation, orgid: OrgId)
         session, actor, "organisation.identifier_removed", "organisation", org.id, before={"identifier": str(orgid)}
     )
     session.flush()
+
+
+# --- an organisation's own identifiers (the "Your organisation" page, the API) -------------------------------------
+
+# Who keeps their own organisation's identifiers: a buyer's officers, a supplier's bidders, a VCSE organisation's
+# partner users (and its bidders, when it bids itself). Everyone in the organisation may see them.
+KEEPERS = {
+    OrganisationKind.BUYER: (Role.OFFICER,),
+    OrganisationKind.SUPPLIER: (Role.BIDDER,),
+    OrganisationKind.VCSE: (Role.PARTNER, Role.BIDDER),
+}
+
+
+def own_organisation(session: Session, actor: User) -> Organisation:
+    org = session.get(Organisation, actor.organisation_id)
+    if org is None:
+        raise NotFound("Your account belongs to no organisation")
+    return org
+
+
+def may_keep(actor: User, org: Organisation) -> bool:
+    """Whether ``actor`` may add and remove ``org``'s identifiers: only their own organisation's, and only in the
+    roles that speak for it (``KEEPERS``)."""
+    return actor.organisation_id == org.id and actor.role in KEEPERS.get(OrganisationKind(org.kind), ())
+
+
+def mine(session: Session, actor: User) -> tuple[Organisation, list[OrgId]]:
+    """``actor``'s organisation and its identifiers."""
+    org = own_organisation(session, actor)
+    return org, of(session, [id_of(org)]).get(id_of(org), [])
+
+
+def add_own(session: Session, actor: User, values: object, *, field: str = "identifiers") -> list[OrgId]:
+    """Give ``actor``'s own organisation the identifiers typed (refused, naming the holder, if another holds one)."""
+    org = own_organisation(session, actor)
+    if not may_keep(actor, org):
+        raise Forbidden(_KEEPERS_WORDS)
+    found = parse_all(values, field=field)
+    if not found:
+        raise ServiceError(f"{field}: enter an identifier, such as GB-CHC-1123456 or GB-COH-01234567", field=field)
+    check_free(session, found, field=field, own=org.id)
+    add(session, actor, org, found)
+    return found
+
+
+def remove_own(session: Session, actor: User, value: object, *, on_register: bool) -> OrgId:
+    """Take an identifier off ``actor``'s own organisation; an organisation on the VCSE register (``on_register``)
+    keeps at least one, because bids name it by one."""
+    org = own_organisation(session, actor)
+    if not may_keep(actor, org):
+        raise Forbidden(_KEEPERS_WORDS)
+    return remove_checked(session, actor, org, value, on_register=on_register)
+
+
+def remove_checked(
+    session: Session, actor: User | str, org: Organisation, value: object, *, on_register: bool
+) -> OrgId:
+    orgid = parse(value)
+    held = of(session, [id_of(org)]).get(id_of(org), [])
+    if on_register and held == [orgid]:
+        raise ServiceError(
+            f"identifier: {orgid} is {org.name}'s only identifier, and bids name a register entry by its "
+            "identifier: add the right one first, then remove this one",
+            field="identifier",
+        )
+    remove(session, actor, org, orgid)
+    return orgid
+
+
+_KEEPERS_WORDS = (
+    "Only your organisation's own officers (a buyer), bidders (a supplier) or partner users (a VCSE organisation) "
+    "can change its identifiers"
+)

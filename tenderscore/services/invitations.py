@@ -1,9 +1,11 @@
 """Invitations and password resets: a link by email that sets a person's password once, before it expires.
 
-There is no self-registration: a buyer's commissioners and officers invite their own people, and the bidders they
-want to hear from (naming the bidder's organisation). The invited account exists at once, active but with no usable
-password (``accounts.NO_PASSWORD``), so an officer can put an invited evaluator on a panel straight away, and the
-account signs in nowhere until its owner has chosen a password on the link. Deactivating it ends the link.
+There is no self-registration for buyers and bidders: a buyer's commissioners and officers invite their own people,
+and the bidders they want to hear from (naming the bidder's organisation). (A VCSE organisation signing itself up to
+the register gets its partner account the same way: services/signup.py sends the invitation link.) The invited
+account exists at once, active but with no usable password (``accounts.NO_PASSWORD``), so an officer can put an
+invited evaluator on a panel straight away, and the account signs in nowhere until its owner has chosen a password
+on the link. Deactivating it ends the link.
 
 A link's token is signed with the app's secret key (itsdangerous, a salt per purpose, so an invitation is never a
 reset link or the other way round) and carries the user's id and *session epoch*. Setting a password raises the

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from tenderscore.core.orgid import OrgId
 from tenderscore.core.register import AREAS, LEGAL_FORMS, SERVICES, Standing, standing_at
 from tenderscore.core.register import Verification as Span
+from tenderscore.core.ukdates import UK, uk_date
 from tenderscore.db.models import (
     Organisation,
     OrganisationKind,
@@ -30,11 +31,12 @@ from tenderscore.db.models import (
 )
 from tenderscore.db.types import utcnow
 from tenderscore.services import accounts, audit, identifiers, limits
-from tenderscore.services.errors import Forbidden, NotFound, Problems, ServiceError
+from tenderscore.services.errors import Conflict, Forbidden, NotFound, Problems, ServiceError, StaleRecord
 
 VERIFIERS = (Role.OFFICER, Role.COMMISSIONER)
 DEFAULT_VALIDITY = timedelta(days=365)  # a verification lapses after a year unless the verifier says otherwise
 MAX_VALIDITY = timedelta(days=3 * 366)
+MAX_IDENTIFIERS = 20  # more than any organisation has: a limit on what a form or a file can make us store
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,9 @@ def checked_details(details: EntryDetails) -> Checked:
     found = problems.check(lambda: identifiers.parse_all(details.identifiers or []))
     if found is not None and not found:
         problems.add("identifiers", "Enter at least one identifier, such as GB-CHC-1123456")
+    elif found is not None and len(found) > MAX_IDENTIFIERS:
+        problems.add("identifiers", f"An organisation has at most {MAX_IDENTIFIERS} identifiers: give those it uses")
+        found = None
     legal_form = str(details.legal_form or "")
     if legal_form not in LEGAL_FORMS:
         problems.add("legal_form", "Choose the organisation's legal form")
@@ -117,7 +122,7 @@ def _codes(problems: Problems, name: str, given: Sequence[object], known: dict[s
     if unknown:
         problems.add(
             name,
-            f"{', '.join(unknown)} {'is not a' if len(unknown) == 1 else 'are not'} known {what}"
+            f"{', '.join(repr(c) for c in unknown)} {'is not a' if len(unknown) == 1 else 'are not'} known {what}"
             f"{'' if len(unknown) == 1 else 's'}: choose from {', '.join(known)}",
         )
     elif not codes:
@@ -149,7 +154,7 @@ def join(
     identifiers.check_free(session, checked.identifiers, own=organisation.id if organisation else None)
     if organisation is None:
         if session.exec(select(Organisation).where(Organisation.name == checked.name)).first() is not None:
-            raise ServiceError(
+            raise Conflict(
                 f"name: an organisation called {checked.name} already exists; if it is yours, ask "
                 "the register's officers to add it, or give your registered name",
                 field="name",
@@ -180,8 +185,9 @@ def update(session: Session, actor: User, entry_id: int, checked: Checked, *, ve
     if not may_edit(actor, entry):
         raise Forbidden("Only the organisation itself or a buyer's officer can change its register entry")
     if entry.version != version:
-        raise ServiceError(
-            "Someone else changed this entry since you opened it: reload it and make your change again", field="version"
+        raise StaleRecord(
+            "version: someone else changed this entry since you opened it: reload it and make your change again",
+            field="version",
         )
     org = session.get(Organisation, entry.organisation_id)
     assert org is not None
@@ -264,32 +270,15 @@ def verify(
         raise Forbidden("Only a buyer's officer or commissioner can verify a register entry")
     entry = get_entry(session, entry_id)
     now = now or utcnow()
-    problems = Problems()
-    seen = problems.check(
-        lambda: limits.written(
-            evidence,
-            "evidence",
-            "the evidence you checked (for example the Charity Commission entry and the governing document)",
-            maximum=limits.STATEMENT_MAX,
-        )
-    )
-    why = problems.check(
-        lambda: limits.written(reason, "reason", "why this evidence shows a VCSE", maximum=limits.STATEMENT_MAX)
-    )
-    until = expires_on or now + DEFAULT_VALIDITY
-    if until <= now:
-        problems.add("expires_on", "The verification must lapse on a date in the future")
-    elif until > now + MAX_VALIDITY:
-        problems.add("expires_on", "A verification can last at most three years: choose an earlier date")
-    problems.raise_any()
+    seen, why, until = checked_verification(evidence, reason, expires_on, now=now)
     for current in _in_force(session, id_of(entry), now):
         _end(session, actor, current, now, "replaced by a new verification")
     verification = Verification(
         entry_id=id_of(entry),
         verified_by_id=id_of(actor),
         verified_at=now,
-        evidence=seen or "",
-        reason=why or "",
+        evidence=seen,
+        reason=why,
         expires_at=until,
     )
     session.add(verification)
@@ -303,6 +292,34 @@ def verify(
         after={"verification": verification.id, "evidence": seen, "reason": why, "expires_at": until.isoformat()},
     )
     return verification
+
+
+def checked_verification(
+    evidence: object, reason: object, expires_on: datetime | None, *, now: datetime, names: dict[str, str] | None = None
+) -> tuple[str, str, datetime]:
+    """The evidence, the reason and the moment a verification made ``now`` lapses (a year on by default, at most
+    three), checked; ``Invalid`` with every problem otherwise. ``names`` renames the fields (a CSV's columns)."""
+    name = {"evidence": "evidence", "reason": "reason", "expires_on": "lapses_on", **(names or {})}
+    problems = Problems()
+    seen = problems.check(
+        lambda: limits.written(
+            evidence,
+            name["evidence"],
+            "the evidence you checked (for example the Charity Commission entry and the governing document)",
+            maximum=limits.STATEMENT_MAX,
+        )
+    )
+    why = problems.check(
+        lambda: limits.written(reason, name["reason"], "why this evidence shows a VCSE", maximum=limits.STATEMENT_MAX)
+    )
+    until = expires_on or now + DEFAULT_VALIDITY
+    if until <= now:
+        problems.add(name["expires_on"], "The verification must lapse on a day after today")
+    elif until > now + MAX_VALIDITY:
+        problems.add(name["expires_on"], "A verification can last at most three years: choose an earlier date")
+    problems.raise_any()
+    assert seen is not None and why is not None
+    return seen, why, until
 
 
 def end_verification(session: Session, actor: User, entry_id: int, *, reason: object) -> Verification:
@@ -414,6 +431,7 @@ def search(
     area: str = "",
     text: str = "",
     verified_only: bool = False,
+    standing: Standing | None = None,
     limit: int = 200,
 ) -> list[Listing]:
     """Register entries offering ``service`` in ``area`` (either may be blank), whose name or identifier contains
@@ -439,6 +457,8 @@ def search(
         ]
     if verified_only:
         listings = [item for item in listings if item.standing is Standing.VERIFIED]
+    if standing is not None:
+        listings = [item for item in listings if item.standing is standing]
     listings.sort(key=lambda item: (item.standing is not Standing.VERIFIED, item.organisation.name.lower()))
     return listings[:limit]
 
@@ -489,3 +509,91 @@ def _listings(session: Session, rows: Sequence[tuple[RegisterEntry, Organisation
             )
         )
     return result
+
+
+# --- lapse dates and the words for a standing ---------------------------------------------------------------------
+
+
+def lapse_moment(day: date) -> datetime:
+    """When a verification that "lapses on ``day``" stops being in force: the start of that day, UK time."""
+    return datetime(day.year, day.month, day.day, tzinfo=UK).astimezone(UTC)
+
+
+def default_lapse_day(now: datetime | None = None) -> date:
+    """The day a verification made now lapses unless the verifier says otherwise: a year on, UK time."""
+    return ((now or utcnow()) + DEFAULT_VALIDITY).astimezone(UK).date()
+
+
+def lapse_day(value: object, field: str = "lapses_on") -> date:
+    """A day as ``YYYY-MM-DD`` (a CSV cell, an API field, a date input's boxes joined); ``ServiceError`` otherwise."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        raise ServiceError(f"{field}: enter the date the verification lapses", field=field)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ServiceError(
+            f"{field}: {text!r} is not a real date; write it as YYYY-MM-DD, for example 2027-12-31", field=field
+        ) from None
+
+
+def standing_words(item: Listing, at: datetime | None = None) -> str:
+    """The standing as a page says it: "verified VCSE, lapses on 2 December 2027", "registered — verification
+    lapsed on 1 May 2026" (or "ended on"), or "registered but unverified"."""
+    at = at or utcnow()
+    latest = item.verification
+    if item.standing is Standing.VERIFIED and latest is not None:
+        return f"verified VCSE, lapses on {uk_date(latest.expires_at)}"
+    if item.standing is Standing.REGISTERED and latest is not None:
+        if latest.ended_at is not None and latest.ended_at < latest.expires_at:
+            return f"registered — verification ended on {uk_date(latest.ended_at)}"
+        if latest.expires_at <= at:
+            return f"registered — verification lapsed on {uk_date(latest.expires_at)}"
+    return item.standing.words
+
+
+def remove_identifier(session: Session, actor: User, entry_id: int, value: object) -> OrgId:
+    """Take a mistyped identifier off an entry (its own partner users or an officer); an entry keeps at least one."""
+    entry = get_entry(session, entry_id)
+    if not may_edit(actor, entry):
+        raise Forbidden("Only the organisation itself or a buyer's officer can change its register entry")
+    org = session.get(Organisation, entry.organisation_id)
+    assert org is not None
+    return identifiers.remove_checked(session, actor, org, value, on_register=True)
+
+
+@dataclass(frozen=True)
+class VerificationLine:
+    """One verification as its history shows it, with the names of who verified it and who ended it."""
+
+    verification: Verification
+    verified_by: str
+    ended_by: str
+    in_force: bool
+    lapsed: bool  # ran to its date (not ended early) and the date has passed
+
+
+def verification_history(session: Session, actor: User, entry_id: int) -> list[VerificationLine]:
+    """Every verification of the entry, newest first, with its evidence and reasons: only for those who may see
+    evidence (``may_see_evidence``); others see the standing and its date."""
+    entry = get_entry(session, entry_id)
+    if not may_see_evidence(actor, entry):
+        raise Forbidden("Only buyers' officers and commissioners, and the organisation itself, see the evidence")
+    rows = session.exec(
+        select(Verification).where(Verification.entry_id == entry_id).order_by(col(Verification.verified_at).desc())
+    ).all()
+    who = {v.verified_by_id for v in rows} | {v.ended_by_id for v in rows if v.ended_by_id is not None}
+    people = {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(who))).all()}
+    now = utcnow()
+    return [
+        VerificationLine(
+            v,
+            people.get(v.verified_by_id, "someone no longer known"),
+            people.get(v.ended_by_id, "") if v.ended_by_id is not None else "",
+            _span(v).in_force(now),
+            (v.ended_at is None or v.ended_at >= v.expires_at) and v.expires_at <= now,
+        )
+        for v in rows
+    ]

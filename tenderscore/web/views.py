@@ -86,6 +86,7 @@ ANCHORS = {
     "starts_on": "starts_on-day",
     "ends_on": "ends_on-day",
     "signed_on": "signed_on-day",
+    "lapses_on": "lapses_on-day",
 }
 
 

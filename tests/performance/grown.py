@@ -67,6 +67,7 @@ class Grown:
     bidder_org_ids: list[int] = field(default_factory=list)
     documents: dict[str, int] = field(default_factory=dict)  # "summary", "letter", "notice", "contract" -> an id
     job: str = ""  # a finished background job of the officer's (the evaluation report of the awarded tender)
+    entry_id: int = 0  # a VCSE register entry (tests/performance/test_query_counts.py grows the register)
 
 
 def wider(rubric: Rubric) -> Rubric:

@@ -30,8 +30,8 @@ from werkzeug.routing import Rule
 from tenderscore import create_app
 from tenderscore.db import get_engine
 from tenderscore.db.migrate import upgrade
-from tenderscore.db.models import User
-from tenderscore.services import accounts, reports
+from tenderscore.db.models import User, id_of
+from tenderscore.services import accounts, register, reports
 from tests import forms
 from tests.conftest import empty_database, quick_hash
 from tests.performance.grown import PASSWORD, Grown, Size, grow
@@ -98,6 +98,7 @@ def _world(stack: ExitStack, folder: Path, size: Size) -> World:
     upgrade(engine)
     with Session(engine) as session:
         grown = grow(session, size)
+        grown.entry_id = _grow_register(session, grown, size.bids)
         session.commit()
     clients = {}
     for role in ROLES:
@@ -117,6 +118,20 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, World
         yield {name: _world(stack, folder / name, size) for name, size in SIZES.items()}
 
 
+def _grow_register(session: Session, grown: Grown, count: int) -> int:
+    """As many VCSE register entries as bids, every other one verified; the first entry's id."""
+    officer = accounts.user_by_email(session, grown.emails["officer"])
+    first = 0
+    for n in range(count):
+        details = register.EntryDetails(name=f"Partner {n}", identifiers=[f"GB-CHC-12{n:05d}"], legal_form="cio",
+                                        services=["accommodation", "ete"], areas=["north-west"])  # fmt: skip
+        entry = register.join(session, "test", register.checked_details(details), source="test")
+        if n % 2 == 0:
+            register.verify(session, officer, id_of(entry), evidence="Charity Commission entry", reason="A CIO")
+        first = first or id_of(entry)
+    return first
+
+
 def _bid_ids(grown: Grown) -> list[tuple[str, int]]:
     return [(f"{tender}.{position}", ids[index]) for tender, ids in grown.bids.items()
             for position, index in POSITIONS.items()]  # fmt: skip
@@ -132,6 +147,7 @@ def _fillings(rule: Rule, grown: Grown) -> list[tuple[str, dict[str, int]]]:
         "evaluator_id": [("evaluator", grown.evaluator_ids[0])],
         "document_id": sorted(grown.documents.items()),
         "job_id": [("job", grown.job)],
+        "entry_id": [("entry", grown.entry_id)],
     }
     arguments = sorted(rule.arguments)
     unknown = [a for a in arguments if a not in options]

@@ -31,6 +31,7 @@ from tenderscore.db.models import (
     ConsensusScore,
     IssuedDocument,
     Policy,
+    RegisterEntry,
     Role,
     Score,
     Submission,
@@ -62,6 +63,9 @@ PUBLIC = {
     "pages.reset_password",
     "pages.forgot_password",
     "pages.reset_requested",
+    # A VCSE organisation signs itself up to the register.
+    "pages.register_join",
+    "pages.register_joined",
 }
 
 # Query strings a route reads, beyond its URL parameters: each is requested as well as the bare URL.
@@ -69,6 +73,8 @@ QUERY_VARIANTS: dict[str, list[str]] = {
     "pages.assessment_summary": ["submission"],
     "documents.AssessmentSummary": ["submission_id"],
     "pages.sign_in": ["next"],
+    "pages.register_search": ["service", "area", "standing", "text"],
+    "register.Register": ["service", "standing"],
 }
 
 IDENTITIES = [
@@ -80,6 +86,7 @@ IDENTITIES = [
     "evaluator3",
     "bidder",
     "bidder-without-bid",
+    "partner",
 ]
 
 
@@ -149,6 +156,7 @@ class Demo:
     criteria: list[str] = field(default_factory=list)
     # Documents issued on the award path, one of each kind per tender: (tender id, document id).
     documents: list[tuple[int, int]] = field(default_factory=list)
+    entries: list[int] = field(default_factory=list)  # VCSE register entries
 
 
 def _demo(app: Flask) -> Demo:
@@ -166,6 +174,8 @@ def _demo(app: Flask) -> Demo:
         emails["bidder-without-bid"] = next(
             u.email for u in users if u.role == Role.BIDDER and u.organisation_id not in with_bids
         )
+        emails["partner"] = "partner@demo.tenderscore.test"
+        entries = sorted(e for e in session.exec(select(RegisterEntry.id)).all() if e is not None)
         criteria: list[str] = []
         for tender in session.exec(select(Tender)).all():
             for section in (tender.rubric or {}).get("sections", []):
@@ -178,7 +188,8 @@ def _demo(app: Flask) -> Demo:
     assert {"evaluating", "awarded"} & set(tenders.values()), tenders
     assert submissions and policies
     assert documents, "the demo issues summaries, letters and notices"
-    return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents)
+    assert entries, "the demo has a VCSE register"
+    return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents, entries)
 
 
 def _fillers(demo: Demo) -> dict[str, list[Any]]:
@@ -192,6 +203,8 @@ def _fillers(demo: Demo) -> dict[str, list[Any]]:
         "document_id": [*(d for _, d in demo.documents), MISSING],
         "job_id": ["0" * 32, "not-a-job"],  # the demo has no jobs; tests/api/test_jobs.py follows real ones
         "token": ["not-a-token", "eyJ1c2VyIjoxLCJlcG9jaCI6MH0.forged.signature"],
+        "entry_id": [*demo.entries, MISSING],
+        "identifier": ["GB-CHC-1290417", "not-an-identifier"],
     }
 
 
@@ -213,6 +226,10 @@ def _query_values(name: str, demo: Demo) -> list[str]:
         return [*(str(s) for s in sample), str(MISSING), "not-a-number"]
     if name == "next":
         return ["/dashboard", "//evil.example/phish", "/\t/evil.example"]
+    register_values = {"service": ["accommodation", "no-such-service"], "area": ["north-west", "nowhere"],
+                       "standing": ["verified", "registered", "nonsense"], "text": ["GB-CHC", "Trust"]}  # fmt: skip
+    if name in register_values:
+        return register_values[name]
     raise AssertionError(f"no values for the query parameter {name!r}: add them to _query_values")
 
 

@@ -18,5 +18,6 @@ from tenderscore.web.pages import (  # noqa: E402,F401
     moderation,
     people,
     policies,
+    register,
     tenders,
 )
