@@ -207,7 +207,8 @@ def _evaluate(
         )
     scored = rubric.of_kind(CriterionKind.SCORED)
     # A bid excluded at the compliance stage (the tokenistic VCSE share) is not scored.
-    current = [s for s in current if not evaluation.compliance_exclusions(tender, s)]
+    excluded = evaluation.compliance_exclusions_of(session, tender, current)
+    current = [s for s in current if not excluded[id_of(s)]]
     for b, submission in enumerate(current):
         for c, criterion in enumerate(scored):
             marks = []

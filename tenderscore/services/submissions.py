@@ -15,7 +15,7 @@ from tenderscore.core import display
 from tenderscore.core.numbers import plural
 from tenderscore.db.models import AuditEvent, Organisation, Role, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit
+from tenderscore.services import audit, confirmations
 from tenderscore.services.awards import live_award
 from tenderscore.services.bid_json import response_to_json
 from tenderscore.services.errors import Conflict, Forbidden, LateSubmission, NotFound, RefusedWorkbook, Unprocessable
@@ -86,9 +86,18 @@ class Receipt:
 
 
 def submit(
-    session: Session, actor: User, tender_id: int, filename: str, data: bytes, *, now: datetime | None = None
+    session: Session,
+    actor: User,
+    tender_id: int,
+    filename: str,
+    data: bytes,
+    *,
+    now: datetime | None = None,
+    confirmation_link: confirmations.Link | None = None,
 ) -> Receipt:
-    """Store a bid in one transaction: the bytes, their SHA-256, the next version number, the server's time."""
+    """Store a bid in one transaction: the bytes, their SHA-256, the next version number, the server's time; and
+    ask each named VCSE partner on the register to confirm its part (services/confirmations.py), emailing a link
+    made by ``confirmation_link`` (confirmation id -> address) when given."""
     if actor.role != Role.BIDDER:
         raise Forbidden("Only a bidder can submit a bid")
     tender = get_tender(session, actor, tender_id)
@@ -148,6 +157,9 @@ def submit(
             "filename": submission.filename,
             "received_at": now,
         },
+    )
+    confirmations.ask(
+        session, actor, tender, submission, reading.response, previous, now=now, link=confirmation_link
     )
     return Receipt(submission.id, version, digest, now, len(data))
 

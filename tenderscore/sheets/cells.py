@@ -150,7 +150,8 @@ class Checker:
         if not usable or _blank(value):
             return None
         if not isinstance(value, str):
-            self.error(place, f"This cell holds {_describe(value)}; type the identifier as text, such as GB-CHC-1123456.")
+            shown = _describe(value)
+            self.error(place, f"This cell holds {shown}; type the identifier as text, such as GB-CHC-1123456.")
             return None
         try:
             return parse_orgid(value)

@@ -247,7 +247,7 @@ def test_missing_organisation_name(read: Read, fill: Fill, bid: FilledBid) -> No
     assert_error(read(data), "Bidder details!B5", "organisation's name")
 
 
-# --- identifiers, charity and company numbers ----------------------------------------------------------------------------------
+# --- identifiers, charity and company numbers -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

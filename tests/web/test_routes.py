@@ -30,6 +30,7 @@ from tenderscore.db.engine import make_engine
 from tenderscore.db.models import (
     ConsensusScore,
     IssuedDocument,
+    PartnerConfirmation,
     Policy,
     Role,
     Score,
@@ -80,6 +81,7 @@ IDENTITIES = [
     "evaluator3",
     "bidder",
     "bidder-without-bid",
+    "partner",
 ]
 
 
@@ -149,6 +151,8 @@ class Demo:
     criteria: list[str] = field(default_factory=list)
     # Documents issued on the award path, one of each kind per tender: (tender id, document id).
     documents: list[tuple[int, int]] = field(default_factory=list)
+    # Partners' confirmation requests: the signed-in partner's own first, then another organisation's.
+    confirmations: list[int] = field(default_factory=list)
 
 
 def _demo(app: Flask) -> Demo:
@@ -174,11 +178,19 @@ def _demo(app: Flask) -> Demo:
         for row in session.exec(select(IssuedDocument.tender_id, IssuedDocument.kind, IssuedDocument.id)).all():
             kinds.setdefault((row[0], row[1]), row[2])
         documents = sorted((tender_id, document_id) for (tender_id, _), document_id in kinds.items())
+        emails["partner"] = next(u.email for u in users if u.email == "partner@demo.tenderscore.test")
+        partner_org = next(u.organisation_id for u in users if u.email == emails["partner"])
+        asked = session.exec(select(PartnerConfirmation).order_by(PartnerConfirmation.id)).all()  # type: ignore[arg-type]
+        own = [c.id for c in asked if c.partner_org_id == partner_org and c.id is not None][:2]
+        others = [c.id for c in asked if c.partner_org_id not in (None, partner_org) and c.id is not None][:1]
+        unknown = [c.id for c in asked if c.partner_org_id is None and c.id is not None][:1]
     assert {"draft", "published"} <= set(tenders.values()), tenders
     assert {"evaluating", "awarded"} & set(tenders.values()), tenders
     assert submissions and policies
     assert documents, "the demo issues summaries, letters and notices"
-    return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents)
+    assert own and others, "the demo's bids name the partner's organisation and others on the register"
+    return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents,
+                own + others + unknown)  # fmt: skip
 
 
 def _fillers(demo: Demo) -> dict[str, list[Any]]:
@@ -191,6 +203,7 @@ def _fillers(demo: Demo) -> dict[str, list[Any]]:
         "evaluator_id": [*range(1, 13), MISSING],
         "document_id": [*(d for _, d in demo.documents), MISSING],
         "job_id": ["0" * 32, "not-a-job"],  # the demo has no jobs; tests/api/test_jobs.py follows real ones
+        "confirmation_id": [*demo.confirmations, MISSING],
         "token": ["not-a-token", "eyJ1c2VyIjoxLCJlcG9jaCI6MH0.forged.signature"],
     }
 

@@ -75,7 +75,7 @@ def _moderation_page(tender_id: int, submission_id: int, refused: ServiceError |
         "bidder": submission_service.bidder_name(session, submission),
         "moderated": list(zip(rows, items, strict=True)),
         "finished": moderation_service.finished_evaluators(session, submission_id),
-        "excluded": [e.reason for e in evaluation_service.compliance_exclusions(tender, submission)],
+        "excluded": [e.reason for e in evaluation_service.compliance_exclusions(session, tender, submission)],
         "evaluating": tender.status == TenderStatus.EVALUATING,
         "form": request.form,
     }
