@@ -18,6 +18,7 @@ from .facts import (
     PanelMember,
     SelfCheckGate,
     SelfCheckLine,
+    SelfCheckPartner,
     SensitivityFinding,
     TenderFacts,
 )
@@ -73,6 +74,7 @@ __all__ = [
     "ReportError",
     "SelfCheckGate",
     "SelfCheckLine",
+    "SelfCheckPartner",
     "SelfCheckView",
     "SensitivityFinding",
     "StandstillLetterView",

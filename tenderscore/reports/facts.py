@@ -79,6 +79,19 @@ class SelfCheckLine:
 
 
 @dataclass(frozen=True)
+class SelfCheckPartner:
+    """One named VCSE partner as the self-check looked it up on the register."""
+
+    sheet: str
+    cell: str
+    name: str
+    identifier: str
+    value_gbp: Decimal
+    standing: str  # in words: "verified VCSE", "registered but unverified", ...
+    counts: bool | None  # None: decided at evaluation
+
+
+@dataclass(frozen=True)
 class SelfCheckGate:
     """One rule that can exclude a bid, as the self-check saw it (e.g. "VCSE share at least 15%").
 

@@ -328,6 +328,16 @@ class GateView:
 
 
 @dataclass(frozen=True)
+class SelfCheckPartnerView:
+    location: str  # the partner's identifier cell
+    name: str
+    identifier: str
+    value: str  # "£150,000.05"
+    standing: str  # "Verified VCSE", "Registered but unverified", "Unknown to the register", "Not looked up..."
+    counts: str  # "Yes", "No", "Decided at evaluation"
+
+
+@dataclass(frozen=True)
 class SelfCheckView:
     """What a bidder's self-check found, for the bidder to keep; nothing of the workbook was stored."""
 
@@ -343,3 +353,5 @@ class SelfCheckView:
     ready: bool
     verdict: str
     nothing_stored: str
+    partners: tuple[SelfCheckPartnerView, ...] = ()
+    warnings: tuple[SelfCheckErrorView, ...] = ()

@@ -30,6 +30,7 @@ from tenderscore.reports import (
     ReportError,
     SelfCheckGate,
     SelfCheckLine,
+    SelfCheckPartner,
     TenderFacts,
     assessment_summary_pdf,
     build_assessment_summary,
@@ -291,6 +292,11 @@ def self_check_report(
             SelfCheckGate(g.title, None if g.outcome == Outcome.LATER else g.outcome == Outcome.PASSED, g.message)
             for g in result.gates
         ],
+        partners=[
+            SelfCheckPartner(p.sheet, p.cell, p.name, p.identifier, p.value_gbp, p.standing_words, p.counts)
+            for p in result.partners
+        ],
+        warnings=[SelfCheckLine(w.sheet, w.cell, w.message, w.criterion_id) for w in result.warnings],
     )
     return f"{tender.reference}-self-check.pdf", _render(lambda: self_check_pdf(view))
 

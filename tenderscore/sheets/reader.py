@@ -243,7 +243,8 @@ def _validate(
     declarations = _declarations(checker, layout, areas)
     commitments = _commitments(checker, rubric, layout, areas)
     price = read_pricing(checker, layout.pricing, areas) if layout.pricing else None
-    partners, values = read_partners(checker, layout.partners, areas)
+    partner_cells: list[tuple[str, str]] = []
+    partners, values = read_partners(checker, layout.partners, areas, partner_cells)
     vcse_total = sum(values, Decimal(0)) if values is not None else None
     stated = commitments.get(rubric.vcse_criterion) if rubric.vcse_criterion else None
     share = check_vcse_share(checker, rubric, layout, areas, stated, values, price)
@@ -259,4 +260,4 @@ def _validate(
         answers=answers,
         vcse_partners=partners,
     )
-    return WorkbookReading(response, bidder, (), price, vcse_total, stated, share)
+    return WorkbookReading(response, bidder, (), price, vcse_total, stated, share, tuple(partner_cells))

@@ -72,11 +72,13 @@ def read_pricing(checker: Checker, table: TableSpec, areas: dict[str, Area | Non
 
 
 def read_partners(
-    checker: Checker, table: TableSpec, areas: dict[str, Area | None]
+    checker: Checker, table: TableSpec, areas: dict[str, Area | None], places: list[tuple[str, str]] | None = None
 ) -> tuple[tuple[VcsePartner, ...] | None, list[Decimal] | None]:
     """(partners, £ values of the rows). Partners is ``None`` if any row is wrong; the values are still known (so
     the VCSE share is checked in the same pass) unless a £ value itself is wrong. One identifier named on two rows is
-    an error at the second: one organisation's part is one row, so it is confirmed once and counted once."""
+    an error at the second: one organisation's part is one row, so it is confirmed once and counted once.
+
+    ``places``, if given, receives each partner's identifier cell (``("VCSE partners", "C5")``) in order."""
     before = len(checker.errors)
     partners: list[VcsePartner] = []
     values: list[Decimal] | None = []
@@ -84,21 +86,24 @@ def read_partners(
     for row in _rows(table, areas):
         if _blank_row(checker, table, areas, row):
             continue
-        places = {field: table_place(table, areas, row, field) for field in table.columns}
-        if all(checker.is_blank(place) for place in places.values()):
+        places_of_row = {field: table_place(table, areas, row, field) for field in table.columns}
+        if all(checker.is_blank(place) for place in places_of_row.values()):
             continue
-        partner, value, identifier = _partner(checker, places)
+        partner, value, identifier = _partner(checker, places_of_row)
         if identifier is not None:
-            first = seen.setdefault(identifier, places["identifier"])
-            if first is not places["identifier"]:
+            first = seen.setdefault(identifier, places_of_row["identifier"])
+            if first is not places_of_row["identifier"]:
                 checker.error(
-                    places["identifier"],
+                    places_of_row["identifier"],
                     f"{identifier} is already named at {first.sheet}!{coordinate(first.row, first.column)}: give "
                     "each partner one row, with the whole of its £ value and its role.",
                 )
                 partner = None
         if partner is not None:
             partners.append(partner)
+            if places is not None:
+                at = places_of_row["identifier"]
+                places.append((at.sheet, coordinate(at.row, at.column)))
         values = None if values is None or value is None else [*values, value]
     return (tuple(partners) if len(checker.errors) == before else None), values
 
