@@ -132,6 +132,7 @@ def _fillings(rule: Rule, grown: Grown) -> list[tuple[str, dict[str, int]]]:
         "evaluator_id": [("evaluator", grown.evaluator_ids[0])],
         "document_id": sorted(grown.documents.items()),
         "job_id": [("job", grown.job)],
+        "confirmation_id": [("confirmation", grown.confirmation)],
     }
     arguments = sorted(rule.arguments)
     unknown = [a for a in arguments if a not in options]
