@@ -33,6 +33,7 @@ from tenderscore.services import (
     confirmations,
     demo_register,
     evaluation,
+    history,
     mail,
     named_partners,
     policies,
@@ -310,3 +311,22 @@ def test_an_awarded_tender_reads_the_register_as_at_its_award(verified: Register
     assert named_partners.as_at(tender) == NOW - timedelta(days=200)
     (then,) = named_partners.looked_up(verified.session, tender, bids)
     assert {p.standing for p in then.vcse_partners} == {"unknown"}
+
+
+def test_the_tender_history_says_who_was_asked_and_who_answered(verified: Register) -> None:
+    rows = verified.asked(verified.submit("Oakfield"))
+    tidewater = next(r for r in rows if r.identifier == TIDEWATER)
+    partner = verified.partner_user("tidewater@demo.tenderscore.test")
+    confirmations.answer(verified.session, partner, id_of(tidewater), "refused", "We never agreed to this.")
+    found = history.tender_history(verified.session, verified.officer, id_of(verified.tender))
+    sealed = [line.what for line in found.lines]
+    assert "For a bid, asked 3 VCSE partners to confirm their part" in sealed
+    assert "Refused the part a bid gives Tidewater Lived Experience Collective (GB-MPR-31207R)" in sealed
+    tenders.open_bids(verified.session, verified.officer, id_of(verified.tender), now=NOW + timedelta(hours=1))
+    lines = history.tender_history(verified.session, verified.officer, id_of(verified.tender), kinds=["bids"]).lines
+    answered = next(line for line in lines if line.what.startswith("Refused"))
+    assert answered.what == (
+        "Refused the part Oakfield Pathways Trust's bid gives Tidewater Lived Experience Collective (GB-MPR-31207R)"
+    )
+    assert answered.who == "Tom Tidewater, Tidewater Lived Experience Collective (VCSE partner)"
+    assert answered.reason == "We never agreed to this."
