@@ -13,6 +13,7 @@ from .chart import Bar, stacked_bar_svg
 from .errors import MissingReasonError, ProvisionalResultError, RenderFailed, RenderTimeout, ReportError
 from .evaluation_report import build_evaluation_report
 from .facts import (
+    ConfirmationRecord,
     ConsensusRecord,
     IndividualScore,
     PanelMember,
@@ -58,6 +59,7 @@ __all__ = [
     "AwardNoticeView",
     "Bar",
     "CommitmentView",
+    "ConfirmationRecord",
     "ConsensusRecord",
     "ContractNoticeView",
     "EvaluationReportView",

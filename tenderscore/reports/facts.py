@@ -79,6 +79,18 @@ class SelfCheckLine:
 
 
 @dataclass(frozen=True)
+class ConfirmationRecord:
+    """A partner's answer to a request to confirm its part in one bid (``bid_id`` is the evaluated bid's id)."""
+
+    bid_id: str
+    partner: str
+    identifier: str
+    status: str  # a core.register.Confirmation value
+    answered_at: datetime | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class SelfCheckPartner:
     """One named VCSE partner as the self-check looked it up on the register."""
 

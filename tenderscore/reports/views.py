@@ -204,6 +204,32 @@ class FlagView:
 
 
 @dataclass(frozen=True)
+class PartnerLineView:
+    """One named VCSE partner in a tender's entry: its part, its standing on the register, its answer."""
+
+    name: str
+    identifier: str
+    role: str
+    value: str  # "£150,000"
+    share: str  # "6.03%" of the price, or "—"
+    standing: str  # "Verified VCSE", "Registered but unverified", "Unknown to the register"
+    counts: bool
+    confirmation: str  # "Confirmed", "Refused", "Not yet answered", "Not asked (not on the register)"
+    problem: bool  # refused, or does not count: shown as a problem in words
+
+
+@dataclass(frozen=True)
+class ConfirmationRecordView:
+    """One partner's answer as the records section lists it."""
+
+    bidder: str
+    partner: str  # "Aldergate Housing Trust (GB-CHC-1290417)"
+    answer: str
+    answered_at: str  # UK time, or "—"
+    note: str
+
+
+@dataclass(frozen=True)
 class BidEntryView:
     """Appendix A's entry for one tender: where it stands, why it was excluded, its flags and every score.
 
@@ -219,6 +245,8 @@ class BidEntryView:
     exclusions: tuple[str, ...]
     flags: tuple[FlagView, ...]
     scores: tuple[ScoreRowView, ...]
+    partners: tuple[PartnerLineView, ...] = ()
+    partners_summary: str = ""  # "2 of 3 partners count (verified VCSE partners only): £150,000, 7.50% of the price"
 
 
 @dataclass(frozen=True)
@@ -258,6 +286,9 @@ class EvaluationReportView:
     panel: tuple[PanelMemberView, ...]
     chain_head: str
     entries: tuple[BidEntryView, ...]  # Appendix A
+    vcse_counting: str = ""  # which partners count, in words: "verified VCSE partners only"
+    confirmations: tuple[ConfirmationRecordView, ...] = ()  # every partner asked, for the records section
+    confirmations_summary: str = ""
 
 
 @dataclass(frozen=True)
