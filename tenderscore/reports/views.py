@@ -341,6 +341,7 @@ class AssessmentSummaryView:
     scale_max: int
     scale: tuple[ScaleLevelView, ...]
     standstill: str
+    partners: str = ""  # which of this bidder's VCSE partners counted under the tender's rule, in one paragraph
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 
 from tenderscore.core import Consensus, evaluate
 from tenderscore.core.numbers import money
-from tenderscore.reports import ConfirmationRecord, build_evaluation_report, render_document
+from tenderscore.reports import ConfirmationRecord, build_assessment_summary, build_evaluation_report, render_document
 
 from .conftest import Pdf, read
 from .demo_data import DemoTender
@@ -71,3 +71,29 @@ def test_the_records_list_every_partners_answer(partnered_report: Pdf, final: De
     assert f"{count - 1} confirmed, 1 refused" in flat or f"1 refused, {count - 1} confirmed" in flat
     assert "We agreed £40,000 less than this." in flat
     assert "Under this tender's rule, verified VCSE partners only count towards a tender's VCSE share." in flat
+
+
+def test_an_assessment_summary_says_which_of_the_bidders_own_partners_counted(final: DemoTender) -> None:
+    rubric = replace(final.rubric, vcse_counting="verified")
+    first = final.responses[0]
+    partners = (replace(first.vcse_partners[0], standing="verified"),
+                replace(first.vcse_partners[1], standing="registered"))  # fmt: skip
+    verified = [replace(b, vcse_partners=tuple(replace(p, standing="verified") for p in b.vcse_partners))
+                for b in final.responses[1:]]  # fmt: skip
+    responses = [replace(first, vcse_partners=partners), *verified]
+    consensus = {key: Consensus(r.score, r.reason) for key, r in final.consensus.items()}
+    evaluation = evaluate(rubric, responses, consensus)
+    view = build_assessment_summary(
+        rubric, evaluation, responses, bid_id=first.bid_id, tender=final.tender, consensus=final.consensus,
+        generated_at=final.generated_at, winner_bid_id=evaluation.ranked[0].bid_id,
+    )  # fmt: skip
+    assert view.partners.startswith("Your VCSE partners: 1 of 2 partners count (verified VCSE partners only)")
+    assert "Counted: Aldergate Housing Trust (GB-CHC-1290417)." in view.partners
+    assert "Not counted under this tender's rule: Second Shift Kitchens CIC (GB-COH-19004127), registered but " \
+           "unverified." in view.partners
+    other = build_assessment_summary(
+        rubric, evaluation, responses, bid_id=final.responses[1].bid_id, tender=final.tender,
+        consensus=final.consensus, generated_at=final.generated_at, winner_bid_id=evaluation.ranked[0].bid_id,
+    )  # fmt: skip
+    assert other.partners.startswith("Your VCSE partners: 2 of 2 partners count")
+    assert "Not counted" not in other.partners
