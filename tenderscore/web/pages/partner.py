@@ -41,9 +41,10 @@ def _request_page(confirmation_id: int) -> dict[str, Any]:
 @signed_in(Role.PARTNER)
 @form_page("partner/request.html", _request_page)
 def partner_confirmation(confirmation_id: int) -> Any:
-    row = confirmations.answer(
-        get_session(), user(), confirmation_id, request.form.get("answer", ""), request.form.get("note", "")
-    )
+    given = request.form.get("answer", "")
+    # the reason box belongs to "No, I refuse it": a hidden box's old text is not a note on a confirmation
+    note = request.form.get("note", "") if given == "refused" else ""
+    row = confirmations.answer(get_session(), user(), confirmation_id, given, note)
     flash(
         "You confirmed your part. The buyer's evaluation panel will see it."
         if row.status == Confirmation.CONFIRMED
