@@ -53,7 +53,7 @@ def test_the_partner_sees_its_requests_and_only_its_part_of_a_bid(demo: Flask) -
     page = client.get(f"/partner/confirmations/{confirmation.id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert confirmation.role in html and money(confirmation.value_gbp) in html and "Did your organisation agree" in html
+    assert confirmation.role in html and money(confirmation.value_gbp) in html and "Send answer" in html
     assert money(price) not in html  # never the bid's price
     others = [c for c, _, _ in rows if c.submission_id == confirmation.submission_id and c.id != confirmation.id]
     assert others and not any(o.name in html for o in others)  # nor the other partners
@@ -65,12 +65,13 @@ def test_refusing_without_a_reason_shows_the_error_and_changes_nothing(demo: Fla
     confirmation = next(c for c, status, _ in rows if c.partner_org_id == me.organisation_id
                         and status != TenderStatus.AWARDED)  # fmt: skip
     url = f"/partner/confirmations/{confirmation.id}"
+    before = confirmation.status
     refused = client.post(url, data={"csrf_token": token, "answer": "refused", "note": "  "})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400 and "There is a problem" in html and 'href="#note"' in html
     assert "Enter why you refuse: what is wrong with the role or the £ value" in html
     with Session(get_engine(demo)) as s:
-        assert s.get(PartnerConfirmation, confirmation.id).status == "awaiting"  # type: ignore[union-attr]
+        assert s.get(PartnerConfirmation, confirmation.id).status == before  # type: ignore[union-attr]
     refused = client.post(url, data={"csrf_token": token, "answer": "refused", "note": "We agreed half of this."})
     assert refused.status_code == 302 and refused.headers["Location"].endswith("/partner/confirmations")
     confirmed = client.post(url, data={"csrf_token": token, "answer": "confirmed", "note": ""})
@@ -151,3 +152,5 @@ def test_the_officer_sees_each_bids_partners_in_words(demo: Flask) -> None:
     assert 'id="vcse-partners"' in html and "Aldergate Housing Trust" in html
     assert "Verified VCSE" in html and "Not yet answered" in html
     assert "Registered but unverified" in html  # Oakfield's Tidewater
+    assert "Confirmed" in html and "Refused" in html  # the demo's partners answered: Tidewater refused
+    assert "A partner refused" not in html  # (the moderation page says that, bid by bid)
