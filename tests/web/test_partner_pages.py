@@ -154,3 +154,23 @@ def test_the_officer_sees_each_bids_partners_in_words(demo: Flask) -> None:
     assert "Registered but unverified" in html  # Oakfield's Tidewater
     assert "Confirmed" in html and "Refused" in html  # the demo's partners answered: Tidewater refused
     assert "A partner refused" not in html  # (the moderation page says that, bid by bid)
+
+
+def test_the_api_gives_each_bids_partners_to_the_buyer_only(demo: Flask) -> None:
+    with Session(get_engine(demo)) as s:
+        officer = s.exec(select(User).where(User.email == "officer@demo.tenderscore.test")).one()
+        partner = s.exec(select(User).where(User.email == PARTNER)).one()
+        tender_id = s.exec(select(Tender.id).where(Tender.status == TenderStatus.EVALUATING)).one()
+        tokens = {"officer": accounts.issue_api_token(s, officer), "partner": accounts.issue_api_token(s, partner)}
+        s.commit()
+    client = demo.test_client()
+    url = f"/api/tenders/{tender_id}/partners"
+    found = client.get(url, headers={"Authorization": f"Bearer {tokens['officer']}"})
+    assert found.status_code == 200
+    body = found.get_json()
+    assert body["counting"] == "every partner listed" and body["as_at"] is None
+    oakfield = next(b for b in body["bids"] if b["bidder"] == "Oakfield Pathways Trust")
+    tidewater = next(p for p in oakfield["partners"] if p["identifier"] == "GB-MPR-31207R")
+    assert tidewater["standing"] == "registered but unverified" and tidewater["confirmation"] == "refused"
+    assert tidewater["counts"] is True and Decimal(tidewater["share"]) == Decimal("4.5")
+    assert client.get(url, headers={"Authorization": f"Bearer {tokens['partner']}"}).status_code == 403
