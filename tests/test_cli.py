@@ -54,6 +54,9 @@ def test_check_bid_reports_the_vcse_gate(runner: FlaskCliRunner, competition: Co
     passed = runner.invoke(args=["check-bid", "T-1", str(ok)])
     assert passed.exit_code == 0, passed.output
     assert "ready to submit" in passed.output
+    # partners are listed at their cells, and the command says it did not look them up on the register
+    assert "VCSE partners on the register:" in passed.output
+    assert "VCSE partners!C5 " in passed.output and "not looked up on the register" in passed.output
     failed = runner.invoke(args=["check-bid", "T-1", str(tokenistic)])
     assert failed.exit_code == 1
     assert "NOT ready to submit" in failed.output and "below the mandatory minimum of 15%" in failed.output

@@ -13,11 +13,9 @@ class VcsePartner:
 
     name: str
     value_gbp: Decimal
-    charity_number: str | None = None
-    company_number: str | None = None
-    pathway: str | None = None
     identifier: str | None = None  # org-id, e.g. "GB-CHC-1123456" (core/orgid.py)
     role: str | None = None  # what the partner will deliver, in the bidder's words
+    pathway: str | None = None  # the service or pathway it serves
     # Looked up by the caller: the register standing (a core.register.Standing value; None: not looked up) and what
     # the partner said when asked to confirm its part (a core.register.Confirmation value; None: not asked).
     standing: str | None = None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from .errors import ScoringError
 from .numbers import HUNDRED, ZERO, display, exact_arithmetic, money, plain, plural, ratio
-from .register import Counting, Standing
+from .register import Confirmation, Counting, Standing
 from .responses import BidResponse, VcsePartner
 from .rubric import Rubric
 
@@ -98,3 +98,58 @@ def counted_bid(rubric: Rubric, bid: BidResponse) -> BidResponse:
     if scored == stated:
         return bid
     return replace(bid, commitments={**bid.commitments, rubric.vcse_criterion: scored})
+
+
+@dataclass(frozen=True)
+class PartnerLine:
+    """One named partner as the evaluation shows it: its £ and share of the price, its standing on the register,
+    its answer, and whether it counts under the rubric's rule."""
+
+    name: str
+    identifier: str
+    role: str
+    value_gbp: Decimal
+    share: Decimal | None  # percent of the price, unrounded; None without a positive price
+    standing: str  # words: "verified VCSE", "registered but unverified", "unknown to the register", ...
+    confirmation: str  # words: "confirmed", "refused", "not yet answered", "not asked (not on the register)"
+    counts: bool
+    refused: bool
+    awaiting: bool
+
+
+def partner_lines(rubric: Rubric, bid: BidResponse) -> tuple[PartnerLine, ...]:
+    """Each named partner of ``bid`` with what the evaluation knows of it (its standing and confirmation filled
+    in by the caller), in the bid's order."""
+    counting = Counting(rubric.vcse_counting)
+    price = bid.price if bid.price is not None and bid.price > ZERO else None
+    lines = []
+    for p in bid.vcse_partners:
+        confirmation = Confirmation(p.confirmation) if p.confirmation in tuple(Confirmation) else None
+        with exact_arithmetic():
+            share = ratio(p.value_gbp * HUNDRED, price) if price is not None else None
+        lines.append(
+            PartnerLine(
+                p.name, p.identifier or "", p.role or "", p.value_gbp, share, _standing_words(p),
+                confirmation.words if confirmation is not None else "not asked",
+                counting.counts(_standing(p)), confirmation is Confirmation.REFUSED,
+                confirmation is Confirmation.AWAITING,
+            )  # fmt: skip
+        )
+    return tuple(lines)
+
+
+def counted_summary(rubric: Rubric, bid: BidResponse) -> str:
+    """``2 of 3 partners count (verified VCSE partners only): £150,000, 7.50% of the price`` (every partner
+    listed: ``every partner listed counts``)."""
+    counting = Counting(rubric.vcse_counting)
+    if not bid.vcse_partners:
+        return "no VCSE partners named"
+    counted = [p for p in bid.vcse_partners if counting.counts(_standing(p))]
+    delivered = sum((p.value_gbp for p in counted), ZERO)
+    of_price = ""
+    if bid.price is not None and bid.price > ZERO:
+        of_price = f", {display(counted_share(bid.vcse_partners, bid.price, counting))}% of the price"
+    return (
+        f"{len(counted)} of {plural(len(bid.vcse_partners), 'partner')} count ({counting.words}): "
+        f"{money(delivered)}{of_price}"
+    )

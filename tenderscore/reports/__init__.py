@@ -13,11 +13,13 @@ from .chart import Bar, stacked_bar_svg
 from .errors import MissingReasonError, ProvisionalResultError, RenderFailed, RenderTimeout, ReportError
 from .evaluation_report import build_evaluation_report
 from .facts import (
+    ConfirmationRecord,
     ConsensusRecord,
     IndividualScore,
     PanelMember,
     SelfCheckGate,
     SelfCheckLine,
+    SelfCheckPartner,
     SensitivityFinding,
     TenderFacts,
 )
@@ -57,6 +59,7 @@ __all__ = [
     "AwardNoticeView",
     "Bar",
     "CommitmentView",
+    "ConfirmationRecord",
     "ConsensusRecord",
     "ContractNoticeView",
     "EvaluationReportView",
@@ -73,6 +76,7 @@ __all__ = [
     "ReportError",
     "SelfCheckGate",
     "SelfCheckLine",
+    "SelfCheckPartner",
     "SelfCheckView",
     "SensitivityFinding",
     "StandstillLetterView",

@@ -16,6 +16,7 @@ from tenderscore.core.numbers import plural
 from tenderscore.core.responses import BidResponse, ScoreKey
 from tenderscore.core.results import BidResult, Evaluation
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric
+from tenderscore.core.vcse import counted_summary, partner_lines
 
 from .common import document_meta, scale_levels, tender_view
 from .consensus import check_consensus
@@ -70,7 +71,24 @@ def build_assessment_summary(
         scale_max=rubric.scale.maximum,
         scale=scale_levels(rubric),
         standstill=STANDSTILL,
+        partners=_partners(rubric, bids.get(result.bid_id)),
     )
+
+
+def _partners(rubric: Rubric, bid: BidResponse | None) -> str:
+    """Which of the bidder's own VCSE partners counted towards its VCSE share, and why the others did not (its own
+    partners only: another tender's partners are not for it to see)."""
+    if bid is None or not bid.vcse_partners or rubric.vcse_criterion is None:
+        return ""
+    lines = partner_lines(rubric, bid)
+    counted = [f"{line.name} ({line.identifier})" for line in lines if line.counts]
+    left = [f"{line.name} ({line.identifier}), {line.standing}" for line in lines if not line.counts]
+    text = f"Your VCSE partners: {counted_summary(rubric, bid)}."
+    if counted:
+        text += f" Counted: {'; '.join(counted)}."
+    if left:
+        text += f" Not counted under this tender's rule: {'; '.join(left)}."
+    return text
 
 
 def _check_final(evaluation: Evaluation, tender: TenderFacts) -> None:

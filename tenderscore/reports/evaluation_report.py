@@ -7,29 +7,33 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from tenderscore.core.numbers import plural
+from tenderscore.core.numbers import display, money, plural
+from tenderscore.core.register import Confirmation, Counting
 from tenderscore.core.responses import BidResponse, ScoreKey
 from tenderscore.core.results import BidResult, Evaluation, FlagCode
 from tenderscore.core.rubric import Rubric
 from tenderscore.core.ukdates import uk_time
+from tenderscore.core.vcse import PartnerLine, counted_summary, partner_lines
 
 from .chart import Bar, stacked_bar_svg
 from .common import document_meta, methodology_view, tender_view
 from .consensus import check_consensus, criterion_summaries, score_rows
 from .errors import ReportError
-from .facts import ConsensusRecord, IndividualScore, PanelMember, SensitivityFinding, TenderFacts
+from .facts import ConfirmationRecord, ConsensusRecord, IndividualScore, PanelMember, SensitivityFinding, TenderFacts
 from .social_value import social_value_view
 from .text import ordinal, points, pounds, weight
 from .views import (
     BidEntryView,
     ComplianceRowView,
     ComplianceView,
+    ConfirmationRecordView,
     EvaluationReportView,
     FlagView,
     MatrixRowView,
     MatrixView,
     MissingConsensusView,
     PanelMemberView,
+    PartnerLineView,
     RecommendationView,
     SensitivityView,
 )
@@ -39,9 +43,13 @@ FLAG_NAMES = {
     FlagCode.EVALUATOR_SPREAD: "Evaluator spread",
     FlagCode.CONSENSUS_MISSING: "Consensus missing",
     FlagCode.VCSE_SHARE_DISAGREEMENT: "VCSE share disagreement",
+    FlagCode.VCSE_PARTNERS_NOT_COUNTED: "VCSE partners not counted",
+    FlagCode.VCSE_PARTNER_REFUSED: "VCSE partner refused",
+    FlagCode.VCSE_PARTNER_UNCONFIRMED: "VCSE partners not yet confirmed",
 }
 _MATRIX_FLAGS = (FlagCode.ABNORMALLY_LOW_PRICE,)
-_BID_FLAGS = (FlagCode.ABNORMALLY_LOW_PRICE, FlagCode.VCSE_SHARE_DISAGREEMENT)  # listed in section 7
+_BID_FLAGS = (FlagCode.ABNORMALLY_LOW_PRICE, FlagCode.VCSE_SHARE_DISAGREEMENT, FlagCode.VCSE_PARTNERS_NOT_COUNTED,
+              FlagCode.VCSE_PARTNER_REFUSED)  # listed in section 7; the rest in each tender's Appendix A entry
 # The chart draws at most this many bars: the highest-ranked tenders, each bar still readable on one A4 page. The
 # ranked results table above it gives every tender's figures.
 CHART_BARS = 25
@@ -61,6 +69,7 @@ def build_evaluation_report(
     chain_head: str,
     generated_at: datetime,
     unmoderated: Mapping[ScoreKey, Sequence[IndividualScore]] | None = None,
+    confirmations: Sequence[ConfirmationRecord] = (),
 ) -> EvaluationReportView:
     """The evaluation report of ``tender``: everything issue 5 lists (docs/scoring.md), for print.
 
@@ -70,6 +79,7 @@ def build_evaluation_report(
     """
     check_consensus(evaluation, consensus)
     _check_responses(evaluation, responses)
+    by_id = {b.bid_id: b for b in responses}
     ranks = Counter(r.rank for r in evaluation.ranked)
     return EvaluationReportView(
         meta=document_meta(tender, "Tender evaluation report", _subject(evaluation), generated_at),
@@ -90,9 +100,12 @@ def build_evaluation_report(
         panel=tuple(_panel_member(m) for m in panel),
         chain_head=chain_head,
         entries=tuple(
-            _entry(index, rubric, evaluation, result, ranks, consensus, unmoderated or {})
+            _entry(index, rubric, evaluation, result, ranks, consensus, unmoderated or {}, by_id.get(result.bid_id))
             for index, result in enumerate(evaluation.results, start=1)
         ),
+        vcse_counting=Counting(rubric.vcse_counting).words,
+        confirmations=_confirmations(evaluation, confirmations),
+        confirmations_summary=_confirmations_summary(confirmations),
     )
 
 
@@ -242,6 +255,8 @@ def _bid_flags(result: BidResult) -> tuple[FlagView, ...]:
 def _entry_flags(result: BidResult) -> tuple[FlagView, ...]:
     """All of a bid's flags for its Appendix A entry; its evaluator spreads in one line."""
     views = list(_bid_flags(result))
+    views += [FlagView(result.bidder, FLAG_NAMES[f.code], f.message)
+              for f in result.flagged(FlagCode.VCSE_PARTNER_UNCONFIRMED)]  # fmt: skip
     spreads = result.flagged(FlagCode.EVALUATOR_SPREAD)
     if len(spreads) == 1:
         views.append(FlagView(result.bidder, FLAG_NAMES[FlagCode.EVALUATOR_SPREAD], spreads[0].message))
@@ -293,7 +308,9 @@ def _entry(
     ranks: Counter[int | None],
     consensus: Mapping[ScoreKey, ConsensusRecord],
     unmoderated: Mapping[ScoreKey, Sequence[IndividualScore]],
+    response: BidResponse | None = None,
 ) -> BidEntryView:
+    lines = partner_lines(rubric, response) if response is not None else ()
     return BidEntryView(
         number=f"A{index}",
         anchor=f"tender-{index}",
@@ -303,6 +320,51 @@ def _entry(
         exclusions=tuple(e.reason for e in result.exclusions),
         flags=_entry_flags(result),
         scores=score_rows(rubric, result, consensus, unmoderated),
+        partners=tuple(_partner_line(line) for line in lines),
+        partners_summary=counted_summary(rubric, response) if response is not None and lines else "",
+    )
+
+
+def _partner_line(line: PartnerLine) -> PartnerLineView:
+    return PartnerLineView(
+        name=line.name, identifier=line.identifier, role=line.role, value=money(line.value_gbp),
+        share=f"{display(line.share)}%" if line.share is not None else "—",
+        standing=line.standing[:1].upper() + line.standing[1:], counts=line.counts,
+        confirmation=line.confirmation[:1].upper() + line.confirmation[1:],
+        problem=line.refused or not line.counts,
+    )  # fmt: skip
+
+
+def _confirmations(
+    evaluation: Evaluation, records: Sequence[ConfirmationRecord]
+) -> tuple[ConfirmationRecordView, ...]:
+    """Every partner asked, bid by bid in the order of the results."""
+    order = {r.bid_id: i for i, r in enumerate(evaluation.results)}
+    bidders = {r.bid_id: r.bidder for r in evaluation.results}
+    kept = sorted((r for r in records if r.bid_id in order), key=lambda r: order[r.bid_id])
+    return tuple(
+        ConfirmationRecordView(
+            bidders[r.bid_id], f"{r.partner} ({r.identifier})", _answer_words(r.status),
+            uk_time(r.answered_at) if r.answered_at is not None else "—", r.note,
+        )  # fmt: skip
+        for r in kept
+    )
+
+
+def _answer_words(status: str) -> str:
+    words = Confirmation(status).words if status in tuple(Confirmation) else status
+    return words[:1].upper() + words[1:]
+
+
+def _confirmations_summary(records: Sequence[ConfirmationRecord]) -> str:
+    if not records:
+        return "No VCSE partner was asked to confirm its part."
+    counts = Counter(r.status for r in records)
+    parts = [f"{n} {Confirmation(s).words}" for s, n in counts.items() if s in tuple(Confirmation)]
+    return (
+        f"{plural(len(records), 'named partner')} across the tenders: {', '.join(parts)}. Partners on the VCSE "
+        "register were asked to confirm their role and £ value when each tender was received; answers given after "
+        "the award decision do not count for it."
     )
 
 

@@ -79,6 +79,31 @@ class SelfCheckLine:
 
 
 @dataclass(frozen=True)
+class ConfirmationRecord:
+    """A partner's answer to a request to confirm its part in one bid (``bid_id`` is the evaluated bid's id)."""
+
+    bid_id: str
+    partner: str
+    identifier: str
+    status: str  # a core.register.Confirmation value
+    answered_at: datetime | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SelfCheckPartner:
+    """One named VCSE partner as the self-check looked it up on the register."""
+
+    sheet: str
+    cell: str
+    name: str
+    identifier: str
+    value_gbp: Decimal
+    standing: str  # in words: "verified VCSE", "registered but unverified", ...
+    counts: bool | None  # None: decided at evaluation
+
+
+@dataclass(frozen=True)
 class SelfCheckGate:
     """One rule that can exclude a bid, as the self-check saw it (e.g. "VCSE share at least 15%").
 

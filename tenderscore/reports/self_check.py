@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from tenderscore.core.numbers import plural
+from tenderscore.core.numbers import money, plural
 from tenderscore.core.rubric import Rubric
 from tenderscore.core.ukdates import uk_time
 
 from .common import document_meta, tender_view
-from .facts import SelfCheckGate, SelfCheckLine, TenderFacts
-from .views import GateView, SelfCheckErrorView, SelfCheckView
+from .facts import SelfCheckGate, SelfCheckLine, SelfCheckPartner, TenderFacts
+from .views import GateView, SelfCheckErrorView, SelfCheckPartnerView, SelfCheckView
 
 NOTHING_STORED = (
     "Nothing was stored. tenderscore checked this workbook in memory and kept no copy of it, of its contents or of "
@@ -37,6 +37,8 @@ def build_self_check_report(
     rejected: str | None = None,
     notes: Sequence[str] = (),
     rubric: Rubric | None = None,
+    partners: Sequence[SelfCheckPartner] = (),
+    warnings: Sequence[SelfCheckLine] = (),
 ) -> SelfCheckView:
     """The self-check report for one workbook: each problem with sheet!cell and what to do, and the gates.
 
@@ -62,6 +64,18 @@ def build_self_check_report(
         ready=rejected is None and not errors and all(g.passed is not False for g in gates),
         verdict=_verdict(rejected, errors, gates),
         nothing_stored=NOTHING_STORED,
+        partners=tuple(
+            SelfCheckPartnerView(
+                cell_reference(p.sheet, p.cell), p.name, p.identifier, money(p.value_gbp),
+                p.standing[:1].upper() + p.standing[1:],
+                "Decided at evaluation" if p.counts is None else "Yes" if p.counts else "No",
+            )  # fmt: skip
+            for p in partners
+        ),
+        warnings=tuple(
+            SelfCheckErrorView(cell_reference(w.sheet, w.cell), _criterion(rubric, w.criterion), w.message)
+            for w in warnings
+        ),
     )
 
 

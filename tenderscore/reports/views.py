@@ -204,6 +204,32 @@ class FlagView:
 
 
 @dataclass(frozen=True)
+class PartnerLineView:
+    """One named VCSE partner in a tender's entry: its part, its standing on the register, its answer."""
+
+    name: str
+    identifier: str
+    role: str
+    value: str  # "£150,000"
+    share: str  # "6.03%" of the price, or "—"
+    standing: str  # "Verified VCSE", "Registered but unverified", "Unknown to the register"
+    counts: bool
+    confirmation: str  # "Confirmed", "Refused", "Not yet answered", "Not asked (not on the register)"
+    problem: bool  # refused, or does not count: shown as a problem in words
+
+
+@dataclass(frozen=True)
+class ConfirmationRecordView:
+    """One partner's answer as the records section lists it."""
+
+    bidder: str
+    partner: str  # "Aldergate Housing Trust (GB-CHC-1290417)"
+    answer: str
+    answered_at: str  # UK time, or "—"
+    note: str
+
+
+@dataclass(frozen=True)
 class BidEntryView:
     """Appendix A's entry for one tender: where it stands, why it was excluded, its flags and every score.
 
@@ -219,6 +245,8 @@ class BidEntryView:
     exclusions: tuple[str, ...]
     flags: tuple[FlagView, ...]
     scores: tuple[ScoreRowView, ...]
+    partners: tuple[PartnerLineView, ...] = ()
+    partners_summary: str = ""  # "2 of 3 partners count (verified VCSE partners only): £150,000, 7.50% of the price"
 
 
 @dataclass(frozen=True)
@@ -258,6 +286,9 @@ class EvaluationReportView:
     panel: tuple[PanelMemberView, ...]
     chain_head: str
     entries: tuple[BidEntryView, ...]  # Appendix A
+    vcse_counting: str = ""  # which partners count, in words: "verified VCSE partners only"
+    confirmations: tuple[ConfirmationRecordView, ...] = ()  # every partner asked, for the records section
+    confirmations_summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -310,6 +341,7 @@ class AssessmentSummaryView:
     scale_max: int
     scale: tuple[ScaleLevelView, ...]
     standstill: str
+    partners: str = ""  # which of this bidder's VCSE partners counted under the tender's rule, in one paragraph
 
 
 @dataclass(frozen=True)
@@ -328,6 +360,16 @@ class GateView:
 
 
 @dataclass(frozen=True)
+class SelfCheckPartnerView:
+    location: str  # the partner's identifier cell
+    name: str
+    identifier: str
+    value: str  # "£150,000.05"
+    standing: str  # "Verified VCSE", "Registered but unverified", "Unknown to the register", "Not looked up..."
+    counts: str  # "Yes", "No", "Decided at evaluation"
+
+
+@dataclass(frozen=True)
 class SelfCheckView:
     """What a bidder's self-check found, for the bidder to keep; nothing of the workbook was stored."""
 
@@ -343,3 +385,5 @@ class SelfCheckView:
     ready: bool
     verdict: str
     nothing_stored: str
+    partners: tuple[SelfCheckPartnerView, ...] = ()
+    warnings: tuple[SelfCheckErrorView, ...] = ()

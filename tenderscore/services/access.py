@@ -8,6 +8,7 @@ commands) asks here, so a new page cannot forget a rule:
 - **The buyer's team**: an officer of the buying organisation; an evaluator on the tender's panel who has made
   their declaration and has no conflict with that bidder. Commissioners see results, never bids.
 - **The bidder** always reads their own bids, and nobody else's (a 404: another bid is not said to exist).
+- **VCSE partners** never read a bid: each sees only its own part, through services/confirmations.py.
 - **Who has bid** is part of the seal: before opening, the buyer learns only how many bids arrived.
 """
 
@@ -91,6 +92,8 @@ def readable_bid(
         if submission.bidder_org_id != actor.organisation_id:
             raise NotFound(f"No submission {submission_id}")
         return submission
+    if actor.role == Role.PARTNER:  # a partner sees its own part (services/confirmations.py), never a bid
+        raise NotFound(f"No submission {submission_id}")
     if sealed(tender, now):
         _refused(session, actor, submission, "bids are sealed until the deadline has passed and the officer opens them")
         raise SealedBid(SEALED_MESSAGE)

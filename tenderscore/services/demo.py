@@ -19,6 +19,7 @@ from tenderscore.services import (
     access,
     accounts,
     award_path,
+    confirmations,
     contracts,
     demo_register,
     evaluation,
@@ -70,7 +71,7 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
         min_social_value_weight=Decimal(20),
         mandatory_commitments=[{"measure": "vcse_share", "minimum": "15"}],
         required_criteria=[],
-        vcse_counting="listed",
+        vcse_counting="verified",  # only verified VCSE partners count: one demo bid leans on an unverified one
     )
     rubric = tenders.load_rubric_source(PROBATION_RUBRIC)
 
@@ -89,6 +90,7 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
     tenders.publish(session, officer, id_of(evaluated), now=now - timedelta(days=30))
     bidders: dict[str, User] = {}
     _submit_demo_bids(session, evaluated, now, bidders)
+    _partners_answer(session, evaluated, now - timedelta(days=1))
     _evaluate(session, officer, evaluators, evaluated, now)
     _awarded(session, officer, evaluators, policy.id, rubric, bidders, now)
 
@@ -169,6 +171,24 @@ def _awarded(
         contracts.publish_contract_notice(session, officer, id_of(tender), now=signed + timedelta(days=5))
 
 
+def _partners_answer(session: Session, tender: Tender, when: datetime) -> None:
+    """The demo's partner accounts answer on the evaluated tender: Aldergate Housing Trust confirms its part in
+    every bid; Tidewater Lived Experience Collective refuses the part the bid leaning on it gives it (a flag)."""
+    current = access.current_bids(session, id_of(tender))
+    asked = confirmations.of_submissions(session, [id_of(s) for s in current])
+    people = {u.organisation_id: u for u in session.exec(select(User).where(User.role == Role.PARTNER)).all()}
+    for rows in asked.values():
+        for row in rows:
+            partner = people.get(row.partner_org_id or 0)
+            if partner is None or row.status != "awaiting":
+                continue
+            if row.identifier == "GB-MPR-31207R":
+                note = "We agreed to run two peer-mentoring groups, about half this value, and not the rest."
+                confirmations.answer(session, partner, id_of(row), "refused", note, now=when)
+            else:
+                confirmations.answer(session, partner, id_of(row), "confirmed", "", now=when)
+
+
 def _submit_demo_bids(session: Session, tender: Tender, now: datetime, bidders: dict[str, User]) -> None:
     ident = submissions.identity(session, tender)
     for n, bid in enumerate(demo_bids(tenders.rubric_of(tender), ident), start=1):
@@ -211,7 +231,8 @@ def _evaluate(
         )
     scored = rubric.of_kind(CriterionKind.SCORED)
     # A bid excluded at the compliance stage (the tokenistic VCSE share) is not scored.
-    current = [s for s in current if not evaluation.compliance_exclusions(tender, s)]
+    excluded = evaluation.compliance_exclusions_of(session, tender, current)
+    current = [s for s in current if not excluded[id_of(s)]]
     for b, submission in enumerate(current):
         for c, criterion in enumerate(scored):
             marks = []

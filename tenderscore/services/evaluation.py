@@ -14,8 +14,9 @@ from sqlmodel import Session, col, select
 
 from tenderscore.core import BidResponse, Consensus, Evaluation, Exclusion, Rubric, ScoreKey, evaluate
 from tenderscore.core.gates import gate_exclusions
-from tenderscore.db.models import ConsensusScore, Organisation, Role, Score, Submission, Tender, User
-from tenderscore.services import access
+from tenderscore.core.register import Counting
+from tenderscore.db.models import ConsensusScore, Organisation, Role, Score, Submission, Tender, User, id_of
+from tenderscore.services import access, named_partners
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import Conflict, Forbidden
 from tenderscore.services.tenders import get_tender, rubric_of
@@ -55,7 +56,8 @@ def gather(session: Session, tender: Tender) -> Gathered:
         .where(Submission.tender_id == tender.id, col(Submission.is_current).is_(True))
         .order_by(col(Submission.id))
     ).all()
-    bids = [response_from_json(dict(responses), bid_id=str(sid), bidder=name) for sid, responses, name in rows]
+    read = [response_from_json(dict(responses), bid_id=str(sid), bidder=name) for sid, responses, name in rows]
+    bids = named_partners.looked_up(session, tender, read)  # standings and answers, as at the award if awarded
     agreed: Sequence[tuple[int, str, int, str, int]] = session.exec(
         select(  # type: ignore[call-overload]
             ConsensusScore.submission_id, ConsensusScore.criterion_id, ConsensusScore.score, ConsensusScore.reason,
@@ -104,7 +106,7 @@ def evaluation(session: Session, actor: User, tender_id: int) -> Evaluation:
     return results_for(session, actor, tender_id).evaluation
 
 
-def compliance_exclusions(tender: Tender, submission: Submission) -> tuple[Exclusion, ...]:
+def compliance_exclusions(session: Session, tender: Tender, submission: Submission) -> tuple[Exclusion, ...]:
     """The gates ``submission`` fails on its own (docs/scoring.md, "Gates and mandatory thresholds"): pass/fail
     answers, mandatory minimums such as the VCSE share, a missing or non-positive price.
 
@@ -113,13 +115,24 @@ def compliance_exclusions(tender: Tender, submission: Submission) -> tuple[Exclu
     no scores yet, so quality minimums (which wait for a consensus) never keep a bid from being scored. The caller
     has decided that the actor may read the bid.
     """
-    bid = response_from_json(submission.responses, bid_id=str(submission.id), bidder="")
-    return gate_exclusions(rubric_of(tender), bid, {})
+    return compliance_exclusions_of(session, tender, [submission])[id_of(submission)]
 
 
-def refuse_excluded(tender: Tender, submission: Submission) -> None:
+def compliance_exclusions_of(
+    session: Session, tender: Tender, submissions: Sequence[Submission]
+) -> dict[int, tuple[Exclusion, ...]]:
+    """``compliance_exclusions`` of each of ``submissions`` (by id), in a fixed number of queries. The partners'
+    standings are looked up only when the tender's rule does not count every listed partner."""
+    rubric = rubric_of(tender)
+    bids = [response_from_json(s.responses, bid_id=str(s.id), bidder="") for s in submissions]
+    if Counting(rubric.vcse_counting) is not Counting.LISTED:
+        bids = named_partners.looked_up(session, tender, bids, answers=False)
+    return {int(bid.bid_id): gate_exclusions(rubric, bid, {}) for bid in bids}
+
+
+def refuse_excluded(session: Session, tender: Tender, submission: Submission) -> None:
     """A ``Conflict`` with the reasons when ``submission`` is excluded at the compliance stage (it is not scored)."""
-    exclusions = compliance_exclusions(tender, submission)
+    exclusions = compliance_exclusions(session, tender, submission)
     if exclusions:
         reasons = " ".join(e.reason.rstrip(".") + "." for e in exclusions)
         raise Conflict(

@@ -43,6 +43,7 @@ _KIND_OF_ACTION = {
 }
 _KIND_OF_PREFIX = {
     "tender": "tender",
+    "partner_confirmation": "bids",
     "submission": "bids",
     "report": "reports",
     "scoring": "evaluation",
@@ -146,6 +147,8 @@ class _Words:
                 return (
                     "A bidder" if self.sealed or not org else user.name if org in user.name else f"{user.name}, {org}"
                 )
+            if user.role == Role.PARTNER and org:
+                return f"{user.name}, {org} (VCSE partner)"
             return user.name
         if event.actor.startswith("cli:"):
             return "An operator, from the command line"
@@ -206,6 +209,21 @@ class _Words:
             return f"Was refused {self.bidder(event.entity_id)}'s bid", None
         if action == "submission.workbook_downloaded":
             return f"Downloaded {self.bidder(event.entity_id)}'s workbook (version {after.get('version')})", sha
+        if action == "submission.partners_asked":
+            asked, carried, unknown = after.get("asked", 0), after.get("carried", 0), after.get("not_asked", 0)
+            parts = [f"asked {plural(asked, 'VCSE partner')} to confirm {'its' if asked == 1 else 'their'} part"]
+            if carried:
+                parts.append(f"carried over the answers of {plural(carried, 'partner')} named for the same part")
+            if unknown:
+                parts.append(f"could not ask {plural(unknown, 'partner')} unknown to the register")
+            whose = "a bid" if self.sealed else f"{self.bidder(after.get('submission_id'))}'s bid"
+            return f"For {whose}, " + "; ".join(parts), None
+        if action == "partner_confirmation.answered":
+            partner = f"{after.get('partner', 'a partner')} ({after.get('identifier', '')})"
+            whose = "a bid" if self.sealed else f"{self.bidder(after.get('submission_id'))}'s bid"
+            verb = {"confirmed": "Confirmed", "refused": "Refused"}.get(str(after.get("status")), "Answered")
+            changed = " (changing an earlier answer)" if before.get("status") in ("confirmed", "refused") else ""
+            return f"{verb} the part {whose} gives {partner}{changed}", None
         if action == "evaluator.assigned":
             email = str(after.get("evaluator", ""))
             return f"Put {self.by_email.get(email, 'an evaluator')} on the evaluation panel", None

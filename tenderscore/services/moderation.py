@@ -13,7 +13,7 @@ from tenderscore.core import Criterion, CriterionKind, needs_discussion, score_s
 from tenderscore.db.models import ConsensusScore, Role, Score, ScoringCompletion, Submission, User, id_of
 from tenderscore.services import access
 from tenderscore.services.errors import Forbidden
-from tenderscore.services.evaluation import compliance_exclusions
+from tenderscore.services.evaluation import compliance_exclusions_of
 from tenderscore.services.panel import panel
 from tenderscore.services.scoring import Progress, progress_of
 from tenderscore.services.tenders import get_tender, rubric_of
@@ -85,9 +85,10 @@ def scoring_progress(session: Session, actor: User, tender_id: int) -> list[BidP
     criteria = len(rubric_of(tender).of_kind(CriterionKind.SCORED))
     found = progress_of(session, [id_of(u) for _, u, _ in members], [id_of(b) for b in bids], criteria)
     conflicted = {id_of(user): {c.bidder_org_id for c in conflicts} for _, user, conflicts in members}
+    exclusions = compliance_exclusions_of(session, tender, bids)
     result = []
     for bid in bids:
-        excluded = tuple(e.reason for e in compliance_exclusions(tender, bid))
+        excluded = tuple(e.reason for e in exclusions[id_of(bid)])
         people = []
         for assignment, user, _ in members:
             if assignment.declared_at is None:

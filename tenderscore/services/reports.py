@@ -24,12 +24,14 @@ from tenderscore.db.models import (
 from tenderscore.db.types import utcnow
 from tenderscore.reports import (
     AssessmentSummaryView,
+    ConfirmationRecord,
     ConsensusRecord,
     IndividualScore,
     PanelMember,
     ReportError,
     SelfCheckGate,
     SelfCheckLine,
+    SelfCheckPartner,
     TenderFacts,
     assessment_summary_pdf,
     build_assessment_summary,
@@ -39,7 +41,7 @@ from tenderscore.reports import (
     render_many,
     self_check_pdf,
 )
-from tenderscore.services import access, audit
+from tenderscore.services import access, audit, confirmations, named_partners
 from tenderscore.services.awards import live_award
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from tenderscore.services.evaluation import Gathered, gather, results_for
@@ -74,6 +76,21 @@ def _decision_words(session: Session, awarded: Award) -> str:
 
 
 Key = tuple[str, str]
+
+
+def _confirmations(session: Session, gathered: Gathered) -> list[ConfirmationRecord]:
+    """Every partner asked about the evaluated bids, as the evaluation reads the answers (as at the award decision
+    once awarded: services/named_partners.py), in one query."""
+    at = named_partners.as_at(gathered.tender)
+    asked = confirmations.of_submissions(session, [int(b.bid_id) for b in gathered.bids])
+    records = []
+    for submission_id, rows in asked.items():
+        for row in rows:
+            status = confirmations.status_at(row, at)
+            answered = row.answered_at if status in confirmations.ANSWERS else None
+            records.append(ConfirmationRecord(str(submission_id), row.name, row.identifier, str(status), answered,
+                                              row.note if answered else ""))  # fmt: skip
+    return records
 
 
 def _records(gathered: Gathered) -> tuple[dict[Key, ConsensusRecord], dict[Key, tuple[IndividualScore, ...]]]:
@@ -129,6 +146,7 @@ def evaluation_report(
         chain_head=head,
         generated_at=now,
         unmoderated=unmoderated,
+        confirmations=_confirmations(session, gathered),
     )
     pdf = _render(lambda: evaluation_report_pdf(view))
     _issued(session, actor, tender, "evaluation_report", pdf, head, provisional=result.provisional)
@@ -291,6 +309,11 @@ def self_check_report(
             SelfCheckGate(g.title, None if g.outcome == Outcome.LATER else g.outcome == Outcome.PASSED, g.message)
             for g in result.gates
         ],
+        partners=[
+            SelfCheckPartner(p.sheet, p.cell, p.name, p.identifier, p.value_gbp, p.standing_words, p.counts)
+            for p in result.partners
+        ],
+        warnings=[SelfCheckLine(w.sheet, w.cell, w.message, w.criterion_id) for w in result.warnings],
     )
     return f"{tender.reference}-self-check.pdf", _render(lambda: self_check_pdf(view))
 

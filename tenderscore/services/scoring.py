@@ -75,7 +75,7 @@ def _evaluating_submission(session: Session, actor: User, submission_id: int) ->
     tender = get_tender(session, actor, submission.tender_id)
     if tender.status != TenderStatus.EVALUATING:
         raise Conflict(f"Scores are recorded while a tender is being evaluated; this one is {tender.status}")
-    refuse_excluded(tender, submission)  # a bid out at the compliance stage is not scored (one rule, every door)
+    refuse_excluded(session, tender, submission)  # a bid out at the compliance stage is not scored (one rule)
     return submission, tender
 
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from tenderscore.core import display
 from tenderscore.core.numbers import plural
+from tenderscore.core.orgid import OrgIdError, parse_orgid
 from tenderscore.db.models import AuditEvent, Organisation, Role, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit
+from tenderscore.services import audit, confirmations, register
 from tenderscore.services.awards import live_award
 from tenderscore.services.bid_json import response_to_json
 from tenderscore.services.errors import Conflict, Forbidden, LateSubmission, NotFound, RefusedWorkbook, Unprocessable
@@ -60,13 +64,24 @@ def check_workbook(session: Session, actor: User, tender_id: int, data: bytes) -
     if tender.status == TenderStatus.DRAFT:
         raise NotFound(f"No tender {tender_id}")
     try:
-        return self_check(data, rubric_of(tender), identity(session, tender))
+        return self_check(data, rubric_of(tender), identity(session, tender), lookup=partial(_standings, session))
     except WorkbookRejected as exc:
         raise Unprocessable(str(exc), field="workbook") from exc
 
 
+def _standings(session: Session, identifiers: Sequence[str]) -> dict[str, str]:
+    """The self-check's look-up: what the register says now of each identifier (services/register.standings)."""
+    parsed = {}
+    for text in identifiers:
+        with suppress(OrgIdError):
+            parsed[text] = parse_orgid(text)
+    found = register.standings(session, parsed.values())
+    return {text: str(found[orgid].standing) for text, orgid in parsed.items()}
+
+
 def check_workbook_by_reference(session: Session, reference: str, data: bytes) -> SelfCheckResult:
-    """The self-check from the operator's shell (``tenderscore check-bid``): the same check, nothing stored."""
+    """The self-check from the operator's shell (``tenderscore check-bid``): the same check, nothing stored, except
+    that partners are not looked up on the register (the command stays light; it says so for each partner)."""
     tender = tender_by_reference(session, reference)
     if tender.status == TenderStatus.DRAFT:
         raise NotFound(f"No published tender {reference}", field="reference")
@@ -86,9 +101,18 @@ class Receipt:
 
 
 def submit(
-    session: Session, actor: User, tender_id: int, filename: str, data: bytes, *, now: datetime | None = None
+    session: Session,
+    actor: User,
+    tender_id: int,
+    filename: str,
+    data: bytes,
+    *,
+    now: datetime | None = None,
+    confirmation_link: confirmations.Link | None = None,
 ) -> Receipt:
-    """Store a bid in one transaction: the bytes, their SHA-256, the next version number, the server's time."""
+    """Store a bid in one transaction: the bytes, their SHA-256, the next version number, the server's time; and
+    ask each named VCSE partner on the register to confirm its part (services/confirmations.py), emailing a link
+    made by ``confirmation_link`` (confirmation id -> address) when given."""
     if actor.role != Role.BIDDER:
         raise Forbidden("Only a bidder can submit a bid")
     tender = get_tender(session, actor, tender_id)
@@ -148,6 +172,9 @@ def submit(
             "filename": submission.filename,
             "received_at": now,
         },
+    )
+    confirmations.ask(
+        session, actor, tender, submission, reading.response, previous, now=now, link=confirmation_link
     )
     return Receipt(submission.id, version, digest, now, len(data))
 

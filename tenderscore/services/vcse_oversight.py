@@ -35,7 +35,7 @@ from tenderscore.db.models import (
     id_of,
 )
 from tenderscore.db.types import utcnow
-from tenderscore.services import access, awards, register
+from tenderscore.services import access, awards, confirmations, named_partners, register
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import NotFound
 from tenderscore.services.tenders import rubric_of
@@ -123,7 +123,8 @@ def policy_share(session: Session, actor: User, policy_id: int) -> PolicyShare:
     bids = _current(session, [id_of(t) for t in opened])
     counts = _counts(session, [id_of(t) for t in tenders])
     live = awards.live_awards(session, [id_of(t) for t in opened])
-    answers = _answers(session, [id_of(s) for s, _ in bids])
+    answers = {sid: {row.line: row for row in rows}
+               for sid, rows in confirmations.of_submissions(session, [id_of(s) for s, _ in bids]).items()}
     parsed = {id_of(s): _partners(s, name) for s, name in bids}
     book = register.standing_book(session, [o for lines in parsed.values() for o, _ in lines if o is not None])
     now = utcnow()
@@ -131,7 +132,7 @@ def policy_share(session: Session, actor: User, policy_id: int) -> PolicyShare:
     recurring: dict[str, RecurringPartner] = {}
     for tender in tenders:
         award = live.get(id_of(tender))
-        moment = award.awarded_at if award is not None else now
+        moment = named_partners.as_at(tender) or now  # the one rule: as at the award decision, else now
         awarded = None
         for submission, bidder in (b for b in bids if b[0].tender_id == tender.id):
             lines = _lines(parsed[id_of(submission)], answers.get(id_of(submission), {}), book, moment)
@@ -167,16 +168,6 @@ def _counts(session: Session, tender_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-def _answers(session: Session, submission_ids: list[int]) -> dict[int, dict[int, PartnerConfirmation]]:
-    found: dict[int, dict[int, PartnerConfirmation]] = defaultdict(dict)
-    if submission_ids:
-        rows = session.exec(select(PartnerConfirmation).where(
-            col(PartnerConfirmation.submission_id).in_(submission_ids))).all()  # fmt: skip
-        for row in rows:
-            found[row.submission_id][row.line] = row
-    return found
-
-
 @dataclass(frozen=True)
 class _Named:
     name: str
@@ -207,18 +198,15 @@ def _lines(
     for line, (orgid, partner) in enumerate(named, start=1):
         standing = book.at(orgid, moment).standing if orgid is not None else Standing.UNKNOWN
         lines.append(PartnerLine(partner.name, partner.identifier, partner.value_gbp, standing,
-                                 answer_at(answers.get(line), moment)))  # fmt: skip
+                                 _answer(answers.get(line), partner.identifier, moment)))  # fmt: skip
     return lines
 
 
-def answer_at(row: PartnerConfirmation | None, moment: datetime) -> Confirmation:
-    """What a partner had said by ``moment``: an answer given later counts as silence then."""
-    if row is None:
+def _answer(row: PartnerConfirmation | None, identifier: str, moment: datetime) -> Confirmation:
+    """What the partner had said by ``moment`` (services/confirmations.status_at, the one rule)."""
+    if row is None or row.identifier != identifier:
         return Confirmation.NOT_ASKED
-    status = Confirmation(row.status)
-    if status in (Confirmation.CONFIRMED, Confirmation.REFUSED) and row.answered_at and row.answered_at > moment:
-        return Confirmation.AWAITING
-    return status
+    return confirmations.status_at(row, moment)
 
 
 def _tally(

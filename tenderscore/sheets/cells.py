@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from tenderscore.core.orgid import OrgId, OrgIdError, parse_orgid
 from tenderscore.sheets.identifiers import IdentifierError, normalise_charity_number, normalise_company_number
 from tenderscore.sheets.ooxml import BadNumber, CellValue, IsoDate, Package, RawCell, SpreadsheetError, coordinate
 from tenderscore.sheets.quantities import QuantityError, UnitRule, parse_quantity
@@ -139,6 +140,22 @@ class Checker:
         try:
             return normalise_charity_number(typed) if charity else normalise_company_number(typed)
         except IdentifierError as exc:
+            self.error(place, _sentence(str(exc)))
+            return None
+
+    def orgid(self, place: Place) -> OrgId | None:
+        """An organisation identifier (``GB-CHC-1123456``), canonical; ``None`` when empty or malformed (an error
+        naming the register's form of number is recorded)."""
+        usable, value, _style = self.value(place)
+        if not usable or _blank(value):
+            return None
+        if not isinstance(value, str):
+            shown = _describe(value)
+            self.error(place, f"This cell holds {shown}; type the identifier as text, such as GB-CHC-1123456.")
+            return None
+        try:
+            return parse_orgid(value)
+        except OrgIdError as exc:
             self.error(place, _sentence(str(exc)))
             return None
 

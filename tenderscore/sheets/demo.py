@@ -2,10 +2,11 @@
 
 ``demo_bids`` gives one excellent consortium bid, one with a tokenistic VCSE commitment just under the mandatory
 minimum (it reads cleanly and fails the gate), one meant to be submitted after the deadline, one full of errors
-(a formula in an answer, an answer over its word limit, a malformed charity number, a VCSE share that disagrees
-with the partners listed) and three ordinary bids. Organisation names are invented; charity and company numbers
-are well-formed but drawn from ranges not yet allocated (E&W charities 129xxxx, Scottish SC09xxxx, companies
-19xxxxxx), so none belongs to a real organisation.
+(a formula in an answer, an answer over its word limit, a malformed partner identifier, a VCSE share that
+disagrees with the partners listed) and three ordinary bids, one of which leans on an unverified partner for its
+VCSE share. Partners are named by the identifiers of ``DEMO_PARTNERS``. Organisation names are invented;
+identifiers are well-formed but drawn from ranges not yet allocated (E&W charities 129xxxx, companies 19xxxxxx),
+so none belongs to a real organisation.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import random
 from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, Decimal
 
+from tenderscore.core.register import SERVICES
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric, Unit
 from tenderscore.sheets.demo_text import EVIDENCE, TOPICS, topic_for
 from tenderscore.sheets.fill import FilledBid, Formula, PartnerRow, fill_template
@@ -51,7 +53,7 @@ DEMO_PARTNERS = (
     DemoPartner("Copperbeck Health Navigators CIC", "GB-COH-19015563", "cic", "registered", ("health",)),
     DemoPartner("Millrace Peer Support", "GB-CHC-1297001", "community_group", "unknown", ("mentoring",)),
 )
-PARTNER_NAMES = tuple(p.name for p in DEMO_PARTNERS if p.standing != "unknown")
+LEANING_SHARE = Decimal("4.5")  # percentage points of the price a leaning profile's unverified partner delivers
 PRICE_LINES = (
     "Programme management, governance and reporting",
     "Case workers and resettlement coordinators",
@@ -98,6 +100,7 @@ class Profile:
     late: bool = False
     tokenistic: bool = False
     errors: bool = False
+    leans_on: str | None = None  # an unverified partner on whom the VCSE share depends (LEANING_SHARE points of it)
 
 
 PROFILES = (
@@ -118,8 +121,8 @@ PROFILES = (
     ),
     Profile(
         "Harbour Lane Support Services Ltd",
-        "A workbook with errors: a formula in an answer, an answer over its word limit, a malformed charity "
-        "number and a VCSE share that disagrees with the partners listed.",
+        "A workbook with errors: a formula in an answer, an answer over its word limit, a malformed partner "
+        "identifier and a VCSE share that disagrees with the partners listed.",
         0.6, Decimal(12), Decimal(1), Decimal("2050000"), 3, "19330871", score=2, errors=True,
     ),
     Profile(
@@ -134,8 +137,11 @@ PROFILES = (
     ),
     Profile(
         "Oakfield Pathways Trust",
-        "Ordinary: a charitable company bidding alone with three small VCSE partners.",
+        "Ordinary, but leaning on an unverified partner: of its 15.5% VCSE share, 4.5 points are delivered by "
+        "Tidewater Lived Experience Collective, on the register but not verified, so only 11% is by verified "
+        "partners. Where only verified partners count, it fails the 15% minimum.",
         0.55, Decimal("15.5"), Decimal("0.9"), Decimal("1990000"), 3, "19114590",
+        leans_on="Tidewater Lived Experience Collective",
     ),
 )  # fmt: skip
 
@@ -255,23 +261,30 @@ def _price_lines(price: Decimal, rng: random.Random) -> list[tuple[str | None, D
 
 
 def _partners(rubric: Rubric, profile: Profile, share: Decimal, rng: random.Random) -> list[PartnerRow]:
-    count = min(profile.partners, PARTNER_ROWS, len(PARTNER_NAMES))
+    """Verified demo partners only, except a profile that ``leans_on`` an unverified one: that partner then
+    delivers ``LEANING_SHARE`` points of the share, so the verified ones alone fall below a 15% minimum."""
+    verified = [p for p in DEMO_PARTNERS if p.standing == "verified"]
+    count = min(profile.partners, PARTNER_ROWS, len(verified))
     total = (profile.price * share / 100).quantize(Decimal("0.01"))
     if count == 0 or total <= 0:
         return []
-    names = rng.sample(PARTNER_NAMES, count)
+    chosen = rng.sample(verified, count)
+    amounts = _split(total, count, rng)
+    leaning = next((p for p in DEMO_PARTNERS if p.name == profile.leans_on), None)
+    if leaning is not None:
+        leaning_value = (profile.price * LEANING_SHARE / 100).quantize(Decimal("0.01"))
+        chosen = [*chosen[: count - 1], leaning]
+        amounts = [*_split(total - leaning_value, count - 1, rng), leaning_value]
     pathways: list[str | None] = [*sorted({c.pathway for c in rubric.criteria if c.pathway})] or [None]
-    rows = []
-    for i, (name, value) in enumerate(zip(names, _split(total, count, rng), strict=True)):
-        scottish = i % 4 == 3
-        charity = (
-            None
-            if name.endswith("CIC")
-            else (f"SC09{rng.randint(1000, 9999)}" if scottish else f"129{rng.randint(1000, 9999)}")
-        )
-        company = f"19{rng.randint(100000, 999999)}" if charity is None or i % 3 == 0 else None
-        rows.append(PartnerRow(name, charity, company, value, pathways[i % len(pathways)]))
-    return rows
+    return [
+        PartnerRow(partner.name, partner.identifier, value, pathways[i % len(pathways)], _role(partner))
+        for i, (partner, value) in enumerate(zip(chosen, amounts, strict=True))
+    ]
+
+
+def _role(partner: DemoPartner) -> str:
+    services = [SERVICES[code].lower() for code in partner.services]
+    return f"Delivers {' and '.join(services)} support to people on probation referred by the case workers"
 
 
 def _with_errors(rubric: Rubric, filled: FilledBid, rng: random.Random) -> FilledBid:
@@ -286,5 +299,7 @@ def _with_errors(rubric: Rubric, filled: FilledBid, rng: random.Random) -> Fille
     commitments = dict(filled.commitments)
     if rubric.vcse_criterion in commitments:
         commitments[rubric.vcse_criterion] = Decimal(25)  # the partners listed deliver 12%
-    bidder = dict(filled.bidder) | {"charity_number": "CH-" + str(rng.randint(1000, 9999))}
-    return replace(filled, answers=answers, cells=cells, commitments=commitments, bidder=bidder)
+    partners = list(filled.partners)
+    if partners:  # a charity number typed without its register's code, and one digit short
+        partners[0] = replace(partners[0], identifier="GB-CHC-" + str(rng.randint(10000, 99999)))
+    return replace(filled, answers=answers, cells=cells, commitments=commitments, partners=partners)

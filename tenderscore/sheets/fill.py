@@ -16,7 +16,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tenderscore.sheets.layout import BIDDER_FIELDS, PARTNER_TABLE, PRICE_TABLE, name_part
+from tenderscore.sheets.layout import BIDDER_FIELDS, PARTNER_COLUMNS, PARTNER_TABLE, PRICE_TABLE, name_part
 from tenderscore.sheets.style import save_stable
 
 
@@ -35,10 +35,10 @@ class PartnerRow:
     """One row of the VCSE partners table as typed (any cell may be left ``None``)."""
 
     name: CellInput = None
-    charity_number: CellInput = None
-    company_number: CellInput = None
+    identifier: CellInput = None  # org-id, e.g. "GB-CHC-1123456"
     value_gbp: CellInput = None
     pathway: CellInput = None
+    role: CellInput = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def fill_template(template: bytes, filled: FilledBid) -> bytes:
     _fill_table(
         wb,
         PARTNER_TABLE,
-        [[p.name, p.charity_number, p.company_number, p.value_gbp, p.pathway] for p in filled.partners],
+        [[getattr(p, column) for column in PARTNER_COLUMNS] for p in filled.partners],
     )
     for name, value in filled.cells.items():
         ws, row, column = _named_cell(wb, name)

@@ -40,8 +40,12 @@ def how_to_fill_in(rubric: Rubric) -> list[str]:
             "The total is shown for your convenience only: tenderscore adds up the lines itself."
         )
     steps.append(
-        f"'{PARTNERS}': every voluntary, community or social enterprise partner with its charity or company "
-        f"number and the £ value of its share of the work (up to {PARTNER_ROWS} partners)."
+        f"'{PARTNERS}': every voluntary, community or social enterprise partner, one row each (up to {PARTNER_ROWS}),"
+        " with its organisation identifier (the register's code and number, such as GB-CHC-1123456 for a charity in "
+        "England and Wales, GB-SC-SC012345 in Scotland, GB-NIC-100123 in Northern Ireland, GB-COH-01234567 for a "
+        "company, GB-MPR-30421R for a society), the £ value of its share of the work and its role. Each partner on "
+        "the VCSE register is asked to confirm its role and £ value; the tender's rule may count only partners the "
+        "register has verified."
     )
     steps += [
         "Type answers as values. Formulas in answer cells are refused: a formula is a calculation, not your answer.",

@@ -30,7 +30,12 @@ HEADER_ROW = 4  # the column headings of every answer sheet; the first answer is
 PRICE_TABLE = "price_lines"
 PARTNER_TABLE = "vcse_partners"
 PRICE_COLUMNS = ("description", "amount_gbp")
-PARTNER_COLUMNS = ("name", "charity_number", "company_number", "value_gbp", "pathway")
+PARTNER_COLUMNS = ("name", "identifier", "value_gbp", "pathway", "role")
+# The template's form: which columns its tables have. It is written to the hidden sheet and checked on reading, so a
+# workbook of an earlier form is refused with a clear message instead of being read column by column into the wrong
+# fields. Form 2 names each VCSE partner by its org-id identifier with its role (form 1: charity and company number).
+TEMPLATE_FORM = 2
+FORM_NAME = "ts_template_form"
 
 _NAME_SAFE = re.compile(r"[^A-Za-z0-9_]")
 
@@ -133,6 +138,7 @@ IDENTITY_FIELDS: tuple[tuple[str, str], ...] = (
     ("tender_reference", "ts_tender_reference"),
     ("template_version", "ts_template_version"),
     ("rubric_hash", "ts_rubric_hash"),
+    ("template_form", FORM_NAME),  # absent from form 1 templates: the reader says so rather than "not a template"
 )
 
 

@@ -15,7 +15,16 @@ from tenderscore.core.rubric import Rubric
 from tenderscore.sheets.cells import Checker, Place
 from tenderscore.sheets.formulas import check_formulas
 from tenderscore.sheets.guard import DEFAULT_LIMITS, GuardLimits, check_archive, open_archive
-from tenderscore.sheets.layout import HIDDEN, AnswerCell, CellKind, TemplateIdentity, TemplateLayout, template_layout
+from tenderscore.sheets.layout import (
+    FORM_NAME,
+    HIDDEN,
+    TEMPLATE_FORM,
+    AnswerCell,
+    CellKind,
+    TemplateIdentity,
+    TemplateLayout,
+    template_layout,
+)
 from tenderscore.sheets.ooxml import Area, Package
 from tenderscore.sheets.quantities import UNIT_RULES, UnitRule
 from tenderscore.sheets.reading import BidderDetails, WorkbookReading
@@ -75,6 +84,8 @@ def _identity_in_place(checker: Checker, layout: TemplateLayout, areas: dict[str
     """The hidden sheet's named cells are there, one cell each; otherwise this is not a response template."""
     for cell in layout.identity:
         area = areas[cell.name]
+        if area is None and cell.name == FORM_NAME:
+            continue  # a template of an earlier form: _check_identity says so
         if area is None or area.rows != 1 or area.columns != 1:
             checker.error(Place(HIDDEN, cell.row, cell.column, cell.field), NOT_A_TEMPLATE)
             return False
@@ -94,6 +105,14 @@ def _check_identity(
             place,
             f"This workbook is for tender {found['tender_reference'] or '(none)'}, not {reference}: "
             f"download the response template of {reference} and answer in it.",
+        )
+    elif found["template_form"] != str(TEMPLATE_FORM):
+        checker.error(
+            place,
+            f"This workbook is an earlier form of the response template for {reference}, which asked for each VCSE "
+            "partner's charity or company number. The current template names each partner by its organisation "
+            "identifier (such as GB-CHC-1123456) with its role: download the template again and copy your answers "
+            "into it.",
         )
     elif found["template_version"] != str(identity.template_version):
         checker.error(
@@ -115,7 +134,9 @@ def _identity_values(checker: Checker, layout: TemplateLayout, areas: dict[str, 
     found: dict[str, str] = {}
     for cell in layout.identity:
         area = areas[cell.name]
-        assert area is not None
+        if area is None:  # only the form's cell may be missing (_identity_in_place)
+            found[cell.field] = ""
+            continue
         raw = checker.raw.get((area.sheet, area.first_row, area.first_column))
         value = raw.value if raw is not None and raw.formula is None else None
         found[cell.field] = format(value, "f") if isinstance(value, Decimal) else str(value or "").strip()
@@ -222,7 +243,8 @@ def _validate(
     declarations = _declarations(checker, layout, areas)
     commitments = _commitments(checker, rubric, layout, areas)
     price = read_pricing(checker, layout.pricing, areas) if layout.pricing else None
-    partners, values = read_partners(checker, layout.partners, areas)
+    partner_cells: list[tuple[str, str]] = []
+    partners, values = read_partners(checker, layout.partners, areas, partner_cells)
     vcse_total = sum(values, Decimal(0)) if values is not None else None
     stated = commitments.get(rubric.vcse_criterion) if rubric.vcse_criterion else None
     share = check_vcse_share(checker, rubric, layout, areas, stated, values, price)
@@ -238,4 +260,4 @@ def _validate(
         answers=answers,
         vcse_partners=partners,
     )
-    return WorkbookReading(response, bidder, (), price, vcse_total, stated, share)
+    return WorkbookReading(response, bidder, (), price, vcse_total, stated, share, tuple(partner_cells))

@@ -54,6 +54,7 @@ class WorkbookReading:
     vcse_total: Decimal | None = None
     stated_vcse_share: Decimal | None = None  # percent, as the bidder stated it
     vcse_share: Decimal | None = None  # percent, computed: partners' £ / price x 100
+    partner_cells: tuple[tuple[str, str], ...] = ()  # each partner's identifier cell (sheet, "C5"), in partners' order
 
     @property
     def ok(self) -> bool:

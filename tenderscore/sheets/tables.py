@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from tenderscore.core.orgid import OrgId
 from tenderscore.core.responses import VcsePartner
 from tenderscore.core.rubric import Rubric
 from tenderscore.core.vcse import vcse_share, vcse_share_disagreement
 from tenderscore.sheets.cells import Checker, Place
 from tenderscore.sheets.layout import TableSpec, TemplateLayout
-from tenderscore.sheets.ooxml import Area
+from tenderscore.sheets.ooxml import Area, coordinate
 from tenderscore.sheets.quantities import GBP_RULE
 
 MAX_TOTAL = Decimal(10) ** 12
+MAX_ROLE = 300  # characters: a role is a line the partner confirms, not an answer
 
 
 def table_place(table: TableSpec, areas: dict[str, Area | None], row: int, field: str) -> Place:
@@ -70,35 +72,54 @@ def read_pricing(checker: Checker, table: TableSpec, areas: dict[str, Area | Non
 
 
 def read_partners(
-    checker: Checker, table: TableSpec, areas: dict[str, Area | None]
+    checker: Checker, table: TableSpec, areas: dict[str, Area | None], places: list[tuple[str, str]] | None = None
 ) -> tuple[tuple[VcsePartner, ...] | None, list[Decimal] | None]:
     """(partners, £ values of the rows). Partners is ``None`` if any row is wrong; the values are still known (so
-    the VCSE share is checked in the same pass) unless a £ value itself is wrong."""
+    the VCSE share is checked in the same pass) unless a £ value itself is wrong. One identifier named on two rows is
+    an error at the second: one organisation's part is one row, so it is confirmed once and counted once.
+
+    ``places``, if given, receives each partner's identifier cell (``("VCSE partners", "C5")``) in order."""
     before = len(checker.errors)
     partners: list[VcsePartner] = []
     values: list[Decimal] | None = []
+    seen: dict[OrgId, Place] = {}
     for row in _rows(table, areas):
         if _blank_row(checker, table, areas, row):
             continue
-        places = {field: table_place(table, areas, row, field) for field in table.columns}
-        if all(checker.is_blank(place) for place in places.values()):
+        places_of_row = {field: table_place(table, areas, row, field) for field in table.columns}
+        if all(checker.is_blank(place) for place in places_of_row.values()):
             continue
-        partner, value = _partner(checker, places)
+        partner, value, identifier = _partner(checker, places_of_row)
+        if identifier is not None:
+            first = seen.setdefault(identifier, places_of_row["identifier"])
+            if first is not places_of_row["identifier"]:
+                checker.error(
+                    places_of_row["identifier"],
+                    f"{identifier} is already named at {first.sheet}!{coordinate(first.row, first.column)}: give "
+                    "each partner one row, with the whole of its £ value and its role.",
+                )
+                partner = None
         if partner is not None:
             partners.append(partner)
+            if places is not None:
+                at = places_of_row["identifier"]
+                places.append((at.sheet, coordinate(at.row, at.column)))
         values = None if values is None or value is None else [*values, value]
     return (tuple(partners) if len(checker.errors) == before else None), values
 
 
-def _partner(checker: Checker, places: dict[str, Place]) -> tuple[VcsePartner | None, Decimal | None]:
+def _partner(checker: Checker, places: dict[str, Place]) -> tuple[VcsePartner | None, Decimal | None, OrgId | None]:
     before = len(checker.errors)
     name = checker.text(
         places["name"], required=True, limit=300, missing="Enter the partner organisation's name for this row."
     )
-    charity = checker.identifier(places["charity_number"], charity=True)
-    company = checker.identifier(places["company_number"], charity=False)
-    if checker.is_blank(places["charity_number"]) and checker.is_blank(places["company_number"]):
-        checker.error(places["charity_number"], "Enter the partner's charity number or company number.")
+    identifier = checker.orgid(places["identifier"])
+    if checker.is_blank(places["identifier"]):
+        checker.error(
+            places["identifier"],
+            "Enter the partner's organisation identifier: the register's code and its number, such as GB-CHC-1123456 "
+            "for a charity in England and Wales or GB-COH-01234567 for a company.",
+        )
     value = checker.quantity(places["value_gbp"], GBP_RULE)
     if checker.is_blank(places["value_gbp"]):
         checker.error(places["value_gbp"], "Enter the £ value of this partner's share of the work.")
@@ -106,16 +127,22 @@ def _partner(checker: Checker, places: dict[str, Place]) -> tuple[VcsePartner | 
         checker.error(places["value_gbp"], "A partner's £ value must be above £0: delete the row if it is not paid.")
         value = None
     pathway = checker.text(places["pathway"], required=False, missing="", limit=300)
-    if len(checker.errors) != before or name is None or value is None:
-        return None, value
+    role = checker.text(
+        places["role"],
+        required=True,
+        limit=MAX_ROLE,
+        missing="Say in a few words what this partner will deliver: the partner is asked to confirm it.",
+    )
+    if len(checker.errors) != before or name is None or value is None or identifier is None or role is None:
+        return None, value, identifier
     partner = VcsePartner(
         name=name.strip(),
         value_gbp=value,
-        charity_number=charity,
-        company_number=company,
         pathway=pathway.strip() if pathway else None,
+        identifier=str(identifier),
+        role=role.strip(),
     )
-    return partner, value
+    return partner, value, identifier
 
 
 def check_vcse_share(

@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment
 from openpyxl.utils import absolute_coordinate, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tenderscore.core.orgid import SCHEMES
 from tenderscore.core.rubric import Criterion, CriterionKind, Rubric, Unit
 from tenderscore.sheets import style
 from tenderscore.sheets.instructions import disqualifiers, heading_lines, how_to_fill_in
@@ -26,6 +28,7 @@ from tenderscore.sheets.layout import (
     PARTNERS,
     PRICING,
     QUALITY,
+    TEMPLATE_FORM,
     TOTAL_FIELDS,
     WORD_COUNT_OFFSET,
     AnswerCell,
@@ -228,29 +231,44 @@ def _partners(ws: Worksheet, rubric: Rubric, layout: TemplateLayout) -> None:
     style.title(
         ws, "VCSE partners", "Voluntary, community and social enterprise organisations delivering part of the contract."
     )
+    note = style.put_text(ws, 3, 1, identifier_note())
+    note.font, note.alignment = style.BODY_FONT, Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=6)
+    ws.row_dimensions[3].height = 62
     style.headers(
         ws,
         HEADER_ROW,
-        ["No", "Organisation name", "Charity number", "Company number", "Value (£)", "Pathway served"],
-        [6, 44, 16, 16, 18, 40],
+        ["No", "Organisation name", "Identifier (org-id)", "Value (£)", "Service or pathway", "Role: what it delivers"],
+        [6, 40, 22, 18, 34, 48],
     )
     validation = _decimal_validation(UNIT_RULES[Unit.GBP].maximum, 2, "£")
     ws.add_data_validation(validation)
     choose = _pathway_validation(ws, _pathways(rubric))
+    value = get_column_letter(table.first_column + table.columns.index("value_gbp"))
+    pathway = get_column_letter(table.first_column + table.columns.index("pathway"))
     for i, row in enumerate(_table_rows(table), start=1):
         style.label(ws, row, 1, str(i))
-        for column in (2, 3, 4, 6):
-            style.answer_cell(ws, row, column)
-        style.answer_cell(ws, row, 5, style.GBP_FORMAT)
+        for j, field in enumerate(table.columns):
+            number_format = style.GBP_FORMAT if field == "value_gbp" else style.TEXT_FORMAT
+            style.answer_cell(ws, row, table.first_column + j, number_format)
     total_row = table.first_row + table.rows
-    validation.add(f"E{table.first_row}:E{total_row - 1}")
+    validation.add(f"{value}{table.first_row}:{value}{total_row - 1}")
     if choose:
-        choose.add(f"F{table.first_row}:F{total_row - 1}")
+        choose.add(f"{pathway}{table.first_row}:{pathway}{total_row - 1}")
     style.label(ws, total_row, 2, "Total (shown for your convenience; tenderscore adds up the rows itself)", bold=True)
     ws.row_dimensions[total_row].height = 30
     total = _total(ws, table, total_row)
     total.number_format, total.font = style.GBP_FORMAT, style.BOLD_FONT
     style.protect(ws)
+
+
+def identifier_note() -> str:
+    """The partners sheet's note on identifiers: each register's code and the form of its numbers."""
+    forms = "; ".join(f"{s.code} ({s.register}): {s.expected}, e.g. {s.example}" for s in SCHEMES)
+    return (
+        "Identifier: the register's code, a hyphen, then the organisation's number on that register. "
+        f"{forms}. Role: what the partner will deliver, in a few words; each partner is asked to confirm it."
+    )
 
 
 def _pathway_validation(ws: Worksheet, pathways: list[str]) -> DataValidation | None:
@@ -269,6 +287,7 @@ def _hidden(ws: Worksheet, layout: TemplateLayout, identity: TemplateIdentity, p
         "tender_reference": identity.tender_reference,
         "template_version": str(identity.template_version),
         "rubric_hash": identity.rubric_hash,
+        "template_form": str(TEMPLATE_FORM),
     }
     for cell in layout.identity:
         style.put_text(ws, cell.row, 1, cell.field)

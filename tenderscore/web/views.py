@@ -35,6 +35,11 @@ def email_url(endpoint: str, **values: Any) -> str:
         return (configured or "http://localhost").rstrip("/") + url_for(endpoint, **values)
 
 
+def confirmation_link(confirmation_id: int) -> str:
+    """A partner's request page as a full link, for the email asking it to confirm (services/confirmations.Link)."""
+    return email_url("pages.partner_confirmation", confirmation_id=confirmation_id)
+
+
 def download(name: str, data: bytes, mimetype: str) -> Response:
     """Bytes the user saves as a file (a workbook, a report); ``name`` is offered as the file name."""
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

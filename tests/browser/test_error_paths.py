@@ -23,11 +23,21 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from tenderscore import create_app
 from tenderscore.db import get_engine
-from tenderscore.db.models import DocumentKind, IssuedDocument, Organisation, Role, Submission, Tender, User, id_of
+from tenderscore.db.models import (
+    DocumentKind,
+    IssuedDocument,
+    Organisation,
+    PartnerConfirmation,
+    Role,
+    Submission,
+    Tender,
+    User,
+    id_of,
+)
 from tenderscore.db.types import utcnow
 from tenderscore.services import (
     accounts,
@@ -557,7 +567,7 @@ def test_bidder(person: People, world: World, width: int) -> None:
     page.click("button:has-text('Check and continue')")
     lines = error_state(
         page, "bidder", "submit-workbook-with-errors", width,
-        fields={"workbook": ("Bidder details!", "4 problems to fix")},
+        fields={"workbook": ("VCSE partners!C5", "4 problems to fix")},
     )  # fmt: skip
     cells = page.locator("#cell-errors tbody tr")
     assert cells.count() >= 4 and len(lines) == cells.count(), (cells.count(), lines)
@@ -774,3 +784,72 @@ def test_commissioner_award_path(person: People, world: World, width: int) -> No
         fits(page)
         shot(page, "commissioner", state, width)
     expect(page.locator("#kpis")).to_contain_text("Unpaid work hours completed on time")
+
+
+# --- a VCSE partner ---------------------------------------------------------------------------------------------------
+
+
+def _partner_request(world: World) -> tuple[int, int]:
+    """Aldergate Housing Trust's request on a bid for a tender not yet awarded, and one of another partner's."""
+    with Session(get_engine(world.app)) as session:
+        partner = session.exec(select(User).where(User.email == "partner@demo.tenderscore.test")).one()
+        rows = session.exec(
+            select(PartnerConfirmation)
+            .join(Submission, col(Submission.id) == PartnerConfirmation.submission_id)
+            .join(Tender, col(Tender.id) == Submission.tender_id)
+            .where(col(Submission.is_current).is_(True), Tender.status != "awarded")
+            .order_by(col(PartnerConfirmation.id))
+        ).all()
+        own = next(r for r in rows if r.partner_org_id == partner.organisation_id)
+        other = next(r for r in rows if r.partner_org_id not in (None, partner.organisation_id))
+        return id_of(own), id_of(other)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_partner(person: People, world: World, width: int) -> None:
+    page = person("partner@demo.tenderscore.test", width)
+    own, other = _partner_request(world)
+    page.goto(world.url("/dashboard"))
+    expect(page.locator("h1")).to_have_text("Your part in bids")
+    fits(page)
+    shot(page, "partner", "dashboard-requests", width)
+
+    # Refusing without saying why: the reason is asked for, beside the answer chosen.
+    page.goto(world.url(f"/partner/confirmations/{own}"))
+    expect(page.locator("main")).not_to_contain_text("price")
+    page.check("#answer-2")  # No, I refuse it
+    page.fill("#note", "")
+    page.click("button:has-text('Send answer')")
+    error_state(page, "partner", "refuse-without-a-reason", width, fields={"note": "why you refuse"})
+    expect(page.locator("#answer-2")).to_be_checked()
+
+    page.fill("#note", "We agreed to mentoring only, for half this value.")
+    page.click("button:has-text('Send answer')")
+    expect(page).to_have_url(world.url("/partner/confirmations"))
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You refused this part")
+    row = page.locator(f"a[href='/partner/confirmations/{own}']").locator("xpath=ancestor::tr")
+    expect(row).to_contain_text("Refused")
+    fits(page)
+    shot(page, "partner", "refused", width)
+
+    # Changing the answer: confirmed.
+    page.goto(world.url(f"/partner/confirmations/{own}"))
+    expect(page.locator("#note")).to_have_value("We agreed to mentoring only, for half this value.")
+    page.check("#answer")  # Yes, I confirm this role and value
+    page.click("button:has-text('Send answer')")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You confirmed your part")
+    expect(row).to_contain_text("Confirmed")
+    page.goto(world.url(f"/partner/confirmations/{own}"))
+    expect(page.locator("main")).not_to_contain_text("Your note")  # the refusal's reason went with the refusal
+    page.goto(world.url("/partner/confirmations"))
+    fits(page)
+    shot(page, "partner", "confirmed", width)
+
+    # Another partner's request is not said to exist; a bid's pages are closed to a partner.
+    page.goto(world.url(f"/partner/confirmations/{other}"))
+    expect(page.locator("h1")).to_have_text("Page not found")
+    fits(page)
+    page.goto(world.url(f"/tenders/{world.tenders[EVALUATED]}/evaluation"))
+    expect(page.locator("main")).not_to_contain_text("Traceback")
+    expect(page.locator("#results")).to_have_count(0)
+    shot(page, "partner", "evaluation-refused", width)

@@ -12,7 +12,7 @@ from tenderscore.core.numbers import display_up, money, plain, quantity
 from .builders import D
 
 PARTNERS = (
-    VcsePartner("The Restore Trust", D(90000), charity_number="1089543"),
+    VcsePartner("The Restore Trust", D(90000), identifier="GB-CHC-1089543"),
     VcsePartner("Women's Centre", D(52000)),
 )
 

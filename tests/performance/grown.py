@@ -27,6 +27,7 @@ from tenderscore.db.models import (
     ConsensusScore,
     IssuedDocument,
     Organisation,
+    PartnerConfirmation,
     Role,
     Score,
     ScoringCompletion,
@@ -68,6 +69,7 @@ class Grown:
     documents: dict[str, int] = field(default_factory=dict)  # "summary", "letter", "notice", "contract" -> an id
     job: str = ""  # a finished background job of the officer's (the evaluation report of the awarded tender)
     entry_id: int = 0  # a VCSE register entry (tests/performance/test_query_counts.py grows the register)
+    confirmation: int = 0  # a partner's confirmation request (the first bid's first partner, in the open tender)
 
 
 def wider(rubric: Rubric) -> Rubric:
@@ -192,7 +194,7 @@ class _Grower:
         criteria = self.rubric.of_kind(CriterionKind.SCORED)
         maximum = self.rubric.scale.maximum
         for b, bid in enumerate(bids):
-            if compliance_exclusions(tender, bid):
+            if compliance_exclusions(self.session, tender, bid):
                 continue
             for e, evaluator in enumerate(self.evaluators):
                 if b == 0 and evaluator is self.evaluators[-1]:
@@ -280,8 +282,11 @@ def grow(session: Session, size: Size, *, now: datetime | None = None, bulk: boo
     job = jobs.request(session, grower.officer, made["awarded"], "score_matrix")
     jobs.queued(session)
     session.flush()
+    asked = session.exec(
+        select(PartnerConfirmation.id).where(PartnerConfirmation.submission_id == found["open"][0])
+    ).first()
     return Grown(made, found, emails, id_of(grower.policy), [id_of(e) for e in grower.evaluators],
-                 [b.organisation_id for b in grower.bidders], documents, job.id)  # fmt: skip
+                 [b.organisation_id for b in grower.bidders], documents, job.id, asked or 0)  # fmt: skip
 
 
 def _contracted(session: Session, officer: User, tender_id: int, decided: datetime, now: datetime) -> None:

@@ -148,6 +148,7 @@ def _fillings(rule: Rule, grown: Grown) -> list[tuple[str, dict[str, int]]]:
         "document_id": sorted(grown.documents.items()),
         "job_id": [("job", grown.job)],
         "entry_id": [("entry", grown.entry_id)],
+        "confirmation_id": [("confirmation", grown.confirmation)],
     }
     arguments = sorted(rule.arguments)
     unknown = [a for a in arguments if a not in options]

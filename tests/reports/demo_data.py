@@ -169,8 +169,8 @@ def demo_bids(count: int = 5, seed: int = 14) -> list[DemoBid]:
 def bid_response(index: int, bid: DemoBid) -> BidResponse:
     """The validated response the spreadsheet reader would have produced for ``bid``."""
     partners = (
-        VcsePartner("Aldergate Housing Trust", bid.price * bid.vcse / 100 * D("0.6"), charity_number="1290417"),
-        VcsePartner("Second Shift Kitchens CIC", bid.price * bid.vcse / 100 * D("0.4"), company_number="19004127"),
+        VcsePartner("Aldergate Housing Trust", bid.price * bid.vcse / 100 * D("0.6"), identifier="GB-CHC-1290417"),
+        VcsePartner("Second Shift Kitchens CIC", bid.price * bid.vcse / 100 * D("0.4"), identifier="GB-COH-19004127"),
     )
     return BidResponse(
         bid_id=f"B{index + 1:03d}",

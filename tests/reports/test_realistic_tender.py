@@ -74,8 +74,8 @@ def _bid(index: int, b: Bidder) -> BidResponse:
                      "sv_employment": b.employed},
         price=b.price,
         vcse_partners=(
-            VcsePartner("Kestrel Recovery Network", share / 2, charity_number="1290311"),
-            VcsePartner("Lanthorn Money Advice", share / 2, company_number="19007731"),
+            VcsePartner("Kestrel Recovery Network", share / 2, identifier="GB-CHC-1290311"),
+            VcsePartner("Lanthorn Money Advice", share / 2, identifier="GB-COH-19007731"),
         ),
     )
 

@@ -150,9 +150,9 @@ UNIT_VALUES = {
 }
 PRICE = (("Case workers", Decimal("1000000.00")), ("Mobilisation", Decimal("250000.50")), ("Included", Decimal(0)))
 PARTNERS = (
-    PartnerRow("Aldergate Housing Trust", "1291234", None, Decimal("150000.05"), "Accommodation"),
-    PartnerRow("Kestrel Recovery Network", "SC091234", "SC612345", Decimal("75000"), None),
-    PartnerRow("Second Shift Kitchens CIC", None, "19123456", Decimal("25000.05"), "ETE"),
+    PartnerRow("Aldergate Housing Trust", "GB-CHC-1291234", Decimal("150000.05"), "Accommodation", "Move-on homes"),
+    PartnerRow("Kestrel Recovery Network", "gb-sc-sc091234", Decimal("75000"), None, "Recovery café, weekly"),
+    PartnerRow("Second Shift Kitchens CIC", "GB-COH-19123456", Decimal("25000.05"), "ETE", "Kitchen traineeships"),
 )  # 250,000.10 of 1,250,000.50: 20.000000...%
 
 
@@ -206,9 +206,9 @@ def expected_response(rubric: Rubric, bid: FilledBid, bid_id: str = "bid-1") -> 
         VcsePartner(
             str(p.name),
             Decimal(str(p.value_gbp)),
-            str(p.charity_number) if p.charity_number else None,
-            str(p.company_number) if p.company_number else None,
-            str(p.pathway) if p.pathway else None,
+            identifier=str(p.identifier).upper() if p.identifier else None,
+            role=str(p.role) if p.role else None,
+            pathway=str(p.pathway) if p.pathway else None,
         )
         for p in bid.partners
     )

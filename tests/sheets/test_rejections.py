@@ -2,12 +2,13 @@
 
 Cells of the test template: Bidder details B5..B10; Quality G5 (q1), G6 (q2), G7 (q3_drugs); Declarations E5 (d1),
 E6 (d2); Commitments G5 (sv_vcse, %), G6 (sv_jobs, FTE), G7 (sv_weeks); Pricing B/C from row 5; VCSE partners
-B..F (name, charity, company, £, pathway) from row 5; _tenderscore B1..B3.
+B..F (name, identifier, £, pathway, role) from row 5; _tenderscore B1..B4.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -50,6 +51,33 @@ def test_workbook_for_another_tender(rubric: Rubric, fill: Fill) -> None:
 def test_workbook_of_another_template_version(rubric: Rubric, fill: Fill) -> None:
     reading = read_workbook(fill(), rubric, identity(template_version=2))
     assert_error(reading, "_tenderscore!B1", "version 1", "current version is 2")
+
+
+def test_workbook_of_the_first_form_is_refused_by_name(read: Read, fill: Fill) -> None:
+    """A template downloaded before partners were named by identifier has no form cell; read column by column, its
+    charity numbers would become identifiers and its company numbers £ values."""
+
+    def first_form(wb: Workbook) -> None:
+        del wb.defined_names["ts_template_form"]
+        wb["_tenderscore"]["B4"].value = None
+
+    error = assert_error(read(edit(fill(), first_form)), "_tenderscore!B1", "an earlier form of the response template")
+    assert "GB-CHC-1123456" in error.message and "download the template again" in error.message
+
+
+def test_workbook_of_another_form_is_refused(read: Read, fill: Fill) -> None:
+    def other_form(wb: Workbook) -> None:
+        wb["_tenderscore"]["B4"].value = "1"
+
+    assert_error(read(edit(fill(), other_form)), "_tenderscore!B1", "earlier form")
+
+
+def test_another_tender_is_said_before_the_form(rubric: Rubric, fill: Fill) -> None:
+    def first_form(wb: Workbook) -> None:
+        del wb.defined_names["ts_template_form"]
+
+    reading = read_workbook(edit(fill(), first_form), rubric, identity(tender_reference="HSG-2026-009"))
+    assert_error(reading, "_tenderscore!B1", "not HSG-2026-009")
 
 
 def test_workbook_for_another_rubric_hash(rubric: Rubric, fill: Fill) -> None:
@@ -219,13 +247,69 @@ def test_missing_organisation_name(read: Read, fill: Fill, bid: FilledBid) -> No
     assert_error(read(data), "Bidder details!B5", "organisation's name")
 
 
-# --- charity and company numbers ----------------------------------------------------------------------------------
+# --- identifiers, charity and company numbers -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["12345", "123456789", "SC12345", "SC1234567", "NI123456", "NIC12345", "CH-1234"])
-def test_malformed_charity_number(read: Read, fill: Fill, bid: FilledBid, typed: str) -> None:
-    partners = [PartnerRow("Aldergate Housing Trust", typed, None, Decimal("250000.10"))]
-    assert_error(read(fill(partners=partners)), "VCSE partners!C5", "not a charity number", "SC + 6 digits")
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("GB-CHC-12345", "GB-CHC numbers are 6 or 7 digits, such as GB-CHC-1123456"),
+        ("GB-CHC-12345678", "GB-CHC numbers are 6 or 7 digits"),
+        ("GB-CHC-SC012345", "SC numbers are Scottish charities: GB-SC-SC012345"),
+        ("GB-SC-012345", "GB-SC numbers are SC and 6 digits, such as GB-SC-SC012345"),
+        ("GB-SC-SC12345", "GB-SC numbers are SC and 6 digits"),
+        ("GB-NIC-12345", "GB-NIC numbers are a number from 100000 (NIC may precede it)"),
+        ("GB-COH-XX123456", "GB-COH numbers are 8 characters: 8 digits, or a prefix such as SC, NI or OC"),
+        ("GB-COH-123456789", "GB-COH numbers are 8 characters"),
+        ("GB-MPR-30421", "GB-MPR numbers are the society number: digits ending R or C"),
+        ("1291234", "is not an organisation identifier: write the register's code and the number"),
+        ("GB-XYZ-1291234", "is not a register we accept: use GB-CHC, GB-SC, GB-NIC, GB-COH, GB-MPR"),
+    ],
+)
+def test_malformed_identifier_names_the_schemes_form(read: Read, fill: Fill, typed: str, expected: str) -> None:
+    partners = [PartnerRow("Aldergate Housing Trust", typed, Decimal("250000.10"), None, "Move-on homes")]
+    error = assert_error(read(fill(partners=partners)), "VCSE partners!C5", expected)
+    assert error.field == "identifier"
+
+
+def test_malformed_identifier_on_a_later_row_names_that_row(read: Read, fill: Fill, bid: FilledBid) -> None:
+    partners = [*bid.partners[:2], replace(bid.partners[2], identifier="GB-COH-1912345X")]
+    assert_error(read(fill(partners=partners)), "VCSE partners!C7", "GB-COH-1912345X is not a Companies House number")
+
+
+def test_identifier_typed_as_a_number_is_refused(read: Read, fill: Fill, bid: FilledBid) -> None:
+    partners = [replace(bid.partners[0], identifier=1291234), *bid.partners[1:]]
+    assert_error(read(fill(partners=partners)), "VCSE partners!C5", "the number 1291234", "GB-CHC-1123456")
+
+
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [
+        ("GB-CHC-1123456", "GB-CHC-1123456"),
+        (" gb-chc-112 3456 ", "GB-CHC-1123456"),
+        ("GB-SC-sc012345", "GB-SC-SC012345"),
+        ("GB-NIC-NIC100123", "GB-NIC-100123"),
+        ("GB-COH-1234567", "GB-COH-01234567"),
+        ("GB-COH-oc491208", "GB-COH-OC491208"),
+        ("GB-MPR-30421R", "GB-MPR-30421R"),
+    ],
+)
+def test_identifiers_accepted_in_canonical_form(read: Read, fill: Fill, typed: str, normal: str) -> None:
+    partners = [PartnerRow("Aldergate Housing Trust", typed, Decimal("250000.10"), None, "Move-on homes")]
+    response = read(fill(partners=partners)).response
+    assert response is not None and response.vcse_partners[0].identifier == normal
+    assert response.vcse_partners[0].role == "Move-on homes"
+
+
+def test_one_identifier_on_two_rows_is_refused_at_the_second(read: Read, fill: Fill, bid: FilledBid) -> None:
+    partners = [*bid.partners[:2], replace(bid.partners[2], identifier="gb-chc-129 1234")]  # row 5's, as typed
+    error = assert_error(read(fill(partners=partners)), "VCSE partners!C7", "GB-CHC-1291234 is already named at")
+    assert "VCSE partners!C5" in error.message and "one row" in error.message
+
+
+def test_partner_without_a_role(read: Read, fill: Fill, bid: FilledBid) -> None:
+    partners = [replace(bid.partners[0], role=None), *bid.partners[1:]]
+    assert_error(read(fill(partners=partners)), "VCSE partners!F5", "what this partner will deliver")
 
 
 @pytest.mark.parametrize("typed", ["1234567", "123456789", "XX123456", "SC12345", "R1234567", "0123456A"])
@@ -239,10 +323,15 @@ def test_malformed_company_number(read: Read, fill: Fill, bid: FilledBid, typed:
     ("typed", "normal"),
     [("1234567", "1234567"), ("sc 012345", "SC012345"), ("NIC100002", "NIC100002"), (1123456, "1123456")],
 )
-def test_charity_numbers_accepted(read: Read, fill: Fill, typed: object, normal: str) -> None:
-    partners = [PartnerRow("Aldergate Housing Trust", typed, None, Decimal("250000.10"))]  # type: ignore[arg-type]
-    response = read(fill(partners=partners)).response
-    assert response is not None and response.vcse_partners[0].charity_number == normal
+def test_bidders_charity_numbers_accepted(read: Read, fill: Fill, bid: FilledBid, typed: object, normal: str) -> None:
+    reading = read(fill(bidder=dict(bid.bidder) | {"charity_number": typed}))
+    assert reading.errors == () and reading.bidder.charity_number == normal
+
+
+@pytest.mark.parametrize("typed", ["12345", "123456789", "SC12345", "SC1234567", "NI123456", "NIC12345", "CH-1234"])
+def test_malformed_bidders_charity_number(read: Read, fill: Fill, bid: FilledBid, typed: str) -> None:
+    data = fill(bidder=dict(bid.bidder) | {"charity_number": typed})
+    assert_error(read(data), "Bidder details!B7", "not a charity number", "SC + 6 digits")
 
 
 @pytest.mark.parametrize(
@@ -264,21 +353,21 @@ def test_company_numbers_accepted(read: Read, fill: Fill, bid: FilledBid, typed:
 
 
 def test_partner_with_value_but_no_name(read: Read, fill: Fill, bid: FilledBid) -> None:
-    partners = [*bid.partners[:1], PartnerRow(None, "1291111", None, Decimal(100))]
+    partners = [*bid.partners[:1], PartnerRow(None, "GB-CHC-1291111", Decimal(100), None, "Mentoring")]
     reading = read(fill(partners=partners))
     assert reading.response is None
     assert "VCSE partners!B6" in [e.where for e in reading.errors]
 
 
-def test_partner_with_value_but_no_number(read: Read, fill: Fill, bid: FilledBid) -> None:
-    partners = [PartnerRow("Aldergate Housing Trust", None, None, Decimal("250000.10"))]
-    assert_error(read(fill(partners=partners)), "VCSE partners!C5", "charity number or company number")
+def test_partner_with_value_but_no_identifier(read: Read, fill: Fill, bid: FilledBid) -> None:
+    partners = [PartnerRow("Aldergate Housing Trust", None, Decimal("250000.10"), None, "Move-on homes")]
+    assert_error(read(fill(partners=partners)), "VCSE partners!C5", "organisation identifier", "GB-CHC-1123456")
 
 
 def test_partner_without_a_value(read: Read, fill: Fill) -> None:
-    partners = [PartnerRow("Aldergate Housing Trust", "1291234", None, None)]
+    partners = [PartnerRow("Aldergate Housing Trust", "GB-CHC-1291234", None, None, "Move-on homes")]
     reading = read(fill(partners=partners))
-    assert "VCSE partners!E5" in [e.where for e in reading.errors] and reading.response is None
+    assert "VCSE partners!D5" in [e.where for e in reading.errors] and reading.response is None
 
 
 def test_stated_vcse_share_disagrees_with_partners(read: Read, fill: Fill, bid: FilledBid) -> None:
@@ -292,8 +381,10 @@ def test_vcse_share_within_half_a_point_agrees(read: Read, fill: Fill, bid: Fill
     assert read(fill(commitments=commitments)).errors == ()
 
 
-def test_vcse_disagreement_is_reported_alongside_a_bad_partner_number(read: Read, fill: Fill, bid: FilledBid) -> None:
-    partners = [PartnerRow("Aldergate Housing Trust", "12", None, Decimal("250000.10"))]
+def test_vcse_disagreement_is_reported_alongside_a_bad_partner_identifier(
+    read: Read, fill: Fill, bid: FilledBid
+) -> None:
+    partners = [PartnerRow("Aldergate Housing Trust", "GB-CHC-12", Decimal("250000.10"), None, "Move-on homes")]
     commitments = dict(bid.commitments) | {"sv_vcse": Decimal(30)}
     reading = read(fill(partners=partners, commitments=commitments))
     assert [e.where for e in reading.errors] == ["Commitments!G5", "VCSE partners!C5"] or {

@@ -11,6 +11,7 @@ import pytest
 from tenderscore.core.evaluate import evaluate
 from tenderscore.core.rubric import Rubric
 from tenderscore.sheets import DemoBid, FilledBid, Outcome, TemplateIdentity, demo_bids, read_workbook, self_check
+from tenderscore.sheets.demo import DEMO_PARTNERS
 from tests.sheets.fixtures import load_shipped, probation_rubric, shipped_rubrics
 
 Fill = Callable[..., bytes]
@@ -66,9 +67,10 @@ def test_errors_come_with_their_cells(demos: list[DemoBid], rubric: Rubric, tend
     demo = by_name(demos, "Harbour Lane")
     result = self_check(demo.workbook, rubric, tender)
     assert not result.ok and result.gates == ()
-    assert [e.where for e in result.errors] == ["Bidder details!B7", "Quality!G5", "Quality!G7", "Commitments!G5"]
+    assert [e.where for e in result.errors] == ["Quality!G5", "Quality!G7", "VCSE partners!C5", "Commitments!G5"]
     text = "\n".join(result.lines())
-    assert "412 words; the limit is 400" in text and "formula" in text and "not a charity number" in text
+    assert "412 words; the limit is 400" in text and "formula" in text
+    assert "is not a Charity Commission for England and Wales number: GB-CHC numbers are 6 or 7 digits" in text
     assert "25%" in text and "12.00%" in text
 
 
@@ -101,7 +103,28 @@ def test_demo_answers_read_like_bids_within_their_limits(
     assert "housing" in excellent.answers["q1"].lower() or "tenancy" in excellent.answers["q1"].lower()
     assert all(300 <= len(a.split()) <= 400 for a in excellent.answers.values())
     assert len(excellent.vcse_partners) == 8
-    assert all(p.charity_number or p.company_number for p in excellent.vcse_partners)
+    verified = {p.identifier for p in DEMO_PARTNERS if p.standing == "verified"}
+    assert {p.identifier for p in excellent.vcse_partners} == verified
+    assert all(p.role and p.role.startswith("Delivers ") for p in excellent.vcse_partners)
+
+
+def test_one_ordinary_demo_bid_leans_on_an_unverified_partner(
+    demos: list[DemoBid], rubric: Rubric, tender: TemplateIdentity
+) -> None:
+    standing = {p.identifier: p.standing for p in DEMO_PARTNERS}
+    leaning = []
+    for demo in demos:
+        response = read_workbook(demo.workbook, rubric, tender, bid_id=demo.name).response
+        if response is None:
+            continue
+        unverified = [p for p in response.vcse_partners if standing[p.identifier] != "verified"]
+        if unverified:
+            leaning.append(demo.name)
+            assert [p.name for p in unverified] == ["Tidewater Lived Experience Collective"]
+            verified_only = sum(p.value_gbp for p in response.vcse_partners if p not in unverified)
+            assert response.price is not None and verified_only * 100 / response.price < Decimal(15)
+            assert sum(p.value_gbp for p in response.vcse_partners) * 100 / response.price >= Decimal(15)
+    assert leaning == ["Oakfield Pathways Trust"]
 
 
 def test_demo_bids_evaluate_with_the_core(demos: list[DemoBid], rubric: Rubric, tender: TemplateIdentity) -> None:

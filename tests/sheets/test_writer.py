@@ -32,6 +32,26 @@ def test_sheets_in_order_and_the_identity_sheet_very_hidden(wb: Workbook) -> Non
     assert wb["_tenderscore"].sheet_state == "veryHidden"
     hidden = wb["_tenderscore"]
     assert [hidden["B1"].value, hidden["B2"].value, hidden["B3"].value] == ["PRB-2026-001", "1", "sha256:" + "ab" * 32]
+    assert hidden["A4"].value == "template_form" and hidden["B4"].value == "2"
+    assert wb.defined_names["ts_template_form"].attr_text == "'_tenderscore'!$B$4"
+
+
+def test_partners_sheet_asks_for_identifier_value_service_and_role(wb: Workbook) -> None:
+    ws = wb["VCSE partners"]
+    headings = [ws.cell(row=4, column=c).value for c in range(1, 7)]
+    assert headings == [
+        "No", "Organisation name", "Identifier (org-id)", "Value (£)", "Service or pathway", "Role: what it delivers"
+    ]  # fmt: skip
+    note = str(ws["A3"].value)
+    for code, form in [
+        ("GB-CHC", "6 or 7 digits, e.g. GB-CHC-1123456"),
+        ("GB-SC", "SC and 6 digits, e.g. GB-SC-SC012345"),
+        ("GB-NIC", "e.g. GB-NIC-100123"),
+        ("GB-COH", "e.g. GB-COH-01234567"),
+        ("GB-MPR", "e.g. GB-MPR-30421R"),
+    ]:
+        assert f"{code} (" in note and form in note, code
+    assert ws["D5"].number_format == '"£"#,##0.00' and ws["C5"].number_format == "@"
 
 
 def test_every_answer_cell_and_table_is_a_defined_name(wb: Workbook, rubric: Rubric) -> None:
@@ -88,12 +108,12 @@ def test_pathways_drop_down_lists_the_rubrics_pathways(wb: Workbook) -> None:
         "Drugs and alcohol",
     ]
     (choose,) = [v for v in wb["VCSE partners"].data_validations.dataValidation if v.type == "list"]
-    assert choose.formula1 == "ts_pathways" and "F5:F34" in str(choose.sqref) and not choose.showErrorMessage
+    assert choose.formula1 == "ts_pathways" and "E5:E34" in str(choose.sqref) and not choose.showErrorMessage
 
 
 def test_convenience_totals_are_formulas_outside_the_answer_cells(wb: Workbook) -> None:
     assert wb["Pricing"]["C25"].value == "=SUM(C5:C24)"
-    assert wb["VCSE partners"]["E35"].value == "=SUM(E5:E34)"
+    assert wb["VCSE partners"]["D35"].value == "=SUM(D5:D34)"
     assert str(wb["Quality"]["H5"].value).startswith("=IF(LEN(")
 
 

@@ -30,6 +30,7 @@ from tenderscore.db.engine import make_engine
 from tenderscore.db.models import (
     ConsensusScore,
     IssuedDocument,
+    PartnerConfirmation,
     Policy,
     RegisterEntry,
     Role,
@@ -156,6 +157,8 @@ class Demo:
     criteria: list[str] = field(default_factory=list)
     # Documents issued on the award path, one of each kind per tender: (tender id, document id).
     documents: list[tuple[int, int]] = field(default_factory=list)
+    # Partners' confirmation requests: the signed-in partner's own first, then another organisation's.
+    confirmations: list[int] = field(default_factory=list)
     entries: list[int] = field(default_factory=list)  # VCSE register entries
 
 
@@ -174,7 +177,6 @@ def _demo(app: Flask) -> Demo:
         emails["bidder-without-bid"] = next(
             u.email for u in users if u.role == Role.BIDDER and u.organisation_id not in with_bids
         )
-        emails["partner"] = "partner@demo.tenderscore.test"
         entries = sorted(e for e in session.exec(select(RegisterEntry.id)).all() if e is not None)
         criteria: list[str] = []
         for tender in session.exec(select(Tender)).all():
@@ -184,12 +186,20 @@ def _demo(app: Flask) -> Demo:
         for row in session.exec(select(IssuedDocument.tender_id, IssuedDocument.kind, IssuedDocument.id)).all():
             kinds.setdefault((row[0], row[1]), row[2])
         documents = sorted((tender_id, document_id) for (tender_id, _), document_id in kinds.items())
+        emails["partner"] = next(u.email for u in users if u.email == "partner@demo.tenderscore.test")
+        partner_org = next(u.organisation_id for u in users if u.email == emails["partner"])
+        asked = session.exec(select(PartnerConfirmation).order_by(PartnerConfirmation.id)).all()  # type: ignore[arg-type]
+        own = [c.id for c in asked if c.partner_org_id == partner_org and c.id is not None][:2]
+        others = [c.id for c in asked if c.partner_org_id not in (None, partner_org) and c.id is not None][:1]
+        unknown = [c.id for c in asked if c.partner_org_id is None and c.id is not None][:1]
     assert {"draft", "published"} <= set(tenders.values()), tenders
     assert {"evaluating", "awarded"} & set(tenders.values()), tenders
     assert submissions and policies
     assert documents, "the demo issues summaries, letters and notices"
     assert entries, "the demo has a VCSE register"
-    return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents, entries)
+    assert own and others, "the demo's bids name the partner's organisation and others on the register"
+    return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents,
+                own + others + unknown, entries)  # fmt: skip
 
 
 def _fillers(demo: Demo) -> dict[str, list[Any]]:
@@ -198,10 +208,11 @@ def _fillers(demo: Demo) -> dict[str, list[Any]]:
         "submission_id": [*sorted(demo.submissions), MISSING],
         "policy_id": [*demo.policies, MISSING],
         "criterion_id": [*demo.criteria, "no-such-criterion"],
-        "user_id": [*range(1, 13), MISSING],  # the demo's twelve people, in whichever order they were created
-        "evaluator_id": [*range(1, 13), MISSING],
+        "user_id": [*range(1, 15), MISSING],  # the demo's fourteen people, in whichever order they were created
+        "evaluator_id": [*range(1, 15), MISSING],
         "document_id": [*(d for _, d in demo.documents), MISSING],
         "job_id": ["0" * 32, "not-a-job"],  # the demo has no jobs; tests/api/test_jobs.py follows real ones
+        "confirmation_id": [*demo.confirmations, MISSING],
         "token": ["not-a-token", "eyJ1c2VyIjoxLCJlcG9jaCI6MH0.forged.signature"],
         "entry_id": [*demo.entries, MISSING],
         "identifier": ["GB-CHC-1290417", "not-an-identifier"],

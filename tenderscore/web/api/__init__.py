@@ -16,6 +16,7 @@ from tenderscore.web.api import (
     jobs,
     me,
     panel,
+    partner,
     policies,
     register,
     scores,
@@ -44,7 +45,7 @@ def init_app(app: Flask) -> None:
     # Every Decimal here travels as exact text (as_string), so the document says string, not number.
     api.register_field(fields.Decimal, "string", "decimal")
     for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, award, documents, jobs, audit,
-                   register):
+                   register, partner):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs")

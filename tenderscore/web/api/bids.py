@@ -14,7 +14,7 @@ from tenderscore.services import submissions as service
 from tenderscore.services.errors import ServiceError
 from tenderscore.web.api.schemas import SelfCheckOut, SubmissionOut, UploadIn
 from tenderscore.web.auth import signed_in, user
-from tenderscore.web.views import XLSX, download
+from tenderscore.web.views import XLSX, confirmation_link, download
 
 blp = Blueprint("bids", __name__, url_prefix="/api/tenders", description="Bidding")
 
@@ -59,5 +59,5 @@ class Submissions(MethodView):
     def post(self, files: dict[str, Any], tender_id: int) -> Submission | None:
         filename, data = _workbook(files)
         session = get_session()
-        receipt = service.submit(session, user(), tender_id, filename, data)
+        receipt = service.submit(session, user(), tender_id, filename, data, confirmation_link=confirmation_link)
         return session.get(Submission, receipt.submission_id)

@@ -6,14 +6,18 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import fields
 
 from tenderscore.core import Evaluation
+from tenderscore.core.register import Counting
+from tenderscore.core.vcse import counted_summary, partner_lines
 from tenderscore.db import get_session
 from tenderscore.db.models import Award, Role
 from tenderscore.services import evaluation as evaluation_service
 from tenderscore.services import moderation as moderation_service
+from tenderscore.services import named_partners
 from tenderscore.services import scoring as service
-from tenderscore.web.api.schemas import AwardIn, AwardOut, BidProgressOut, EvaluationOut
+from tenderscore.web.api.schemas import AwardIn, AwardOut, BidProgressOut, EvaluationOut, StrictSchema
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint("evaluation", __name__, url_prefix="/api/tenders", description="Evaluation and award")
@@ -25,6 +29,50 @@ class EvaluationResource(MethodView):
     @blp.response(200, EvaluationOut)
     def get(self, tender_id: int) -> Evaluation:
         return evaluation_service.evaluation(get_session(), user(), tender_id)
+
+
+class PartnerLineOut(StrictSchema):
+    name = fields.Str()
+    identifier = fields.Str()
+    role = fields.Str()
+    value_gbp = fields.Decimal(as_string=True)
+    share = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "percent of the price"})
+    standing = fields.Str(metadata={"description": "in words: verified VCSE, registered but unverified, unknown"})
+    confirmation = fields.Str(metadata={"description": "in words: confirmed, refused, not yet answered, not asked"})
+    counts = fields.Bool(metadata={"description": "counts towards the VCSE share under the tender's rule"})
+
+
+class BidPartnersOut(StrictSchema):
+    submission_id = fields.Str()
+    bidder = fields.Str()
+    summary = fields.Str()
+    partners = fields.List(fields.Nested(PartnerLineOut))
+
+
+class PartnersOut(StrictSchema):
+    counting = fields.Str(metadata={"description": "which partners count towards a bid's VCSE share"})
+    as_at = fields.DateTime(allow_none=True, metadata={"description": "the award decision's time; null: now"})
+    bids = fields.List(fields.Nested(BidPartnersOut))
+
+
+@blp.route("/<int:tender_id>/partners")
+class PartnersResource(MethodView):
+    @signed_in(Role.OFFICER, Role.COMMISSIONER)
+    @blp.response(200, PartnersOut)
+    def get(self, tender_id: int) -> dict[str, Any]:
+        """Each bid's named VCSE partners: £, share of the price, register standing (as at the award decision once
+        awarded), answer, and whether each counts under the tender's rule."""
+        gathered = evaluation_service.results_for(get_session(), user(), tender_id)
+        rubric = gathered.rubric
+        return {
+            "counting": Counting(rubric.vcse_counting).words,
+            "as_at": named_partners.as_at(gathered.tender),
+            "bids": [
+                {"submission_id": bid.bid_id, "bidder": bid.bidder, "summary": counted_summary(rubric, bid),
+                 "partners": partner_lines(rubric, bid)}
+                for bid in gathered.bids
+            ],
+        }  # fmt: skip
 
 
 @blp.route("/<int:tender_id>/award")

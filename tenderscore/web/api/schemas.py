@@ -228,12 +228,29 @@ class GateOut(StrictSchema):
     message = fields.Str()
 
 
+class SelfCheckPartnerOut(StrictSchema):
+    sheet = fields.Str()
+    cell = fields.Str(metadata={"description": "the partner's identifier cell"})
+    name = fields.Str()
+    identifier = fields.Str()
+    value_gbp = fields.Decimal(as_string=True)
+    standing = fields.Str(
+        allow_none=True, metadata={"description": "verified, registered or unknown; null: not looked up"}
+    )
+    standing_words = fields.Str()
+    counts = fields.Bool(
+        allow_none=True, metadata={"description": "counts towards the VCSE share under the tender's rule"}
+    )
+
+
 class SelfCheckOut(StrictSchema):
     ok = fields.Bool()
     rejected = fields.Str(allow_none=True)
     errors = fields.List(fields.Nested(CellErrorOut))
     gates = fields.List(fields.Nested(GateOut))
     notes = fields.List(fields.Str())
+    partners = fields.List(fields.Nested(SelfCheckPartnerOut))
+    warnings = fields.List(fields.Nested(CellErrorOut), metadata={"description": "worth acting on; nothing refused"})
 
 
 class SubmissionOut(StrictSchema):

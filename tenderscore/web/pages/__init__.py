@@ -16,6 +16,7 @@ from tenderscore.web.pages import (  # noqa: E402,F401
     home,
     jobs,
     moderation,
+    partner,
     people,
     policies,
     register,

@@ -31,7 +31,7 @@ from tenderscore.services.errors import ServiceError, Unprocessable
 from tenderscore.sheets import SelfCheckResult
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import XLSX, download, form_page, render_form
+from tenderscore.web.views import XLSX, confirmation_link, download, form_page, render_form
 
 SEAL_MAX_AGE = 3600  # seconds: a check older than this is run again rather than confirmed
 _SALT = "tenderscore.carried-workbook"
@@ -149,7 +149,9 @@ def submit(tender_id: int) -> Any:
 def submit_confirm(tender_id: int) -> Any:
     """Step 2: the bidder has seen the check; the same bytes are submitted (and checked again, in full)."""
     filename, data = carried(tender_id)
-    receipt = submission_service.submit(get_session(), user(), tender_id, filename, data)
+    receipt = submission_service.submit(
+        get_session(), user(), tender_id, filename, data, confirmation_link=confirmation_link
+    )
     return redirect(url_for("pages.submission_receipt", submission_id=receipt.submission_id))
 
 

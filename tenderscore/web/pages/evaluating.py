@@ -61,11 +61,12 @@ def evaluator_bids(tender_id: int) -> Any:
     visible = access.visible_bids(session, me, tender_id)
     scored = tender_service.rubric_of(tender).of_kind(CriterionKind.SCORED)
     progress = scoring_service.my_progress(session, me, [id_of(s) for s in visible.bids], len(scored))
+    exclusions = evaluation_service.compliance_exclusions_of(session, tender, visible.bids)
     rows = [
         {
             "submission": submission,
             "bidder": visible.bidders[id_of(submission)],
-            "excluded": [e.reason for e in evaluation_service.compliance_exclusions(tender, submission)],
+            "excluded": [e.reason for e in exclusions[id_of(submission)]],
             "progress": progress[id_of(submission)],
         }
         for submission in visible.bids
@@ -143,7 +144,7 @@ def _scoring_page(submission_id: int, refused: ServiceError | None = None) -> di
         "criteria": criteria,
         "items": scoring_items(criteria, sheet.scores, response.answers, stale_of(refused)),
         "sheet": sheet,
-        "excluded": [e.reason for e in evaluation_service.compliance_exclusions(tender, submission)],
+        "excluded": [e.reason for e in evaluation_service.compliance_exclusions(session, tender, submission)],
         "evaluating": tender.status == TenderStatus.EVALUATING,
         "submission": submission,
         "bidder": submission_service.bidder_name(session, submission),

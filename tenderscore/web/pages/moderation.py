@@ -9,9 +9,11 @@ from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from tenderscore.core import CriterionKind
+from tenderscore.core.register import Counting
+from tenderscore.core.vcse import counted_summary, partner_lines
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, Submission, Tender, TenderStatus
-from tenderscore.services import access
+from tenderscore.services import access, named_partners
 from tenderscore.services import evaluation as evaluation_service
 from tenderscore.services import moderation as moderation_service
 from tenderscore.services import scoring as scoring_service
@@ -38,6 +40,11 @@ def evaluation_page_context(tender_id: int) -> dict[str, Any]:
         "award": scoring_service.award_of(session, me, tender_id),
         "progress": moderation_service.scoring_progress(session, me, tender_id) if me.role == Role.OFFICER else [],
         "award_reason": request.form.get("reason", AWARD_REASON) if request.method == "POST" else AWARD_REASON,
+        "partners": {
+            bid.bid_id: (partner_lines(gathered.rubric, bid), counted_summary(gathered.rubric, bid))
+            for bid in gathered.bids
+        },
+        "counting": Counting(gathered.rubric.vcse_counting).words,
         "form": request.form,
     }
 
@@ -65,6 +72,7 @@ def _moderation_page(tender_id: int, submission_id: int, refused: ServiceError |
     rubric = tender_service.rubric_of(tender)
     rows = moderation_service.moderation_rows(session, me, submission)
     response = response_from_json(submission.responses, bid_id=str(submission.id), bidder="")
+    (looked_up,) = named_partners.looked_up(session, tender, [response])
     consensus = {row.criterion.id: row.consensus for row in rows if row.consensus is not None}
     items = scoring_items(rubric.of_kind(CriterionKind.SCORED), consensus, response.answers, stale_of(refused))
     return {
@@ -75,7 +83,8 @@ def _moderation_page(tender_id: int, submission_id: int, refused: ServiceError |
         "bidder": submission_service.bidder_name(session, submission),
         "moderated": list(zip(rows, items, strict=True)),
         "finished": moderation_service.finished_evaluators(session, submission_id),
-        "excluded": [e.reason for e in evaluation_service.compliance_exclusions(tender, submission)],
+        "excluded": [e.reason for e in evaluation_service.compliance_exclusions(session, tender, submission)],
+        "partners": (partner_lines(rubric, looked_up), counted_summary(rubric, looked_up)),
         "evaluating": tender.status == TenderStatus.EVALUATING,
         "form": request.form,
     }

@@ -1,0 +1,81 @@
+"""A VCSE partner's requests to confirm its part in bids, and its answers (services/confirmations.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from tenderscore.core.register import Confirmation
+from tenderscore.db import get_session
+from tenderscore.db.models import Role
+from tenderscore.services import confirmations
+from tenderscore.web.api.schemas import StrictSchema
+from tenderscore.web.auth import signed_in, user
+
+blp = Blueprint(
+    "partner", __name__, url_prefix="/api/partner", description="A VCSE partner confirming its part in bids"
+)
+
+
+class ConfirmationOut(StrictSchema):
+    id = fields.Int()
+    tender_id = fields.Int()
+    tender_reference = fields.Str()
+    tender_title = fields.Str()
+    buyer = fields.Str()
+    bidder = fields.Str()
+    name = fields.Str(metadata={"description": "the partner as the bid names it"})
+    identifier = fields.Str()
+    role = fields.Str(metadata={"description": "what the bid says the partner will deliver"})
+    value_gbp = fields.Decimal(as_string=True)
+    status = fields.Str(metadata={"description": "awaiting, confirmed or refused"})
+    status_words = fields.Str()
+    note = fields.Str()
+    asked_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)
+    answerable = fields.Bool(metadata={"description": "false once the tender is awarded or the bid replaced"})
+
+
+class AnswerIn(StrictSchema):
+    answer = fields.Str(required=True, validate=validate.OneOf([c.value for c in confirmations.ANSWERS]))
+    note = fields.Str(load_default="", metadata={"description": "required when refusing: why"})
+
+
+def _out(found: confirmations.Request) -> dict[str, Any]:
+    c = found.confirmation
+    return {
+        "id": c.id, "tender_id": found.tender_id, "tender_reference": found.tender_reference,
+        "tender_title": found.tender_title, "buyer": found.buyer, "bidder": found.bidder, "name": c.name,
+        "identifier": c.identifier, "role": c.role, "value_gbp": c.value_gbp, "status": c.status,
+        "status_words": Confirmation(c.status).words, "note": c.note, "asked_at": c.asked_at,
+        "answered_at": c.answered_at, "answerable": found.answerable,
+    }  # fmt: skip
+
+
+@blp.route("/confirmations")
+class Confirmations(MethodView):
+    @signed_in(Role.PARTNER)
+    @blp.response(200, ConfirmationOut(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """The partner's requests on current bids, awaiting an answer first."""
+        return [_out(r) for r in confirmations.requests_for(get_session(), user())]
+
+
+@blp.route("/confirmations/<int:confirmation_id>")
+class ConfirmationItem(MethodView):
+    @signed_in(Role.PARTNER)
+    @blp.response(200, ConfirmationOut)
+    def get(self, confirmation_id: int) -> dict[str, Any]:
+        return _out(confirmations.request_for(get_session(), user(), confirmation_id))
+
+    @signed_in(Role.PARTNER)
+    @blp.arguments(AnswerIn)
+    @blp.response(200, ConfirmationOut)
+    def post(self, body: dict[str, Any], confirmation_id: int) -> dict[str, Any]:
+        """Confirm, or refuse with a reason; an answer can change until the tender is awarded."""
+        session = get_session()
+        confirmations.answer(session, user(), confirmation_id, body["answer"], body["note"])
+        return _out(confirmations.request_for(session, user(), confirmation_id))
