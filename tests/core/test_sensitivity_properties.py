@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 
-from tenderscore.core import Rubric, Section, evaluate, sensitivity
+from tenderscore.core import Rubric, Section, SectionCategory, evaluate, sensitivity
 from tenderscore.core.evaluate import assess
 from tenderscore.core.numbers import to_decimal
 
+from .builders import bid as make_bid
+from .builders import commitment, rubric, scored, section
 from .strategies import Case, cases
 
 GRID = 40  # transfers tried per pair of sections: W_donor x k / GRID
 NEAR = Fraction(1, 10**9)  # brute force stays this far from a reported threshold, where rounding could tip it
+# A transferred weight such as 1 x 217/120 has no exact decimal: the brute force rounds it (to 50 digits), and two
+# bids tied exactly under the true transfer can then differ by rounding dust. Such a probe tests the rounding of
+# this test's own weights, not the rule, so it is skipped (found by Hypothesis: a 2-1 quality split, 97/40 moved).
+DUST = Decimal(10) ** -40
 
 
 def leaders(rubric: Rubric, case: Case, consensus: dict[tuple[str, str], int]) -> tuple[str, ...]:
@@ -42,6 +49,12 @@ def test_smallest_score_change_matches_brute_force(case: Case) -> None:
         )
 
 
+def decided_by_rounding(rubric: Rubric, case: Case) -> bool:
+    """Whether two compliant bids' totals differ, but only by rounding dust."""
+    totals = sorted((r.total for r in assess(rubric, case.bids, case.consensus).results if r.compliant), reverse=True)
+    return any(Decimal(0) < a - b <= DUST for a, b in zip(totals, totals[1:], strict=False))
+
+
 def transferred(rubric: Rubric, donor: str, recipient: str, t: Fraction) -> Rubric:
     """The rubric with t points of weight moved, each section's criteria scaled proportionally."""
 
@@ -56,8 +69,22 @@ def transferred(rubric: Rubric, donor: str, recipient: str, t: Fraction) -> Rubr
     return dataclasses.replace(rubric, sections=tuple(scaled(s) for s in rubric.sections))
 
 
+# Found by Hypothesis: b0 and b1 tie exactly on quality (2 x 1/4 = 1 x 2/4); moving 97/40 points from social value
+# scales both quality criteria alike, so they stay tied, but the scaled weights have no exact decimal.
+ROUNDING_CASE = Case(
+    rubric(
+        section("quality", SectionCategory.QUALITY, scored("q0", 2), scored("q1", 1)),
+        section("social", SectionCategory.SOCIAL_VALUE, commitment("sv0", 97, "vcse_share")),
+        tie_break=(), maximum=4,
+    ),
+    (make_bid("b0"), make_bid("b1")),
+    {("b0", "q0"): 1, ("b0", "q1"): 0, ("b1", "q0"): 0, ("b1", "q1"): 2},
+)  # fmt: skip
+
+
 @settings(max_examples=120, deadline=None)
 @given(cases(min_bids=2, max_bids=5, complete=True))
+@example(ROUNDING_CASE)
 def test_smallest_weight_transfer_matches_a_grid_search(case: Case) -> None:
     before = leaders(case.rubric, case, case.consensus)
     shift = sensitivity(case.rubric, case.bids, case.consensus).weight_shift
@@ -74,7 +101,10 @@ def test_smallest_weight_transfer_matches_a_grid_search(case: Case) -> None:
             for t in probes:
                 if not 0 < t <= limit or (threshold is not None and abs(t - threshold) < NEAR):
                     continue
-                moved = leaders(transferred(case.rubric, donor.id, recipient.id, t), case, case.consensus)
+                probe = transferred(case.rubric, donor.id, recipient.id, t)
+                if decided_by_rounding(probe, case):
+                    continue
+                moved = leaders(probe, case, case.consensus)
                 if moved != before:
                     # nothing changes the leaders below the reported threshold
                     assert threshold is not None and t > threshold, (donor.id, recipient.id, t, shift)

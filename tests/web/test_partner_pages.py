@@ -168,9 +168,10 @@ def test_the_api_gives_each_bids_partners_to_the_buyer_only(demo: Flask) -> None
     found = client.get(url, headers={"Authorization": f"Bearer {tokens['officer']}"})
     assert found.status_code == 200
     body = found.get_json()
-    assert body["counting"] == "every partner listed" and body["as_at"] is None
+    assert body["counting"] == "verified VCSE partners only" and body["as_at"] is None
     oakfield = next(b for b in body["bids"] if b["bidder"] == "Oakfield Pathways Trust")
     tidewater = next(p for p in oakfield["partners"] if p["identifier"] == "GB-MPR-31207R")
     assert tidewater["standing"] == "registered but unverified" and tidewater["confirmation"] == "refused"
-    assert tidewater["counts"] is True and Decimal(tidewater["share"]) == Decimal("4.5")
+    # the demo's policy counts verified partners only: Tidewater does not count, and Oakfield is excluded for it
+    assert tidewater["counts"] is False and Decimal(tidewater["share"]) == Decimal("4.5")
     assert client.get(url, headers={"Authorization": f"Bearer {tokens['partner']}"}).status_code == 403
