@@ -22,7 +22,7 @@ PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 BENCH_ARGS ?=
 
-.PHONY: run serve test test-postgres lint bench setup static system-packages runtime-packages serve-setup clean help
+.PHONY: run serve test test-slow test-postgres lint bench setup static system-packages runtime-packages serve-setup clean help
 
 help:
 	@echo "make run            set up, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -78,7 +78,11 @@ serve: serve-setup
 	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) scripts/serve.sh
 
 test: setup
-	$(PYTEST) $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
+
+# The slow, thorough tests (marked slow): CI runs them after `make test`.
+test-slow: setup
+	$(PYTEST) -m slow $(PYTEST_ARGS)
 
 test-postgres: setup
 	TENDERSCORE_TEST_DATABASE_URL=$(POSTGRES_TEST_URL) $(PYTEST) -m db $(PYTEST_ARGS)

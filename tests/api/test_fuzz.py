@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,8 @@ from schemathesis.checks import not_a_server_error
 
 from tests.api.conftest import Declare, World
 from tests.api.test_evaluation import SCORED
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES = 10  # per operation and generation mode: ~30 operations x 2 modes x 10 cases x 2 or 3 tokens
 FUZZ = settings(

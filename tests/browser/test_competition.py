@@ -28,7 +28,7 @@ from tenderscore.sheets import demo_bids
 from tests.browser.conftest import Shots
 
 PASSWORD = "a long demo password"
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _people(app: Flask) -> None:

@@ -21,6 +21,8 @@ from tenderscore.reports.evaluation_report import CHART_BARS, SPREAD_NAMES
 from .conftest import Pdf, evaluation_view
 from .demo_data import DemoTender, demo_tender
 
+pytestmark = pytest.mark.slow
+
 BIDS = 60
 
 

@@ -29,6 +29,8 @@ from tenderscore.db.models import Role
 from tenderscore.services import accounts
 from tests.forms import csrf_from
 
+pytestmark = pytest.mark.slow
+
 REDIS_URL = os.environ.get("TENDERSCORE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 PASSWORD = "a long test password"
 SERVE = "from tenderscore import create_app; create_app().run(host='127.0.0.1', port={port})"
