@@ -23,7 +23,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tenderscore.core.numbers import money, plural
-from tenderscore.core.orgid import OrgId, OrgIdError, parse_orgid
 from tenderscore.core.register import Confirmation
 from tenderscore.core.responses import BidResponse
 from tenderscore.db.models import (
@@ -38,7 +37,7 @@ from tenderscore.db.models import (
     id_of,
 )
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit, limits, mail, register
+from tenderscore.services import audit, identifiers, limits, mail, register
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from tenderscore.services.tenders import buyer_name
 
@@ -62,7 +61,7 @@ def ask(
     link: Link | None = None,
 ) -> list[PartnerConfirmation]:
     """One request per partner line of ``submission`` (see the module's rules); emails queue with the commit."""
-    orgids = [_orgid(p.identifier) for p in response.vcse_partners]
+    orgids = [identifiers.stored(p.identifier) for p in response.vcse_partners]
     found = register.standings(session, [o for o in orgids if o is not None], at=now)
     earlier = _by_identifier(of_submissions(session, [id_of(previous)]).get(id_of(previous), [])) if previous else {}
     rows: list[PartnerConfirmation] = []
@@ -92,12 +91,6 @@ def ask(
         )  # fmt: skip
     return rows
 
-
-def _orgid(identifier: str | None) -> OrgId | None:
-    try:
-        return parse_orgid(identifier) if identifier else None
-    except OrgIdError:
-        return None
 
 
 def _by_identifier(rows: Iterable[PartnerConfirmation]) -> dict[str, PartnerConfirmation]:

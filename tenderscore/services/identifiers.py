@@ -21,6 +21,15 @@ def parse(value: object, *, field: str = "identifier") -> OrgId:
         raise ServiceError(f"{field}: {error}", field=field) from None
 
 
+def stored(identifier: str | None) -> OrgId | None:
+    """An identifier as a stored bid carries it (already checked when it was read), or ``None`` for none or for
+    one that no longer parses: such a partner is unknown to the register, never a crash."""
+    try:
+        return parse_orgid(identifier) if identifier else None
+    except OrgIdError:
+        return None
+
+
 def parse_all(values: object, *, field: str = "identifiers") -> list[OrgId]:
     """Several identifiers (one per line or comma-separated text, or a list); duplicates are refused."""
     if isinstance(values, str):

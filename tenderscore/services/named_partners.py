@@ -16,10 +16,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from tenderscore.core import BidResponse
-from tenderscore.core.orgid import OrgId, OrgIdError, parse_orgid
 from tenderscore.core.register import Standing
 from tenderscore.db.models import PartnerConfirmation, Tender, TenderStatus
-from tenderscore.services import confirmations, register
+from tenderscore.services import confirmations, identifiers, register
 
 
 def as_at(tender: Tender) -> datetime | None:
@@ -37,7 +36,7 @@ def looked_up(
     fixed number of queries whatever the number of bids. ``answers=False`` skips the confirmations (the gates need
     only the standings)."""
     at = as_at(tender)
-    orgids = {p.identifier: _orgid(p.identifier) for bid in bids for p in bid.vcse_partners}
+    orgids = {p.identifier: identifiers.stored(p.identifier) for bid in bids for p in bid.vcse_partners}
     found = register.standings(session, [o for o in orgids.values() if o is not None], at=at)
     asked: dict[int, list[PartnerConfirmation]] = (
         confirmations.of_submissions(session, [int(b.bid_id) for b in bids if b.bid_id.isdigit()]) if answers else {}
@@ -56,9 +55,3 @@ def looked_up(
         result.append(replace(bid, vcse_partners=tuple(partners)))
     return result
 
-
-def _orgid(identifier: str | None) -> OrgId | None:
-    try:
-        return parse_orgid(identifier) if identifier else None
-    except OrgIdError:
-        return None

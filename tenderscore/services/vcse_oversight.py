@@ -21,7 +21,7 @@ from decimal import Decimal
 from sqlmodel import Session, col, select
 
 from tenderscore.core.numbers import HUNDRED, ZERO, exact_arithmetic, ratio
-from tenderscore.core.orgid import OrgId, OrgIdError, parse_orgid
+from tenderscore.core.orgid import OrgId
 from tenderscore.core.register import Confirmation, Standing
 from tenderscore.db.models import (
     Organisation,
@@ -35,7 +35,7 @@ from tenderscore.db.models import (
     id_of,
 )
 from tenderscore.db.types import utcnow
-from tenderscore.services import access, awards, confirmations, named_partners, register
+from tenderscore.services import access, awards, confirmations, identifiers, named_partners, register
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import NotFound
 from tenderscore.services.tenders import rubric_of
@@ -180,10 +180,7 @@ def _partners(submission: Submission, bidder: str) -> list[tuple[OrgId | None, _
     lines = []
     for partner in response.vcse_partners:
         identifier = partner.identifier or ""
-        try:
-            orgid: OrgId | None = parse_orgid(identifier) if identifier else None
-        except OrgIdError:
-            orgid = None
+        orgid = identifiers.stored(identifier)
         lines.append((orgid, _Named(partner.name, str(orgid) if orgid else identifier, partner.value_gbp)))
     return lines
 
@@ -219,10 +216,8 @@ def _tally(
     for line in lines:
         key = line.identifier or f"name:{line.name.lower()}"
         if key not in recurring:
-            try:
-                standing = book.at(parse_orgid(line.identifier), now).standing if line.identifier else Standing.UNKNOWN
-            except OrgIdError:
-                standing = Standing.UNKNOWN
+            orgid = identifiers.stored(line.identifier)
+            standing = book.at(orgid, now).standing if orgid is not None else Standing.UNKNOWN
             recurring[key] = RecurringPartner(line.name, line.identifier, standing)
         entry = recurring[key]
         entry.bids += 1
