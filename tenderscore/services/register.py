@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from tenderscore.core.orgid import OrgId
@@ -597,3 +598,15 @@ def verification_history(session: Session, actor: User, entry_id: int) -> list[V
         )
         for v in rows
     ]
+
+
+def awaiting_verification(session: Session, *, now: datetime | None = None) -> int:
+    """How many entries have no verification in force (never verified, lapsed or ended): for the buyers who verify."""
+    moment = now or utcnow()
+    in_force = select(Verification.entry_id).where(
+        col(Verification.verified_at) <= moment,
+        col(Verification.expires_at) > moment,
+        or_(col(Verification.ended_at).is_(None), col(Verification.ended_at) > moment),
+    )
+    query = select(func.count()).select_from(RegisterEntry).where(col(RegisterEntry.id).not_in(in_force))
+    return int(session.exec(query).one())

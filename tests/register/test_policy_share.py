@@ -8,7 +8,9 @@ from flask import Flask
 from sqlmodel import Session, select
 
 from tenderscore.db import get_engine
-from tenderscore.db.models import Policy
+from tenderscore.db.models import Policy, RegisterEntry, Verification
+from tenderscore.db.types import utcnow
+from tenderscore.services import register
 from tenderscore.services.demo import DEMO_PASSWORD
 from tests import forms
 
@@ -56,3 +58,26 @@ def test_the_policy_share_is_in_the_api(demo: Flask) -> None:
     assert body["vcse_counting"] in ("listed", "registered", "verified")
     awarded = [t["awarded"] for t in body["tenders"] if t["awarded"]]
     assert awarded and all(set(a) >= {"promised", "verified", "confirmed", "partners"} for a in awarded)
+
+
+def test_the_buyers_dashboard_counts_entries_waiting_for_verification(demo: Flask) -> None:
+    """The demo's register has two entries never verified (Tidewater, Copperbeck): the buyers who verify are told,
+    with a link to them; others are not."""
+    client = demo.test_client()
+    forms.sign_in(client, "officer@demo.tenderscore.test", DEMO_PASSWORD)
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "2 VCSE register entries are waiting for verification" in html
+    assert "/register?standing=registered" in html
+    listed = client.get("/register?standing=registered").get_data(as_text=True)
+    assert "Tidewater Lived Experience Collective" in listed and "Copperbeck Health Navigators CIC" in listed
+    with Session(get_engine(demo)) as session:  # a verification that ends counts as waiting again
+        entry = session.exec(select(Verification)).first()
+        assert entry is not None
+        entry.ended_at, entry.end_reason = utcnow(), "test"
+        session.add(entry)
+        session.flush()
+        assert register.awaiting_verification(session) == 3
+        assert len(session.exec(select(RegisterEntry)).all()) == 10
+    bidder = demo.test_client()
+    forms.sign_in(bidder, "northern@demo.tenderscore.test", DEMO_PASSWORD)
+    assert "waiting for verification" not in bidder.get("/dashboard").get_data(as_text=True)
