@@ -13,19 +13,20 @@ Sealed bids are never read: a tender whose bids are not open shows only that it 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
-from tenderscore.core.numbers import HUNDRED, ZERO, exact_arithmetic, ratio
+from tenderscore.core import BidResponse, VcsePartner
+from tenderscore.core.numbers import ZERO
 from tenderscore.core.orgid import OrgId
 from tenderscore.core.register import Confirmation, Standing
+from tenderscore.core.vcse import vcse_share
 from tenderscore.db.models import (
     Organisation,
-    PartnerConfirmation,
     Policy,
     Role,
     Submission,
@@ -123,10 +124,12 @@ def policy_share(session: Session, actor: User, policy_id: int) -> PolicyShare:
     bids = _current(session, [id_of(t) for t in opened])
     counts = _counts(session, [id_of(t) for t in tenders])
     live = awards.live_awards(session, [id_of(t) for t in opened])
-    answers = {sid: {row.line: row for row in rows}
-               for sid, rows in confirmations.of_submissions(session, [id_of(s) for s, _ in bids]).items()}
-    parsed = {id_of(s): _partners(s, name) for s, name in bids}
-    book = register.standing_book(session, [o for lines in parsed.values() for o, _ in lines if o is not None])
+    asked = confirmations.of_submissions(session, [b.submission_id for b in bids])
+    named = [identifiers.stored(p.identifier) for b in bids for p in b.response.vcse_partners]
+    book = register.standing_book(session, [o for o in named if o is not None])
+    by_tender: dict[int, list[_Bid]] = defaultdict(list)
+    for bid in bids:
+        by_tender[bid.tender_id].append(bid)
     now = utcnow()
     shares = []
     recurring: dict[str, RecurringPartner] = {}
@@ -134,26 +137,37 @@ def policy_share(session: Session, actor: User, policy_id: int) -> PolicyShare:
         award = live.get(id_of(tender))
         moment = named_partners.as_at(tender) or now  # the one rule: as at the award decision, else now
         awarded = None
-        for submission, bidder in (b for b in bids if b[0].tender_id == tender.id):
-            lines = _lines(parsed[id_of(submission)], answers.get(id_of(submission), {}), book, moment)
+        for bid in by_tender.get(id_of(tender), []):
+            rows = {row.line: row for row in asked.get(bid.submission_id, [])}
+            response = named_partners.filled(bid.response, rows, _standing_in(book, moment), moment)
+            lines = [_line(p) for p in response.vcse_partners]
             _tally(recurring, tender, lines, book, now)
-            if award is not None and award.submission_id == submission.id:
-                awarded = _awarded_share(tender, submission, bidder, lines, moment)
+            if award is not None and award.submission_id == bid.submission_id:
+                awarded = _awarded_share(tender, response, lines, moment)
         shares.append(TenderShare(tender, tender in opened, counts.get(id_of(tender), 0), awarded))
     partners = sorted(recurring.values(), key=lambda p: (-p.bids, -p.tender_count, p.name.lower()))
     return PolicyShare(policy, shares, partners, now)
 
 
-def _current(session: Session, tender_ids: list[int]) -> list[tuple[Submission, str]]:
+@dataclass(frozen=True)
+class _Bid:
+    submission_id: int
+    tender_id: int
+    response: BidResponse
+
+
+def _current(session: Session, tender_ids: list[int]) -> list[_Bid]:
+    """The current bids of these (opened) tenders as read responses: the stored JSON, never the workbooks' bytes."""
     if not tender_ids:
         return []
     rows = session.exec(
-        select(Submission, Organisation.name)
+        select(Submission.id, Submission.tender_id, Submission.responses, Organisation.name)
         .join(Organisation, col(Organisation.id) == col(Submission.bidder_org_id))
         .where(col(Submission.tender_id).in_(tender_ids), col(Submission.is_current).is_(True))
         .order_by(col(Submission.id))
     ).all()
-    return [(s, name) for s, name in rows]
+    return [_Bid(sid or 0, tender_id, response_from_json(dict(responses), bid_id=str(sid), bidder=name))
+            for sid, tender_id, responses, name in rows]  # fmt: skip
 
 
 def _counts(session: Session, tender_ids: list[int]) -> dict[int, int]:
@@ -168,42 +182,15 @@ def _counts(session: Session, tender_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-@dataclass(frozen=True)
-class _Named:
-    name: str
-    identifier: str
-    value_gbp: Decimal
+def _standing_in(book: register.StandingBook, moment: datetime) -> Callable[[OrgId], Standing]:
+    return lambda orgid: book.at(orgid, moment).standing
 
 
-def _partners(submission: Submission, bidder: str) -> list[tuple[OrgId | None, _Named]]:
-    response = response_from_json(submission.responses, bid_id=str(submission.id), bidder=bidder)
-    lines = []
-    for partner in response.vcse_partners:
-        identifier = partner.identifier or ""
-        orgid = identifiers.stored(identifier)
-        lines.append((orgid, _Named(partner.name, str(orgid) if orgid else identifier, partner.value_gbp)))
-    return lines
-
-
-def _lines(
-    named: list[tuple[OrgId | None, _Named]],
-    answers: dict[int, PartnerConfirmation],
-    book: register.StandingBook,
-    moment: datetime,
-) -> list[PartnerLine]:
-    lines = []
-    for line, (orgid, partner) in enumerate(named, start=1):
-        standing = book.at(orgid, moment).standing if orgid is not None else Standing.UNKNOWN
-        lines.append(PartnerLine(partner.name, partner.identifier, partner.value_gbp, standing,
-                                 _answer(answers.get(line), partner.identifier, moment)))  # fmt: skip
-    return lines
-
-
-def _answer(row: PartnerConfirmation | None, identifier: str, moment: datetime) -> Confirmation:
-    """What the partner had said by ``moment`` (services/confirmations.status_at, the one rule)."""
-    if row is None or row.identifier != identifier:
-        return Confirmation.NOT_ASKED
-    return confirmations.status_at(row, moment)
+def _line(partner: VcsePartner) -> PartnerLine:
+    """A partner as ``named_partners.filled`` left it, in the words of this page."""
+    confirmation = Confirmation(partner.confirmation) if partner.confirmation else Confirmation.NOT_ASKED
+    return PartnerLine(partner.name, partner.identifier or "", partner.value_gbp,
+                       Standing(partner.standing or Standing.UNKNOWN), confirmation)  # fmt: skip
 
 
 def _tally(
@@ -227,18 +214,16 @@ def _tally(
 
 
 def _awarded_share(
-    tender: Tender, submission: Submission, bidder: str, lines: list[PartnerLine], moment: datetime
+    tender: Tender, response: BidResponse, lines: list[PartnerLine], moment: datetime
 ) -> AwardedShare | None:
-    response = response_from_json(submission.responses, bid_id=str(submission.id), bidder=bidder)
     price = response.price
     if price is None or price <= ZERO:
         return None
+    partners = response.vcse_partners
+    verified = [p for p in partners if p.standing == Standing.VERIFIED]
+    confirmed = [p for p in verified if p.confirmation == Confirmation.CONFIRMED]
     rubric = rubric_of(tender)
-    with exact_arithmetic():
-        listed = ratio(sum((p.value_gbp for p in lines), ZERO) * HUNDRED, price)
-        verified = ratio(sum((p.value_gbp for p in lines if p.standing is Standing.VERIFIED), ZERO) * HUNDRED, price)
-        confirmed = ratio(sum((p.value_gbp for p in lines if p.standing is Standing.VERIFIED
-                               and p.confirmation is Confirmation.CONFIRMED), ZERO) * HUNDRED, price)  # fmt: skip
-    stated = response.commitments.get(rubric.vcse_criterion or "") if rubric.vcse_criterion else None
-    return AwardedShare(bidder, price, stated if stated is not None else listed, verified, confirmed, tuple(lines),
-                        moment)  # fmt: skip
+    stated = response.commitments.get(rubric.vcse_criterion) if rubric.vcse_criterion else None
+    promised = stated if stated is not None else vcse_share(partners, price)
+    return AwardedShare(response.bidder, price, promised, vcse_share(verified, price), vcse_share(confirmed, price),
+                        tuple(lines), moment)  # fmt: skip
