@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,7 +31,7 @@ from tenderscore.db import get_engine
 from tenderscore.db.migrate import upgrade
 from tenderscore.db.models import User, id_of
 from tenderscore.services import accounts, register, reports
-from tests import forms
+from tests import forms, not_rendered
 from tests.conftest import empty_database, quick_hash
 from tests.performance.grown import PASSWORD, Grown, Size, grow
 
@@ -77,15 +76,6 @@ class World:
         return self.counter.count - before, response.status_code
 
 
-def _stub_pdf(render: object) -> bytes:
-    return b"%PDF-1.7 not rendered in the query count test"
-
-
-def _stub_render_many(views: Any, **_: Any) -> Iterator[tuple[Any, Any]]:
-    for view in views:
-        yield view, SimpleNamespace(pdf=_stub_pdf(view), pages=1, fetches=())
-
-
 def _world(stack: ExitStack, folder: Path, size: Size) -> World:
     folder.mkdir()
     url = stack.enter_context(empty_database(folder))
@@ -112,8 +102,7 @@ def worlds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, World
     """The small and the large competition, each in a database of its own, with a signed-in client per role."""
     with ExitStack() as stack, pytest.MonkeyPatch.context() as patch:
         patch.setattr(accounts, "generate_password_hash", quick_hash)
-        patch.setattr(reports, "_render", _stub_pdf)
-        patch.setattr(reports, "render_many", _stub_render_many)
+        not_rendered.skip_rendering(patch)
         folder = tmp_path_factory.mktemp("grown")
         yield {name: _world(stack, folder / name, size) for name, size in SIZES.items()}
 

@@ -14,7 +14,6 @@ import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -41,9 +40,9 @@ from tenderscore.db.models import (
     TenderStatus,
     User,
 )
-from tenderscore.services import reports, scoring, tenders
+from tenderscore.services import scoring, tenders
 from tenderscore.services.demo import DEMO_PASSWORD
-from tests import forms
+from tests import forms, not_rendered
 from tests.conftest import copy_database
 
 MISSING = 999_999  # an id no row has: must be a 404 or a refusal, never a crash
@@ -319,15 +318,6 @@ def _problem(identity: str, endpoint: str, url: str, client: FlaskClient) -> str
     return None
 
 
-def _not_rendered(render: object) -> bytes:
-    return b"%PDF-1.7 not rendered: the officer's sweep of the demo renders every PDF"
-
-
-def _not_rendered_many(views: Any, **_: Any) -> Iterator[tuple[Any, Any]]:
-    for view in views:
-        yield view, SimpleNamespace(pdf=_not_rendered(view), pages=1, fetches=())
-
-
 @pytest.mark.parametrize("identity", IDENTITIES)
 def test_every_get_route_answers_without_a_server_error(
     demo_app: Flask, identity: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
@@ -336,8 +326,7 @@ def test_every_get_route_answers_without_a_server_error(
     door opens to (tests/reports checks their contents). Everyone else's sweep checks the same doors' answers
     with the renderer replaced *after* every access check, which is most of this test's time saved."""
     if (request.node.callspec.params["demo_app"], identity) != ("demo", "officer"):
-        monkeypatch.setattr(reports, "_render", _not_rendered)
-        monkeypatch.setattr(reports, "render_many", _not_rendered_many)
+        not_rendered.skip_rendering(monkeypatch)
     demo = _demo(demo_app)
     client = _client_as(demo_app, demo, identity)
     problems = []
