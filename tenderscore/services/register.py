@@ -431,12 +431,12 @@ def search(
     service: str = "",
     area: str = "",
     text: str = "",
-    verified_only: bool = False,
     standing: Standing | None = None,
     limit: int = 200,
 ) -> list[Listing]:
     """Register entries offering ``service`` in ``area`` (either may be blank), whose name or identifier contains
-    ``text``, verified first then by name. A fixed number of queries whatever the register's size."""
+    ``text``, of one ``standing`` if given, verified first then by name. A fixed number of queries whatever the
+    register's size."""
     query = select(RegisterEntry, Organisation).join(
         Organisation, col(Organisation.id) == col(RegisterEntry.organisation_id)
     )
@@ -456,8 +456,6 @@ def search(
             for item in listings
             if needle in item.organisation.name.lower() or any(needle in str(i).lower() for i in item.identifiers)
         ]
-    if verified_only:
-        listings = [item for item in listings if item.standing is Standing.VERIFIED]
     if standing is not None:
         listings = [item for item in listings if item.standing is standing]
     listings.sort(key=lambda item: (item.standing is not Standing.VERIFIED, item.organisation.name.lower()))

@@ -176,7 +176,7 @@ def test_search_by_service_area_text_and_standing(reg: Register, session: Sessio
     assert names(service="accommodation", area="london") == []
     assert names(text="31207") == [UNVERIFIED]
     assert names(text="kestrel") == ["Kestrel Recovery Network"]
-    assert names(verified_only=True) == [VERIFIED]
+    assert names(standing=Standing.VERIFIED) == [VERIFIED]
     assert names(standing=Standing.REGISTERED) == ["Kestrel Recovery Network", UNVERIFIED]
 
 
