@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -134,8 +133,8 @@ def policy_edit(policy_id: int) -> Any:
 def policy_vcse(policy_id: int) -> str:
     """The policy's VCSE share across its tenders: promised, verified, confirmed; and the partners that recur."""
     shown = oversight.policy_share(get_session(), user(), policy_id)
-    minimum = next((Decimal(m["minimum"]) for m in shown.policy.mandatory_commitments
-                    if m.get("measure") == "vcse_share"), None)  # fmt: skip
+    minimum = next((m.minimum for m in policy_service.to_core(shown.policy).mandatory_commitments
+                    if m.measure == "vcse_share"), None)  # fmt: skip
     groups = [
         Group(f"{t.tender.reference} {t.awarded.bidder}", (t.awarded.promised, t.awarded.verified, t.awarded.confirmed))
         for t in shown.awarded
