@@ -32,6 +32,7 @@ from tenderscore.reports import ReportError, build_contract_notice, contract_not
 from tenderscore.services import audit, award_path, awards, documents, limits, publication
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import Conflict, Invalid, Problems, ServiceError
+from tenderscore.services.kpis import from_commitments
 from tenderscore.services.reports import tender_facts
 from tenderscore.services.tenders import rubric_of
 
@@ -115,17 +116,21 @@ def enter_contract(
     reason = problems.check(lambda: limits.written(entry.no_kpis_reason, "no_kpis_reason",
                                                    "why performance cannot be assessed by KPIs",
                                                    maximum=limits.STATEMENT_MAX, required=False))  # fmt: skip
+    winner = session.get(Submission, award.submission_id)
+    assert winner is not None
+    commitments = _commitments(tender, winner)  # each becomes a KPI too (services/kpis.from_commitments)
     if value is not None and kpis is not None and reason is not None:
         if kpis and reason:
             problems.add("no_kpis_reason", "leave the reason blank when the contract has KPIs")
+        elif commitments and reason:
+            problems.add("no_kpis_reason", f"leave the reason blank: the winning bid's {len(commitments)} "
+                                           f"commitments become the contract's KPIs")  # fmt: skip
         else:
-            wrong = kpi_problem(value, len(kpis), reason)
+            wrong = kpi_problem(value, len(kpis) + len(commitments), reason)
             if wrong:
                 problems.add("kpis", wrong)
     problems.raise_any()
     assert title and value and starts and ends and signed and kpis is not None
-    winner = session.get(Submission, award.submission_id)
-    assert winner is not None
     contract = Contract(
         tender_id=id_of(tender), award_id=id_of(award), supplier_org_id=winner.bidder_org_id, title=title,
         value=value, starts_on=starts, ends_on=ends, signed_on=signed, no_kpis_reason=reason or None,
@@ -135,19 +140,31 @@ def enter_contract(
     session.flush()
     for position, kpi in enumerate(kpis, start=1):
         session.add(ContractKpi(contract_id=id_of(contract), position=position, title=kpi.title,
-                                description=kpi.description, target=kpi.target, unit=kpi.unit))  # fmt: skip
-    commitments = _commitments(tender, winner)
+                                description=kpi.description, target=kpi.target, unit=kpi.unit,
+                                target_value=kpi_figure(kpi.target)))  # fmt: skip
     for commitment in commitments:
         commitment.contract_id = id_of(contract)
         session.add(commitment)
+    measured = from_commitments(rubric_of(tender), commitments, id_of(contract), len(kpis) + 1)
+    session.add_all(measured)
     award_path.record_step(
         session, actor, tender, "contract.entered", "contract", contract.id,
         {"supplier_org_id": contract.supplier_org_id, "value": value, "starts_on": starts.isoformat(),
          "ends_on": ends.isoformat(), "signed_on": signed.isoformat(),
-         "kpis": [k.title for k in kpis], "no_kpis_reason": reason or None,
+         "kpis": [k.title for k in kpis], "commitment_kpis": [k.title for k in measured],
+         "no_kpis_reason": reason or None,
          "commitments": [{"criterion_id": c.criterion_id, "value": c.value} for c in commitments]},
     )  # fmt: skip
     return contract
+
+
+def kpi_figure(target: str) -> Decimal | None:
+    """A target typed as a plain number (``12``, ``95.5``, ``1,200``) is measurable as it stands; words are not."""
+    try:
+        value = Decimal(target.strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() and Decimal(0) <= value <= MONEY_MAX else None
 
 
 def _kpis(problems: Problems, entries: list[KpiEntry]) -> list[KpiEntry] | None:

@@ -5,6 +5,7 @@ every step refused out of order with a clear message, every step audited, every 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -141,11 +142,14 @@ def test_the_whole_path_in_order_with_every_refusal(db: Session) -> None:
     fields = {f for f, _ in refused.value.problems}
     assert {"title", "value", "ends_on", "signed_on", "kpis-1-target"} <= fields
     assert db.exec(select(Contract)).all() == [] or all(c.tender_id != tid for c in db.exec(select(Contract)).all())
-    with pytest.raises(Invalid, match="needs at least 3 KPIs; this one has 2"):
-        contracts.enter_contract(db, officer, tid, _entry("2027-03-17", value="6000000", kpis=2), now=after)
-    contract = contracts.enter_contract(db, officer, tid, _entry("2027-03-17", value="6000000", kpis=3), now=after)
     winner = db.get(Submission, award.submission_id)
     assert winner is not None
+    measured = len(winner.responses["commitments"])  # each commitment becomes a KPI too (services/kpis.py)
+    assert measured >= 3  # so a £6m contract needs no KPI beyond them (s.52), and no reason for having none
+    with pytest.raises(Invalid, match="the winning bid's 4 commitments become the contract's KPIs"):
+        qualitative = replace(_entry("2027-03-17", value="6000000"), no_kpis_reason="Outcomes are qualitative")
+        contracts.enter_contract(db, officer, tid, qualitative, now=after)
+    contract = contracts.enter_contract(db, officer, tid, _entry("2027-03-17", value="6000000", kpis=1), now=after)
     promised = {c.criterion_id: c.value for c in db.exec(
         select(ContractCommitment).where(ContractCommitment.contract_id == contract.id)).all()}  # fmt: skip
     assert promised and promised == {k: Decimal(v) for k, v in winner.responses["commitments"].items()}
@@ -166,7 +170,8 @@ def test_the_whole_path_in_order_with_every_refusal(db: Session) -> None:
     assert award_data["assessmentSummariesDateSent"] == "2027-03-05T10:00:00Z"
     assert award_data["standstillPeriod"]["startDate"] == "2027-03-05T15:00:00Z"
     contract_data = loads(releases[2].body)["contracts"][0]
-    assert len(contract_data["agreedMetrics"]) == 3 and contract_data["value"]["amount"] == Decimal("6000000")
+    assert len(contract_data["agreedMetrics"]) == 1 + measured
+    assert contract_data["value"]["amount"] == Decimal("6000000")
     record = loads(publication.record_of(db, loser_user, tid, uri="https://x/record"))
     validate_record_package(record)
     compiled = record["records"][0]["compiledRelease"]

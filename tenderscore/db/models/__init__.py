@@ -12,6 +12,14 @@ from tenderscore.db.models.contracts import (
     IssuedDocument,
     OcdsRelease,
 )
+from tenderscore.db.models.delivery import (
+    DeliveryReturn,
+    KpiRating,
+    KpiVariation,
+    PerformanceNotice,
+    ReturnFigure,
+    ReturnSpend,
+)
 from tenderscore.db.models.evaluation import (
     ConflictOfInterest,
     ConsensusScore,
@@ -31,6 +39,12 @@ from tenderscore.db.models.register import (
 from tenderscore.db.models.tenders import Policy, Tender, TenderStatus
 
 __all__ = [
+    "ReturnSpend",
+    "ReturnFigure",
+    "PerformanceNotice",
+    "KpiVariation",
+    "KpiRating",
+    "DeliveryReturn",
     "GENESIS_HASH",
     "AuditEvent",
     "Award",

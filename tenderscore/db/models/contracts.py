@@ -22,6 +22,7 @@ class DocumentKind(StrEnum):
     AWARD_NOTICE = "award_notice"  # the contract award notice (s.50): public
     STANDSTILL_LETTER = "standstill_letter"  # to one unsuccessful bidder
     CONTRACT_NOTICE = "contract_notice"  # the contract details notice (s.53): public
+    PERFORMANCE_NOTICE = "performance_notice"  # a contract performance notice (s.71): public
 
 
 class AwardChallenge(SQLModel, table=True):
@@ -65,6 +66,10 @@ class Contract(SQLModel, table=True):
     recorded_by_id: int = Field(foreign_key="user_account.id")
     recorded_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
     notice_published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # Delivery: returns are due every ``return_months`` months from the start (core.performance.periods), and each
+    # KPI is rated by the rule published with the contract (core.performance.RatingRule.as_dict, as JSON).
+    return_months: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
+    rating_rule: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
 
 
 class ContractKpi(SQLModel, table=True):
@@ -80,6 +85,14 @@ class ContractKpi(SQLModel, table=True):
     description: str = ""
     target: str = Field(max_length=200)
     unit: str = Field(default="", max_length=50)
+    # What makes it measurable (None/blank for a KPI entered before delivery tracking: rated Other by the rule).
+    target_value: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
+    direction: str = Field(default="at_least", max_length=10, sa_column_kwargs={"server_default": "at_least"})
+    # "figure": the supplier reports the number; "vcse_share": computed from partners' confirmed spend in the return
+    basis: str = Field(default="figure", max_length=20, sa_column_kwargs={"server_default": "figure"})
+    evidence: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    criterion_id: str | None = Field(default=None, max_length=64)  # the commitment it came from, if any
+    withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class ContractCommitment(SQLModel, table=True):
