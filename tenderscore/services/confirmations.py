@@ -106,6 +106,29 @@ def _same_part(prior: PartnerConfirmation, row: PartnerConfirmation) -> bool:
     )
 
 
+def partner_addresses(session: Session, org_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Where a partner organisation is asked: each active partner user's address and its register entry's contact
+    address, by organisation id (also used for the spend a supplier reports in a delivery return)."""
+    wanted = set(org_ids)
+    addresses: dict[int, set[str]] = defaultdict(set)
+    if not wanted:
+        return addresses
+    for org_id, email in session.exec(
+        select(User.organisation_id, User.email).where(
+            col(User.organisation_id).in_(wanted), User.role == Role.PARTNER, col(User.active).is_(True)
+        )
+    ).all():
+        addresses[org_id].add(email.lower())
+    for org_id, email in session.exec(
+        select(RegisterEntry.organisation_id, RegisterEntry.contact_email).where(
+            col(RegisterEntry.organisation_id).in_(wanted)
+        )
+    ).all():
+        if email.strip():
+            addresses[org_id].add(email.strip().lower())
+    return addresses
+
+
 def _email(
     session: Session, tender: Tender, submission: Submission, rows: Sequence[PartnerConfirmation], link: Link | None
 ) -> None:
@@ -114,20 +137,7 @@ def _email(
     org_ids = {r.partner_org_id for r in rows if r.partner_org_id is not None}
     if not org_ids:
         return
-    addresses: dict[int, set[str]] = defaultdict(set)
-    for org_id, email in session.exec(
-        select(User.organisation_id, User.email).where(
-            col(User.organisation_id).in_(org_ids), User.role == Role.PARTNER, col(User.active).is_(True)
-        )
-    ).all():
-        addresses[org_id].add(email.lower())
-    for org_id, email in session.exec(
-        select(RegisterEntry.organisation_id, RegisterEntry.contact_email).where(
-            col(RegisterEntry.organisation_id).in_(org_ids)
-        )
-    ).all():
-        if email.strip():
-            addresses[org_id].add(email.strip().lower())
+    addresses = partner_addresses(session, org_ids)
     bidder = session.get(Organisation, submission.bidder_org_id)
     buyer = buyer_name(session, tender)
     for row in rows:
