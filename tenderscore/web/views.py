@@ -40,6 +40,11 @@ def confirmation_link(confirmation_id: int) -> str:
     return email_url("pages.partner_confirmation", confirmation_id=confirmation_id)
 
 
+def spend_link(spend_id: int) -> str:
+    """A partner's page for a spend line of a delivery return, as a full link (services/delivery_returns.Link)."""
+    return email_url("pages.partner_spend_line", spend_id=spend_id)
+
+
 def download(name: str, data: bytes, mimetype: str) -> Response:
     """Bytes the user saves as a file (a workbook, a report); ``name`` is offered as the file name."""
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

@@ -6,14 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlmodel import Session, select
+from werkzeug.test import TestResponse
 
 from tenderscore.core.performance import Period, periods
 from tenderscore.db import get_engine
+from tenderscore.db.engine import DEFERRED
 from tenderscore.db.models import Contract, ContractKpi, Role, Tender, User
+from tenderscore.services import accounts
 from tenderscore.services.kpis import VCSE_SHARE, kpis_of
 
 ALDERGATE = "GB-CHC-1290417"  # verified; partner@demo.tenderscore.test
@@ -65,7 +70,8 @@ def _user(session: Session, email: str) -> User:
 
 @pytest.fixture
 def db(demo: Flask) -> Iterator[Session]:
-    with Session(get_engine(demo), expire_on_commit=False) as session:
+    """Begins DEFERRED on SQLite, so reading here never holds the write lock a request in the same test needs."""
+    with Session(get_engine(demo).execution_options(**{DEFERRED: True}), expire_on_commit=False) as session:
         yield session
 
 
@@ -79,3 +85,41 @@ def world(db: Session) -> Delivery:
     return Delivery(db, contract, tender, supplier, other, _user(db, "officer@demo.tenderscore.test"), None,
                     _user(db, "commissioner@demo.tenderscore.test"), _user(db, "partner@demo.tenderscore.test"),
                     _user(db, "tidewater@demo.tenderscore.test"))  # fmt: skip
+
+
+def backdate(world: Delivery, days: int) -> None:
+    """Move the contract ``days`` earlier, so that periods the server's clock sees as ended exist (the server
+    decides by its own time, so the record moves instead of the clock); committed."""
+    world.contract.starts_on -= timedelta(days=days)
+    world.contract.ends_on -= timedelta(days=days)
+    world.session.add(world.contract)
+    world.session.commit()
+
+
+@dataclass
+class Api:
+    client: FlaskClient
+    tokens: dict[str, str]
+
+    def call(self, who: str, method: str, url: str, **kwargs: Any) -> TestResponse:
+        headers = {"Authorization": f"Bearer {self.tokens[who]}"} if who != "nobody" else {}
+        return self.client.open(url, method=method, headers=headers, **kwargs)
+
+    def get(self, who: str, url: str) -> TestResponse:
+        return self.call(who, "GET", url)
+
+    def post(self, who: str, url: str, **kwargs: Any) -> TestResponse:
+        return self.call(who, "POST", url, **kwargs)
+
+    def put(self, who: str, url: str, **kwargs: Any) -> TestResponse:
+        return self.call(who, "PUT", url, **kwargs)
+
+
+@pytest.fixture
+def api(demo: Flask, world: Delivery) -> Api:
+    """An API token for each of the delivery world's people (``supplier``, ``officer``, ``partner`` ...)."""
+    people = {"supplier": world.supplier, "other_supplier": world.other_supplier, "officer": world.officer,
+              "commissioner": world.commissioner, "partner": world.partner, "tidewater": world.tidewater}  # fmt: skip
+    tokens = {key: accounts.issue_api_token(world.session, person) for key, person in people.items()}
+    world.session.commit()
+    return Api(demo.test_client(), tokens)

@@ -10,10 +10,12 @@ from tenderscore.web.api import (
     audit,
     award,
     bids,
+    delivery,
     documents,
     evaluation,
     guards,
     jobs,
+    kpis,
     me,
     panel,
     partner,
@@ -45,7 +47,7 @@ def init_app(app: Flask) -> None:
     # Every Decimal here travels as exact text (as_string), so the document says string, not number.
     api.register_field(fields.Decimal, "string", "decimal")
     for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, award, documents, jobs, audit,
-                   register, partner):
+                   register, partner, delivery, kpis):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs")

@@ -12,6 +12,8 @@ from tenderscore.core.register import Confirmation
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
 from tenderscore.services import confirmations
+from tenderscore.services import delivery_returns as returns
+from tenderscore.web.api.delivery_schemas import SpendAnswerIn, SpendRequestOut
 from tenderscore.web.api.schemas import StrictSchema
 from tenderscore.web.auth import signed_in, user
 
@@ -79,3 +81,45 @@ class ConfirmationItem(MethodView):
         session = get_session()
         confirmations.answer(session, user(), confirmation_id, body["answer"], body["note"])
         return _out(confirmations.request_for(session, user(), confirmation_id))
+
+
+# --- spend reported with the partner in a supplier's delivery return (services/delivery_returns.py) ---------------
+
+
+def _spend_out(found: returns.SpendRequest) -> dict[str, Any]:
+    line = found.line
+    return {
+        "id": line.id, "contract_id": found.contract_id, "contract_title": found.contract_title,
+        "tender_reference": found.tender_reference, "buyer": found.buyer, "supplier": found.supplier,
+        "period": found.period.number, "period_starts_on": found.period.starts_on,
+        "period_ends_on": found.period.ends_on, "version": found.version, "identifier": line.identifier,
+        "name": line.name, "amount": line.amount, "confirmation": line.confirmation,
+        "answer_reason": line.answer_reason, "answered_at": line.answered_at, "answerable": found.answerable,
+    }  # fmt: skip
+
+
+@blp.route("/spend")
+class SpendLines(MethodView):
+    @signed_in(Role.PARTNER)
+    @blp.response(200, SpendRequestOut(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """Spend suppliers report with your organisation in their delivery returns (current versions), awaiting an
+        answer first. You see only your own lines, never the rest of a return."""
+        return [_spend_out(r) for r in returns.spend_requests_for(get_session(), user())]
+
+
+@blp.route("/spend/<int:spend_id>")
+class SpendLine(MethodView):
+    @signed_in(Role.PARTNER)
+    @blp.response(200, SpendRequestOut)
+    def get(self, spend_id: int) -> dict[str, Any]:
+        return _spend_out(returns.spend_request_for(get_session(), user(), spend_id))
+
+    @signed_in(Role.PARTNER)
+    @blp.arguments(SpendAnswerIn)
+    @blp.response(200, SpendRequestOut)
+    def post(self, body: dict[str, Any], spend_id: int) -> dict[str, Any]:
+        """Confirm the £ reported with you, or dispute it (refused) with the reason; on the current version only."""
+        session = get_session()
+        returns.answer_spend(session, user(), spend_id, body["answer"] == "confirmed", body["reason"])
+        return _spend_out(returns.spend_request_for(session, user(), spend_id))

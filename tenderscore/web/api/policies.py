@@ -14,7 +14,7 @@ from tenderscore.db.models import Policy, Role
 from tenderscore.services import policies as service
 from tenderscore.services import vcse_oversight as oversight
 from tenderscore.services.errors import Invalid
-from tenderscore.web.api.schemas import PolicyIn, PolicyOut, PolicyUpdate
+from tenderscore.web.api.schemas import PolicyIn, PolicyOut, PolicyUpdate, unprocessable
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint("policies", __name__, url_prefix="/api/policies", description="Commissioners' policies")
@@ -30,17 +30,7 @@ def _json_path(field: str) -> list[str]:
 
 
 def _unprocessable(exc: Invalid) -> UnprocessableEntity:
-    """The service's problems in the shape schema errors take: 422, ``errors.json`` naming each field."""
-    errors: dict[str, Any] = {}
-    for field, words in exc.problems:
-        *parents, leaf = _json_path(field or "")
-        node = errors
-        for key in parents:
-            node = node.setdefault(key, {})
-        node.setdefault(leaf, []).append(words)
-    refusal = UnprocessableEntity(description="; ".join(words for _, words in exc.problems))
-    refusal.data = {"messages": {"json": errors}}  # type: ignore[attr-defined]
-    return refusal
+    return unprocessable(exc, _json_path)
 
 
 @blp.route("")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
+from werkzeug.exceptions import UnprocessableEntity
 
 from tenderscore.core.register import Counting
 from tenderscore.services import limits
+from tenderscore.services.errors import Invalid
 
 # C0 controls other than tab, newline and carriage return, and UTF-16 surrogates: PostgreSQL cannot store NUL,
 # no database driver can encode a lone surrogate, and openpyxl refuses control characters in a template or export.
@@ -33,6 +36,21 @@ def _unstorable(value: object, path: str) -> str | None:
     else:
         return None
     return next((found for sub, v in items if (found := _unstorable(v, sub)) is not None), None)
+
+
+def unprocessable(exc: Invalid, path: Callable[[str], list[str]]) -> UnprocessableEntity:
+    """A service's problems in the shape schema errors take: 422, ``errors.json`` naming each field by ``path``
+    (the service's field name as keys in the request body)."""
+    errors: dict[str, Any] = {}
+    for field, words in exc.problems:
+        *parents, leaf = path(field or "") or ["_schema"]
+        node = errors
+        for key in parents:
+            node = node.setdefault(key, {})
+        node.setdefault(leaf, []).append(words)
+    refusal = UnprocessableEntity(description="; ".join(words for _, words in exc.problems))
+    refusal.data = {"messages": {"json": errors}}  # type: ignore[attr-defined]
+    return refusal
 
 
 class StrictSchema(Schema):

@@ -1,4 +1,5 @@
-"""A VCSE partner's pages: the requests to confirm its part in bids, and its answer to each.
+"""A VCSE partner's pages: the requests to confirm its part in bids, and its answer to each; and the spend suppliers
+report with it in their delivery returns, which it confirms or disputes.
 
 A partner sees of a bid only what it is asked to confirm (services/confirmations.py decides): the buyer, the
 tender, the bidder, its role and its £.
@@ -14,6 +15,8 @@ from tenderscore.core.register import Confirmation
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
 from tenderscore.services import confirmations
+from tenderscore.services import delivery_returns as returns
+from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.views import form_page
@@ -52,3 +55,33 @@ def partner_confirmation(confirmation_id: int) -> Any:
         "success",
     )
     return redirect(url_for("pages.partner_confirmations"))
+
+
+# --- spend a supplier reports with the partner in a delivery return (services/delivery_returns.py) ----------------
+
+
+@bp.get("/partner/spend")
+@signed_in(Role.PARTNER)
+def partner_spend() -> str:
+    lines = returns.spend_requests_for(get_session(), user())
+    return render_template("partner/spend_list.html", lines=lines)
+
+
+def _spend_page(spend_id: int) -> dict[str, Any]:
+    return {"asked": returns.spend_request_for(get_session(), user(), spend_id), "form": request.form}
+
+
+@bp.route("/partner/spend/<int:spend_id>", methods=["GET", "POST"])
+@signed_in(Role.PARTNER)
+@form_page("partner/spend_line.html", _spend_page)
+def partner_spend_line(spend_id: int) -> Any:
+    given = request.form.get("answer", "")
+    if given not in ("confirmed", "refused"):
+        raise ServiceError("answer: choose whether the figure is right or you dispute it", field="answer")
+    # the reason box belongs to "No, I dispute it": a hidden box's old text is not a note on a confirmation
+    reason = request.form.get("reason", "") if given == "refused" else ""
+    returns.answer_spend(get_session(), user(), spend_id, given == "confirmed", reason)
+    flash("You confirmed the figure. The buyer counts it in the supplier's delivery."
+          if given == "confirmed" else "You disputed the figure. The buyer sees your reason and does not count it.",
+          "success")  # fmt: skip
+    return redirect(url_for("pages.partner_spend"))

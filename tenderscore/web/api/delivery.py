@@ -1,0 +1,135 @@
+"""Contracts in delivery: their reporting periods, the supplier's delivery returns and every version of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from tenderscore.db import get_session
+from tenderscore.db.models import Contract, Organisation, Role, Tender, id_of
+from tenderscore.services import contract_access, delivery
+from tenderscore.services import delivery_returns as returns
+from tenderscore.services.errors import Invalid
+from tenderscore.services.kpis import kpis_of
+from tenderscore.web.api.delivery_schemas import DeliveryContractOut, PeriodOut, ReturnIn, ReturnOut
+from tenderscore.web.api.schemas import unprocessable
+from tenderscore.web.auth import signed_in, user
+from tenderscore.web.views import spend_link
+
+blp = Blueprint("delivery", __name__, url_prefix="/api/contracts",
+                description="Contracts in delivery: reporting periods and delivery returns")  # fmt: skip
+SEATED = (Role.OFFICER, Role.COMMISSIONER, Role.BIDDER)
+
+
+def body_path(field: str) -> list[str]:
+    """A service's field as keys in the request body: ``figures.4.value`` (by KPI id); the service counts spend
+    lines from 1 as a person reads them, the body's list from 0 (``spend.1.amount`` is ``spend[0]``)."""
+    parts = field.split(".") if field else ["_schema"]
+    if len(parts) > 1 and parts[0] == "spend" and parts[1].isdigit():
+        parts[1] = str(int(parts[1]) - 1)
+    return parts
+
+
+def contract_out(c: Contract, tender: Tender, seat: contract_access.Seat, supplier: str) -> dict[str, Any]:
+    return {"id": c.id, "tender_id": c.tender_id, "tender_reference": tender.reference, "title": c.title,
+            "supplier": supplier, "value": c.value, "starts_on": c.starts_on, "ends_on": c.ends_on,
+            "return_months": c.return_months, "seat": seat.value}  # fmt: skip
+
+
+def period_out(p: delivery.PeriodView) -> dict[str, Any]:
+    return {
+        "number": p.period.number, "starts_on": p.period.starts_on, "ends_on": p.period.ends_on,
+        "opens_on": returns.opens_on(p.period), "due_on": p.period.due_on, "late": p.late, "overdue": p.overdue,
+        "current_version": p.current.version if p.current else None,
+        "submitted_at": p.current.submitted_at if p.current else None, "contract_spend": p.contract_spend,
+        "vcse_spend_reported": p.spend.total(), "vcse_spend_confirmed": p.spend.total(confirmed=True),
+        "kpis": [{"kpi_id": k.kpi.id, "title": k.kpi.title, "target": k.kpi.target, "reported": k.reported,
+                  "delivered": k.delivered, "comment": k.comment} for k in p.kpis],
+    }  # fmt: skip
+
+
+def return_out(found: returns.Version, titles: dict[int, str]) -> dict[str, Any]:
+    r = found.row
+    return {
+        "id": r.id, "contract_id": r.contract_id, "period": r.period, "version": r.version, "current": found.current,
+        "contract_spend": r.contract_spend, "note": r.note, "source": r.source, "late": r.late,
+        "submitted_by": found.submitted_by, "submitted_at": r.submitted_at, "sha256": r.sha256,
+        "has_workbook": r.workbook is not None,
+        "figures": [{"kpi_id": f.kpi_id, "kpi": titles.get(f.kpi_id, ""), "value": f.value, "comment": f.comment}
+                    for f in found.figures.values()],
+        "spend": [{"id": s.id, "line": s.line, "identifier": s.identifier, "name": s.name, "amount": s.amount,
+                   "confirmation": s.confirmation, "answer": returns.answer_words(s),
+                   "answer_reason": s.answer_reason, "answered_at": s.answered_at} for s in found.spend],
+    }  # fmt: skip
+
+
+def _titles(contract_id: int) -> dict[int, str]:
+    return {id_of(k): k.title for k in kpis_of(get_session(), contract_id, withdrawn=True)}
+
+
+@blp.route("")
+class Contracts(MethodView):
+    @signed_in(*SEATED)
+    @blp.response(200, DeliveryContractOut(many=True))
+    def get(self) -> list[dict[str, Any]]:
+        """Every contract you may see: the buyer's officers and commissioner, and the supplier its own."""
+        session, me = get_session(), user()
+        found = []
+        for contract, tender in contract_access.visible_contracts(session, me):
+            seat = contract_access.seat_of(session, me, contract, tender)
+            supplier = session.get(Organisation, contract.supplier_org_id)
+            if seat is not None:
+                found.append(contract_out(contract, tender, seat, supplier.name if supplier else ""))
+        return found
+
+
+@blp.route("/<int:contract_id>/periods")
+class Periods(MethodView):
+    @signed_in(*SEATED)
+    @blp.response(200, PeriodOut(many=True))
+    def get(self, contract_id: int) -> list[dict[str, Any]]:
+        """The contract's reporting periods: when each return opens and is due, whether it is late, what it says."""
+        view = delivery.delivery(get_session(), user(), contract_id)
+        return [period_out(p) for p in view.periods]
+
+
+@blp.route("/<int:contract_id>/periods/<int:period>/returns")
+class Returns(MethodView):
+    @signed_in(*SEATED)
+    @blp.response(200, ReturnOut(many=True))
+    def get(self, contract_id: int, period: int) -> list[dict[str, Any]]:
+        """Every version of the period's return, newest (current) first; none is ever overwritten."""
+        titles = _titles(contract_id)
+        return [return_out(v, titles) for v in returns.versions(get_session(), user(), contract_id, period)]
+
+    @signed_in(Role.BIDDER)
+    @blp.arguments(ReturnIn)
+    @blp.response(201, ReturnOut)
+    def post(self, body: dict[str, Any], contract_id: int, period: int) -> dict[str, Any]:
+        """Submit the period's return (the supplier only, from the period's last day): a new version, with every
+        problem named by its field (422) and nothing stored when there is one. Each partner named is asked to
+        confirm its spend."""
+        entry = returns.ReturnEntry(
+            contract_spend=str(body["contract_spend"]), note=body["note"],
+            figures={int(k): ("" if f["value"] is None else str(f["value"]), f["comment"])
+                     for k, f in body["figures"].items()},
+            spend=[(s["identifier"], s["name"], str(s["amount"])) for s in body["spend"]],
+        )  # fmt: skip
+        session = get_session()
+        try:
+            row = returns.submit_return(session, user(), contract_id, period, entry, source="api", link=spend_link)
+        except Invalid as exc:
+            raise unprocessable(exc, body_path) from None
+        return return_out(returns.version(session, user(), contract_id, period, row.version), _titles(contract_id))
+
+
+@blp.route("/<int:contract_id>/periods/<int:period>/returns/<int:version>")
+class ReturnVersion(MethodView):
+    @signed_in(*SEATED)
+    @blp.response(200, ReturnOut)
+    def get(self, contract_id: int, period: int, version: int) -> dict[str, Any]:
+        found = returns.version(get_session(), user(), contract_id, period, version)
+        return return_out(found, _titles(contract_id))
+

@@ -1,0 +1,202 @@
+"""The API contract for contracts in delivery: periods, delivery returns and their versions, KPIs and variations."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from tenderscore.core.performance import RETURN_CYCLES, Direction
+from tenderscore.services import limits
+from tenderscore.services.delivery_returns import LINES_MAX
+from tenderscore.services.kpis import BASES
+from tenderscore.web.api.schemas import ExactDecimal, StrictSchema
+
+
+class DeliveryContractOut(StrictSchema):
+    id = fields.Int()
+    tender_id = fields.Int()
+    tender_reference = fields.Str()
+    title = fields.Str()
+    supplier = fields.Str()
+    value = fields.Decimal(as_string=True)
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    return_months = fields.Int(metadata={"description": "months in each reporting period"})
+    seat = fields.Str(metadata={"description": "officer (manages), commissioner (reads) or supplier (reports)"})
+
+
+class KpiPeriodOut(StrictSchema):
+    kpi_id = fields.Int()
+    title = fields.Str()
+    target = fields.Str()
+    reported = fields.Decimal(as_string=True, allow_none=True, metadata={
+        "description": "what the current return reports (the VCSE share: all spend reported, in %)"})
+    delivered = fields.Decimal(as_string=True, allow_none=True, metadata={
+        "description": "what is rated (the VCSE share: spend confirmed by partners that count, in %)"})
+    comment = fields.Str()
+
+
+class PeriodOut(StrictSchema):
+    number = fields.Int()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    opens_on = fields.Date(metadata={"description": "the first day a return is accepted: the period's last day"})
+    due_on = fields.Date(metadata={"description": "a return after this day is late"})
+    late = fields.Bool()
+    overdue = fields.Bool(metadata={"description": "no return yet and the due date has passed"})
+    current_version = fields.Int(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    contract_spend = fields.Decimal(as_string=True, allow_none=True)
+    vcse_spend_reported = fields.Decimal(as_string=True)
+    vcse_spend_confirmed = fields.Decimal(as_string=True)
+    kpis = fields.List(fields.Nested(KpiPeriodOut))
+
+
+class FigureOut(StrictSchema):
+    kpi_id = fields.Int()
+    kpi = fields.Str()
+    value = fields.Decimal(as_string=True, allow_none=True)
+    comment = fields.Str()
+
+
+class SpendOut(StrictSchema):
+    id = fields.Int()
+    line = fields.Int()
+    identifier = fields.Str()
+    name = fields.Str()
+    amount = fields.Decimal(as_string=True)
+    confirmation = fields.Str(metadata={"description": "awaiting, confirmed or refused (disputed) by the partner"})
+    answer = fields.Str(metadata={"description": "the partner's answer in words"})
+    answer_reason = fields.Str()
+    answered_at = fields.DateTime(allow_none=True)
+
+
+class ReturnOut(StrictSchema):
+    id = fields.Int()
+    contract_id = fields.Int()
+    period = fields.Int()
+    version = fields.Int()
+    current = fields.Bool()
+    contract_spend = fields.Decimal(as_string=True)
+    note = fields.Str()
+    source = fields.Str(metadata={"description": "page, api or workbook"})
+    late = fields.Bool()
+    submitted_by = fields.Str()
+    submitted_at = fields.DateTime()
+    sha256 = fields.Str()
+    has_workbook = fields.Bool()
+    figures = fields.List(fields.Nested(FigureOut))
+    spend = fields.List(fields.Nested(SpendOut))
+
+
+class FigureIn(StrictSchema):
+    value = ExactDecimal(load_default=None, allow_none=True, metadata={"description": "the figure for the period"})
+    comment = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX),
+                         metadata={"description": "required when no value is given: why it is not reported"})
+
+
+class SpendIn(StrictSchema):
+    identifier = fields.Str(required=True, validate=validate.Length(max=100),
+                            metadata={"description": "the partner's org-id identifier, like GB-CHC-1123456"})
+    name = fields.Str(load_default="", validate=validate.Length(max=200),
+                      metadata={"description": "blank: the register's name for the identifier"})
+    amount = ExactDecimal(required=True, metadata={"description": "£ spent with the partner in the period"})
+
+
+class ReturnIn(StrictSchema):
+    contract_spend = ExactDecimal(required=True, metadata={
+        "description": "£ spent on the contract in the period, in pounds and pence"})
+    note = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
+    figures = fields.Dict(keys=fields.Str(validate=validate.Regexp(r"^[1-9][0-9]{0,9}$")),
+                          values=fields.Nested(FigureIn), load_default=dict,
+                          metadata={"description": "by KPI id, one for each KPI the supplier reports (basis "
+                                                   "'figure'): {\"4\": {\"value\": \"95\"}}; errors name "
+                                                   "figures.<KPI id>.value"})  # fmt: skip
+    spend = fields.List(fields.Nested(SpendIn), load_default=list, validate=validate.Length(max=LINES_MAX),
+                        metadata={"description": "spend with each VCSE partner in the period, one line per "
+                                                 "partner; errors name spend.<index from 0>.amount"})  # fmt: skip
+
+
+class ContractKpiOut(StrictSchema):
+    id = fields.Int()
+    position = fields.Int()
+    title = fields.Str()
+    description = fields.Str()
+    target = fields.Str()
+    target_value = fields.Decimal(as_string=True, allow_none=True)
+    unit = fields.Str()
+    direction = fields.Str()
+    basis = fields.Str(metadata={"description": "figure (the supplier reports it) or vcse_share (from spend)"})
+    evidence = fields.Str()
+    criterion_id = fields.Str(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
+
+
+class KpiTermsIn(StrictSchema):
+    title = fields.Str(required=True, validate=validate.Length(max=200))
+    description = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
+    target_value = fields.Str(load_default="", validate=validate.Length(max=40),
+                              metadata={"description": "a number; blank: rated by the officer's judgement"})
+    unit = fields.Str(load_default="", validate=validate.Length(max=50))
+    direction = fields.Str(load_default=Direction.AT_LEAST.value, validate=validate.OneOf(list(Direction)))
+    evidence = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
+    reason = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX),
+                        metadata={"description": "required once the contract details notice is published"})
+
+
+class NewKpiTermsIn(KpiTermsIn):
+    basis = fields.Str(load_default="figure", validate=validate.OneOf(BASES))
+
+
+class WithdrawIn(StrictSchema):
+    reason = fields.Str(required=True, validate=validate.Length(max=limits.STATEMENT_MAX))
+
+
+class VariationOut(StrictSchema):
+    id = fields.Int()
+    kpi_id = fields.Int()
+    before = fields.Dict()
+    after = fields.Dict()
+    reason = fields.Str()
+    varied_by = fields.Str()
+    varied_at = fields.DateTime()
+
+
+class TermsIn(StrictSchema):
+    return_months = fields.Int(strict=True, required=True, validate=validate.OneOf(RETURN_CYCLES))
+    good = fields.Str(required=True, validate=validate.Length(max=20))
+    approaching = fields.Str(required=True, validate=validate.Length(max=20))
+    requires_improvement = fields.Str(required=True, validate=validate.Length(max=20))
+    reason = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
+
+
+class TermsOut(StrictSchema):
+    return_months = fields.Int()
+    rating_rule = fields.Dict(keys=fields.Str(), values=fields.Str())
+    rule_in_words = fields.List(fields.Str())
+    published = fields.Bool(metadata={"description": "the contract details notice is out: changes need a reason"})
+
+
+class SpendRequestOut(StrictSchema):
+    id = fields.Int()
+    contract_id = fields.Int()
+    contract_title = fields.Str()
+    tender_reference = fields.Str()
+    buyer = fields.Str()
+    supplier = fields.Str()
+    period = fields.Int()
+    period_starts_on = fields.Date()
+    period_ends_on = fields.Date()
+    version = fields.Int()
+    identifier = fields.Str()
+    name = fields.Str()
+    amount = fields.Decimal(as_string=True)
+    confirmation = fields.Str()
+    answer_reason = fields.Str()
+    answered_at = fields.DateTime(allow_none=True)
+    answerable = fields.Bool(metadata={"description": "false once the supplier has sent a newer version"})
+
+
+class SpendAnswerIn(StrictSchema):
+    answer = fields.Str(required=True, validate=validate.OneOf(["confirmed", "refused"]))
+    reason = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX),
+                        metadata={"description": "required when disputing (refused): why"})
