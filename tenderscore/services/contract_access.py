@@ -61,9 +61,10 @@ def contract_seat(session: Session, actor: User, contract_id: int, *, for_update
     return ContractSeat(contract, tender, seat)
 
 
-def managed_contract(session: Session, actor: User, contract_id: int) -> ContractSeat:
-    """The contract, locked, for the buyer's officer who manages it; others may not change it."""
-    found = contract_seat(session, actor, contract_id, for_update=True)
+def managed_contract(session: Session, actor: User, contract_id: int, *, lock: bool = True) -> ContractSeat:
+    """The contract, locked, for the buyer's officer who manages it; others may not change it. A page showing the
+    officer's form reads it without the lock (``lock=False``)."""
+    found = contract_seat(session, actor, contract_id, for_update=lock)
     if not found.manages:
         raise Forbidden("Only a procurement officer of the buyer manages the contract's KPIs, ratings and notices")
     return found

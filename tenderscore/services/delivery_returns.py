@@ -168,14 +168,15 @@ def check(session: Session, kpis: Sequence[ContractKpi], entry: ReturnEntry) -> 
                          "is not reported")  # fmt: skip
         if value is not None or comment:
             figures.append((kid, value, comment))
-    lines = [line for line in entry.spend if any(str(part or "").strip() for part in line)]
+    # Lines keep their place as sent (a blank row on a page is skipped, and the next is still named by its row).
+    lines = [(n, line) for n, line in enumerate(entry.spend, start=1) if any(str(p or "").strip() for p in line)]
     if len(lines) > LINES_MAX:
         problems.add("spend", f"a return names at most {LINES_MAX} partners (it has {len(lines)})")
         lines = []
     spend: list[tuple[OrgId, str, Decimal]] = []
     seen: dict[OrgId, int] = {}
-    names = _holder_names(session, lines)
-    for n, (ident_text, name_text, amount_text) in enumerate(lines, start=1):
+    names = _holder_names(session, [line for _, line in lines])
+    for n, (ident_text, name_text, amount_text) in lines:
         orgid = problems.check(lambda t=ident_text, n=n: identifiers.parse(t, field=f"spend.{n}.identifier"))  # type: ignore[misc]
         if orgid is not None and orgid in seen:
             problems.add(f"spend.{n}.identifier", f"{orgid} is already on line {seen[orgid]}: give one line per "

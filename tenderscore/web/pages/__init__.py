@@ -11,6 +11,8 @@ from tenderscore.web.pages import (  # noqa: E402,F401
     account,
     award,
     bidding,
+    contract_kpis,
+    delivery,
     documents,
     evaluating,
     home,

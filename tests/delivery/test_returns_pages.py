@@ -1,0 +1,127 @@
+"""The delivery pages as their users meet them: the supplier's contracts, periods and return form (with the GOV.UK
+error pattern and nothing stored on an error), the partner's spend to confirm, and the officer's KPI management."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import select
+
+from tenderscore.db.models import DeliveryReturn, KpiVariation
+from tenderscore.services.demo import DEMO_PASSWORD
+from tests import forms
+from tests.delivery.conftest import ALDERGATE, TIDEWATER, Delivery, backdate
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def moved(world: Delivery) -> Delivery:
+    backdate(world, 200)
+    return world
+
+
+def _as(demo: Flask, email: str) -> tuple[FlaskClient, str]:
+    client = demo.test_client()
+    return client, forms.sign_in(client, email, DEMO_PASSWORD)
+
+
+def _form(world: Delivery, csrf: str, **changes: str) -> dict[str, str]:
+    data = {"csrf_token": csrf, "spend_rows": "5", "contract_spend": "250000.00", "note": "Quarter two",
+            "spend.1.identifier": ALDERGATE, "spend.1.amount": "30000",
+            "spend.3.identifier": TIDEWATER, "spend.3.name": "Tidewater", "spend.3.amount": "15000.50"}  # fmt: skip
+    data.update({f"figures.{k.id}.value": "100" for k in world.figure_kpis})
+    data.update(changes)
+    return data
+
+
+def test_the_supplier_sends_a_return_on_the_page(demo: Flask, moved: Delivery) -> None:
+    client, csrf = _as(demo, moved.supplier.email)
+    listed = client.get("/contracts").get_data(as_text=True)
+    assert moved.contract.title in listed and "Overdue: due by" in listed  # period 1 is overdue
+    page = client.get(f"/contracts/{moved.cid}").get_data(as_text=True)
+    assert "Period 3" in page and "Opens " in page and "manage-kpis" not in page
+    url = f"/contracts/{moved.cid}/periods/2"
+    form = client.get(url).get_data(as_text=True)
+    assert 'id="return-form"' in form and "Evidence expected" in form
+    k1 = moved.figure_kpis[0]
+    bad = _form(moved, csrf, **{f"figures.{k1.id}.value": "", "spend.3.amount": "12.345", "contract_spend": "x"})
+    refused = client.post(url, data=bad)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "There is a problem" in html
+    for anchor in (f"#figures.{k1.id}.value", "#spend.3.amount", "#contract_spend"):
+        assert f'href="{anchor}"' in html
+    assert 'value="Tidewater"' in html and 'value="12.345"' in html  # what was typed is shown again
+    moved.session.rollback()
+    assert moved.session.exec(select(DeliveryReturn)).all() == []
+    sent = client.post(url, data=_form(moved, csrf))
+    assert sent.status_code == 302, sent.get_data(as_text=True)[:2000]
+    page = client.get(url).get_data(as_text=True)
+    assert "Version 1 (current)" in page and "Not yet confirmed" in page and "£15,000.50" in page
+    assert 'value="250000.00"' in page  # the form holds the current version, to correct
+    assert "You can send this return from" in client.get(f"/contracts/{moved.cid}/periods/3").get_data(as_text=True)
+
+
+def test_others_see_what_their_seat_allows(demo: Flask, moved: Delivery) -> None:
+    supplier, csrf = _as(demo, moved.supplier.email)
+    assert supplier.post(f"/contracts/{moved.cid}/periods/2", data=_form(moved, csrf)).status_code == 302
+    officer, _ = _as(demo, moved.officer.email)
+    page = officer.get(f"/contracts/{moved.cid}/periods/2").get_data(as_text=True)
+    assert "Version 1 (current)" in page and "return-form" not in page
+    other, _ = _as(demo, moved.other_supplier.email)
+    assert other.get(f"/contracts/{moved.cid}").status_code == 404
+    assert moved.contract.title not in other.get("/contracts").get_data(as_text=True)
+    partner, _ = _as(demo, moved.partner.email)
+    assert partner.get(f"/contracts/{moved.cid}").status_code == 403
+    assert officer.get(f"/tenders/{moved.tender.id}/award").status_code == 200
+
+
+def test_a_partner_confirms_or_disputes_its_spend(demo: Flask, moved: Delivery) -> None:
+    supplier, csrf = _as(demo, moved.supplier.email)
+    assert supplier.post(f"/contracts/{moved.cid}/periods/2", data=_form(moved, csrf)).status_code == 302
+    partner, csrf = _as(demo, moved.partner.email)
+    listed = partner.get("/partner/spend").get_data(as_text=True)
+    assert "£30,000" in listed and "£15,000.50" not in listed  # its own line only
+    link = re.search(r'href="(/partner/spend/\d+)"', listed)
+    assert link is not None
+    refused = partner.post(link.group(1), data={"csrf_token": csrf, "answer": "refused", "reason": ""})
+    assert refused.status_code == 400 and 'href="#reason"' in refused.get_data(as_text=True)
+    chosen = partner.post(link.group(1), data={"csrf_token": csrf})
+    assert chosen.status_code == 400 and 'href="#answer"' in chosen.get_data(as_text=True)
+    assert partner.post(link.group(1), data={"csrf_token": csrf, "answer": "confirmed"}).status_code == 302
+    officer, _ = _as(demo, moved.officer.email)
+    page = officer.get(f"/contracts/{moved.cid}/periods/2").get_data(as_text=True)
+    assert "Confirmed" in page and "Not yet confirmed" in page  # Tidewater has not answered
+    tidewater, _ = _as(demo, moved.tidewater.email)
+    assert tidewater.get(link.group(1)).status_code == 404
+
+
+def test_the_officer_manages_kpis_on_the_page(demo: Flask, moved: Delivery) -> None:
+    officer, csrf = _as(demo, moved.officer.email)
+    url = f"/contracts/{moved.cid}/kpis"
+    page = officer.get(url).get_data(as_text=True)
+    assert 'id="add-kpi"' in page and "Good: 95% of the target or more" in page
+    new = {"csrf_token": csrf, "title": "Mentoring hours", "target_value": "500", "direction": "at_least",
+           "basis": "figure", "evidence": "Session logs"}  # fmt: skip
+    refused = officer.post(f"{url}/new", data={**new, "target_value": "lots"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'href="#target_value"' in html and 'href="#reason"' in html
+    assert officer.post(f"{url}/new", data={**new, "reason": "Agreed at mobilisation."}).status_code == 302
+    moved.session.rollback()
+    kpi = moved.session.exec(select(KpiVariation)).one().kpi_id
+    varied = officer.post(f"/kpis/{kpi}", data={**new, "target_value": "450", "reason": "Late start."})
+    assert varied.status_code == 302
+    assert officer.post(f"/kpis/{kpi}", data={**new, "withdraw": "yes", "reason": ""}).status_code == 400
+    assert officer.post(f"/kpis/{kpi}", data={**new, "withdraw": "yes", "reason": "Replaced."}).status_code == 302
+    page = officer.get(url).get_data(as_text=True)
+    assert "Withdrawn" in page and "Late start." in page and "“500” to “450”" in page
+    terms = officer.post(f"/contracts/{moved.cid}/delivery-terms", data={
+        "csrf_token": csrf, "return_months": "6", "good": "90", "approaching": "80", "requires_improvement": "70",
+        "reason": ""})  # fmt: skip
+    assert terms.status_code == 400 and 'href="#reason"' in terms.get_data(as_text=True)
+    supplier, _ = _as(demo, moved.supplier.email)
+    assert supplier.get(f"/kpis/{kpi}").status_code == 403
+    assert "add-kpi" not in supplier.get(url).get_data(as_text=True)
