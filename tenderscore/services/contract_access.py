@@ -4,7 +4,7 @@
 - the **commissioner** whose policy the tender was run under sees it (read only);
 - the **supplier's** bidder accounts see their own contract and submit its returns;
 - a **partner** (a VCSE organisation) sees only the spend lines that name it, to confirm or dispute its figure
-  (``services/delivery_returns.spend_for``), never the contract's other figures.
+  (``services/delivery_returns.spend_requests_for``), never the contract's other figures.
 Anyone else is told there is no such contract (a 404 that reveals nothing).
 """
 
