@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Contract, Organisation, Role, Tender, id_of
-from tenderscore.services import contract_access, delivery
+from tenderscore.services import contract_access, delivery, return_workbooks
 from tenderscore.services import delivery_returns as returns
 from tenderscore.services.errors import Invalid
 from tenderscore.services.kpis import kpis_of
 from tenderscore.web.api.delivery_schemas import DeliveryContractOut, PeriodOut, ReturnIn, ReturnOut
-from tenderscore.web.api.schemas import unprocessable
+from tenderscore.web.api.schemas import UploadIn, unprocessable
 from tenderscore.web.auth import signed_in, user
-from tenderscore.web.views import spend_link
+from tenderscore.web.views import XLSX, download, spend_link
 
 blp = Blueprint("delivery", __name__, url_prefix="/api/contracts",
                 description="Contracts in delivery: reporting periods and delivery returns")  # fmt: skip
@@ -133,3 +134,24 @@ class ReturnVersion(MethodView):
         found = returns.version(get_session(), user(), contract_id, period, version)
         return return_out(found, _titles(contract_id))
 
+
+
+@blp.route("/<int:contract_id>/periods/<int:period>/workbook")
+class ReturnWorkbook(MethodView):
+    @signed_in(*SEATED)
+    @blp.response(200, content_type=XLSX)
+    def get(self, contract_id: int, period: int) -> Response:
+        """The period's return workbook (KPIs, targets, a spend table), holding the current version if any."""
+        return download(*return_workbooks.template(get_session(), user(), contract_id, period), XLSX)
+
+    @signed_in(Role.BIDDER)
+    @blp.arguments(UploadIn, location="files")
+    @blp.response(201, ReturnOut)
+    def post(self, files: dict[str, Any], contract_id: int, period: int) -> dict[str, Any]:
+        """Submit the filled workbook (multipart field ``workbook``): a new version, or a 422 whose ``details``
+        name each sheet and cell wrong, with nothing stored."""
+        upload = files.get("workbook")
+        data = upload.read(return_workbooks.MAX_BYTES + 1) if upload is not None else b""
+        session = get_session()
+        row = return_workbooks.submit_workbook(session, user(), contract_id, period, data, link=spend_link)
+        return return_out(returns.version(session, user(), contract_id, period, row.version), _titles(contract_id))

@@ -7,19 +7,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from tenderscore.core.ukdates import uk_date, uk_time
 from tenderscore.db import get_session
 from tenderscore.db.models import Organisation, Role
-from tenderscore.services import contract_access, delivery
+from tenderscore.services import contract_access, delivery, return_workbooks
 from tenderscore.services import delivery_returns as returns
 from tenderscore.services.contract_access import Seat
 from tenderscore.services.kpis import FIGURE
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import form_page, spend_link
+from tenderscore.web.views import XLSX, download, form_page, spend_link
 
 SEATED = (Role.OFFICER, Role.COMMISSIONER, Role.BIDDER)
 SPEND_ROWS = 5  # blank partner rows on the form beyond those already reported
@@ -76,7 +76,7 @@ def contract_delivery(contract_id: int) -> str:
 
 def _prefill(view: delivery.DeliveryView, period: delivery.PeriodView) -> dict[str, str]:
     """The form's values: what was typed (shown again with its errors), else the current version's, to correct."""
-    if request.method == "POST":
+    if request.method == "POST" and request.endpoint != "pages.upload_return_workbook":
         return dict(request.form)
     current = period.current
     if current is None:
@@ -134,3 +134,22 @@ def delivery_period(contract_id: int, period: int) -> BaseResponse:
           "confirm its spend.", "success")  # fmt: skip
     return redirect(url_for("pages.delivery_period", contract_id=contract_id, period=period))
 
+
+
+@bp.get("/contracts/<int:contract_id>/periods/<int:period>/workbook")
+@signed_in(*SEATED)
+def return_workbook(contract_id: int, period: int) -> Response:
+    """The period's return workbook, holding the current version if there is one."""
+    return download(*return_workbooks.template(get_session(), user(), contract_id, period), XLSX)
+
+
+@bp.post("/contracts/<int:contract_id>/periods/<int:period>/workbook")
+@signed_in(Role.BIDDER)
+@form_page("delivery/period.html", _period_page)
+def upload_return_workbook(contract_id: int, period: int) -> BaseResponse:
+    upload = request.files.get("workbook")
+    data = upload.read(return_workbooks.MAX_BYTES + 1) if upload is not None else b""
+    row = return_workbooks.submit_workbook(get_session(), user(), contract_id, period, data, link=spend_link)
+    flash(f"Version {row.version} of the return for period {period} was read from the workbook and sent. Each "
+          "partner named is asked to confirm its spend.", "success")  # fmt: skip
+    return redirect(url_for("pages.delivery_period", contract_id=contract_id, period=period))

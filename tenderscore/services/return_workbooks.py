@@ -1,0 +1,83 @@
+"""The delivery return as a workbook: generated for one contract and period, and read back through the bids' safe
+reader (tenderscore/sheets/returns.py). A workbook's problems, and the return's (the rules of
+``services/delivery_returns``), come back naming their sheet and cell; nothing is stored while there is one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from tenderscore.db.models import Contract, DeliveryReturn, Tender, id_of
+from tenderscore.db.models import User as Actor
+from tenderscore.services.contract_access import contract_seat, supplied_contract
+from tenderscore.services.delivery import current_returns, figures_of, spend_of
+from tenderscore.services.delivery_returns import Link, ReturnEntry, period_of, submit_return
+from tenderscore.services.errors import Invalid, Unprocessable
+from tenderscore.services.kpis import FIGURE, kpis_of
+from tenderscore.sheets.guard import WorkbookRejected
+from tenderscore.sheets.returns import Filled, KpiRow, ReturnIdentity, read_return, write_return
+
+MAX_BYTES = 10 * 1024 * 1024
+
+
+def identity(contract: Contract, tender: Tender, period: int) -> ReturnIdentity:
+    found = period_of(contract, period)
+    return ReturnIdentity(id_of(contract), period, tender.reference, contract.title, found.starts_on, found.ends_on)
+
+
+def filename(tender: Tender, period: int) -> str:
+    return f"{tender.reference}-delivery-return-period-{period}.xlsx"
+
+
+def template(session: Session, actor: Actor, contract_id: int, period: int) -> tuple[str, bytes]:
+    """The period's return workbook for anyone seated at the contract, holding the current version if there is one
+    (to correct it), else blank."""
+    seated = contract_seat(session, actor, contract_id)
+    ident = identity(seated.contract, seated.tender, period)
+    rows = [KpiRow(id_of(k), k.title, k.target, k.basis == FIGURE, k.evidence) for k in kpis_of(session, contract_id)]
+    current = current_returns(session, [contract_id]).get((contract_id, period))
+    return filename(seated.tender, period), write_return(ident, rows, _filled(session, current))
+
+
+def _filled(session: Session, current: DeliveryReturn | None) -> Filled | None:
+    if current is None:
+        return None
+    rid = id_of(current)
+    rows = figures_of(session, [rid])[rid]
+    figures = {k: ("" if f.value is None else str(f.value), f.comment) for k, f in rows.items()}
+    spend = [(s.identifier, s.name, str(s.amount)) for s in spend_of(session, [rid])[rid]]
+    return Filled(str(current.contract_spend), current.note, figures, spend)
+
+
+def _refused(lines: list[str]) -> Unprocessable:
+    count = f"{len(lines)} problem{'s' if len(lines) != 1 else ''}"
+    return Unprocessable(f"workbook: the workbook has {count}: fix each cell named and upload it again",
+                         field="workbook", details=lines)  # fmt: skip
+
+
+def submit_workbook(session: Session, actor: Actor, contract_id: int, period: int, data: bytes, *,
+                    now: datetime | None = None, link: Link | None = None) -> DeliveryReturn:  # fmt: skip
+    """A filled return workbook stored as a new version of the period's return (the workbook kept, byte for byte),
+    or an ``Unprocessable`` whose details name each cell wrong."""
+    seated = supplied_contract(session, actor, contract_id)
+    ident = identity(seated.contract, seated.tender, period)
+    if not data:
+        raise Unprocessable("workbook: choose the filled-in return workbook to upload", field="workbook")
+    if len(data) > MAX_BYTES:
+        raise Unprocessable(f"workbook: the file is larger than {MAX_BYTES // 2**20} MB", field="workbook")
+    try:
+        reading = read_return(data, ident)
+    except WorkbookRejected as exc:
+        raise Unprocessable(f"workbook: {exc}", field="workbook") from None
+    if reading.errors:
+        raise _refused([f"{e.where}: {e.message}" for e in reading.errors])
+    entry = ReturnEntry(reading.contract_spend, reading.note, reading.figures, reading.spend)
+    try:
+        return submit_return(session, actor, contract_id, period, entry, source="workbook", workbook=data, now=now,
+                             link=link)  # fmt: skip
+    except Invalid as exc:
+        raise _refused([f"{reading.cells.get(f or '', f)}: {m}" for f, m in exc.problems]) from None
+
+
+__all__ = ["filename", "identity", "submit_workbook", "template"]

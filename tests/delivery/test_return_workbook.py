@@ -1,0 +1,153 @@
+"""The delivery return workbook: written for one contract and period, read back exactly through the bids' safe
+reader, refused by name for another contract or period, hostile files refused, and every problem (the workbook's
+or the return's) naming its sheet and cell with nothing stored."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+from sqlmodel import select
+
+from tenderscore.db.models import DeliveryReturn, ReturnSpend
+from tenderscore.services import return_workbooks
+from tenderscore.services.errors import Unprocessable
+from tenderscore.sheets import write_template
+from tenderscore.sheets.guard import OLE_MAGIC, WorkbookRejected
+from tenderscore.sheets.returns import Filled, KpiRow, ReturnIdentity, read_return, write_return
+from tests.delivery.conftest import ALDERGATE, TIDEWATER, Api, Delivery, backdate
+from tests.sheets.fixtures import identity, probation_rubric
+from tests.sheets.xlsx_tools import build, edit, parts, put_cell
+
+IDENTITY = ReturnIdentity(7, 2, "NWPR-2026-003", "Unpaid work", date(2027, 3, 10), date(2027, 6, 9))
+KPIS = [KpiRow(11, "Hours completed on time", "90%", True), KpiRow(12, "VCSE share", "20%", False),
+        KpiRow(13, "Jobs", "4.8 FTE", True, "Payroll records")]  # fmt: skip
+
+
+def _fill(data: bytes, values: dict[str, object]) -> bytes:
+    def change(wb: Workbook) -> None:
+        for ref, value in values.items():
+            wb["Return"][ref] = value
+
+    return edit(data, change)
+
+
+def _spend_row(data: bytes) -> int:
+    wb = load_workbook(io.BytesIO(data))
+    return int(wb.defined_names["ret_spend"].attr_text.split("$")[2].rstrip(":"))
+
+
+def test_a_filled_workbook_reads_back_exactly() -> None:
+    blank = write_return(IDENTITY, KPIS)
+    first = _spend_row(blank)
+    assert first == 12 + len(KPIS) + 4
+    filled = _fill(blank, {"B4": Decimal("250000.10"), "B5": "Quarter two", "E12": 93.6, "F13": "From spend",
+                           "E14": "4.8", f"B{first}": ALDERGATE, f"D{first}": 30000,
+                           f"B{first + 2}": TIDEWATER, f"C{first + 2}": "Tidewater", f"D{first + 2}": "15000.50"})
+    reading = read_return(filled, IDENTITY)
+    assert reading.errors == ()
+    assert (reading.contract_spend, reading.note) == ("250000.1", "Quarter two")
+    assert reading.figures == {11: ("93.6", ""), 12: ("", "From spend"), 13: ("4.8", "")}
+    assert [line for line in reading.spend if any(line)] == [(ALDERGATE, "", "30000"),
+                                                             (TIDEWATER, "Tidewater", "15000.50")]  # fmt: skip
+    assert reading.spend[1] == ("", "", "") and reading.cells["spend.3.amount"] == f"Return!D{first + 2}"
+    assert reading.cells["figures.13.value"] == "Return!E14" and reading.cells["contract_spend"] == "Return!B4"
+    # Written again holding what was read: the same values come back.
+    again = write_return(IDENTITY, KPIS, Filled(reading.contract_spend, reading.note, reading.figures,
+                                                [s for s in reading.spend if any(s)]))  # fmt: skip
+    assert read_return(again, IDENTITY).figures == reading.figures
+
+
+def test_another_contract_or_period_is_refused_by_name() -> None:
+    data = write_return(IDENTITY, KPIS)
+    for other in (ReturnIdentity(7, 3, "NWPR-2026-003", "Unpaid work", date(2027, 6, 10), date(2027, 9, 9)),
+                  ReturnIdentity(8, 2, "NWPR-2027-010", "Other", date(2027, 3, 10), date(2027, 6, 9))):  # fmt: skip
+        reading = read_return(data, other)
+        assert len(reading.errors) == 1
+        assert reading.errors[0].message.startswith(f"This workbook is the return for NWPR-2026-003, period 2, not "
+                                                     f"for {other.words}")  # fmt: skip
+
+
+def test_cell_errors_name_sheet_and_cell() -> None:
+    data = write_return(IDENTITY, KPIS)
+    data = put_cell(data, "Return", "E12", '<c r="E12"><f>SUM(1,2)</f><v>3</v></c>')
+    data = put_cell(data, "Return", "E14", '<c r="E14" t="e"><v>#N/A</v></c>')
+    reading = read_return(data, IDENTITY)
+    where = {e.where: e.message for e in reading.errors}
+    assert "Return!E12" in where and "formula" in where["Return!E12"]
+    assert "the error #N/A" in where["Return!E14"]
+    assert reading.figures == {}  # nothing is given while anything is wrong
+
+
+def test_hostile_and_foreign_files_are_refused() -> None:
+    data = write_return(IDENTITY, KPIS)
+    with pytest.raises(WorkbookRejected, match="password-protected"):
+        read_return(OLE_MAGIC + b"\0" * 600, IDENTITY)
+    with pytest.raises(WorkbookRejected):
+        read_return(b"not a zip at all", IDENTITY)
+    members = parts(data)
+    members["xl/vbaProject.bin"] = OLE_MAGIC + b"\0" * 100  # a macro project, whatever its relationships say
+    with pytest.raises(WorkbookRejected):
+        read_return(build(members), IDENTITY)
+    bid_template = write_template(probation_rubric(), identity())
+    reading = read_return(bid_template, IDENTITY)
+    assert reading.errors and "not a tenderscore delivery return" in reading.errors[0].message
+
+
+@pytest.mark.db
+def test_the_service_stores_a_workbook_or_names_each_cell(world: Delivery) -> None:
+    s = world.session
+    name, blank = return_workbooks.template(s, world.supplier, world.cid, 1)
+    assert name == "NWPR-2026-003-delivery-return-period-1.xlsx"
+    first = _spend_row(blank)
+    rows = {k.id: 12 + n for n, k in enumerate(world.kpis)}
+    values: dict[str, object] = {"B4": 100000, f"B{first}": ALDERGATE, f"D{first}": 25000}
+    values.update({f"E{rows[k.id]}": 95 for k in world.figure_kpis})
+    k1 = world.figure_kpis[0]
+    bad = _fill(blank, {**values, f"E{rows[k1.id]}": "lots", f"D{first}": 100001})
+    with pytest.raises(Unprocessable) as refused:
+        return_workbooks.submit_workbook(s, world.supplier, world.cid, 1, bad, now=world.on(1))
+    details = refused.value.details
+    assert f"Return!E{rows[k1.id]}: Enter the figure for '{k1.title}' as a number, like 42 or 12.5 (not 'lots')" \
+        in details  # fmt: skip
+    assert any(d.startswith(f"Return!D{first}: The spend with VCSE partners") for d in details)
+    assert s.exec(select(DeliveryReturn)).all() == []
+    good = _fill(blank, values)
+    row = return_workbooks.submit_workbook(s, world.supplier, world.cid, 1, good, now=world.on(1))
+    assert (row.source, row.workbook, row.contract_spend) == ("workbook", good, Decimal(100000))
+    line = s.exec(select(ReturnSpend).where(ReturnSpend.return_id == row.id)).one()
+    assert (line.identifier, line.amount) == (ALDERGATE, Decimal(25000))
+    _, corrected = return_workbooks.template(s, world.supplier, world.cid, 1)  # holds the current version
+    wb = load_workbook(io.BytesIO(corrected))
+    assert wb["Return"]["B4"].value == 100000 and wb["Return"][f"B{first}"].value == ALDERGATE
+    with pytest.raises(Unprocessable) as other_period:
+        return_workbooks.submit_workbook(s, world.supplier, world.cid, 2, good, now=world.on(2))
+    assert "is the return for NWPR-2026-003, period 1, not for NWPR-2026-003" in other_period.value.details[0]
+
+
+@pytest.mark.db
+def test_the_workbook_through_the_api(world: Delivery, api: Api) -> None:
+    backdate(world, 200)
+    url = f"/api/contracts/{world.cid}/periods/2/workbook"
+    template = api.get("supplier", url)
+    assert template.status_code == 200 and template.data.startswith(b"PK")
+    assert api.get("other_supplier", url).status_code == 404
+    first = _spend_row(template.data)
+    world.session.rollback()
+    rows = {k.id: 12 + n for n, k in enumerate(world.kpis)}
+    values: dict[str, object] = {"B4": 100000, f"B{first}": "GB-CHC-12"}
+    values.update({f"E{rows[k.id]}": 95 for k in world.figure_kpis})
+    bad = api.post("supplier", url, data={"workbook": (io.BytesIO(_fill(template.data, values)), "r.xlsx")},
+                   content_type="multipart/form-data")  # fmt: skip
+    assert bad.status_code == 422 and bad.json["field"] == "workbook"
+    assert any(d.startswith(f"Return!B{first}:") for d in bad.json["details"])
+    values[f"B{first}"] = ALDERGATE
+    values[f"D{first}"] = 5000
+    sent = api.post("supplier", url, data={"workbook": (io.BytesIO(_fill(template.data, values)), "r.xlsx")},
+                    content_type="multipart/form-data")  # fmt: skip
+    assert sent.status_code == 201, sent.json
+    assert sent.json["source"] == "workbook" and sent.json["has_workbook"] and sent.json["spend"][0]["amount"] == "5000"
