@@ -146,7 +146,6 @@ def check(session: Session, kpis: Sequence[ContractKpi], entry: ReturnEntry) -> 
     """The return cleaned, or an ``Invalid`` naming every field wrong (nothing is stored by checking)."""
     problems = Problems()
     spent = _amount(problems, entry.contract_spend, "contract_spend", "the contract's total spend in the period")
-    note = _text(problems, entry.note, "note", "the note", maximum=limits.STATEMENT_MAX)
     known = {id_of(k): k for k in kpis}
     for kpi_id in sorted(set(entry.figures) - set(known)):
         problems.add(f"figures.{kpi_id}", f"the contract has no KPI {kpi_id} to report on")
@@ -175,6 +174,7 @@ def check(session: Session, kpis: Sequence[ContractKpi], entry: ReturnEntry) -> 
         lines = []
     spend: list[tuple[OrgId, str, Decimal]] = []
     seen: dict[OrgId, int] = {}
+    lines_from = len(problems.found)  # a problem with the lines' total is listed before each line's, as on a page
     names = _holder_names(session, [line for _, line in lines])
     for n, (ident_text, name_text, amount_text) in lines:
         orgid = problems.check(lambda t=ident_text, n=n: identifiers.parse(t, field=f"spend.{n}.identifier"))  # type: ignore[misc]
@@ -185,15 +185,17 @@ def check(session: Session, kpis: Sequence[ContractKpi], entry: ReturnEntry) -> 
         if orgid is not None:
             seen[orgid] = n
         fallback = names.get(orgid) if orgid is not None else None
+        # a name is asked for only when the identifier is right and the register does not know it
         name = _text(problems, name_text or fallback or "", f"spend.{n}.name", "the partner's name", maximum=NAME_MAX,
-                     required=True, single_line=True)  # fmt: skip
+                     required=orgid is not None, single_line=True)  # fmt: skip
         amount = _amount(problems, amount_text, f"spend.{n}.amount", "the spend with the partner")
         if orgid is not None and name and amount is not None:
             spend.append((orgid, name, amount))
     total = sum((amount for _, _, amount in spend), Decimal(0))
     if spent is not None and total > spent:
-        problems.add("spend", f"the spend with VCSE partners ({money(total)}) cannot be more than the contract's "
-                     f"total spend in the period ({money(spent)})")  # fmt: skip
+        problems.found.insert(lines_from, ("spend", f"the spend with VCSE partners ({money(total)}) cannot be more "
+                                                    f"than the contract's total spend in the period ({money(spent)})"))
+    note = _text(problems, entry.note, "note", "the note", maximum=limits.STATEMENT_MAX)
     problems.raise_any()
     assert spent is not None
     return _Checked(spent, note, figures, spend)

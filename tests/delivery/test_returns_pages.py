@@ -3,6 +3,7 @@ error pattern and nothing stored on an error), the partner's spend to confirm, a
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -125,3 +126,20 @@ def test_the_officer_manages_kpis_on_the_page(demo: Flask, moved: Delivery) -> N
     supplier, _ = _as(demo, moved.supplier.email)
     assert supplier.get(f"/kpis/{kpi}").status_code == 403
     assert "add-kpi" not in supplier.get(url).get_data(as_text=True)
+
+
+def test_a_workbook_uploaded_with_errors_names_its_cells(demo: Flask, moved: Delivery) -> None:
+    client, csrf = _as(demo, moved.supplier.email)
+    url = f"/contracts/{moved.cid}/periods/2"
+    blank = client.get(f"{url}/workbook")
+    assert blank.status_code == 200 and blank.data.startswith(b"PK")
+    refused = client.post(f"{url}/workbook", data={"csrf_token": csrf, "workbook": (io.BytesIO(blank.data), "r.xlsx")},
+                          content_type="multipart/form-data")  # fmt: skip
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'href="#workbook"' in html
+    assert "Return!B4: Enter the contract&#39;s total spend in the period" in html  # each cell in the summary
+    assert 'id="return-form"' in html  # the page as it was, with its form
+    nothing = client.post(f"{url}/workbook", data={"csrf_token": csrf}, content_type="multipart/form-data")
+    assert nothing.status_code == 422 and "Choose the filled-in return workbook" in nothing.get_data(as_text=True)
+    moved.session.rollback()
+    assert moved.session.exec(select(DeliveryReturn)).all() == []
