@@ -13,7 +13,7 @@ from tenderscore.db.models import User as Actor
 from tenderscore.services.contract_access import contract_seat, supplied_contract
 from tenderscore.services.delivery import current_returns, figures_of, spend_of
 from tenderscore.services.delivery_returns import Link, ReturnEntry, period_of, submit_return
-from tenderscore.services.errors import Invalid, Unprocessable
+from tenderscore.services.errors import Invalid, NotFound, Unprocessable
 from tenderscore.services.kpis import FIGURE, kpis_of
 from tenderscore.sheets.guard import WorkbookRejected
 from tenderscore.sheets.returns import Filled, KpiRow, ReturnIdentity, read_return, write_return
@@ -38,6 +38,17 @@ def template(session: Session, actor: Actor, contract_id: int, period: int) -> t
     rows = [KpiRow(id_of(k), k.title, k.target, k.basis == FIGURE, k.evidence) for k in kpis_of(session, contract_id)]
     current = current_returns(session, [contract_id]).get((contract_id, period))
     return filename(seated.tender, period), write_return(ident, rows, _filled(session, current))
+
+
+def received(session: Session, actor: Actor, contract_id: int, period: int, version: int) -> tuple[str, bytes]:
+    """The workbook a version of the return was read from, byte for byte, for anyone seated at the contract."""
+    from tenderscore.services.delivery_returns import version as version_of
+
+    found = version_of(session, actor, contract_id, period, version).row
+    if found.workbook is None:
+        raise NotFound(f"Version {version} of the return for period {period} was not sent as a workbook")
+    seated = contract_seat(session, actor, contract_id)
+    return f"{seated.tender.reference}-delivery-return-period-{period}-version-{version}.xlsx", found.workbook
 
 
 def _filled(session: Session, current: DeliveryReturn | None) -> Filled | None:
@@ -80,4 +91,4 @@ def submit_workbook(session: Session, actor: Actor, contract_id: int, period: in
         raise _refused([f"{reading.cells.get(f or '', f)}: {m}" for f, m in exc.problems]) from None
 
 
-__all__ = ["filename", "identity", "submit_workbook", "template"]
+__all__ = ["filename", "identity", "received", "submit_workbook", "template"]

@@ -147,7 +147,11 @@ def test_the_workbook_through_the_api(world: Delivery, api: Api) -> None:
     assert any(d.startswith(f"Return!B{first}:") for d in bad.json["details"])
     values[f"B{first}"] = ALDERGATE
     values[f"D{first}"] = 5000
-    sent = api.post("supplier", url, data={"workbook": (io.BytesIO(_fill(template.data, values)), "r.xlsx")},
+    filled = _fill(template.data, values)
+    sent = api.post("supplier", url, data={"workbook": (io.BytesIO(filled), "r.xlsx")},
                     content_type="multipart/form-data")  # fmt: skip
     assert sent.status_code == 201, sent.json
     assert sent.json["source"] == "workbook" and sent.json["has_workbook"] and sent.json["spend"][0]["amount"] == "5000"
+    received = api.get("officer", f"/api/contracts/{world.cid}/periods/2/returns/1/workbook")
+    assert received.status_code == 200 and received.data == filled  # byte for byte
+    assert api.get("other_supplier", f"/api/contracts/{world.cid}/periods/2/returns/1/workbook").status_code == 404

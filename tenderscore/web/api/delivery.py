@@ -155,3 +155,12 @@ class ReturnWorkbook(MethodView):
         session = get_session()
         row = return_workbooks.submit_workbook(session, user(), contract_id, period, data, link=spend_link)
         return return_out(returns.version(session, user(), contract_id, period, row.version), _titles(contract_id))
+
+
+@blp.route("/<int:contract_id>/periods/<int:period>/returns/<int:version>/workbook")
+class ReceivedWorkbook(MethodView):
+    @signed_in(*SEATED)
+    @blp.response(200, content_type=XLSX)
+    def get(self, contract_id: int, period: int, version: int) -> Response:
+        """The workbook a version of the return was read from, byte for byte (404 for a version sent otherwise)."""
+        return download(*return_workbooks.received(get_session(), user(), contract_id, period, version), XLSX)

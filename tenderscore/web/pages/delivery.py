@@ -153,3 +153,10 @@ def upload_return_workbook(contract_id: int, period: int) -> BaseResponse:
     flash(f"Version {row.version} of the return for period {period} was read from the workbook and sent. Each "
           "partner named is asked to confirm its spend.", "success")  # fmt: skip
     return redirect(url_for("pages.delivery_period", contract_id=contract_id, period=period))
+
+
+@bp.get("/contracts/<int:contract_id>/periods/<int:period>/versions/<int:version>/workbook")
+@signed_in(*SEATED)
+def received_return_workbook(contract_id: int, period: int, version: int) -> Response:
+    """The workbook a version was read from, exactly as it was uploaded."""
+    return download(*return_workbooks.received(get_session(), user(), contract_id, period, version), XLSX)
