@@ -131,10 +131,11 @@ def _awarded(
     bidders: dict[str, User],
     now: datetime,
 ) -> None:
-    """Two earlier competitions run to the end of the award path: one in standstill, one under contract."""
+    """Two earlier competitions run to the end of the award path: one in standstill, one under contract since
+    seven months ago (two quarterly periods of delivery past)."""
     for reference, title, ago in (
         ("NWPR-2026-009", "Accredited programmes: Merseyside and Cheshire", 0),
-        ("NWPR-2026-003", "Unpaid work: Greater Manchester", 30),
+        ("NWPR-2026-003", "Unpaid work: Greater Manchester", 250),  # under contract for seven months
     ):
         start = now - timedelta(days=70 + ago)
         tender = tenders.create_tender(
@@ -155,7 +156,7 @@ def _awarded(
         award_path.publish_award_notice(session, officer, id_of(tender), tender_url=link, now=published)
         if not ago:
             continue
-        signed = now - timedelta(days=12)
+        signed = published + timedelta(days=14)  # the standstill over (8 working days from publication)
         contracts.enter_contract(session, officer, id_of(tender), contracts.ContractEntry(
             title=title, value="5450000.00", starts_on=(signed + timedelta(days=20)).date().isoformat(),
             ends_on=(signed + timedelta(days=20 + 3 * 365)).date().isoformat(), signed_on=signed.date().isoformat(),
