@@ -6,11 +6,10 @@ summaries, sensitivity, the award) reads through ``gather``, so no two of them c
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
