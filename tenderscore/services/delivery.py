@@ -53,6 +53,7 @@ from tenderscore.db.models import (
 from tenderscore.db.types import utcnow
 from tenderscore.services import register
 from tenderscore.services.contract_access import Seat, contract_seat
+from tenderscore.services.errors import NotFound
 from tenderscore.services.kpis import VCSE_SHARE, kpis_of, rule_of
 from tenderscore.services.tenders import rubric_of
 
@@ -210,8 +211,6 @@ class DeliveryView:
         for view in self.periods:
             if view.period.number == number:
                 return view
-        from tenderscore.services.errors import NotFound
-
         raise NotFound(f"The contract has no reporting period {number}")
 
     @property
