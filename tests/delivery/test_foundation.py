@@ -108,8 +108,9 @@ def test_a_published_contracts_kpi_changes_only_by_a_recorded_variation(world: D
 
 def _return(world: Demo, period: int, spend: Decimal, figures: dict[str, str], lines: list[tuple[str, str, str]],
             *, late: bool = False) -> DeliveryReturn:  # fmt: skip
+    supplier = id_of(world.user("ridgeway"))
     row = DeliveryReturn(contract_id=id_of(world.contract), period=period, version=1, contract_spend=spend,
-                         source="api", late=late, submitted_by_id=id_of(world.user("ridgeway")), sha256="0" * 64)  # fmt: skip
+                         source="api", late=late, submitted_by_id=supplier, sha256="0" * 64)  # fmt: skip
     world.session.add(row)
     world.session.flush()
     for title, value in figures.items():
