@@ -23,15 +23,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from tenderscore.core.award import UK
 from tenderscore.core.performance import Rating, delivered_share, percent_achieved
 from tenderscore.core.register import Confirmation
-from tenderscore.db.models import ContractKpi, Role, User
+from tenderscore.db.models import ContractKpi, Organisation, Role, User
 from tenderscore.db.types import utcnow
 from tenderscore.services.contract_access import visible_seats
-from tenderscore.services.delivery import DeliveryView, KpiPeriod, PeriodView, build_many
+from tenderscore.services.delivery import DeliveryView, KpiPeriod, PeriodView, build_many, delivery
 from tenderscore.services.errors import Forbidden
 from tenderscore.services.kpis import VCSE_SHARE
 
@@ -44,6 +44,7 @@ class ContractStatus:
     """One contract in the list: its latest overall rating, the periods late, and the next notice due."""
 
     view: DeliveryView
+    supplier: str  # the supplier's organisation name
 
     @property
     def reported(self) -> list[PeriodView]:
@@ -156,7 +157,19 @@ class Oversight:
 def contract_statuses(session: Session, actor: User, *, now: datetime | None = None) -> list[ContractStatus]:
     """Every contract the actor sees (officer, commissioner, supplier), newest first, in a fixed number of queries."""
     seats = visible_seats(session, actor)
-    return [ContractStatus(v) for v in build_many(session, [(s.contract, s.tender, s.seat) for s in seats], now=now)]
+    return _statuses(session, build_many(session, [(s.contract, s.tender, s.seat) for s in seats], now=now))
+
+
+def performance(session: Session, actor: User, contract_id: int, *, now: datetime | None = None) -> ContractStatus:
+    """One contract as its performance page shows it, to anyone with a seat at it (a 404 for anyone else)."""
+    return _statuses(session, [delivery(session, actor, contract_id, now=now)])[0]
+
+
+def _statuses(session: Session, views: list[DeliveryView]) -> list[ContractStatus]:
+    wanted = {v.contract.supplier_org_id for v in views}
+    names = dict(session.exec(select(Organisation.id, Organisation.name).where(col(Organisation.id).in_(wanted))).all()
+                 ) if wanted else {}  # fmt: skip
+    return [ContractStatus(v, names.get(v.contract.supplier_org_id, "")) for v in views]
 
 
 def oversight(session: Session, actor: User, *, now: datetime | None = None) -> Oversight:
@@ -220,5 +233,6 @@ __all__ = [
     "VcseDelivery",
     "contract_statuses",
     "oversight",
+    "performance",
     "unconfirmed_partners",
 ]

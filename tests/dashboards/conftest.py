@@ -3,12 +3,13 @@ the demo's NWPR-2026-003 and NWPR-2026-009 taken on to its contract, with the re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from tenderscore.core.award import UK
@@ -17,6 +18,8 @@ from tenderscore.core.register import Confirmation
 from tenderscore.db import get_engine
 from tenderscore.db.models import Award, Contract, ContractKpi, KpiRating, Tender, User, id_of
 from tenderscore.services import contracts
+from tenderscore.services.demo import DEMO_PASSWORD
+from tests import forms
 from tests.dashboards.returns import write_return
 
 ALDERGATE = ("GB-CHC-1290417", "Aldergate Housing Trust")  # verified on the demo register: counts
@@ -34,6 +37,12 @@ class Delivered:
     b: Contract  # NWPR-2026-009: one period reported, the second overdue
     now: datetime  # a day after the later contract's second return fell due
     kpis: dict[str, ContractKpi]  # "a.vcse", "a.jobs", "a.ni143", "a.ni144", "b.vcse", ...
+
+    def supplier(self, contract: Contract) -> User:
+        found = self.session.exec(select(User).where(User.organisation_id == contract.supplier_org_id)).first()
+        assert found is not None
+        self.session.commit()  # on SQLite an open transaction would hold the app's writes (signing in) off
+        return found
 
     def user(self, email: str) -> User:
         return self.session.exec(select(User).where(User.email == email)).one()
@@ -105,3 +114,25 @@ def delivered(demo: Flask) -> Iterator[Delivered]:
         now = datetime.combine(second + timedelta(days=1), time(12), tzinfo=UK)
         session.commit()
         yield Delivered(session, officer, commissioner, a, b, now, kpis)
+
+
+@pytest.fixture
+def frozen(delivered: Delivered, monkeypatch: pytest.MonkeyPatch) -> Delivered:
+    """The worked example with the server's clock at ``delivered.now``, for pages and the API."""
+    from tenderscore.services import delivery, delivery_oversight
+
+    for module in (delivery, delivery_oversight):
+        monkeypatch.setattr(module, "utcnow", lambda: delivered.now)
+    return delivered
+
+
+@pytest.fixture
+def browse(demo: Flask) -> Callable[[str], FlaskClient]:
+    """A client signed in as the demo's ``email``."""
+
+    def signed_in(email: str) -> FlaskClient:
+        client = demo.test_client()
+        forms.sign_in(client, email, DEMO_PASSWORD)
+        return client
+
+    return signed_in
