@@ -4,7 +4,8 @@ target line, one column per period.
 Readable without colour: what was delivered is a solid line with a round marker at each period, each marker
 labelled with its figure; the target is a dashed line labelled in words ("Target 15%"); under each period its name,
 its rating in words, and "late" when its return was late. A period with no figure says so in words ("no figure")
-where its marker would be. The drawing scales down to a 375 px screen (a viewBox, no fixed width); the page shows
+where its marker would be. The drawing scales down to a 375 px screen (a viewBox; the page's CSS caps its width at
+the column's); the page shows
 the same figures in a table beside it. Every text goes through ``markupsafe.escape``; each marker carries
 ``data-period`` and ``data-value``, the target line ``data-target``, so tests check the drawing against the data.
 """
@@ -27,6 +28,7 @@ TOP = 34  # room for the legend
 PLOT_HEIGHT = 150
 BOTTOM = 60  # period name, rating (two lines at most), late
 TICKS = 4
+SCALE = 1.25  # drawn a little larger than its units on a wide screen; CSS shrinks it to a narrow one
 LINE = "#1d70b8"
 TARGET = "#d4351c"
 
@@ -74,7 +76,8 @@ def kpi_chart_svg(points: Sequence[Point], *, target: Decimal | None, target_sho
     if target is not None:
         keys.append(Key("Target", line=True, dash="6 4", stroke=TARGET))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-kpi-chart" role="img" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-kpi-chart" role="img" width="{round(width * SCALE)}" '
+        f'height="{round(height * SCALE)}" viewBox="0 0 {width} {height}" '
         f'preserveAspectRatio="xMinYMin meet" aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(describe(points, target_shown if target is not None else ""))}</desc>',
