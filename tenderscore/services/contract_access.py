@@ -99,7 +99,11 @@ def visible_contracts(session: Session, actor: User) -> list[tuple[Contract, Ten
     return [(contract, tender) for contract, tender in session.exec(query).all()]
 
 
-_ROLE_SEATS = {Role.OFFICER: Seat.OFFICER, Role.COMMISSIONER: Seat.COMMISSIONER, Role.BIDDER: Seat.SUPPLIER}
+_ROLE_SEATS: dict[str, Seat] = {
+    Role.OFFICER: Seat.OFFICER,
+    Role.COMMISSIONER: Seat.COMMISSIONER,
+    Role.BIDDER: Seat.SUPPLIER,
+}
 
 
 def visible_seats(session: Session, actor: User) -> list[ContractSeat]:
