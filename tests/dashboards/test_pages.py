@@ -116,3 +116,12 @@ def test_the_oversight_export(frozen: Delivered, browse: Callable[[str], FlaskCl
     late = [[c.value for c in row][:5] for row in book["Late returns"].iter_rows(min_row=4)]
     assert [(r[0], r[2], r[4]) for r in late] == [("NWPR-2026-009", 2, "overdue"), ("NWPR-2026-003", 2, "late")]
     assert isinstance(late[0][3].date(), date)
+
+
+def test_the_dashboard_home_links_to_contracts(frozen: Delivered, browse: Callable[[str], FlaskClient]) -> None:
+    for email in (OFFICER, COMMISSIONER, frozen.supplier(frozen.a).email):
+        home = browse(email).get("/dashboard").get_data(as_text=True)
+        assert 'id="contracts-link" href="/contracts"' in home, email
+    assert 'href="/contracts/oversight"' in browse(COMMISSIONER).get("/dashboard").get_data(as_text=True)
+    assert 'id="contracts-link"' not in browse("evaluator1@demo.tenderscore.test").get("/dashboard").get_data(
+        as_text=True)  # fmt: skip
