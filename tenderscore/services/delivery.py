@@ -54,7 +54,7 @@ from tenderscore.db.models import (
 from tenderscore.db.types import utcnow
 from tenderscore.services import register
 from tenderscore.services.contract_access import Seat, contract_seat
-from tenderscore.services.kpis import VCSE_SHARE, rule_of
+from tenderscore.services.kpis import VCSE_SHARE, kpis_by_contract, rule_of
 from tenderscore.services.tenders import rubric_of
 
 
@@ -285,7 +285,7 @@ def build_many(session: Session, seated: Sequence[tuple[Contract, Tender, Seat]]
     (the dashboards' cross-contract views; ``build`` is this for one)."""
     today = (now or utcnow()).astimezone(UK).date()
     cids = [id_of(contract) for contract, _, _ in seated]
-    all_kpis = _kpis_of(session, cids)
+    all_kpis = kpis_by_contract(session, cids)
     currents = current_returns(session, cids)
     firsts = first_versions(session, cids)
     return_ids = [r.id for r in currents.values() if r.id is not None]
@@ -299,20 +299,6 @@ def build_many(session: Session, seated: Sequence[tuple[Contract, Tender, Seat]]
               all_notices.get(id_of(contract), []), book, today)
         for contract, tender, seat in seated
     ]  # fmt: skip
-
-
-def _kpis_of(session: Session, contract_ids: list[int]) -> dict[int, list[ContractKpi]]:
-    """Each contract's KPIs in force, in order (services.kpis.kpis_of for many contracts at once)."""
-    found: dict[int, list[ContractKpi]] = defaultdict(list)
-    if contract_ids:
-        query = (
-            select(ContractKpi)
-            .where(col(ContractKpi.contract_id).in_(contract_ids), col(ContractKpi.withdrawn_at).is_(None))
-            .order_by(col(ContractKpi.position))
-        )
-        for kpi in session.exec(query).all():
-            found[kpi.contract_id].append(kpi)
-    return found
 
 
 def _view(contract: Contract, tender: Tender, seat: Seat, kpis: list[ContractKpi],
