@@ -5,18 +5,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tenderscore.core.award import UK
 from tenderscore.core.performance import periods
 from tenderscore.core.register import Confirmation
 from tenderscore.db import get_engine
-from tenderscore.db.models import Award, Contract, ContractKpi, KpiRating, Tender, User, id_of
+from tenderscore.db.models import (
+    Award,
+    Contract,
+    ContractKpi,
+    DeliveryReturn,
+    KpiRating,
+    ReturnFigure,
+    ReturnSpend,
+    Tender,
+    User,
+    id_of,
+)
 from tenderscore.services import contracts
 from tenderscore.services.demo import DEMO_PASSWORD
 from tests import forms
@@ -75,6 +86,25 @@ def _contract_b(session: Session, officer: User) -> Contract:
     return session.exec(select(Contract).where(Contract.tender_id == tender.id)).one()
 
 
+def _fresh_start(session: Session, contract: Contract, starts_on: date) -> None:
+    """The worked example's contract A starts a week from now with nothing reported: the demo's own returns and
+    ratings on it (two periods of the seven months it has run) are cleared, its period moved."""
+    returns = session.exec(select(DeliveryReturn).where(DeliveryReturn.contract_id == contract.id)).all()
+    ids = [id_of(r) for r in returns]
+    for model in (ReturnSpend, ReturnFigure):
+        for row in session.exec(select(model).where(col(model.return_id).in_(ids))).all():
+            session.delete(row)
+    for rating in session.exec(select(KpiRating).where(KpiRating.contract_id == contract.id)).all():
+        session.delete(rating)
+    session.flush()
+    for row in returns:
+        session.delete(row)
+    contract.ends_on = starts_on + (contract.ends_on - contract.starts_on)
+    contract.starts_on = starts_on
+    session.add(contract)
+    session.flush()
+
+
 def _kpi(d: dict[str, ContractKpi], key: str) -> int:
     return id_of(d[key])
 
@@ -85,6 +115,7 @@ def delivered(demo: Flask) -> Iterator[Delivered]:
         officer = session.exec(select(User).where(User.email == "officer@demo.tenderscore.test")).one()
         commissioner = session.exec(select(User).where(User.email == "commissioner@demo.tenderscore.test")).one()
         a = session.exec(select(Contract).where(Contract.tender_id == _tender(session, "NWPR-2026-003").id)).one()
+        _fresh_start(session, a, date.today() + timedelta(days=8))
         b = _contract_b(session, officer)
         kpis = {**_named(session, a, "a"), **_named(session, b, "b")}
         supplier_a = session.exec(select(User).where(User.organisation_id == a.supplier_org_id)).first()
