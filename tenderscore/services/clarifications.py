@@ -11,6 +11,7 @@ wording.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -131,12 +132,12 @@ def for_the_record(session: Session, tender: Tender) -> list[ClarificationView]:
     return _build(session, rows, Sight.TEAM, None)
 
 
-def _views(session: Session, actor: User, tender: Tender, rows: list[Clarification]) -> list[ClarificationView]:
+def _views(session: Session, actor: User, tender: Tender, rows: Sequence[Clarification]) -> list[ClarificationView]:
     return _build(session, rows, sight(actor, tender), actor.organisation_id)
 
 
 def _build(
-    session: Session, rows: list[Clarification], seen_as: Sight, org_id: int | None
+    session: Session, rows: Sequence[Clarification], seen_as: Sight, org_id: int | None
 ) -> list[ClarificationView]:
     def own(row: Clarification) -> bool:
         return seen_as == Sight.BIDDER and row.bidder_org_id == org_id
@@ -216,7 +217,7 @@ def refusal_to_ask(tender: Tender, now: datetime) -> str | None:
 
 
 def ask(session: Session, actor: User, tender_id: int, question: str, *, now: datetime | None = None) -> Clarification:
-    """A bidder's question about a published tender, before the clarification deadline: it waits in the buyer's queue."""
+    """A bidder's question about a published tender, before the clarification deadline; it waits in a queue."""
     tender = get_tender(session, actor, tender_id)
     if actor.role != Role.BIDDER:
         raise Forbidden("Only a bidder can ask a clarification question")

@@ -46,9 +46,17 @@ def test_a_bidder_asks_and_the_question_waits_for_the_officer(competition: Compe
     queue = clarifications.awaiting(c.session, c.officer)
     assert [(t.reference, n) for t, n in queue] == [("T-1", 1)]
     [seen] = clarifications.visible(c.session, c.officer, c.tender.id)  # type: ignore[arg-type]
-    assert (seen.id, seen.state, seen.asker, seen.question) == (asked, "awaiting", "Acme Ltd", "Does Acme's own housing count?")
+    assert (seen.id, seen.state, seen.asker, seen.question) == (
+        asked,
+        "awaiting",
+        "Acme Ltd",
+        "Does Acme's own housing count?",
+    )
     event = c.session.exec(select(AuditEvent).where(AuditEvent.action == "clarification.asked")).one()
-    assert event.after == {"question": "Does Acme's own housing count?", "bidder_org_id": c.bidder("Acme Ltd").organisation_id}
+    assert event.after == {
+        "question": "Does Acme's own housing count?",
+        "bidder_org_id": c.bidder("Acme Ltd").organisation_id,
+    }
 
 
 @pytest.mark.parametrize(
@@ -76,9 +84,13 @@ def test_only_a_bidder_asks_only_about_a_published_tender_and_in_limits(competit
     with pytest.raises(ServiceError, match="5,000 characters or fewer"):
         _ask(c, text="x" * 5001)
     draft = tenders.create_tender(
-        c.session, c.officer, reference="T-9", title="Draft", rubric=tenders.load_rubric_source("probation-innovation-partner"),
+        c.session,
+        c.officer,
+        reference="T-9",
+        title="Draft",
+        rubric=tenders.load_rubric_source("probation-innovation-partner"),
         deadline=NOW + timedelta(days=30),
-    )  # fmt: skip
+    )
     with pytest.raises(NotFound):  # a bidder cannot see a draft at all
         clarifications.ask(c.session, c.bidder("Acme Ltd"), draft.id, "When?", now=ASKING)  # type: ignore[arg-type]
 
@@ -88,7 +100,9 @@ def test_a_private_answer_reaches_the_asker_alone(competition: Competition) -> N
     asked = _ask(c)
     other = c.bidder("Bravo Ltd")
     mail.discard(c.session)
-    clarifications.answer(c.session, c.officer, asked, answer="Yes, if it is let at social rent.", audience="asker", now=ASKING)
+    clarifications.answer(
+        c.session, c.officer, asked, answer="Yes, if it is let at social rent.", audience="asker", now=ASKING
+    )
     [message] = mail.queued(c.session)
     assert message.to == "bids@acme.example" and "social rent" in message.body
     mine = clarifications.one(c.session, c.bidder("Acme Ltd"), asked)
@@ -105,14 +119,24 @@ def test_a_published_answer_reaches_every_bidder_without_who_asked(competition: 
     panel.assign_evaluator(c.session, c.officer, c.tender.id, evaluator.id)  # type: ignore[arg-type]
     mail.discard(c.session)
     clarifications.answer(
-        c.session, c.officer, asked, answer="Yes, at social rent.", audience="all",
-        published_question="Does a bidder's own housing count?", now=ASKING,
-    )  # fmt: skip
+        c.session,
+        c.officer,
+        asked,
+        answer="Yes, at social rent.",
+        audience="all",
+        published_question="Does a bidder's own housing count?",
+        now=ASKING,
+    )
     assert sorted(m.to for m in mail.queued(c.session)) == ["bids@acme.example", "bids@bravo.example"]
     assert all("Acme" not in m.body for m in mail.queued(c.session))
     for who in (other, evaluator):
         [seen] = clarifications.visible(c.session, who, c.tender.id)  # type: ignore[arg-type]
-        assert (seen.question, seen.original, seen.asker, seen.yours) == ("Does a bidder's own housing count?", None, None, False)
+        assert (seen.question, seen.original, seen.asker, seen.yours) == (
+            "Does a bidder's own housing count?",
+            None,
+            None,
+            False,
+        )
         assert seen.published_at == ASKING and [a.answer for a in seen.answers] == ["Yes, at social rent."]
     [asker_sees] = clarifications.visible(c.session, c.bidder("Acme Ltd"), c.tender.id)  # type: ignore[arg-type]
     assert asker_sees.yours and asker_sees.original == "Does Acme's own housing count?"
@@ -123,7 +147,9 @@ def test_publishing_needs_the_edited_wording_and_every_mistake_is_told_at_once(c
     c = competition
     asked = _ask(c)
     with pytest.raises(Invalid) as refused:
-        clarifications.answer(c.session, c.officer, asked, answer=" ", audience="all", published_question="", now=ASKING)
+        clarifications.answer(
+            c.session, c.officer, asked, answer=" ", audience="all", published_question="", now=ASKING
+        )
     assert [f for f, _ in refused.value.problems] == ["answer", "published_question"]
     with pytest.raises(Invalid, match="audience: Choose who gets the answer"):
         clarifications.answer(c.session, c.officer, asked, answer="Yes", audience="everyone", now=ASKING)
@@ -137,17 +163,28 @@ def test_an_answer_is_never_changed_a_correction_is_a_new_linked_answer(competit
     with pytest.raises(Conflict, match=f"corrects: .* to correct it, send a new answer naming answer {first.id}"):
         clarifications.answer(c.session, c.officer, asked, answer="Yes.", audience="asker", now=ASKING)
     fixed = clarifications.answer(
-        c.session, c.officer, asked, answer="Yes, at social rent.", audience="all", published_question="Does own housing count?",
-        corrects=first.id, now=ASKING + timedelta(hours=1),
-    )  # fmt: skip
+        c.session,
+        c.officer,
+        asked,
+        answer="Yes, at social rent.",
+        audience="all",
+        published_question="Does own housing count?",
+        corrects=first.id,
+        now=ASKING + timedelta(hours=1),
+    )
     seen = clarifications.one(c.session, c.officer, asked)
     assert [(a.answer, a.corrected, a.corrects_id) for a in seen.answers] == [
-        ("No.", True, None), ("Yes, at social rent.", False, first.id)
+        ("No.", True, None),
+        ("Yes, at social rent.", False, first.id),
     ]
     # Others see the published correction only, never the private first answer.
-    assert [a.answer for a in clarifications.one(c.session, c.bidder("Bravo Ltd"), asked).answers] == ["Yes, at social rent."]
+    assert [a.answer for a in clarifications.one(c.session, c.bidder("Bravo Ltd"), asked).answers] == [
+        "Yes, at social rent."
+    ]
     with pytest.raises(Invalid, match="audience: The answer was published to every bidder"):
-        clarifications.answer(c.session, c.officer, asked, answer="Withdrawn", audience="asker", corrects=fixed.id, now=ASKING)
+        clarifications.answer(
+            c.session, c.officer, asked, answer="Withdrawn", audience="asker", corrects=fixed.id, now=ASKING
+        )
     event = c.session.exec(select(AuditEvent).where(AuditEvent.action == "clarification.corrected")).one()
     assert event.before == {"answer_id": first.id, "answer": "No.", "audience": "asker"}
     assert event.after["published_question"] == "Does own housing count?"  # type: ignore[index]
@@ -175,14 +212,35 @@ def test_an_extension_following_an_answer_is_linked_to_it(competition: Competiti
     asked = _ask(c)
     with pytest.raises(Invalid, match=f"following: This tender has no answered clarification question {asked}"):
         tenders.extend_deadline(
-            c.session, c.officer, c.tender.id, expected_version=c.tender.version, deadline=NOW + timedelta(days=14),  # type: ignore[arg-type]
-            reason="Answer to a question", following=asked, now=ASKING,
-        )  # fmt: skip
-    clarifications.answer(c.session, c.officer, asked, answer="We will extend.", audience="all", published_question="More time?", now=ASKING)
+            c.session,
+            c.officer,
+            c.tender.id,
+            expected_version=c.tender.version,
+            deadline=NOW + timedelta(days=14),  # type: ignore[arg-type]
+            reason="Answer to a question",
+            following=asked,
+            now=ASKING,
+        )
+    clarifications.answer(
+        c.session,
+        c.officer,
+        asked,
+        answer="We will extend.",
+        audience="all",
+        published_question="More time?",
+        now=ASKING,
+    )
     tenders.extend_deadline(
-        c.session, c.officer, c.tender.id, expected_version=c.tender.version, deadline=NOW + timedelta(days=14),  # type: ignore[arg-type]
-        clarification_deadline=NOW + timedelta(days=7), reason="Answer to a question", following=asked, now=ASKING,
-    )  # fmt: skip
+        c.session,
+        c.officer,
+        c.tender.id,
+        expected_version=c.tender.version,
+        deadline=NOW + timedelta(days=14),  # type: ignore[arg-type]
+        clarification_deadline=NOW + timedelta(days=7),
+        reason="Answer to a question",
+        following=asked,
+        now=ASKING,
+    )
     seen = clarifications.one(c.session, c.bidder("Bravo Ltd"), asked)
     assert [ch.summary for ch in seen.changes] == ["The deadline for bids was extended to 7 December 2026, midday GMT"]
     assert c.tender.clarification_deadline == NOW + timedelta(days=7)
@@ -196,16 +254,31 @@ def test_the_clarification_deadline_is_before_the_deadline(competition: Competit
     rubric = tenders.load_rubric_source("probation-innovation-partner")
     with pytest.raises(Invalid, match="clarification_deadline: The clarification deadline must be before the deadline"):
         tenders.create_tender(
-            c.session, c.officer, reference="T-3", title="Late questions", rubric=rubric, deadline=NOW + timedelta(days=30),
+            c.session,
+            c.officer,
+            reference="T-3",
+            title="Late questions",
+            rubric=rubric,
+            deadline=NOW + timedelta(days=30),
             clarification_deadline=NOW + timedelta(days=30),
-        )  # fmt: skip
+        )
     draft = tenders.create_tender(
-        c.session, c.officer, reference="T-3", title="Set questions", rubric=rubric, deadline=NOW + timedelta(days=30),
+        c.session,
+        c.officer,
+        reference="T-3",
+        title="Set questions",
+        rubric=rubric,
+        deadline=NOW + timedelta(days=30),
         clarification_deadline=NOW + timedelta(days=20),
-    )  # fmt: skip
+    )
     with pytest.raises(Invalid, match="must be before the deadline for bids; change it as well"):
         tenders.update_draft(
-            c.session, c.officer, draft.id, expected_version=draft.version, deadline=NOW + timedelta(days=10), now=NOW  # type: ignore[arg-type]
+            c.session,
+            c.officer,
+            draft.id,
+            expected_version=draft.version,
+            deadline=NOW + timedelta(days=10),
+            now=NOW,  # type: ignore[arg-type]
         )
     tenders.publish(c.session, c.officer, draft.id, now=NOW)  # type: ignore[arg-type]
     assert draft.clarification_deadline == NOW + timedelta(days=20)  # kept as set, not the default
@@ -214,7 +287,11 @@ def test_the_clarification_deadline_is_before_the_deadline(competition: Competit
 def test_every_query_is_bounded(session: Session) -> None:
     """A person with no tender sees no queue (and the query runs on an empty database)."""
     officer = accounts.create_user(
-        session, email="o@x.example", name="O", password=PASSWORD, role=Role.OFFICER,
+        session,
+        email="o@x.example",
+        name="O",
+        password=PASSWORD,
+        role=Role.OFFICER,
         organisation=accounts.create_organisation(session, name="X", kind="buyer"),
-    )  # fmt: skip
+    )
     assert clarifications.awaiting(session, officer) == []
