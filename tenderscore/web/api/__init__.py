@@ -10,6 +10,7 @@ from tenderscore.web.api import (
     audit,
     award,
     bids,
+    clarifications,
     documents,
     evaluation,
     guards,
@@ -44,8 +45,8 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     # Every Decimal here travels as exact text (as_string), so the document says string, not number.
     api.register_field(fields.Decimal, "string", "decimal")
-    for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, award, documents, jobs, audit,
-                   register, partner):
+    for module in (me, policies, tenders, clarifications, bids, submissions, panel, scores, evaluation, award,
+                   documents, jobs, audit, register, partner):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs")
