@@ -138,6 +138,7 @@ def _fillings(rule: Rule, grown: Grown) -> list[tuple[str, dict[str, int]]]:
         "job_id": [("job", grown.job)],
         "entry_id": [("entry", grown.entry_id)],
         "confirmation_id": [("confirmation", grown.confirmation)],
+        "clarification_id": [("clarification", grown.clarification)],
     }
     arguments = sorted(rule.arguments)
     unknown = [a for a in arguments if a not in options]
