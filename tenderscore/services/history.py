@@ -308,7 +308,7 @@ class _Words:
         if action == "clarification.asked":
             return f"Asked a clarification question: “{after.get('question', '')}”"
         told = after.get("bidders_told")
-        emailed = f" (emailed {plural(told, 'person')})" if isinstance(told, int) else ""
+        emailed = f" (emailed {plural(told, 'bidder')})" if isinstance(told, int) else ""
         to_whom = "every bidder" if after.get("audience") == "all" else "the bidder who asked"
         verb = "Corrected the answer to" if action == "clarification.corrected" else "Answered"
         return f"{verb} a clarification question, to {to_whom}{emailed}: “{after.get('answer', '')}”"

@@ -116,7 +116,7 @@ def test_an_extension_following_an_answer_is_shown_next_to_it(demo: Flask) -> No
     assert event.after is not None and event.after["following_clarification"] == published.id
     history = client.get(f"/tenders/{tender.id}/history?kind=clarifications").text
     assert "Asked a clarification question: “Our consortium runs two hostels" in history
-    assert "Answered a clarification question, to every bidder (emailed 7 people)" in history
+    assert "Answered a clarification question, to every bidder (emailed 7 bidders)" in history
     assert "following the answer to a clarification question" in client.get(f"/tenders/{tender.id}/history").text
 
 
