@@ -280,6 +280,9 @@ def test_the_clarification_deadline_is_before_the_deadline(competition: Competit
             deadline=NOW + timedelta(days=10),
             now=NOW,  # type: ignore[arg-type]
         )
+    with pytest.raises(Conflict, match="clarification_deadline: the clarification deadline must be in the future"):
+        tenders.publish(c.session, c.officer, draft.id, now=NOW + timedelta(days=21))  # type: ignore[arg-type]
+    assert not tenders.next_step(c.session, draft, now=NOW + timedelta(days=21)).can_publish
     tenders.publish(c.session, c.officer, draft.id, now=NOW)  # type: ignore[arg-type]
     assert draft.clarification_deadline == NOW + timedelta(days=20)  # kept as set, not the default
 
