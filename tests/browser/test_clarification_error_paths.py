@@ -70,7 +70,10 @@ def test_a_bidder_asks_a_blank_question_then_a_real_one(browser: Browser, world:
     page = register.signed_in(browser, world, "harbour@demo.tenderscore.test", width)
     page.goto(world.url(f"/tenders/{world.entries['tender']}"))
     expect(page.locator("#clarification-deadline")).to_be_visible()
-    expect(page.locator("#clarifications ~ .ts-clarification")).to_have_count(1)  # the published one alone
+    questions = page.locator("#clarifications ~ .ts-clarification")
+    expect(questions.filter(has_text="Can bed spaces in hostels run by a bidder")).to_have_count(1)  # published
+    for others in ("two hostels in Salford", "digital job-matching", "anonymised staff list"):  # as asked, private
+        expect(questions.filter(has_text=others)).to_have_count(0)
     fits(page)
     page.screenshot(path=str(FOLDER / f"bidder-tender-page-{width}px.png"), full_page=True)
     page.click("text=Ask a clarification question")
