@@ -217,7 +217,8 @@ def refusal_to_ask(tender: Tender, now: datetime) -> str | None:
 
 
 def ask(session: Session, actor: User, tender_id: int, question: str, *, now: datetime | None = None) -> Clarification:
-    """A bidder's question about a published tender, before the clarification deadline; it waits in a queue."""
+    """A bidder's question about a published tender, before the clarification deadline: it waits in the buyer's
+    queue, and the buyer's officers are emailed."""
     tender = get_tender(session, actor, tender_id)
     if actor.role != Role.BIDDER:
         raise Forbidden("Only a bidder can ask a clarification question")
@@ -235,7 +236,28 @@ def ask(session: Session, actor: User, tender_id: int, question: str, *, now: da
         session, actor, "clarification.asked", "clarification", row.id, tender_id=tender.id,
         after={"question": text, "bidder_org_id": row.bidder_org_id},
     )  # fmt: skip
+    _tell_the_buyer(session, tender, row)
     return row
+
+
+def _tell_the_buyer(session: Session, tender: Tender, row: Clarification) -> None:
+    """One email to each active officer of the buyer: a question waits for an answer."""
+    officers = session.exec(
+        select(User).where(
+            User.role == Role.OFFICER, User.organisation_id == tender.buyer_org_id, col(User.active).is_(True)
+        ).order_by(col(User.id))
+    ).all()
+    asker = session.get(Organisation, row.bidder_org_id)
+    body = (
+        f"{asker.name if asker else 'A bidder'} asked a clarification question about {tender.reference}, "
+        f"{tender.title}, on {uk_time(row.asked_at)}:\n\n{row.question}\n\n"
+        "Answer it on the tender's page in tenderscore: to the bidder who asked alone, or to every bidder with the "
+        f"question in your words. Questions close at {uk_time(closes_at(tender))}; the deadline for bids is "
+        f"{uk_time(tender.deadline)}.\n"
+    )
+    for officer in officers:
+        mail.queue(session, mail.Message(to=officer.email, subject=f"Clarification question: {tender.reference}",
+                                         body=body, purpose="clarification_asked"))  # fmt: skip
 
 
 def answer(

@@ -20,6 +20,8 @@ def _ask(world: World, who: str = "bidder_a", question: str = QUESTION) -> int:
 
 def test_ask_answer_privately_then_publish_a_correction(published: World, outbox: Outbox) -> None:  # noqa: F811
     asked = _ask(published)
+    assert sorted(m.to for m in outbox.sent) == ["moderator@buyer.example", "officer@buyer.example"]
+    outbox.sent.clear()
     queue = published.get("officer", f"/api/tenders/{published.tender_id}/clarifications").json
     assert [(q["id"], q["asker"], q["question"]) for q in queue] == [
         (asked, "Northern Resettlement Consortium Ltd", QUESTION)
@@ -51,6 +53,7 @@ def test_ask_answer_privately_then_publish_a_correction(published: World, outbox
 
 def test_refusals_name_the_field_and_change_nothing(published: World, outbox: Outbox) -> None:  # noqa: F811
     asked = _ask(published)
+    outbox.sent.clear()
     url = f"/api/tenders/{published.tender_id}/clarifications"
     before = published.state()
     blank = published.post("bidder_b", url, json={"question": "   "})

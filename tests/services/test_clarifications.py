@@ -52,6 +52,9 @@ def test_a_bidder_asks_and_the_question_waits_for_the_officer(competition: Compe
         "Acme Ltd",
         "Does Acme's own housing count?",
     )
+    told = [m for m in mail.queued(c.session) if m.purpose == "clarification_asked"]
+    assert sorted(m.to for m in told) == ["moderator@buyer.example", "officer@buyer.example"]  # the buyer's officers
+    assert "Acme Ltd asked a clarification question about T-1" in told[0].body
     event = c.session.exec(select(AuditEvent).where(AuditEvent.action == "clarification.asked")).one()
     assert event.after == {
         "question": "Does Acme's own housing count?",
