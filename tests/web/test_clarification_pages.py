@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from sqlmodel import Session, col, select
 
+from tenderscore.core.ukdates import UK
 from tenderscore.db import get_engine
 from tenderscore.db.models import AuditEvent, Clarification
-from tests.web.test_tender_pages import OFFICER, OPEN, Outbox, _client, _set, _summary, _tender
+from tests.web.test_tender_pages import DRAFT, OFFICER, OPEN, Outbox, _client, _details, _set, _summary, _tender
 
 PUBLISHED_WORDING = "Can bed spaces in hostels run by a bidder"
 ASKED_BY_NORTHERN = "two hostels in Salford"  # the published question as asked: never shown to other bidders
@@ -124,3 +125,26 @@ def test_the_dashboard_counts_the_questions_awaiting_an_answer(demo: Flask) -> N
     client, _ = _client(demo)
     page = client.get("/dashboard").text
     assert "1 question on NWPR-2027-002" in page
+
+
+def test_a_drafts_clarification_deadline_is_set_on_its_details_page_before_the_deadline(demo: Flask) -> None:
+    draft = _tender(demo, DRAFT)
+    client, token = _client(demo)
+    assert "Set at publication: 7 days before the deadline" in client.get(f"/tenders/{draft.id}").text
+    after = datetime.now(UTC) + timedelta(days=70)  # _details types a deadline 60 days ahead
+    typed = _details(token, draft.version, **{"clarification_deadline-day": str(after.day),
+                     "clarification_deadline-month": str(after.month), "clarification_deadline-year": str(after.year),
+                     "clarification_deadline-time": "12:00"})  # fmt: skip
+    refused = client.post(f"/tenders/{draft.id}/edit", data=typed)
+    assert refused.status_code == 400
+    assert 'href="#clarification_deadline-day"' in _summary(refused.text)
+    assert "must be before the deadline for bids" in refused.text
+    before = datetime.now(UTC) + timedelta(days=50)
+    typed |= {"clarification_deadline-day": str(before.day), "clarification_deadline-month": str(before.month),
+              "clarification_deadline-year": str(before.year)}  # fmt: skip
+    assert client.post(f"/tenders/{draft.id}/edit", data=typed).status_code == 302
+    saved = _tender(demo, DRAFT).clarification_deadline
+    assert saved is not None and saved.date() == before.date()
+    edit = client.get(f"/tenders/{draft.id}/edit").text
+    shown = re.search(r'<input[^>]*id="clarification_deadline-day"[^>]*>', edit)
+    assert shown is not None and f'value="{before.astimezone(UK).day}"' in shown.group(0)
