@@ -13,6 +13,8 @@ from .chart import Bar, stacked_bar_svg
 from .errors import MissingReasonError, ProvisionalResultError, RenderFailed, RenderTimeout, ReportError
 from .evaluation_report import build_evaluation_report
 from .facts import (
+    ClarificationAnswerRecord,
+    ClarificationRecord,
     ConfirmationRecord,
     ConsensusRecord,
     IndividualScore,
@@ -59,6 +61,8 @@ __all__ = [
     "AwardNoticeView",
     "Bar",
     "CommitmentView",
+    "ClarificationAnswerRecord",
+    "ClarificationRecord",
     "ConfirmationRecord",
     "ConsensusRecord",
     "ContractNoticeView",

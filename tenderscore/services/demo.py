@@ -21,6 +21,7 @@ from tenderscore.services import (
     award_path,
     confirmations,
     contracts,
+    demo_clarifications,
     demo_register,
     evaluation,
     identifiers,
@@ -104,8 +105,9 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
         estimated_value=Decimal("1200000"),
         policy_id=policy.id,
     )
-    tenders.publish(session, officer, id_of(open_tender), now=now)
+    tenders.publish(session, officer, id_of(open_tender), now=now - timedelta(days=6))
     panel.assign_evaluator(session, officer, id_of(open_tender), id_of(evaluators[0]))
+    demo_clarifications.ask_and_answer(session, officer, open_tender, list(bidders.values()), now)
 
     tenders.create_tender(
         session,

@@ -139,6 +139,7 @@ def _fillings(rule: Rule, grown: Grown) -> list[tuple[str, dict[str, int]]]:
         "entry_id": [("entry", grown.entry_id)],
         "confirmation_id": [("confirmation", grown.confirmation)],
         "contract_id": [("contract", grown.contract_id)],
+        "clarification_id": [("clarification", grown.clarification)],
     }
     arguments = sorted(rule.arguments)
     unknown = [a for a in arguments if a not in options]

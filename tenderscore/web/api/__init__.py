@@ -10,6 +10,7 @@ from tenderscore.web.api import (
     audit,
     award,
     bids,
+    clarifications,
     dashboards,
     documents,
     evaluation,
@@ -45,8 +46,8 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     # Every Decimal here travels as exact text (as_string), so the document says string, not number.
     api.register_field(fields.Decimal, "string", "decimal")
-    for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, award, documents, jobs, audit,
-                   register, partner, dashboards):
+    for module in (me, policies, tenders, clarifications, bids, submissions, panel, scores, evaluation, award,
+                   documents, jobs, audit, register, partner, dashboards):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs")

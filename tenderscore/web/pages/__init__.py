@@ -11,6 +11,7 @@ from tenderscore.web.pages import (  # noqa: E402,F401
     account,
     award,
     bidding,
+    clarifications,
     dashboards,
     documents,
     evaluating,
