@@ -186,7 +186,8 @@ class PeriodView:
 
     @property
     def overall(self) -> Rating:
-        return overall(k.rating for k in self.kpis) if self.current is not None else Rating.OTHER
+        # With no return the rule has nothing to rate on, unless the officer rated the period (with reasons).
+        return overall(k.rating for k in self.kpis) if self.current is not None or self.rated else Rating.OTHER
 
     @property
     def rated(self) -> bool:
