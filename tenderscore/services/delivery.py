@@ -288,10 +288,15 @@ def build(session: Session, contract: Contract, tender: Tender, seat: Seat, *, n
         views.append(PeriodView(period, current, bool(first and first.late) or overdue, overdue, kpi_views, spend,
                                 current.contract_spend if current else None))  # fmt: skip
     notices = notices_of(session, [cid]).get(cid, [])
+    return DeliveryView(contract, tender, seat, rule, kpis, views, notices, notice_due(contract, notices), today,
+                        counting)  # fmt: skip
+
+
+def notice_due(contract: Contract, notices: list[PerformanceNotice]) -> NoticeDue | None:
+    """When the contract's next performance notice is due, given the notices published (oldest first)."""
     last = notices[-1] if notices else None
-    due = next_notice(contract.starts_on, contract.ends_on, last.assessed_on if last else None,
-                      any(n.final for n in notices))  # fmt: skip
-    return DeliveryView(contract, tender, seat, rule, kpis, views, notices, due, today, counting)
+    return next_notice(contract.starts_on, contract.ends_on, last.assessed_on if last else None,
+                       any(n.final for n in notices))  # fmt: skip
 
 
 __all__ = [
@@ -305,6 +310,7 @@ __all__ = [
     "figures_of",
     "first_versions",
     "latest_ratings",
+    "notice_due",
     "notices_of",
     "spend_of",
 ]

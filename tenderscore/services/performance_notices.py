@@ -20,16 +20,17 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from tenderscore.core.performance import Direction, Rating, percent_achieved
+from tenderscore.core.award import UK
+from tenderscore.core.performance import Direction, NoticeDue, Rating, percent_achieved
 from tenderscore.core.performance_notice import KpiResult, PerformanceNoticeFacts
 from tenderscore.core.ukdates import uk_date
 from tenderscore.db.models import Award, DocumentKind, PerformanceNotice, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.reports import ReportError, build_performance_notice, performance_notice_pdf
-from tenderscore.services import audit, award_path, documents, publication
-from tenderscore.services.contract_access import managed_contract
-from tenderscore.services.delivery import DeliveryView, PeriodView, build
-from tenderscore.services.errors import Conflict
+from tenderscore.services import audit, award_path, awards, documents, publication
+from tenderscore.services.contract_access import contract_seat, managed_contract
+from tenderscore.services.delivery import DeliveryView, PeriodView, build, notice_due, notices_of
+from tenderscore.services.errors import Conflict, NotFound
 from tenderscore.services.reports import tender_facts
 
 
@@ -147,4 +148,32 @@ def publish(
     return notice
 
 
-__all__ = ["NoticePlan", "plan", "publish"]
+@dataclass(frozen=True)
+class NoticeStatus:
+    """The tender page's line about its contract's performance notices."""
+
+    contract_id: int
+    published: int  # how many notices so far
+    due: NoticeDue | None  # None once the final notice is out
+    overdue: bool  # the day it had to be published by has passed
+
+
+def status_for_tender(session: Session, actor: User, tender_id: int, *, now: datetime | None = None
+                      ) -> NoticeStatus | None:  # fmt: skip
+    """The performance notices of the tender's contract, for anyone with a seat at it; None when there is no
+    contract in delivery or the actor has no seat at it."""
+    award = awards.live_award(session, tender_id)
+    contract = awards.contract_of(session, award) if award is not None else None
+    if contract is None or contract.notice_published_at is None:
+        return None
+    try:
+        contract_seat(session, actor, id_of(contract))
+    except NotFound:
+        return None
+    published = notices_of(session, [id_of(contract)]).get(id_of(contract), [])
+    due = notice_due(contract, published)
+    today = (now or utcnow()).astimezone(UK).date()
+    return NoticeStatus(id_of(contract), len(published), due, due is not None and today > due.publish_by)
+
+
+__all__ = ["NoticePlan", "NoticeStatus", "plan", "publish", "status_for_tender"]

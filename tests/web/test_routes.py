@@ -29,6 +29,7 @@ from tenderscore.db import get_engine
 from tenderscore.db.engine import make_engine
 from tenderscore.db.models import (
     ConsensusScore,
+    Contract,
     IssuedDocument,
     PartnerConfirmation,
     Policy,
@@ -160,6 +161,7 @@ class Demo:
     # Partners' confirmation requests: the signed-in partner's own first, then another organisation's.
     confirmations: list[int] = field(default_factory=list)
     entries: list[int] = field(default_factory=list)  # VCSE register entries
+    contracts: list[int] = field(default_factory=list)  # contracts in delivery
 
 
 def _demo(app: Flask) -> Demo:
@@ -178,6 +180,7 @@ def _demo(app: Flask) -> Demo:
             u.email for u in users if u.role == Role.BIDDER and u.organisation_id not in with_bids
         )
         entries = sorted(e for e in session.exec(select(RegisterEntry.id)).all() if e is not None)
+        contracts = sorted(c for c in session.exec(select(Contract.id)).all() if c is not None)
         criteria: list[str] = []
         for tender in session.exec(select(Tender)).all():
             for section in (tender.rubric or {}).get("sections", []):
@@ -199,7 +202,7 @@ def _demo(app: Flask) -> Demo:
     assert entries, "the demo has a VCSE register"
     assert own and others, "the demo's bids name the partner's organisation and others on the register"
     return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents,
-                own + others + unknown, entries)  # fmt: skip
+                own + others + unknown, entries, contracts)  # fmt: skip
 
 
 def _fillers(demo: Demo) -> dict[str, list[Any]]:
@@ -216,6 +219,8 @@ def _fillers(demo: Demo) -> dict[str, list[Any]]:
         "token": ["not-a-token", "eyJ1c2VyIjoxLCJlcG9jaCI6MH0.forged.signature"],
         "entry_id": [*demo.entries, MISSING],
         "identifier": ["GB-CHC-1290417", "not-an-identifier"],
+        "contract_id": [*demo.contracts, MISSING],
+        "period": [1, 99],  # the first reporting period, and one no contract has
     }
 
 

@@ -17,6 +17,7 @@ from tenderscore.web.api import (
     me,
     panel,
     partner,
+    performance,
     policies,
     register,
     scores,
@@ -45,7 +46,7 @@ def init_app(app: Flask) -> None:
     # Every Decimal here travels as exact text (as_string), so the document says string, not number.
     api.register_field(fields.Decimal, "string", "decimal")
     for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, award, documents, jobs, audit,
-                   register, partner):
+                   register, partner, performance):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs")

@@ -19,7 +19,7 @@ from tenderscore.core import Rubric
 from tenderscore.core.ukdates import UK, uk_time
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, id_of
-from tenderscore.services import access, award_path, documents
+from tenderscore.services import access, award_path, documents, performance_notices
 from tenderscore.services import history as history_service
 from tenderscore.services import panel as panel_service
 from tenderscore.services import policies as policy_service
@@ -99,6 +99,7 @@ def _detail_context(tender_id: int) -> dict[str, Any]:
         "buyer": tender_service.buyer_name(session, tender),
         "outcome": submission_service.outcome(session, me, tender_id),
         "documents": documents.listed(session, access.visible_documents(session, me, tender_id)),
+        "notices": performance_notices.status_for_tender(session, me, tender_id),
     }
     if me.role in (Role.OFFICER, Role.COMMISSIONER):
         context["step"] = tender_service.next_step(session, tender)
