@@ -77,7 +77,7 @@ def test_rating_a_period_on_its_page_with_every_error_and_then_publishing(
     assert _count(demo, KpiRating) == 0
     form[f"kpis.{hours}.reason"] = "Hours recovered in the month after the period, as the contract allows."
     saved = client.post(f"/contracts/{cid}/periods/1/ratings", data=form)
-    assert saved.status_code == 302, saved.get_data(as_text=True)[saved.get_data(as_text=True).find("govuk-error-summary__list"):][:600]
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:3000]
     assert saved.location.endswith(f"/contracts/{cid}/performance")
     assert _count(demo, KpiRating) == 7
     overview = client.get(f"/contracts/{cid}/performance").get_data(as_text=True)
