@@ -106,7 +106,7 @@ def rate_period(
         if needs_reason and not reason:
             why = (f"no return came for period {period}, so the rule has nothing to rate on" if shown.current is None
                    else f"the published rule gives {line.computed.label}")  # fmt: skip
-            problems.add(f"{field}.reason", f"give the reason for rating {line.kpi.title} "
+            problems.add(f"{field}.reason", f"give your reason for rating {line.kpi.title} as "
                                             f"{Rating(chosen).label}: {why}")  # fmt: skip
             continue
         rows.append(KpiRating(

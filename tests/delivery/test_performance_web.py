@@ -21,6 +21,7 @@ from tests.forms import csrf_from, sign_in
 
 from .helpers import CONFIRMED_PARTNER, OTHER_PARTNER, demo_contract, kpis, on_target_figures, report, user
 
+pytestmark = pytest.mark.db
 D = Decimal
 COMMISSIONER = "commissioner@demo.tenderscore.test"
 
