@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from tenderscore.core import CriterionKind, Rubric
 from tenderscore.db.models import (
     ConsensusScore,
+    Contract,
     IssuedDocument,
     Organisation,
     PartnerConfirmation,
@@ -70,6 +71,7 @@ class Grown:
     job: str = ""  # a finished background job of the officer's (the evaluation report of the awarded tender)
     entry_id: int = 0  # a VCSE register entry (tests/performance/test_query_counts.py grows the register)
     confirmation: int = 0  # a partner's confirmation request (the first bid's first partner, in the open tender)
+    contract_id: int = 0  # the awarded tender's contract (none when the award path was not walked to the end)
 
 
 def wider(rubric: Rubric) -> Rubric:
@@ -285,8 +287,10 @@ def grow(session: Session, size: Size, *, now: datetime | None = None, bulk: boo
     asked = session.exec(
         select(PartnerConfirmation.id).where(PartnerConfirmation.submission_id == found["open"][0])
     ).first()
+    contract = session.exec(select(Contract.id).where(Contract.tender_id == made["awarded"])).first()
     return Grown(made, found, emails, id_of(grower.policy), [id_of(e) for e in grower.evaluators],
-                 [b.organisation_id for b in grower.bidders], documents, job.id, asked or 0)  # fmt: skip
+                 [b.organisation_id for b in grower.bidders], documents, job.id, asked or 0,
+                 contract or 0)  # fmt: skip
 
 
 def _contracted(session: Session, officer: User, tender_id: int, decided: datetime, now: datetime) -> None:

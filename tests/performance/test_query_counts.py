@@ -138,6 +138,8 @@ def _fillings(rule: Rule, grown: Grown) -> list[tuple[str, dict[str, int]]]:
         "job_id": [("job", grown.job)],
         "entry_id": [("entry", grown.entry_id)],
         "confirmation_id": [("confirmation", grown.confirmation)],
+        "contract_id": [("contract", grown.contract_id)],
+        "period": [("period-1", 1)],
     }
     arguments = sorted(rule.arguments)
     unknown = [a for a in arguments if a not in options]
