@@ -18,7 +18,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from tenderscore.core.errors import ScoringError
-from tenderscore.core.numbers import exact_arithmetic, plain
+from tenderscore.core.numbers import exact_arithmetic, plain, ratio
 
 HUNDRED = Decimal(100)
 RETURN_DUE_DAYS = 30  # a delivery return is due within 30 days of the end of its period
@@ -167,7 +167,7 @@ def delivered_share(spend: Decimal, contract_spend: Decimal) -> Decimal | None:
     if contract_spend <= 0:
         return None
     with exact_arithmetic():
-        return spend * HUNDRED / contract_spend
+        return ratio(spend * HUNDRED, contract_spend)  # exact context: an unending quotient would never stop
 
 
 @dataclass(frozen=True)

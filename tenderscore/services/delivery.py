@@ -188,7 +188,8 @@ class PeriodView:
 
     @property
     def overall(self) -> Rating:
-        return overall(k.rating for k in self.kpis) if self.current is not None else Rating.OTHER
+        # With no return the rule has nothing to rate on, unless the officer rated the period (with reasons).
+        return overall(k.rating for k in self.kpis) if self.current is not None or self.rated else Rating.OTHER
 
     @property
     def rated(self) -> bool:
@@ -322,10 +323,15 @@ def _view(contract: Contract, tender: Tender, seat: Seat, kpis: list[ContractKpi
         overdue = current is None and today > period.due_on
         views.append(PeriodView(period, current, bool(first and first.late) or overdue, overdue, kpi_views, spend,
                                 current.contract_spend if current else None))  # fmt: skip
+    return DeliveryView(contract, tender, seat, rule, kpis, views, notices, notice_due(contract, notices), today,
+                        counting)  # fmt: skip
+
+
+def notice_due(contract: Contract, notices: list[PerformanceNotice]) -> NoticeDue | None:
+    """When the contract's next performance notice is due, given the notices published (oldest first)."""
     last = notices[-1] if notices else None
-    due = next_notice(contract.starts_on, contract.ends_on, last.assessed_on if last else None,
-                      any(n.final for n in notices))  # fmt: skip
-    return DeliveryView(contract, tender, seat, rule, kpis, views, notices, due, today, counting)
+    return next_notice(contract.starts_on, contract.ends_on, last.assessed_on if last else None,
+                       any(n.final for n in notices))  # fmt: skip
 
 
 __all__ = [
@@ -340,6 +346,7 @@ __all__ = [
     "figures_of",
     "first_versions",
     "latest_ratings",
+    "notice_due",
     "notices_of",
     "spend_of",
 ]

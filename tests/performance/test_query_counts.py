@@ -140,6 +140,7 @@ def _fillings(rule: Rule, grown: Grown) -> list[tuple[str, dict[str, int]]]:
         "confirmation_id": [("confirmation", grown.confirmation)],
         "contract_id": [("contract", grown.contract_id)],
         "clarification_id": [("clarification", grown.clarification)],
+        "period": [("period-1", 1)],
     }
     arguments = sorted(rule.arguments)
     unknown = [a for a in arguments if a not in options]

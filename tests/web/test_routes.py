@@ -226,6 +226,7 @@ def _fillers(demo: Demo) -> dict[str, list[Any]]:
         "contract_id": [*demo.contracts, MISSING],
         "clarification_id": [*demo.clarifications, MISSING],
         "identifier": ["GB-CHC-1290417", "not-an-identifier"],
+        "period": [1, 99],  # the first reporting period, and one no contract has
     }
 
 

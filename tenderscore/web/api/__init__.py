@@ -19,6 +19,7 @@ from tenderscore.web.api import (
     me,
     panel,
     partner,
+    performance,
     policies,
     register,
     scores,
@@ -47,7 +48,7 @@ def init_app(app: Flask) -> None:
     # Every Decimal here travels as exact text (as_string), so the document says string, not number.
     api.register_field(fields.Decimal, "string", "decimal")
     for module in (me, policies, tenders, clarifications, bids, submissions, panel, scores, evaluation, award,
-                   documents, jobs, audit, register, partner, dashboards):
+                   documents, jobs, audit, register, partner, dashboards, performance):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs")

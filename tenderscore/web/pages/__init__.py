@@ -20,6 +20,7 @@ from tenderscore.web.pages import (  # noqa: E402,F401
     moderation,
     partner,
     people,
+    performance,
     policies,
     register,
     tenders,

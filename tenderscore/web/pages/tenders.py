@@ -20,7 +20,7 @@ from tenderscore.core.ukdates import UK, uk_time
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import access, award_path, documents
+from tenderscore.services import access, award_path, documents, performance_notices
 from tenderscore.services import clarifications as clarification_service
 from tenderscore.services import history as history_service
 from tenderscore.services import panel as panel_service
@@ -124,6 +124,7 @@ def _detail_context(tender_id: int) -> dict[str, Any]:
         "clarifications": clarification_service.visible(session, me, tender_id),
         "questions_close": clarification_service.closes_at(tender),
         "cannot_ask": clarification_service.refusal_to_ask(tender, utcnow()),
+        "notices": performance_notices.status_for_tender(session, me, tender_id),
     }
     if me.role in (Role.OFFICER, Role.COMMISSIONER):
         context["step"] = tender_service.next_step(session, tender)
