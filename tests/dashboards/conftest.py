@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from tenderscore.core.award import UK
 from tenderscore.core.performance import periods
@@ -20,10 +20,7 @@ from tenderscore.db.models import (
     Award,
     Contract,
     ContractKpi,
-    DeliveryReturn,
     KpiRating,
-    ReturnFigure,
-    ReturnSpend,
     Tender,
     User,
     id_of,
@@ -32,6 +29,7 @@ from tenderscore.services import contracts
 from tenderscore.services.demo import DEMO_PASSWORD
 from tests import forms
 from tests.dashboards.returns import write_return
+from tests.delivery.helpers import clear
 
 ALDERGATE = ("GB-CHC-1290417", "Aldergate Housing Trust")  # verified on the demo register: counts
 KESTREL = ("GB-CHC-1290311", "Kestrel Recovery Network")  # verified
@@ -88,17 +86,8 @@ def _contract_b(session: Session, officer: User) -> Contract:
 
 def _fresh_start(session: Session, contract: Contract, starts_on: date) -> None:
     """The worked example's contract A starts a week from now with nothing reported: the demo's own returns and
-    ratings on it (two periods of the seven months it has run) are cleared, its period moved."""
-    returns = session.exec(select(DeliveryReturn).where(DeliveryReturn.contract_id == contract.id)).all()
-    ids = [id_of(r) for r in returns]
-    for model in (ReturnSpend, ReturnFigure):
-        for row in session.exec(select(model).where(col(model.return_id).in_(ids))).all():
-            session.delete(row)
-    for rating in session.exec(select(KpiRating).where(KpiRating.contract_id == contract.id)).all():
-        session.delete(rating)
-    session.flush()
-    for row in returns:
-        session.delete(row)
+    ratings on it are cleared, its period moved."""
+    clear(session, contract)
     contract.ends_on = starts_on + (contract.ends_on - contract.starts_on)
     contract.starts_on = starts_on
     session.add(contract)

@@ -19,6 +19,7 @@ from tenderscore.db.models import (
     Contract,
     ContractKpi,
     DeliveryReturn,
+    KpiRating,
     ReturnFigure,
     ReturnSpend,
     Role,
@@ -41,8 +42,24 @@ def officer(session: Session) -> User:
 
 
 def demo_contract(session: Session) -> Contract:
+    """The demo's contract in delivery (fixtures ``clear`` the demo's own returns and ratings on it first)."""
     tender = session.exec(select(Tender).where(Tender.reference == DEMO_CONTRACT)).one()
     return session.exec(select(Contract).where(Contract.tender_id == tender.id)).one()
+
+
+def clear(session: Session, contract: Contract) -> None:
+    """Nothing reported or rated on ``contract``: a test's worked example starts from its own returns only."""
+    returns = session.exec(select(DeliveryReturn).where(DeliveryReturn.contract_id == contract.id)).all()
+    ids = [id_of(r) for r in returns]
+    for model in (ReturnSpend, ReturnFigure):
+        for row in session.exec(select(model).where(col(model.return_id).in_(ids))).all():
+            session.delete(row)
+    for rating in session.exec(select(KpiRating).where(KpiRating.contract_id == contract.id)).all():
+        session.delete(rating)
+    session.flush()
+    for row in returns:
+        session.delete(row)
+    session.flush()
 
 
 def supplier(session: Session, contract: Contract) -> User:

@@ -28,6 +28,7 @@ from tenderscore.db.models import (
 )
 from tenderscore.services import contract_access, delivery, kpis
 from tenderscore.services.errors import Forbidden, Invalid, NotFound
+from tests.delivery.helpers import clear
 
 pytestmark = pytest.mark.db
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # the demo's contract started on 28 April 2026, quarterly returns
@@ -48,7 +49,9 @@ class Demo:
 @pytest.fixture
 def world(demo: Flask) -> Iterator[Demo]:
     with Session(get_engine(demo)) as session:
-        yield Demo(session, session.exec(select(Contract)).one())
+        contract = session.exec(select(Contract)).one()
+        clear(session, contract)  # from the test's own returns only, not the demo's
+        yield Demo(session, contract)
 
 
 def test_each_commitment_of_the_winning_bid_became_a_kpi_with_its_promised_target(world: Demo) -> None:

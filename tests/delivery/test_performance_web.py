@@ -19,7 +19,7 @@ from tenderscore.services import accounts
 from tenderscore.services.demo import DEMO_PASSWORD
 from tests.forms import csrf_from, sign_in
 
-from .helpers import CONFIRMED_PARTNER, OTHER_PARTNER, demo_contract, kpis, on_target_figures, report, user
+from .helpers import CONFIRMED_PARTNER, OTHER_PARTNER, clear, demo_contract, kpis, on_target_figures, report, user
 
 pytestmark = pytest.mark.db
 D = Decimal
@@ -32,6 +32,7 @@ def moved(demo: Flask) -> dict[str, int]:
     81 of 90 and £18,000 of £100,000 with a VCSE partner that confirmed it, £5,000 more unconfirmed."""
     with Session(get_engine(demo), expire_on_commit=False) as session:
         contract = demo_contract(session)
+        clear(session, contract)  # from the test's own returns only, not the demo's
         contract.starts_on = add_months(date.today(), -8)
         contract.ends_on = add_months(contract.starts_on, 36) - timedelta(days=1)
         session.add(contract)
@@ -64,8 +65,9 @@ def test_rating_a_period_on_its_page_with_every_error_and_then_publishing(
     assert f'id="computed-{hours}">Approaching target' in html and "90.00%" in html
     assert "23%: £23,000 with VCSE partners of £100,000 spent" in html  # reported, beside 18% counted
     token = csrf_from(html)
-    # Eight months ago the partner was not yet verified on the register, as the tender requires: not counted.
-    assert "No: not on the register as the tender requires" in html and f'id="computed-{vcse}">Inadequate' in html
+    # The partner was verified on the register, as the tender requires, before period 1 ended: its £18,000 counts,
+    # 18% of the 20% promised is 90%: Approaching target. The unconfirmed £5,000 does not count.
+    assert 'data-label="Counts">Yes' in html and f'id="computed-{vcse}">Approaching target' in html
     form = {"csrf_token": token, f"kpis.{hours}.rating": "good", f"kpis.{hours}.reason": "",
             f"kpis.{vcse}.rating": ""}  # fmt: skip
     refused = client.post(f"/contracts/{cid}/periods/1/ratings", data=form)
@@ -141,9 +143,9 @@ def test_the_api_rates_and_publishes_and_refuses_with_field_paths(
     assert client.get(f"/api/contracts/{cid}/periods/1/ratings").status_code == 401
     sheet = client.get(f"/api/contracts/{cid}/periods/1/ratings", headers=me).json
     line = next(k for k in sheet["kpis"] if k["kpi_id"] == moved["vcse"])
-    # Reported 23%; confirmed £18,000, but by a partner not yet verified at the period's end: nothing counted.
+    # Reported 23%; £18,000 confirmed by a partner verified before the period's end: 18% of the 20% promised.
     assert (line["reported"], line["delivered"], line["percent_of_target"], line["computed"]) == (
-        "23", "0", "0.00", "inadequate")  # fmt: skip
+        "23", "18", "90.00", "approaching_target")  # fmt: skip
     assert sheet["vcse_spend_confirmed"] == "18000" and sheet["can_rate"] is True
     bad = client.post(f"/api/contracts/{cid}/periods/1/ratings", headers=me,
                       json={"ratings": [{"kpi_id": hours, "rating": "good"}]})  # fmt: skip
