@@ -167,8 +167,7 @@ def delivered_share(spend: Decimal, contract_spend: Decimal) -> Decimal | None:
     if contract_spend <= 0:
         return None
     with exact_arithmetic():
-        scaled = spend * HUNDRED
-    return ratio(scaled, contract_spend)  # an exact context's division of 1/3 never ends (MemoryError)
+        return ratio(spend * HUNDRED, contract_spend)  # exact context: an unending quotient would never stop
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 from .jsonio import dumps, loads
 from .merge import WHOLE_LIST_MERGE, compile_release, merge_object
 from .record import EXTENSIONS, OCDS_VERSION, record_package, release_package
-from .releases import award_release, award_status, contract_release, tender_release
+from .releases import award_release, award_status, contract_release, implementation_release, tender_release
 
 __all__ = [
     "EXTENSIONS",
@@ -15,6 +15,7 @@ __all__ = [
     "compile_release",
     "contract_release",
     "dumps",
+    "implementation_release",
     "loads",
     "merge_object",
     "record_package",

@@ -1,4 +1,5 @@
-"""OCDS 1.1 releases for the UK profile: the tender notice, the contract award notice and the contract details notice.
+"""OCDS 1.1 releases for the UK profile: the tender notice, the contract award notice, the contract details notice
+and the contract performance notice.
 
 Each builder turns one frozen fact (``tenderscore.core.award``) into a plain dict that validates against the OCDS
 1.1.5 release schema with the UK extension and the extensions it depends on. Every release repeats what earlier
@@ -15,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from tenderscore.core.award import AwardCriterion, AwardNotice, BidStatistics, ContractNotice, Kpi, Lot, TenderNotice
+from tenderscore.core.performance_notice import KpiResult, PerformanceNoticeFacts
 
 from .dates import instant, uk_day_end, uk_day_start
 from .parties import BUYER, SUPPLIER, TENDERER, parties, reference
@@ -232,4 +234,69 @@ def contract_release(notice: ContractNotice, *, release_id: str, date: datetime)
     release["tender"] = _tender(notice.award.tender, "complete")
     release["awards"] = [_award(notice.award, ACTIVE)]
     release["contracts"] = [_contract(notice)]
+    return release
+
+
+# The scheme of an actual observation's rating: the five ratings of a contract performance notice, by the UK
+# extension's ids (met, slightlyBelow, below, significantlyBelow, other), each described by the Act's words.
+RATING_SCHEME = "UK-contractPerformanceRating"
+MONEY_UNITS = frozenset({"gbp", "£", "pounds"})
+
+
+def _amount_or_measure(figure: Decimal, unit: str) -> dict[str, Any]:
+    """A figure as OCDS says it: ``value`` with currency for money, else ``measure`` with the unit's name."""
+    if unit.strip().lower() in MONEY_UNITS:
+        return {"value": _value(figure)}
+    found: dict[str, Any] = {"measure": figure}
+    if unit.strip():
+        found["unit"] = {"name": unit.strip()}
+    return found
+
+
+def _observations(result: KpiResult) -> list[dict[str, Any]]:
+    """The KPI's target and what was delivered in one period; the delivered one carries the period's rating."""
+    base = f"{result.kpi_id}-period-{result.period.number}"
+    period = {"startDate": uk_day_start(result.period.starts_on), "endDate": uk_day_end(result.period.ends_on)}
+    target: dict[str, Any] = {"id": f"{base}-target", "period": period}
+    if result.target is not None:
+        target |= _amount_or_measure(result.target, result.unit)
+    elif result.target_text.strip():
+        target["measure"] = result.target_text.strip()
+    actual: dict[str, Any] = {"id": f"{base}-actual", "period": period}
+    if result.delivered is not None:
+        actual |= _amount_or_measure(result.delivered, result.unit)
+    actual["measureClassification"] = {"scheme": RATING_SCHEME, "id": result.rating.ocds,
+                                       "description": result.rating.label}  # fmt: skip
+    notes = []
+    if result.delivered is None:
+        notes.append("Nothing was reported to rate on.")
+    if result.judged and result.reason.strip():
+        notes.append(f"The published rule gives {result.computed.label}; the buyer rated it {result.rating.label} "
+                     f"because: {result.reason.strip()}")  # fmt: skip
+    if notes:
+        actual["notes"] = " ".join(notes)
+    return [target, actual]
+
+
+def _performance_metrics(facts: PerformanceNoticeFacts) -> list[dict[str, Any]]:
+    metrics: dict[str, dict[str, Any]] = {}
+    for result in facts.results:
+        metric = metrics.setdefault(result.kpi_id, {"id": result.kpi_id, "observations": []})
+        if result.title.strip():
+            metric.setdefault("title", result.title.strip())
+        metric["observations"].extend(_observations(result))
+    return list(metrics.values())
+
+
+def implementation_release(facts: PerformanceNoticeFacts, *, release_id: str, date: datetime) -> dict[str, Any]:
+    """The contract performance notice (tag ``implementation``): the contract as its details notice published it,
+    with ``implementation.metrics``: for each KPI, its target and what was delivered in each period the notice
+    covers, the delivered one classified by its rating. The final notice closes the contract (``terminated``)."""
+    release = contract_release(facts.contract, release_id=release_id, date=date)
+    release["tag"] = ["implementation"]
+    contract = release["contracts"][0]
+    if facts.final:
+        contract["status"] = "terminated"
+    if facts.results:
+        contract["implementation"] = {"metrics": _performance_metrics(facts)}
     return release

@@ -2,7 +2,8 @@
 
 Build a view model from core objects (``build_evaluation_report``, ``build_assessment_summary``,
 ``build_self_check_report``; for the award path ``build_award_notice``, ``build_contract_notice``,
-``build_standstill_letter``), then render it (``evaluation_report_pdf`` etc., or ``render_many`` for a batch).
+``build_standstill_letter``; in delivery ``build_performance_notice``), then render it (``evaluation_report_pdf``
+etc., or ``render_many`` for a batch).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from .chart import Bar, stacked_bar_svg
 from .errors import MissingReasonError, ProvisionalResultError, RenderFailed, RenderTimeout, ReportError
 from .evaluation_report import build_evaluation_report
 from .facts import (
+    ClarificationAnswerRecord,
+    ClarificationRecord,
     ConfirmationRecord,
     ConsensusRecord,
     IndividualScore,
@@ -28,13 +31,17 @@ from .notice_views import (
     AwardNoticeView,
     CommitmentView,
     ContractNoticeView,
+    KpiResultView,
     KpiView,
     PartyView,
+    PerformanceNoticeView,
+    PeriodRatingView,
     StandstillLetterView,
     StandstillView,
     WithdrawalView,
 )
 from .notices import build_award_notice, build_contract_notice, build_standstill_letter
+from .performance_notice import build_performance_notice
 from .render import (
     DEFAULT_TIMEOUT,
     assessment_summary_pdf,
@@ -42,6 +49,7 @@ from .render import (
     close_renderer,
     contract_notice_pdf,
     evaluation_report_pdf,
+    performance_notice_pdf,
     render_document,
     render_pdf,
     self_check_pdf,
@@ -59,16 +67,21 @@ __all__ = [
     "AwardNoticeView",
     "Bar",
     "CommitmentView",
+    "ClarificationAnswerRecord",
+    "ClarificationRecord",
     "ConfirmationRecord",
     "ConsensusRecord",
     "ContractNoticeView",
     "EvaluationReportView",
     "FetchRecord",
     "IndividualScore",
+    "KpiResultView",
     "KpiView",
     "MissingReasonError",
     "PanelMember",
     "PartyView",
+    "PerformanceNoticeView",
+    "PeriodRatingView",
     "ProvisionalResultError",
     "RenderFailed",
     "RenderTimeout",
@@ -89,11 +102,13 @@ __all__ = [
     "build_award_notice",
     "build_contract_notice",
     "build_evaluation_report",
+    "build_performance_notice",
     "build_self_check_report",
     "build_standstill_letter",
     "close_renderer",
     "contract_notice_pdf",
     "evaluation_report_pdf",
+    "performance_notice_pdf",
     "render_document",
     "render_html",
     "render_many",

@@ -12,7 +12,7 @@ from functools import partial
 from typing import TypeVar
 
 from .errors import RenderTimeout
-from .notice_views import AwardNoticeView, ContractNoticeView, StandstillLetterView
+from .notice_views import AwardNoticeView, ContractNoticeView, PerformanceNoticeView, StandstillLetterView
 from .render import DEFAULT_TIMEOUT, GRACE, new_pool
 from .views import AssessmentSummaryView, EvaluationReportView, SelfCheckView
 from .worker import Rendered, render_view_here
@@ -25,6 +25,7 @@ V = TypeVar(
     AwardNoticeView,
     ContractNoticeView,
     StandstillLetterView,
+    PerformanceNoticeView,
 )
 
 

@@ -14,10 +14,8 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from .chart_parts import FONT, PALETTE, Key, grid, legend
 from .text import points as shown
-
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
 WIDTH = 660
 LABEL_WIDTH = 190
@@ -26,7 +24,6 @@ PLOT_WIDTH = WIDTH - PLOT_LEFT - 56  # room on the right for the total
 LEGEND_HEIGHT = 28
 AXIS_HEIGHT = 26
 LABEL_CHARS = 30
-FONT = "Liberation Sans, DejaVu Sans, sans-serif"
 
 
 @dataclass(frozen=True)
@@ -74,26 +71,14 @@ def _x(value: Decimal, maximum: Decimal) -> float:
 
 
 def _legend(series: Sequence[str]) -> list[str]:
-    parts, x = [], float(PLOT_LEFT)
-    for index, name in enumerate(series):
-        colour = PALETTE[index % len(PALETTE)]
-        parts.append(f'<rect x="{x:.2f}" y="6" width="12" height="12" fill="{colour}"/>')
-        parts.append(f'<text x="{x + 16:.2f}" y="16" >{escape(name)}</text>')
-        x += 16 + 6.2 * len(name) + 18
-    return parts
+    return legend([Key(name, PALETTE[i % len(PALETTE)]) for i, name in enumerate(series)], x=PLOT_LEFT, y=6)
 
 
 def _grid(maximum: Decimal, top: int, height: int) -> list[str]:
-    parts = []
     step = maximum / 10
-    for tick in range(11):
-        x = PLOT_LEFT + _x(step * tick, maximum)
-        parts.append(
-            f'<line x1="{x:.2f}" y1="{top}" x2="{x:.2f}" y2="{top + height}" stroke="#b1b4b6" stroke-width="0.5"/>'
-        )
-        if tick % 2 == 0:
-            label = escape(format((step * tick).normalize(), "f"))
-            parts.append(f'<text x="{x:.2f}" y="{top + height + 16}" text-anchor="middle" font-size="9">{label}</text>')
+    ticks = [(PLOT_LEFT + _x(step * tick, maximum), format((step * tick).normalize(), "f") if tick % 2 == 0 else "")
+             for tick in range(11)]  # fmt: skip
+    parts = grid(ticks, start=top, end=top + height, label_offset=16, font_size=9)
     axis_label = f"Points (out of {format(maximum.normalize(), 'f')})"
     parts.append(
         f'<text x="{PLOT_LEFT + PLOT_WIDTH / 2:.2f}" y="{top + height + AXIS_HEIGHT - 1}" '

@@ -16,10 +16,19 @@ from tenderscore.core.ukdates import uk_time
 from tenderscore.core.vcse import PartnerLine, counted_summary, partner_lines
 
 from .chart import Bar, stacked_bar_svg
+from .clarification_log import clarification_log, clarification_summary
 from .common import document_meta, methodology_view, tender_view
 from .consensus import check_consensus, criterion_summaries, score_rows
 from .errors import ReportError
-from .facts import ConfirmationRecord, ConsensusRecord, IndividualScore, PanelMember, SensitivityFinding, TenderFacts
+from .facts import (
+    ClarificationRecord,
+    ConfirmationRecord,
+    ConsensusRecord,
+    IndividualScore,
+    PanelMember,
+    SensitivityFinding,
+    TenderFacts,
+)
 from .social_value import social_value_view
 from .text import ordinal, points, pounds, weight
 from .views import (
@@ -70,6 +79,7 @@ def build_evaluation_report(
     generated_at: datetime,
     unmoderated: Mapping[ScoreKey, Sequence[IndividualScore]] | None = None,
     confirmations: Sequence[ConfirmationRecord] = (),
+    clarifications: Sequence[ClarificationRecord] = (),
 ) -> EvaluationReportView:
     """The evaluation report of ``tender``: everything issue 5 lists (docs/scoring.md), for print.
 
@@ -106,6 +116,8 @@ def build_evaluation_report(
         vcse_counting=Counting(rubric.vcse_counting).words,
         confirmations=_confirmations(evaluation, confirmations),
         confirmations_summary=_confirmations_summary(confirmations),
+        clarifications=clarification_log(clarifications),
+        clarifications_summary=clarification_summary(clarifications),
     )
 
 

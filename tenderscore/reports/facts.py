@@ -113,3 +113,23 @@ class SelfCheckGate:
     label: str
     passed: bool | None
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class ClarificationAnswerRecord:
+    answered_at: datetime
+    audience: str  # "asker" (the bidder who asked alone) or "all" (every bidder)
+    answer: str
+    correction: bool  # corrects the answer before it
+
+
+@dataclass(frozen=True)
+class ClarificationRecord:
+    """A clarification question as the buyer's record holds it: who asked, as asked, as published, every answer."""
+
+    asked_at: datetime
+    asker: str
+    question: str
+    published_question: str | None
+    answers: tuple[ClarificationAnswerRecord, ...] = ()
+    changes: tuple[str, ...] = ()  # tender changes that followed the answer, in words

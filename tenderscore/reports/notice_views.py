@@ -115,3 +115,51 @@ class StandstillLetterView:
     summary_sent: str
     summary_where: str
     standstill: StandstillView
+
+
+@dataclass(frozen=True)
+class KpiResultView:
+    """One KPI in one reporting period, as a contract performance notice prints it."""
+
+    title: str
+    first: bool  # the KPI's first period in the notice (its title is printed once, above its periods)
+    period: str  # "Period 1"
+    target: str  # "20%", "£25,000", "4.8 FTE"
+    delivered: str  # "18%", or "Not reported"
+    percent: str  # "90.00%" of the target; "" when there was nothing to compare
+    computed: str  # the published rule's rating, in the Act's words
+    rating: str  # the buyer's rating
+    reason: str  # the buyer's reason where its rating differs from the rule's, else ""
+
+
+@dataclass(frozen=True)
+class PeriodRatingView:
+    label: str  # "Period 1"
+    dates: str  # "10 December 2026 to 9 March 2027"
+    overall: str
+
+
+@dataclass(frozen=True)
+class PerformanceNoticeView:
+    """A contract performance notice (s.71): each KPI's rating per reporting period, the overall rating, the rule."""
+
+    meta: DocumentMeta
+    tender: TenderView
+    notice_id: str
+    number: str  # "1"
+    final: bool
+    contract_id: str
+    contract_title: str
+    supplier: PartyView
+    value: str
+    start: str
+    end: str
+    covers: str  # "10 December 2026 to 9 December 2027"
+    assessed_on: str
+    published: str
+    overall: str
+    periods: tuple[PeriodRatingView, ...]
+    results: tuple[KpiResultView, ...]
+    judged: int  # how many ratings differ from the rule's
+    rule: tuple[str, ...]
+    chain_head: str

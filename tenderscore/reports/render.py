@@ -21,7 +21,7 @@ from typing import Any
 
 from .errors import RenderFailed, RenderTimeout
 from .fetcher import FetchRecord
-from .notice_views import AwardNoticeView, ContractNoticeView, StandstillLetterView
+from .notice_views import AwardNoticeView, ContractNoticeView, PerformanceNoticeView, StandstillLetterView
 from .templating import View, render_html
 from .views import AssessmentSummaryView, EvaluationReportView, SelfCheckView
 from .worker import PdfMeta, Rendered, render_here, render_view_here, serve, warm_up
@@ -196,6 +196,11 @@ def contract_notice_pdf(view: ContractNoticeView, *, timeout: float = DEFAULT_TI
     return render_document(view, timeout=timeout).pdf
 
 
+def performance_notice_pdf(view: PerformanceNoticeView, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
+    """A contract performance notice (s.71) as PDF bytes."""
+    return render_document(view, timeout=timeout).pdf
+
+
 def standstill_letter_pdf(view: StandstillLetterView, *, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """One unsuccessful bidder's standstill letter as PDF bytes (``render_many`` for all of them)."""
     return render_document(view, timeout=timeout).pdf
@@ -209,6 +214,7 @@ __all__ = [
     "contract_notice_pdf",
     "evaluation_report_pdf",
     "evaluation_report_timeout",
+    "performance_notice_pdf",
     "render_document",
     "render_html",
     "render_pdf",

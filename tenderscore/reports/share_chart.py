@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from .chart import FONT
+from .chart_parts import FONT, Key, grid, legend
 
 WIDTH = 660
 LABEL_WIDTH = 170
@@ -94,26 +94,14 @@ def _fill(index: int) -> str:
 
 
 def _legend(series: Sequence[str]) -> list[str]:
-    parts = []
-    x = PLOT_LEFT
-    for i, name in enumerate(series):
-        parts.append(f'<rect x="{x}" y="8" width="14" height="12" fill="{_fill(i)}" stroke="#0b0c0c" '
-                     f'stroke-width="0.5"/>')  # fmt: skip
-        parts.append(f'<text x="{x + 18}" y="18">{escape(name)}</text>')
-        x += 24 + 6 * len(name)
-    return parts
+    keys = [Key(name, _fill(i)) for i, name in enumerate(series)]
+    return legend(keys, x=PLOT_LEFT, y=8, width=14, outlined=True, char_width=6, gap=6)
 
 
 def _grid(maximum: Decimal, top: int, height: int) -> list[str]:
-    parts = []
     steps = 5
-    for i in range(steps + 1):
-        value = maximum * i / steps
-        x = _x(value, maximum)
-        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + height}" stroke="#b1b4b6" '
-                     f'stroke-width="0.5"/>')  # fmt: skip
-        parts.append(f'<text x="{x:.1f}" y="{top + height + 12}" text-anchor="middle">{value.normalize():f}%</text>')
-    return parts
+    values = [maximum * i / steps for i in range(steps + 1)]
+    return grid([(_x(v, maximum), f"{v.normalize():f}%") for v in values], start=top, end=top + height)
 
 
 def _group(group: Group, series: Sequence[str], maximum: Decimal, top: int) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .notice_views import AwardNoticeView, ContractNoticeView, StandstillLetterView
+from .notice_views import AwardNoticeView, ContractNoticeView, PerformanceNoticeView, StandstillLetterView
 from .views import AssessmentSummaryView, EvaluationReportView, SelfCheckView
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "reports"
@@ -24,6 +24,7 @@ View = (
     | AwardNoticeView
     | ContractNoticeView
     | StandstillLetterView
+    | PerformanceNoticeView
 )
 
 TEMPLATE_OF: dict[type, str] = {
@@ -33,6 +34,7 @@ TEMPLATE_OF: dict[type, str] = {
     AwardNoticeView: "award_notice.html",
     ContractNoticeView: "contract_notice.html",
     StandstillLetterView: "standstill_letter.html",
+    PerformanceNoticeView: "performance_notice.html",
 }
 
 

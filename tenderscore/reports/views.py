@@ -230,6 +230,25 @@ class ConfirmationRecordView:
 
 
 @dataclass(frozen=True)
+class ClarificationAnswerView:
+    heading: str  # "Answered 2 December 2026, 3:00pm GMT, to every bidder"
+    answer: str
+
+
+@dataclass(frozen=True)
+class ClarificationLogView:
+    """One clarification question as the records section lists it."""
+
+    asked: str
+    asker: str
+    question: str  # as asked
+    published_as: str  # the published wording when it differs from the question as asked, else ""
+    published: bool
+    answers: tuple[ClarificationAnswerView, ...]
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class BidEntryView:
     """Appendix A's entry for one tender: where it stands, why it was excluded, its flags and every score.
 
@@ -289,6 +308,8 @@ class EvaluationReportView:
     vcse_counting: str = ""  # which partners count, in words: "verified VCSE partners only"
     confirmations: tuple[ConfirmationRecordView, ...] = ()  # every partner asked, for the records section
     confirmations_summary: str = ""
+    clarifications: tuple[ClarificationLogView, ...] = ()  # every clarification question, for the records section
+    clarifications_summary: str = ""
 
 
 @dataclass(frozen=True)

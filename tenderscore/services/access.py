@@ -198,7 +198,7 @@ def _refused(session: Session, actor: User, submission: Submission, reason: str)
 # The notices are public: anyone who may see the tender reads them. A summary or standstill letter is for the
 # bidder it was sent to, and for the buyer's officers; commissioners see results, never one bidder's letter.
 
-PUBLIC_DOCUMENTS = (DocumentKind.AWARD_NOTICE, DocumentKind.CONTRACT_NOTICE)
+PUBLIC_DOCUMENTS = (DocumentKind.AWARD_NOTICE, DocumentKind.CONTRACT_NOTICE, DocumentKind.PERFORMANCE_NOTICE)
 
 
 def _may_read(actor: User, document: IssuedDocument) -> bool:

@@ -302,6 +302,9 @@ def _email_bidders(session: Session, org_ids: list[int], purpose: str, subject: 
             mail.queue(session, mail.Message(to=email, subject=subject, body=body, purpose=purpose))
 
 
+email_organisations = _email_bidders  # the same message to every active bidder account of these organisations
+
+
 def _bidder_emails(session: Session, org_ids: list[int]) -> dict[int, list[str]]:
     rows = session.exec(
         select(User.organisation_id, User.email).where(

@@ -100,4 +100,27 @@ def visible_contracts(session: Session, actor: User) -> list[tuple[Contract, Ten
     return [(contract, tender) for contract, tender in session.exec(query).all()]
 
 
-__all__ = ["ContractSeat", "Seat", "contract_seat", "managed_contract", "supplied_contract", "visible_contracts"]
+_ROLE_SEATS: dict[str, Seat] = {
+    Role.OFFICER: Seat.OFFICER,
+    Role.COMMISSIONER: Seat.COMMISSIONER,
+    Role.BIDDER: Seat.SUPPLIER,
+}
+
+
+def visible_seats(session: Session, actor: User) -> list[ContractSeat]:
+    """``visible_contracts`` with the actor's seat at each (the role's: that is what made each one visible)."""
+    seat = _ROLE_SEATS.get(actor.role)
+    if seat is None:
+        return []
+    return [ContractSeat(contract, tender, seat) for contract, tender in visible_contracts(session, actor)]
+
+
+__all__ = [
+    "ContractSeat",
+    "Seat",
+    "contract_seat",
+    "managed_contract",
+    "supplied_contract",
+    "visible_contracts",
+    "visible_seats",
+]

@@ -16,7 +16,7 @@ The one home of these reads (pages, API, the performance notice, dashboards and 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -49,11 +49,13 @@ from tenderscore.db.models import (
     ReturnSpend,
     Tender,
     User,
+    id_of,
 )
 from tenderscore.db.types import utcnow
 from tenderscore.services import register
 from tenderscore.services.contract_access import Seat, contract_seat
-from tenderscore.services.kpis import VCSE_SHARE, kpis_of, rule_of
+from tenderscore.services.errors import NotFound
+from tenderscore.services.kpis import VCSE_SHARE, kpis_by_contract, rule_of
 from tenderscore.services.tenders import rubric_of
 
 
@@ -186,7 +188,8 @@ class PeriodView:
 
     @property
     def overall(self) -> Rating:
-        return overall(k.rating for k in self.kpis) if self.current is not None else Rating.OTHER
+        # With no return the rule has nothing to rate on, unless the officer rated the period (with reasons).
+        return overall(k.rating for k in self.kpis) if self.current is not None or self.rated else Rating.OTHER
 
     @property
     def rated(self) -> bool:
@@ -210,8 +213,6 @@ class DeliveryView:
         for view in self.periods:
             if view.period.number == number:
                 return view
-        from tenderscore.services.errors import NotFound
-
         raise NotFound(f"The contract has no reporting period {number}")
 
     @property
@@ -224,17 +225,32 @@ def _day_end(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=UK).astimezone(UTC)
 
 
-def _counting(session: Session, lines: list[ReturnSpend], counting: Counting, at: datetime) -> dict[str, bool]:
-    if counting is Counting.LISTED:
-        return {line.identifier: True for line in lines}
-    parsed = {}
+def _standings(session: Session, tenders: Iterable[Tender], lines: Iterable[ReturnSpend]
+               ) -> register.StandingBook | None:  # fmt: skip
+    """One read of the register for every partner named in ``lines`` (none when every tender counts all listed)."""
+    if all(Counting(rubric_of(t).vcse_counting) is Counting.LISTED for t in tenders):
+        return None
+    parsed = []
     for line in lines:
         try:
-            parsed[line.identifier] = parse_orgid(line.identifier)
+            parsed.append(parse_orgid(line.identifier))
         except OrgIdError:
             continue
-    book = register.standing_book(session, parsed.values())
-    return {ident: counting.counts(book.at(orgid, at).standing) for ident, orgid in parsed.items()}
+    return register.standing_book(session, parsed)
+
+
+def _counting(book: register.StandingBook | None, lines: list[ReturnSpend], counting: Counting, at: datetime
+              ) -> dict[str, bool]:  # fmt: skip
+    if counting is Counting.LISTED or book is None:
+        return {line.identifier: counting is Counting.LISTED for line in lines}
+    found = {}
+    for line in lines:
+        try:
+            orgid = parse_orgid(line.identifier)
+        except OrgIdError:
+            continue
+        found[line.identifier] = counting.counts(book.at(orgid, at).standing)
+    return found
 
 
 def _kpi_period(kpi: ContractKpi, period: Period, rule: RatingRule, current: DeliveryReturn | None,
@@ -260,24 +276,45 @@ def delivery(session: Session, actor: User, contract_id: int, *, now: datetime |
 
 def build(session: Session, contract: Contract, tender: Tender, seat: Seat, *, now: datetime | None = None
           ) -> DeliveryView:  # fmt: skip
+    return build_many(session, [(contract, tender, seat)], now=now)[0]
+
+
+def build_many(session: Session, seated: Sequence[tuple[Contract, Tender, Seat]], *, now: datetime | None = None
+               ) -> list[DeliveryView]:  # fmt: skip
+    """Each contract in delivery, in the order given, read in the same number of queries however many there are
+    (the dashboards' cross-contract views; ``build`` is this for one)."""
     today = (now or utcnow()).astimezone(UK).date()
-    cid = contract.id
-    assert cid is not None
-    rule = rule_of(contract)
-    kpis = kpis_of(session, cid)
-    currents = current_returns(session, [cid])
-    firsts = first_versions(session, [cid])
+    cids = [id_of(contract) for contract, _, _ in seated]
+    all_kpis = kpis_by_contract(session, cids)
+    currents = current_returns(session, cids)
+    firsts = first_versions(session, cids)
     return_ids = [r.id for r in currents.values() if r.id is not None]
     figures = figures_of(session, return_ids)
     spends = spend_of(session, return_ids)
-    ratings = latest_ratings(session, [cid])
+    ratings = latest_ratings(session, cids)
+    all_notices = notices_of(session, cids)
+    book = _standings(session, (t for _, t, _ in seated), (line for lines in spends.values() for line in lines))
+    return [
+        _view(contract, tender, seat, all_kpis.get(id_of(contract), []), currents, firsts, figures, spends, ratings,
+              all_notices.get(id_of(contract), []), book, today)
+        for contract, tender, seat in seated
+    ]  # fmt: skip
+
+
+def _view(contract: Contract, tender: Tender, seat: Seat, kpis: list[ContractKpi],
+          currents: dict[tuple[int, int], DeliveryReturn], firsts: dict[tuple[int, int], DeliveryReturn],
+          figures: dict[int, dict[int, ReturnFigure]], spends: dict[int, list[ReturnSpend]],
+          ratings: dict[tuple[int, int], KpiRating], notices: list[PerformanceNotice],
+          book: register.StandingBook | None, today: date) -> DeliveryView:  # fmt: skip
+    cid = id_of(contract)
+    rule = rule_of(contract)
     counting = Counting(rubric_of(tender).vcse_counting)
     views = []
     for period in periods(contract.starts_on, contract.ends_on, contract.return_months):
         current = currents.get((cid, period.number))
         first = firsts.get((cid, period.number))
         lines = spends.get(current.id, []) if current and current.id else []
-        spend = Spend(lines, _counting(session, lines, counting, _day_end(period.ends_on)))
+        spend = Spend(lines, _counting(book, lines, counting, _day_end(period.ends_on)))
         rows = figures.get(current.id, {}) if current and current.id else {}
         kpi_views = [
             _kpi_period(k, period, rule, current, rows.get(k.id or 0), spend, ratings.get((k.id or 0, period.number)))
@@ -286,11 +323,15 @@ def build(session: Session, contract: Contract, tender: Tender, seat: Seat, *, n
         overdue = current is None and today > period.due_on
         views.append(PeriodView(period, current, bool(first and first.late) or overdue, overdue, kpi_views, spend,
                                 current.contract_spend if current else None))  # fmt: skip
-    notices = notices_of(session, [cid]).get(cid, [])
+    return DeliveryView(contract, tender, seat, rule, kpis, views, notices, notice_due(contract, notices), today,
+                        counting)  # fmt: skip
+
+
+def notice_due(contract: Contract, notices: list[PerformanceNotice]) -> NoticeDue | None:
+    """When the contract's next performance notice is due, given the notices published (oldest first)."""
     last = notices[-1] if notices else None
-    due = next_notice(contract.starts_on, contract.ends_on, last.assessed_on if last else None,
-                      any(n.final for n in notices))  # fmt: skip
-    return DeliveryView(contract, tender, seat, rule, kpis, views, notices, due, today, counting)
+    return next_notice(contract.starts_on, contract.ends_on, last.assessed_on if last else None,
+                       any(n.final for n in notices))  # fmt: skip
 
 
 __all__ = [
@@ -299,11 +340,13 @@ __all__ = [
     "PeriodView",
     "Spend",
     "build",
+    "build_many",
     "current_returns",
     "delivery",
     "figures_of",
     "first_versions",
     "latest_ratings",
+    "notice_due",
     "notices_of",
     "spend_of",
 ]

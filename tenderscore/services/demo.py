@@ -21,6 +21,7 @@ from tenderscore.services import (
     award_path,
     confirmations,
     contracts,
+    demo_clarifications,
     demo_register,
     evaluation,
     identifiers,
@@ -104,8 +105,9 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
         estimated_value=Decimal("1200000"),
         policy_id=policy.id,
     )
-    tenders.publish(session, officer, id_of(open_tender), now=now)
+    tenders.publish(session, officer, id_of(open_tender), now=now - timedelta(days=6))
     panel.assign_evaluator(session, officer, id_of(open_tender), id_of(evaluators[0]))
+    demo_clarifications.ask_and_answer(session, officer, open_tender, list(bidders.values()), now)
 
     tenders.create_tender(
         session,
@@ -131,10 +133,11 @@ def _awarded(
     bidders: dict[str, User],
     now: datetime,
 ) -> None:
-    """Two earlier competitions run to the end of the award path: one in standstill, one under contract."""
+    """Two earlier competitions run to the end of the award path: one in standstill, one under contract since
+    seven months ago (two quarterly periods of delivery past)."""
     for reference, title, ago in (
         ("NWPR-2026-009", "Accredited programmes: Merseyside and Cheshire", 0),
-        ("NWPR-2026-003", "Unpaid work: Greater Manchester", 30),
+        ("NWPR-2026-003", "Unpaid work: Greater Manchester", 250),  # under contract for seven months
     ):
         start = now - timedelta(days=70 + ago)
         tender = tenders.create_tender(
@@ -155,7 +158,7 @@ def _awarded(
         award_path.publish_award_notice(session, officer, id_of(tender), tender_url=link, now=published)
         if not ago:
             continue
-        signed = now - timedelta(days=12)
+        signed = published + timedelta(days=14)  # the standstill over (8 working days from publication)
         contracts.enter_contract(session, officer, id_of(tender), contracts.ContractEntry(
             title=title, value="5450000.00", starts_on=(signed + timedelta(days=20)).date().isoformat(),
             ends_on=(signed + timedelta(days=20 + 3 * 365)).date().isoformat(), signed_on=signed.date().isoformat(),

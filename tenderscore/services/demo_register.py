@@ -35,7 +35,7 @@ def load_register(session: Session, officer: User, password: str, now: datetime)
             contact_email=f"hello@{partner.name.lower().split()[0]}.example.org",
         )
         entry = register.join(session, "demo", register.checked_details(details), source="demo data")
-        entry.joined_at = now - timedelta(days=90)
+        entry.joined_at = now - timedelta(days=400)  # before the demo's oldest competition
         session.add(entry)
         if partner.standing == "verified":
             register.verify(
@@ -44,7 +44,7 @@ def load_register(session: Session, officer: User, password: str, now: datetime)
                 id_of(entry),
                 evidence=f"Register entry for {partner.identifier} and the governing document (objects clause).",
                 reason="Not-for-profit, with its surpluses reinvested in its social purpose.",
-                now=now - timedelta(days=60),
+                now=now - timedelta(days=330),
                 expires_on=now + timedelta(days=305),
             )
         org = session.get(Organisation, entry.organisation_id)

@@ -20,6 +20,7 @@ TITLES = {
     DocumentKind.AWARD_NOTICE: "Contract award notice",
     DocumentKind.STANDSTILL_LETTER: "Standstill letter",
     DocumentKind.CONTRACT_NOTICE: "Contract details notice",
+    DocumentKind.PERFORMANCE_NOTICE: "Contract performance notice",
 }
 
 

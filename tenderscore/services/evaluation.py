@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -42,10 +43,12 @@ class Gathered:
     evaluation: Evaluation
 
 
-def gather(session: Session, tender: Tender) -> Gathered:
+def gather(session: Session, tender: Tender, *, at: datetime | None = None) -> Gathered:
     """Read everything once (a fixed number of queries, whatever the number of bids) and evaluate it.
 
-    The caller has decided that the actor may see the results (``results_for``); this only reads.
+    The caller has decided that the actor may see the results (``results_for``); this only reads. ``at``: the
+    moment named partners are judged at when it is not the tender's own (``named_partners.as_at``): the award
+    decision while it is being taken, so the evaluation it keeps is the one every later document reproduces.
     """
     rubric = rubric_of(tender)
     # Only the columns used: never a workbook, nor a score's versions and times. (sqlmodel types a select of up to
@@ -57,7 +60,7 @@ def gather(session: Session, tender: Tender) -> Gathered:
         .order_by(col(Submission.id))
     ).all()
     read = [response_from_json(dict(responses), bid_id=str(sid), bidder=name) for sid, responses, name in rows]
-    bids = named_partners.looked_up(session, tender, read)  # standings and answers, as at the award if awarded
+    bids = named_partners.looked_up(session, tender, read, at=at)  # standings and answers, as at the award if awarded
     agreed: Sequence[tuple[int, str, int, str, int]] = session.exec(
         select(  # type: ignore[call-overload]
             ConsensusScore.submission_id, ConsensusScore.criterion_id, ConsensusScore.score, ConsensusScore.reason,

@@ -27,6 +27,7 @@ from tenderscore.services.tenders import get_tender, rubric_of
 # The kinds a reader can filter by, in the order a page lists them.
 KINDS = {
     "tender": "Tender changes",
+    "clarifications": "Clarification questions",
     "bids": "Bids",
     "panel": "Evaluation panel",
     "evaluation": "Evaluation and award",
@@ -44,6 +45,7 @@ _KIND_OF_ACTION = {
 _KIND_OF_PREFIX = {
     "tender": "tender",
     "partner_confirmation": "bids",
+    "clarification": "clarifications",
     "submission": "bids",
     "report": "reports",
     "scoring": "evaluation",
@@ -185,11 +187,21 @@ class _Words:
         if action == "tender.deadline_extended":
             told = after.get("bidders_told")
             emailed = f" and emailed {plural(told, 'bidder')}" if isinstance(told, int) else ""
+            questions = (
+                f", moved the clarification deadline to {_when(after.get('clarification_deadline'))}"
+                if after.get("clarification_deadline")
+                else ""
+            )
+            following = (
+                ", following the answer to a clarification question" if after.get("following_clarification") else ""
+            )
             return (
                 f"Extended the deadline from {_when(before.get('deadline'))} to {_when(after.get('deadline'))}"
-                + emailed,
+                + questions + following + emailed,
                 None,
             )
+        if action.startswith("clarification."):
+            return self.clarification(action, after), None
         if action == "tender.closed":
             return "Closed the competition: the deadline had passed", None
         if action == "tender.opened":
@@ -291,6 +303,16 @@ class _Words:
             return f"Downloaded the score matrix{provisional}"
         return f"Issued the {kind.replace('_', ' ')}"
 
+    def clarification(self, action: str, after: dict[str, Any]) -> str:
+        """A question asked (its words are for the buying team, who read this history), answered or corrected."""
+        if action == "clarification.asked":
+            return f"Asked a clarification question: “{after.get('question', '')}”"
+        told = after.get("bidders_told")
+        emailed = f" (emailed {plural(told, 'bidder')})" if isinstance(told, int) else ""
+        to_whom = "every bidder" if after.get("audience") == "all" else "the bidder who asked"
+        verb = "Corrected the answer to" if action == "clarification.corrected" else "Answered"
+        return f"{verb} a clarification question, to {to_whom}{emailed}: “{after.get('answer', '')}”"
+
     def changes(self, before: dict[str, Any], after: dict[str, Any]) -> str:
         said = []
         if before.get("title") != after.get("title"):
@@ -299,6 +321,8 @@ class _Words:
             said.append("the description")
         if before.get("deadline") != after.get("deadline"):
             said.append(f"the deadline from {_when(before.get('deadline'))} to {_when(after.get('deadline'))}")
+        if before.get("clarification_deadline") != after.get("clarification_deadline"):
+            said.append(f"the clarification deadline to {_when(after.get('clarification_deadline'))}")
         if before.get("estimated_value") != after.get("estimated_value"):
             said.append(
                 f"the estimated value from {_money(before.get('estimated_value'))} to "

@@ -124,10 +124,21 @@ def from_commitments(
 
 def kpis_of(session: Session, contract_id: int, *, withdrawn: bool = False) -> list[ContractKpi]:
     """The contract's KPIs in order (those withdrawn by a variation left out unless asked for)."""
-    query = select(ContractKpi).where(ContractKpi.contract_id == contract_id)
+    return kpis_by_contract(session, [contract_id], withdrawn=withdrawn).get(contract_id, [])
+
+
+def kpis_by_contract(session: Session, contract_ids: list[int], *, withdrawn: bool = False
+                     ) -> dict[int, list[ContractKpi]]:  # fmt: skip
+    """``kpis_of`` for many contracts in one query."""
+    found: dict[int, list[ContractKpi]] = {}
+    if not contract_ids:
+        return found
+    query = select(ContractKpi).where(col(ContractKpi.contract_id).in_(contract_ids))
     if not withdrawn:
         query = query.where(col(ContractKpi.withdrawn_at).is_(None))
-    return list(session.exec(query.order_by(col(ContractKpi.position))).all())
+    for kpi in session.exec(query.order_by(col(ContractKpi.position))).all():
+        found.setdefault(kpi.contract_id, []).append(kpi)
+    return found
 
 
 def terms(kpi: ContractKpi) -> dict[str, object]:
@@ -278,6 +289,7 @@ __all__ = [
     "add_kpi",
     "checked",
     "from_commitments",
+    "kpis_by_contract",
     "kpis_of",
     "rule_of",
     "set_delivery_terms",

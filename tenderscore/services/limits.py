@@ -20,6 +20,7 @@ TITLE_MAX = 300
 DESCRIPTION_MAX = 10_000
 REASON_MAX = 10_000  # the reason for a score, a consensus or an award: it may quote the bid
 STATEMENT_MAX = 2_000  # declarations, conflicts, reasons for changing a record
+CLARIFICATION_MAX = 5_000  # a clarification question, its published wording, an answer
 
 # C0 control characters other than tab, line feed and carriage return: never part of anything a person typed, and
 # NUL breaks PostgreSQL's JSON and text functions.

@@ -31,12 +31,12 @@ def as_at(tender: Tender) -> datetime | None:
 
 
 def looked_up(
-    session: Session, tender: Tender, bids: Sequence[BidResponse], *, answers: bool = True
+    session: Session, tender: Tender, bids: Sequence[BidResponse], *, answers: bool = True, at: datetime | None = None
 ) -> list[BidResponse]:
     """``bids`` (``bid_id`` = submission id) with each partner's ``standing`` and ``confirmation`` filled in, in a
     fixed number of queries whatever the number of bids. ``answers=False`` skips the confirmations (the gates need
-    only the standings)."""
-    at = as_at(tender)
+    only the standings). ``at`` judges them at another moment: the award decision being taken."""
+    at = at or as_at(tender)
     orgids = [identifiers.stored(p.identifier) for bid in bids for p in bid.vcse_partners]
     found = register.standings(session, [o for o in orgids if o is not None], at=at)
     asked: dict[int, list[PartnerConfirmation]] = (

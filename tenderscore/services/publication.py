@@ -3,7 +3,9 @@
 - publishing the tender: a ``tender`` release; extending its deadline: ``tenderUpdate``;
 - publishing the contract award notice: an ``award`` release (bid statistics, the supplier, the date the assessment
   summaries were sent, the standstill period); withdrawing the award afterwards: ``awardUpdate`` (cancelled);
-- publishing the contract details notice: a ``contract`` release (value, period, KPIs).
+- publishing the contract details notice: a ``contract`` release (value, period, KPIs);
+- publishing a contract performance notice: an ``implementation`` release (each KPI's target, delivered and rating
+  per reporting period).
 
 Release ids are ``<ocid>-<tag>-<n>`` and dates are when the step happened. The compiled record merges them by the
 standard's rules (``tenderscore.ocds``). Organisations are published with their identifiers; people never are.
@@ -31,6 +33,7 @@ from tenderscore.core.award import (
     TenderNotice,
 )
 from tenderscore.core.orgid import OrgId
+from tenderscore.core.performance_notice import PerformanceNoticeFacts
 from tenderscore.core.rubric import CriterionKind
 from tenderscore.db.models import (
     Award,
@@ -47,6 +50,7 @@ from tenderscore.ocds import (
     award_release,
     contract_release,
     dumps,
+    implementation_release,
     loads,
     record_package,
     release_package,
@@ -207,6 +211,14 @@ def store_award_release(session: Session, tender: Tender, notice: AwardNotice, *
 def store_contract_release(session: Session, tender: Tender, notice: ContractNotice, *, date: datetime) -> None:
     data = contract_release(notice, release_id=_next_id(session, tender, "contract"), date=date)
     _store(session, tender, "contract", data, date)
+
+
+def store_implementation_release(
+    session: Session, tender: Tender, facts: PerformanceNoticeFacts, *, date: datetime
+) -> str:
+    """A contract performance notice's release; its id is returned for the notice to keep."""
+    data = implementation_release(facts, release_id=_next_id(session, tender, "implementation"), date=date)
+    return _store(session, tender, "implementation", data, date).release_id
 
 
 def releases_of(session: Session, actor: User, tender_id: int) -> tuple[Tender, list[dict[str, object]]]:

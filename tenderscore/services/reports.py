@@ -24,6 +24,8 @@ from tenderscore.db.models import (
 from tenderscore.db.types import utcnow
 from tenderscore.reports import (
     AssessmentSummaryView,
+    ClarificationAnswerRecord,
+    ClarificationRecord,
     ConfirmationRecord,
     ConsensusRecord,
     IndividualScore,
@@ -41,7 +43,7 @@ from tenderscore.reports import (
     render_many,
     self_check_pdf,
 )
-from tenderscore.services import access, audit, confirmations, named_partners
+from tenderscore.services import access, audit, clarifications, confirmations, named_partners
 from tenderscore.services.awards import live_award
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from tenderscore.services.evaluation import Gathered, gather, results_for
@@ -91,6 +93,19 @@ def _confirmations(session: Session, gathered: Gathered) -> list[ConfirmationRec
             records.append(ConfirmationRecord(str(submission_id), row.name, row.identifier, str(status), answered,
                                               row.note if answered else ""))  # fmt: skip
     return records
+
+
+def _clarifications(session: Session, tender: Tender) -> list[ClarificationRecord]:
+    """Every clarification question on the tender, as the buyer's record holds it (services/clarifications.py)."""
+    return [
+        ClarificationRecord(
+            c.asked_at, c.asker or "", c.original or c.question, c.published_question,
+            tuple(ClarificationAnswerRecord(a.answered_at, a.audience, a.answer, a.corrects_id is not None)
+                  for a in c.answers),
+            tuple(change.summary for change in c.changes),
+        )  # fmt: skip
+        for c in clarifications.for_the_record(session, tender)
+    ]
 
 
 def _records(gathered: Gathered) -> tuple[dict[Key, ConsensusRecord], dict[Key, tuple[IndividualScore, ...]]]:
@@ -147,6 +162,7 @@ def evaluation_report(
         generated_at=now,
         unmoderated=unmoderated,
         confirmations=_confirmations(session, gathered),
+        clarifications=_clarifications(session, tender),
     )
     pdf = _render(lambda: evaluation_report_pdf(view))
     _issued(session, actor, tender, "evaluation_report", pdf, head, provisional=result.provisional)

@@ -225,7 +225,8 @@ def award(session: Session, actor: User, tender_id: int, reason: str, *, now: da
     if tender.status != TenderStatus.EVALUATING:
         raise Conflict(f"Only a tender under evaluation can be awarded; this one is {tender.status}")
     reason = limits.written(reason, "reason", "the reason for the award decision", maximum=limits.REASON_MAX)
-    result = gather(session, tender).evaluation
+    decided = now or utcnow()
+    result = gather(session, tender, at=decided).evaluation  # partners as at the decision, as every later read
     if result.provisional:
         missing = len(result.missing_consensus)
         raise Conflict(f"The results are provisional: {missing} consensus scores are missing")
@@ -236,7 +237,7 @@ def award(session: Session, actor: User, tender_id: int, reason: str, *, now: da
         tender_id=id_of(tender),
         submission_id=int(winner.bid_id),
         awarded_by_id=id_of(actor),
-        awarded_at=now or utcnow(),
+        awarded_at=decided,
         reason=reason.strip(),
         evaluation=evaluation_summary(result),
     )

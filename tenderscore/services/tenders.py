@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from tenderscore import rubric_files
 from tenderscore.core import Criterion, CriterionKind, Rubric, method_for
+from tenderscore.core.clarifications import default_clarification_deadline
 from tenderscore.core.policy import check_policy, with_policy_counting
 from tenderscore.core.ukdates import uk_time
 from tenderscore.db.models import (
@@ -91,6 +92,7 @@ def _facts(tender: Tender) -> dict[str, Any]:
         "title": tender.title,
         "status": tender.status,
         "deadline": tender.deadline,
+        "clarification_deadline": tender.clarification_deadline,
         "estimated_value": tender.estimated_value,
         "policy_id": tender.policy_id,
         "rubric_hash": tender.rubric_hash,
@@ -132,8 +134,36 @@ def with_criterion_changes(rubric: Rubric, changes: dict[str, dict[str, Any]]) -
     return validated(dataclasses.replace(rubric, sections=sections))
 
 
+def clarification_problem(value: datetime | None, deadline: datetime | None, now: datetime) -> str | None:
+    """What is wrong with a clarification deadline (None: unset, or nothing), against the tender's deadline."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return "give the clarification deadline's time zone"
+    if value <= now:
+        return "the clarification deadline must be in the future"
+    if deadline is not None and deadline.tzinfo is not None and value >= deadline:
+        return f"the clarification deadline must be before the deadline for bids, {uk_time(deadline)}"
+    return None
+
+
+def clarification_deadline_of(tender: Tender) -> datetime | None:
+    """When questions close: as set, else (a tender published before there were clarifications) the default."""
+    if tender.clarification_deadline is not None or tender.published_at is None:
+        return tender.clarification_deadline
+    return default_clarification_deadline(tender.published_at, tender.deadline)
+
+
 def tender_problems(
-    session: Session, *, reference: str, title: str, description: str, deadline: datetime | None, policy_id: int | None
+    session: Session,
+    *,
+    reference: str,
+    title: str,
+    description: str,
+    deadline: datetime | None,
+    policy_id: int | None,
+    clarification_deadline: datetime | None = None,
+    now: datetime | None = None,
 ) -> Problems:
     """Every problem with a new tender's details at once (``deadline`` None: the caller could not read one)."""
     problems = Problems()
@@ -148,6 +178,8 @@ def tender_problems(
         problems.add("deadline", "give the deadline's time zone")
     if policy_id is not None and session.get(Policy, policy_id) is None:
         problems.add("policy_id", f"there is no policy {policy_id}; choose one from the list")
+    if found := clarification_problem(clarification_deadline, deadline, now or utcnow()):
+        problems.add("clarification_deadline", found)
     return problems
 
 
@@ -162,12 +194,17 @@ def create_tender(
     estimated_value: Decimal | None = None,
     policy_id: int | None = None,
     description: str = "",
+    clarification_deadline: datetime | None = None,
 ) -> Tender:
-    """A draft tender from a rubric: every problem with its details is reported at once; a reference is unique."""
+    """A draft tender from a rubric: every problem with its details is reported at once; a reference is unique.
+
+    ``clarification_deadline`` None: set at publication to the default (``core.clarifications``).
+    """
     _require_officer(actor)
     tender_problems(
-        session, reference=reference, title=title, description=description, deadline=deadline, policy_id=policy_id
-    ).raise_any()
+        session, reference=reference, title=title, description=description, deadline=deadline, policy_id=policy_id,
+        clarification_deadline=clarification_deadline,
+    ).raise_any()  # fmt: skip
     reference, title, description = reference.strip(), title.strip(), description.strip()
     existing = session.exec(select(Tender).where(Tender.reference == reference)).first()
     if existing is not None:
@@ -181,6 +218,7 @@ def create_tender(
         policy_id=policy_id,
         estimated_value=estimated_value,
         deadline=deadline,
+        clarification_deadline=clarification_deadline,
         rubric=rubric_files.rubric_to_dict(rubric),
         created_by_id=id_of(actor),
     )
@@ -203,9 +241,11 @@ def update_draft(
     estimated_value: Decimal | None = None,
     policy_id: int | None = None,
     reason: str = "",
+    clarification_deadline: datetime | None = None,
     now: datetime | None = None,
 ) -> Tender:
-    """Change a draft: its rubric (weights, thresholds), deadline, title, description, value or policy.
+    """Change a draft: its rubric (weights, thresholds), deadline, clarification deadline, title, description, value
+    or policy.
 
     ``None`` leaves a detail as it is. Every problem with the changes is reported at once; a new deadline must be in
     the future (an unchanged one may already have passed: publishing then says so). Nothing changed, nothing recorded.
@@ -245,12 +285,25 @@ def update_draft(
         problems.add("estimated_value", "enter an estimated value of £0 or more")
     if policy_id is not None and session.get(Policy, policy_id) is None:
         problems.add("policy_id", f"there is no policy {policy_id}; choose one from the list")
+    if clarification_deadline is not None and clarification_deadline != tender.clarification_deadline:
+        if found := clarification_problem(clarification_deadline, deadline or tender.deadline, now):
+            problems.add("clarification_deadline", found)
+    elif deadline is not None and tender.clarification_deadline is not None and (
+        deadline.tzinfo is not None and tender.clarification_deadline >= deadline
+    ):
+        problems.add(
+            "clarification_deadline",
+            f"the clarification deadline, {uk_time(tender.clarification_deadline)}, must be before the deadline for "
+            "bids; change it as well",
+        )
     problems.raise_any()
     before = {**_facts(tender), "description": tender.description, "rubric": tender.rubric}
     if rubric is not None:
         tender.rubric = rubric_files.rubric_to_dict(rubric)
     if deadline is not None:
         tender.deadline = deadline
+    if clarification_deadline is not None:
+        tender.clarification_deadline = clarification_deadline
     if title is not None:
         tender.title = title
     if description is not None:
@@ -302,9 +355,14 @@ def extend_deadline(
     expected_version: int,
     deadline: datetime | None,
     reason: str,
+    clarification_deadline: datetime | None = None,
+    following: int | None = None,
     now: datetime | None = None,
 ) -> Tender:
     """Move a published tender's deadline later, before it has passed, and tell every bidder by email.
+
+    ``clarification_deadline`` moves when questions close as well (None: it stays). ``following`` names the
+    clarification whose answer led to the extension: the link is recorded and shown next to that answer.
 
     The response template keeps its version: the reader does not compare the deadline, so every workbook a bidder
     has already filled in stays valid (a new version would make each of them copy their answers over).
@@ -334,22 +392,42 @@ def extend_deadline(
     )
     if deadline is None:
         problems.add("deadline", "enter the new deadline")
+    if found := clarification_problem(clarification_deadline, deadline, now):
+        problems.add("clarification_deadline", found)
+    linked = problems.check(lambda: _clarifications().answered_on(session, tender, following))
     problems.raise_any()
     assert deadline is not None
-    previous = tender.deadline
+    previous, questions_closed = tender.deadline, clarification_deadline_of(tender)
     tender.deadline = deadline
+    if clarification_deadline is not None:
+        tender.clarification_deadline = clarification_deadline
     tender.version += 1
     session.add(tender)
     session.flush()
     told = _tell_bidders_of_extension(session, tender, previous, reason)
+    after = {"deadline": deadline, "template_version": tender.template_version, "bidders_told": told}
+    before: dict[str, Any] = {"deadline": previous}
+    if clarification_deadline is not None:
+        before["clarification_deadline"], after["clarification_deadline"] = questions_closed, clarification_deadline
+    if linked is not None:
+        after["following_clarification"] = linked.id
     audit.record(
-        session, actor, "tender.deadline_extended", "tender", tender.id, tender_id=tender.id,
-        before={"deadline": previous}, after={"deadline": deadline, "template_version": tender.template_version,
-                                              "bidders_told": told},
-        reason=reason,
+        session, actor, "tender.deadline_extended", "tender", tender.id, tender_id=tender.id, before=before,
+        after=after, reason=reason,
     )  # fmt: skip
+    if linked is not None:
+        _clarifications().link_change(session, actor, linked, "tender.deadline_extended",
+                                      f"The deadline for bids was extended to {uk_time(deadline)}", now)  # fmt: skip
     _publication().store_tender_release(session, tender, update=True, when=now)
     return tender
+
+
+def _clarifications() -> ModuleType:
+    """Clarification questions (services/clarifications.py reads tenders through this module, hence the late
+    import)."""
+    from tenderscore.services import clarifications
+
+    return clarifications
 
 
 def _publication() -> ModuleType:
@@ -377,9 +455,15 @@ def _tell_bidders_of_extension(session: Session, tender: Tender, previous: datet
     bidders = session.exec(
         select(User).where(User.role == Role.BIDDER, col(User.active).is_(True)).order_by(col(User.id))
     ).all()
+    questions = (
+        f"Clarification questions close: {uk_time(tender.clarification_deadline)}\n"
+        if tender.clarification_deadline
+        else ""
+    )
     heading = (
         f"The deadline for {tender.reference}, {tender.title} ({buyer_name(session, tender)}), has been extended.\n\n"
-        f"New deadline: {uk_time(tender.deadline)}\nPrevious deadline: {uk_time(previous)}\nReason: {reason}\n\n"
+        f"New deadline: {uk_time(tender.deadline)}\nPrevious deadline: {uk_time(previous)}\n{questions}"
+        f"Reason: {reason}\n\n"
     )
     for bidder in bidders:
         version = with_bid.get(bidder.organisation_id)
@@ -416,6 +500,7 @@ class NextStep:
     deadline_passed: bool
     can_open: bool
     can_extend: bool
+    clarification_problem: str | None = None  # why the draft's clarification deadline would stop publication
 
 
 def next_step(session: Session, tender: Tender, *, now: datetime | None = None) -> NextStep:
@@ -424,8 +509,14 @@ def next_step(session: Session, tender: Tender, *, now: datetime | None = None) 
     status = TenderStatus(tender.status)
     left = breaches(session, tender) if status == TenderStatus.DRAFT else []
     passed = tender.deadline <= now
+    questions = (
+        clarification_problem(tender.clarification_deadline, tender.deadline, now)
+        if status == TenderStatus.DRAFT and not passed
+        else None
+    )
     return NextStep(
-        can_publish=status == TenderStatus.DRAFT and not left and not passed,
+        can_publish=status == TenderStatus.DRAFT and not left and not passed and questions is None,
+        clarification_problem=questions,
         breaches=left,
         deadline_passed=passed,
         can_open=status in (TenderStatus.PUBLISHED, TenderStatus.CLOSED) and passed,
@@ -444,12 +535,27 @@ def breaches(session: Session, tender: Tender) -> list[str]:
     return [breach.message for breach in check_policy(rubric, policies.to_core(policy), policies.names(rubric))]
 
 
-def publish(session: Session, actor: User, tender_id: int, *, now: datetime | None = None) -> Tender:
-    """Freeze the rubric (and its hash) and copy the policy's thresholds in force; refuse while any breach is left."""
+def publish(
+    session: Session,
+    actor: User,
+    tender_id: int,
+    *,
+    clarification_deadline: datetime | None = None,
+    now: datetime | None = None,
+) -> Tender:
+    """Freeze the rubric (and its hash) and copy the policy's thresholds in force; refuse while any breach is left.
+
+    Questions close at ``clarification_deadline``, else at the one the draft has, else at the default
+    (``core.clarifications``): it must still be ahead and before the deadline for bids.
+    """
     tender = get_tender(session, actor, tender_id, for_update=True)
     _require_officer(actor)
     _check_step(tender, TenderStatus.PUBLISHED)
     now = now or utcnow()
+    questions_close = clarification_deadline or tender.clarification_deadline
+    if questions_close is not None and tender.deadline > now:
+        if found := clarification_problem(questions_close, tender.deadline, now):
+            raise Conflict(f"clarification_deadline: {found}", field="clarification_deadline")
     deadline_passed, left = tender.deadline <= now, breaches(session, tender)
     if deadline_passed and left:
         raise Conflict(
@@ -469,6 +575,7 @@ def publish(session: Session, actor: User, tender_id: int, *, now: datetime | No
     tender.policy_snapshot = policies.snapshot(policy) if policy is not None else None
     tender.status = TenderStatus.PUBLISHED
     tender.published_at = now
+    tender.clarification_deadline = questions_close or default_clarification_deadline(now, tender.deadline)
     tender.version += 1
     session.add(tender)
     session.flush()

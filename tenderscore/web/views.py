@@ -92,6 +92,7 @@ def form_page(
 # Where an error about a field links to when that field's first input has another id (GOV.UK: link to the input).
 ANCHORS = {
     "deadline": "deadline-day",
+    "clarification_deadline": "clarification_deadline-day",
     "rubric": "rubric-select",
     "starts_on": "starts_on-day",
     "ends_on": "ends_on-day",

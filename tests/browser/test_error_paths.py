@@ -666,7 +666,8 @@ def test_officer_award_path(person: People, world: World, width: int) -> None:
     )  # fmt: skip
     assert len(lines) == 5, lines
 
-    # The rest put right, but worth more than £5m with one KPI: at least three are needed.
+    # The rest put right, but with a reason for having no KPIs beside a KPI (and the winning bid's commitments,
+    # which become KPIs too): the reason must be left blank.
     fixed = {
         "#title": "Accredited programmes: Cumbria and Lancashire",
         "#value": "5,600,000.00",
@@ -675,13 +676,14 @@ def test_officer_award_path(person: People, world: World, width: int) -> None:
         **_date_boxes("signed_on", today),
         "#kpis-1-target": "85",
         "#kpis-1-unit": "percent",
+        "#no_kpis_reason": "Outcomes are qualitative",
     }
     for selector, value in fixed.items():
         page.fill(selector, value)
     page.click("button:has-text('Record the contract')")
     lines = error_state(
-        page, "officer", "contract-above-5m-one-kpi", width,
-        fields={"kpis": "needs at least 3 KPIs; this one has 1"},
+        page, "officer", "contract-kpis-and-a-reason", width,
+        fields={"no_kpis_reason": "leave the reason blank"},
         kept={**fixed, "#kpis-1-title": "Programme completions"},
     )  # fmt: skip
     assert len(lines) == 1, lines

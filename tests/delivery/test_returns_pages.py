@@ -41,10 +41,11 @@ def _form(world: Delivery, csrf: str, **changes: str) -> dict[str, str]:
 
 def test_the_supplier_sends_a_return_on_the_page(demo: Flask, moved: Delivery) -> None:
     client, csrf = _as(demo, moved.supplier.email)
-    listed = client.get("/contracts").get_data(as_text=True)
-    assert moved.contract.title in listed and "Overdue: due by" in listed  # period 1 is overdue
+    assert moved.contract.title in client.get("/contracts").get_data(as_text=True)  # the dashboards' list
     page = client.get(f"/contracts/{moved.cid}").get_data(as_text=True)
     assert "Period 3" in page and "Opens " in page and "manage-kpis" not in page
+    assert "Overdue: due by" in page  # period 1 is over and nothing came
+    assert f'href="/contracts/{moved.cid}"' in client.get(f"/contracts/{moved.cid}/performance").get_data(as_text=True)
     url = f"/contracts/{moved.cid}/periods/2"
     form = client.get(url).get_data(as_text=True)
     assert 'id="return-form"' in form and "Evidence expected" in form

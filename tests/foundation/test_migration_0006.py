@@ -48,7 +48,7 @@ def test_numbers_and_the_old_register_move_across_and_back(empty_app: Flask) -> 
     upgrade(engine, "0005")
     with engine.begin() as connection:
         _fill_0005(connection)
-    upgrade(engine)
+    upgrade(engine, "0006")  # to 0006 itself, not the head: later migrations have their own tests
     assert current_revision(engine) == "0006"
     with engine.connect() as connection:
         held = connection.execute(text(

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from tenderscore.core import CriterionKind, Rubric
 from tenderscore.db.models import (
     ConsensusScore,
+    Contract,
     IssuedDocument,
     Organisation,
     PartnerConfirmation,
@@ -37,7 +38,18 @@ from tenderscore.db.models import (
     id_of,
 )
 from tenderscore.db.types import utcnow
-from tenderscore.services import accounts, award_path, contracts, jobs, panel, policies, scoring, submissions, tenders
+from tenderscore.services import (
+    accounts,
+    award_path,
+    clarifications,
+    contracts,
+    jobs,
+    panel,
+    policies,
+    scoring,
+    submissions,
+    tenders,
+)
 from tenderscore.services.evaluation import compliance_exclusions
 from tenderscore.sheets import DemoBid, demo_bids
 
@@ -70,6 +82,8 @@ class Grown:
     job: str = ""  # a finished background job of the officer's (the evaluation report of the awarded tender)
     entry_id: int = 0  # a VCSE register entry (tests/performance/test_query_counts.py grows the register)
     confirmation: int = 0  # a partner's confirmation request (the first bid's first partner, in the open tender)
+    contract_id: int = 0  # the awarded tender's contract (none in bulk)
+    clarification: int = 0  # the first of the open tender's clarification questions (one per bidder)
 
 
 def wider(rubric: Rubric) -> Rubric:
@@ -263,6 +277,7 @@ def grow(session: Session, size: Size, *, now: datetime | None = None, bulk: boo
         found[key] = [id_of(s) for s in bids]
         made[key] = id_of(tender)
     made["open"] = id_of(open_tender)
+    questions = _ask_questions(session, grower, open_tender, now)
     made["draft"] = id_of(session.exec(select(Tender).where(Tender.reference == "GROWN-DRAFT")).one())
     session.flush()
     emails = {
@@ -285,8 +300,25 @@ def grow(session: Session, size: Size, *, now: datetime | None = None, bulk: boo
     asked = session.exec(
         select(PartnerConfirmation.id).where(PartnerConfirmation.submission_id == found["open"][0])
     ).first()
+    contract = session.exec(select(Contract.id).where(Contract.tender_id == made["awarded"])).first()
     return Grown(made, found, emails, id_of(grower.policy), [id_of(e) for e in grower.evaluators],
-                 [b.organisation_id for b in grower.bidders], documents, job.id, asked or 0)  # fmt: skip
+                 [b.organisation_id for b in grower.bidders], documents, job.id, asked or 0, contract or 0,
+                 questions)  # fmt: skip
+
+
+def _ask_questions(session: Session, grower: _Grower, tender: Tender, now: datetime) -> int:
+    """A clarification question from every bidder about the open tender: a third published to all, a third answered
+    to the asker alone, a third awaiting an answer. Returns the first question's id."""
+    first = 0
+    for n, bidder in enumerate(grower.bidders):
+        asked = clarifications.ask(session, bidder, id_of(tender), f"Question {n} about the service?", now=now)
+        if n % 3 == 0:
+            clarifications.answer(session, grower.officer, id_of(asked), answer="For everyone.", audience="all",
+                                  published_question=f"Question {n}, reworded?", now=now)  # fmt: skip
+        elif n % 3 == 1:
+            clarifications.answer(session, grower.officer, id_of(asked), answer="For you.", audience="asker", now=now)
+        first = first or id_of(asked)
+    return first
 
 
 def _contracted(session: Session, officer: User, tender_id: int, decided: datetime, now: datetime) -> None:

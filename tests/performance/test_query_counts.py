@@ -138,6 +138,13 @@ def _fillings(rule: Rule, grown: Grown) -> list[tuple[str, dict[str, int]]]:
         "job_id": [("job", grown.job)],
         "entry_id": [("entry", grown.entry_id)],
         "confirmation_id": [("confirmation", grown.confirmation)],
+        "contract_id": [("contract", grown.contract_id)],
+        "clarification_id": [("clarification", grown.clarification)],
+        "period": [("period-1", 1)],
+        # a version, a KPI and a spend line no world has: their pages' refusals read as much in every world
+        "version": [("version-1", 1)],
+        "kpi_id": [("kpi-missing", 2**31 - 2)],
+        "spend_id": [("spend-missing", 2**31 - 2)],
     }
     arguments = sorted(rule.arguments)
     unknown = [a for a in arguments if a not in options]

@@ -306,9 +306,9 @@ def test_an_awarded_tender_reads_the_register_as_at_its_award(verified: Register
     tender = verified.tender
     bids = evaluation.gather(verified.session, tender).bids
     assert named_partners.as_at(tender) is None  # before the award: now
-    tender.status, tender.awarded_at = TenderStatus.AWARDED, NOW - timedelta(days=200)  # before anyone joined
+    tender.status, tender.awarded_at = TenderStatus.AWARDED, NOW - timedelta(days=500)  # before anyone joined
     verified.session.add(tender)
-    assert named_partners.as_at(tender) == NOW - timedelta(days=200)
+    assert named_partners.as_at(tender) == NOW - timedelta(days=500)
     (then,) = named_partners.looked_up(verified.session, tender, bids)
     assert {p.standing for p in then.vcse_partners} == {"unknown"}
 

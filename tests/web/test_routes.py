@@ -28,6 +28,7 @@ from tenderscore.core import CriterionKind
 from tenderscore.db import get_engine
 from tenderscore.db.engine import make_engine
 from tenderscore.db.models import (
+    Clarification,
     ConsensusScore,
     Contract,
     ContractKpi,
@@ -164,7 +165,8 @@ class Demo:
     confirmations: list[int] = field(default_factory=list)
     entries: list[int] = field(default_factory=list)  # VCSE register entries
     contracts: list[int] = field(default_factory=list)  # contracts in delivery
-    kpis: list[int] = field(default_factory=list)  # their KPIs
+    clarifications: list[int] = field(default_factory=list)  # published, private, awaiting an answer
+    kpis: list[int] = field(default_factory=list)  # the contracts' KPIs
     spend: list[int] = field(default_factory=list)  # spend lines of delivery returns (partners confirm them)
 
 
@@ -201,6 +203,7 @@ def _demo(app: Flask) -> Demo:
         own = [c.id for c in asked if c.partner_org_id == partner_org and c.id is not None][:2]
         others = [c.id for c in asked if c.partner_org_id not in (None, partner_org) and c.id is not None][:1]
         unknown = [c.id for c in asked if c.partner_org_id is None and c.id is not None][:1]
+        questions = sorted(q for q in session.exec(select(Clarification.id)).all() if q is not None)
     assert {"draft", "published"} <= set(tenders.values()), tenders
     assert {"evaluating", "awarded"} & set(tenders.values()), tenders
     assert submissions and policies
@@ -208,8 +211,9 @@ def _demo(app: Flask) -> Demo:
     assert entries, "the demo has a VCSE register"
     assert own and others, "the demo's bids name the partner's organisation and others on the register"
     assert contracts and kpis, "the demo has a contract in delivery"
+    assert len(questions) == 3, "the demo's open tender has three clarification questions"
     return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents,
-                own + others + unknown, entries, contracts, kpis, spend)  # fmt: skip
+                own + others + unknown, entries, contracts, questions, kpis, spend)  # fmt: skip
 
 
 def _fillers(demo: Demo) -> dict[str, list[Any]]:
@@ -225,9 +229,10 @@ def _fillers(demo: Demo) -> dict[str, list[Any]]:
         "confirmation_id": [*demo.confirmations, MISSING],
         "token": ["not-a-token", "eyJ1c2VyIjoxLCJlcG9jaCI6MH0.forged.signature"],
         "entry_id": [*demo.entries, MISSING],
-        "identifier": ["GB-CHC-1290417", "not-an-identifier"],
         "contract_id": [*demo.contracts, MISSING],
-        "period": [1, 2, MISSING],
+        "clarification_id": [*demo.clarifications, MISSING],
+        "identifier": ["GB-CHC-1290417", "not-an-identifier"],
+        "period": [1, 2, 99],  # reporting periods (the demo reports two), and one no contract has
         "version": [1, MISSING],
         "kpi_id": [*demo.kpis, MISSING],
         "spend_id": [*demo.spend, MISSING],

@@ -3,6 +3,7 @@
 from tenderscore.db.models.audit import GENESIS_HASH, AuditEvent
 from tenderscore.db.models.base import id_of, metadata
 from tenderscore.db.models.bids import Award, Submission
+from tenderscore.db.models.clarifications import Clarification, ClarificationAnswer, ClarificationChange
 from tenderscore.db.models.contracts import (
     AwardChallenge,
     Contract,
@@ -49,6 +50,9 @@ __all__ = [
     "AuditEvent",
     "Award",
     "AwardChallenge",
+    "Clarification",
+    "ClarificationAnswer",
+    "ClarificationChange",
     "ConflictOfInterest",
     "ConsensusScore",
     "Contract",

@@ -70,6 +70,8 @@ class Tender(SQLModel, table=True):
     policy_id: int | None = Field(default=None, foreign_key="policy.id", index=True)
     estimated_value: Decimal | None = Field(default=None, sa_column=Column(ExactDecimal(), nullable=True))
     deadline: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    # Bidders may ask questions until then (services/clarifications.py); None on a draft: set at publication.
+    clarification_deadline: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     status: str = Field(default=TenderStatus.DRAFT, max_length=20)
     rubric: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     rubric_snapshot: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))

@@ -10,6 +10,8 @@ from tenderscore.web.api import (
     audit,
     award,
     bids,
+    clarifications,
+    dashboards,
     delivery,
     documents,
     evaluation,
@@ -19,6 +21,7 @@ from tenderscore.web.api import (
     me,
     panel,
     partner,
+    performance,
     policies,
     register,
     scores,
@@ -46,8 +49,8 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     # Every Decimal here travels as exact text (as_string), so the document says string, not number.
     api.register_field(fields.Decimal, "string", "decimal")
-    for module in (me, policies, tenders, bids, submissions, panel, scores, evaluation, award, documents, jobs, audit,
-                   register, partner, delivery, kpis):
+    for module in (me, policies, tenders, clarifications, bids, submissions, panel, scores, evaluation, award,
+                   documents, jobs, audit, register, partner, dashboards, performance, delivery, kpis):
         api.register_blueprint(module.blp)
 
     @app.get("/api/docs")

@@ -9,12 +9,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from tenderscore.db import get_session
-from tenderscore.db.models import Contract, Organisation, Role, Tender, id_of
-from tenderscore.services import contract_access, delivery, return_workbooks
+from tenderscore.db.models import Role, id_of
+from tenderscore.services import delivery, return_workbooks
 from tenderscore.services import delivery_returns as returns
 from tenderscore.services.errors import Invalid
 from tenderscore.services.kpis import kpis_of
-from tenderscore.web.api.delivery_schemas import DeliveryContractOut, PeriodOut, ReturnIn, ReturnOut
+from tenderscore.web.api.delivery_schemas import PeriodOut, ReturnIn, ReturnOut
 from tenderscore.web.api.schemas import UploadIn, unprocessable
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.views import XLSX, download, spend_link
@@ -31,12 +31,6 @@ def body_path(field: str) -> list[str]:
     if len(parts) > 1 and parts[0] == "spend" and parts[1].isdigit():
         parts[1] = str(int(parts[1]) - 1)
     return parts
-
-
-def contract_out(c: Contract, tender: Tender, seat: contract_access.Seat, supplier: str) -> dict[str, Any]:
-    return {"id": c.id, "tender_id": c.tender_id, "tender_reference": tender.reference, "title": c.title,
-            "supplier": supplier, "value": c.value, "starts_on": c.starts_on, "ends_on": c.ends_on,
-            "return_months": c.return_months, "seat": seat.value}  # fmt: skip
 
 
 def period_out(p: delivery.PeriodView) -> dict[str, Any]:
@@ -68,22 +62,6 @@ def return_out(found: returns.Version, titles: dict[int, str]) -> dict[str, Any]
 
 def _titles(contract_id: int) -> dict[int, str]:
     return {id_of(k): k.title for k in kpis_of(get_session(), contract_id, withdrawn=True)}
-
-
-@blp.route("")
-class Contracts(MethodView):
-    @signed_in(*SEATED)
-    @blp.response(200, DeliveryContractOut(many=True))
-    def get(self) -> list[dict[str, Any]]:
-        """Every contract you may see: the buyer's officers and commissioner, and the supplier its own."""
-        session, me = get_session(), user()
-        found = []
-        for contract, tender in contract_access.visible_contracts(session, me):
-            seat = contract_access.seat_of(session, me, contract, tender)
-            supplier = session.get(Organisation, contract.supplier_org_id)
-            if seat is not None:
-                found.append(contract_out(contract, tender, seat, supplier.name if supplier else ""))
-        return found
 
 
 @blp.route("/<int:contract_id>/periods")

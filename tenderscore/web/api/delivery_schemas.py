@@ -11,19 +11,6 @@ from tenderscore.services.kpis import BASES
 from tenderscore.web.api.schemas import ExactDecimal, StrictSchema
 
 
-class DeliveryContractOut(StrictSchema):
-    id = fields.Int()
-    tender_id = fields.Int()
-    tender_reference = fields.Str()
-    title = fields.Str()
-    supplier = fields.Str()
-    value = fields.Decimal(as_string=True)
-    starts_on = fields.Date()
-    ends_on = fields.Date()
-    return_months = fields.Int(metadata={"description": "months in each reporting period"})
-    seat = fields.Str(metadata={"description": "officer (manages), commissioner (reads) or supplier (reports)"})
-
-
 class KpiPeriodOut(StrictSchema):
     kpi_id = fields.Int()
     title = fields.Str()

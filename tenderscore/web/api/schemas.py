@@ -90,6 +90,10 @@ DEADLINE_RANGE = validate.Range(
     max=datetime(2999, 12, 31, tzinfo=UTC),
     error="Enter a deadline between the years 2000 and 2999.",
 )
+CLARIFICATION_DEADLINE = (
+    "ISO 8601 with a time zone: bidders' questions close then; before the deadline. Left out: set at publication, "
+    "seven days before the deadline (or halfway there for a shorter tender)"
+)
 # Database keys are 32-bit on PostgreSQL: a larger id can name nothing, and must not reach a query.
 MAX_ID = 2**31 - 1
 
@@ -180,6 +184,9 @@ class TenderIn(StrictSchema):
     )
     estimated_value = Money()
     policy_id = record_id(load_default=None, allow_none=True)
+    clarification_deadline = fields.AwareDateTime(
+        load_default=None, allow_none=True, validate=DEADLINE_RANGE, metadata={"description": CLARIFICATION_DEADLINE}
+    )
     rubric = fields.Str(load_default=None, metadata={"description": "name of a shipped rubric"})
     rubric_yaml = fields.Str(
         load_default=None,
@@ -204,6 +211,9 @@ class TenderUpdate(StrictSchema):
     reason = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
     title = fields.Str(validate=[validate.Length(min=1, max=limits.TITLE_MAX), Written])
     deadline = fields.AwareDateTime(validate=DEADLINE_RANGE)
+    clarification_deadline = fields.AwareDateTime(
+        validate=DEADLINE_RANGE, metadata={"description": "in the future, before the deadline"}
+    )
     estimated_value = Money()
     criteria = fields.Dict(keys=fields.Str(), values=fields.Nested(CriterionChange), load_default=dict)
 
@@ -219,6 +229,9 @@ class TenderOut(StrictSchema):
     policy_id = fields.Int(allow_none=True)
     rubric_hash = fields.Str(allow_none=True)
     published_at = fields.DateTime(allow_none=True)
+    clarification_deadline = fields.DateTime(
+        allow_none=True, metadata={"description": "questions close then; null on a draft that leaves it to publication"}
+    )
     version = fields.Int()
 
 
@@ -541,4 +554,18 @@ class DeadlineExtensionIn(StrictSchema):
         required=True,
         validate=[validate.Length(min=1, max=limits.STATEMENT_MAX), Written],
         metadata={"description": "emailed to every bidder and kept in the tender's history"},
+    )
+    clarification_deadline = fields.AwareDateTime(
+        load_default=None, validate=DEADLINE_RANGE,
+        metadata={"description": "move when questions close too (in the future, before the new deadline); left out, "
+                  "it stays"},
+    )  # fmt: skip
+    following = record_id(
+        load_default=None, metadata={"description": "the answered clarification question this extension follows from"}
+    )
+
+
+class TenderPublishIn(StrictSchema):
+    clarification_deadline = fields.AwareDateTime(
+        load_default=None, validate=DEADLINE_RANGE, metadata={"description": CLARIFICATION_DEADLINE}
     )

@@ -17,6 +17,7 @@ from tenderscore.web.api.schemas import (
     TenderDraftUpdate,
     TenderIn,
     TenderOut,
+    TenderPublishIn,
 )
 from tenderscore.web.auth import signed_in, user
 
@@ -84,7 +85,7 @@ class Deadline(MethodView):
         """Extend a published tender's deadline (later only, before it passes); every bidder is emailed."""
         tender = service.extend_deadline(
             get_session(), user(), tender_id, expected_version=data["version"], deadline=data["deadline"],
-            reason=data["reason"],
+            reason=data["reason"], clarification_deadline=data["clarification_deadline"], following=data["following"],
         )  # fmt: skip
         return detail(tender)
 
@@ -92,9 +93,13 @@ class Deadline(MethodView):
 @blp.route("/<int:tender_id>/publish")
 class Publish(MethodView):
     @signed_in(Role.OFFICER)
+    @blp.arguments(TenderPublishIn, required=False)
     @blp.response(200, TenderDetailOut)
-    def post(self, tender_id: int) -> dict[str, Any]:
-        tender = service.publish(get_session(), user(), tender_id)
+    def post(self, data: dict[str, Any], tender_id: int) -> dict[str, Any]:
+        """Publish: freeze the rubric; questions close at the clarification deadline given, the draft's, or the
+        default (seven days before the deadline)."""
+        questions_close = (data or {}).get("clarification_deadline")
+        tender = service.publish(get_session(), user(), tender_id, clarification_deadline=questions_close)
         return detail(tender)
 
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from tenderscore.core.award import ends_in_words
 from tenderscore.db import get_session
 from tenderscore.db.models import JobKind, Role
-from tenderscore.services import access, award_path, contracts, documents, jobs, publication
+from tenderscore.services import access, award_path, contracts, documents, jobs, performance_notices, publication
 from tenderscore.services import tenders as tender_service
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
@@ -37,6 +37,7 @@ def _award_page(tender_id: int) -> dict[str, Any]:
         "tender": tender,
         "path": award_path.path(session, me, tender_id),
         "documents": documents.listed(session, access.visible_documents(session, me, tender_id)),
+        "notices": performance_notices.status_for_tender(session, me, tender_id),
         "form": request.form,
     }
 

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from tenderscore.core.ukdates import uk_date, uk_time
 from tenderscore.db import get_session
 from tenderscore.db.models import Organisation, Role
-from tenderscore.services import contract_access, delivery, return_workbooks
+from tenderscore.services import delivery, return_workbooks
 from tenderscore.services import delivery_returns as returns
 from tenderscore.services.contract_access import Seat
 from tenderscore.services.kpis import FIGURE
@@ -48,22 +48,6 @@ def status(view: delivery.PeriodView, today: date) -> Status:
 def _supplier_name(organisation_id: int) -> str:
     found = get_session().get(Organisation, organisation_id)
     return found.name if found else ""
-
-
-@bp.get("/contracts")
-@signed_in(*SEATED)
-def contracts() -> str:
-    session, me = get_session(), user()
-    rows = []
-    for contract, tender in contract_access.visible_contracts(session, me):
-        seat = contract_access.seat_of(session, me, contract, tender)
-        if seat is None:
-            continue
-        view = delivery.build(session, contract, tender, seat)
-        waiting = [p for p in view.periods if p.current is None and view.today >= returns.opens_on(p.period)]
-        rows.append({"view": view, "supplier": _supplier_name(contract.supplier_org_id), "waiting": waiting,
-                     "late": sum(p.late for p in view.periods)})  # fmt: skip
-    return render_template("delivery/contracts.html", rows=rows, status=status)
 
 
 @bp.get("/contracts/<int:contract_id>")

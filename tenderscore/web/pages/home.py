@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
-from tenderscore.services import confirmations, register
+from tenderscore.services import clarifications, confirmations, register
 from tenderscore.services import tenders as tender_service
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
@@ -28,4 +28,7 @@ def dashboard() -> str:
     if me.role == Role.PARTNER:  # a VCSE partner's work here is confirming its part in bids
         return render_template("dashboard.html", tenders=[], requests=confirmations.requests_for(get_session(), me))
     waiting = register.awaiting_verification(get_session()) if me.role in register.VERIFIERS else 0
-    return render_template("dashboard.html", tenders=tender_service.list_tenders(get_session(), me), waiting=waiting)
+    return render_template(
+        "dashboard.html", tenders=tender_service.list_tenders(get_session(), me), waiting=waiting,
+        questions=clarifications.awaiting(get_session(), me),
+    )  # fmt: skip

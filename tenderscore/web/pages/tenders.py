@@ -19,7 +19,9 @@ from tenderscore.core import Rubric
 from tenderscore.core.ukdates import UK, uk_time
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, id_of
-from tenderscore.services import access, award_path, documents
+from tenderscore.db.types import utcnow
+from tenderscore.services import access, award_path, documents, performance_notices
+from tenderscore.services import clarifications as clarification_service
 from tenderscore.services import history as history_service
 from tenderscore.services import panel as panel_service
 from tenderscore.services import policies as policy_service
@@ -32,20 +34,38 @@ from tenderscore.web.ukdates import parse_uk
 from tenderscore.web.views import decimal_or_none, form_page, render_form, version_from_form
 
 
-def _deadline_from_form() -> Any:
+def _deadline_from_form(field: str = "deadline") -> Any:
     try:
         return parse_uk(
-            request.form.get("deadline-day", ""),
-            request.form.get("deadline-month", ""),
-            request.form.get("deadline-year", ""),
-            request.form.get("deadline-time", ""),
+            request.form.get(f"{field}-day", ""),
+            request.form.get(f"{field}-month", ""),
+            request.form.get(f"{field}-year", ""),
+            request.form.get(f"{field}-time", ""),
         )
     except ValueError as exc:
-        raise ServiceError(f"deadline: {exc}", field="deadline") from None
+        raise ServiceError(f"{field}: {exc}", field=field) from None
+
+
+def clarification_deadline_from_form() -> Any:
+    """The clarification deadline typed, or None when its date was left blank (it is optional)."""
+    if not any(request.form.get(f"clarification_deadline-{part}", "").strip() for part in ("day", "month", "year")):
+        return None
+    return _deadline_from_form("clarification_deadline")
+
+
+def _typed_moment(moment: Any, field: str) -> dict[str, str]:
+    """A stored moment as the date input shows it, in UK time (nothing for none)."""
+    if moment is None:
+        return {}
+    local = moment.astimezone(UK)
+    return {f"{field}-day": str(local.day), f"{field}-month": str(local.month), f"{field}-year": str(local.year),
+            f"{field}-time": f"{local:%H:%M}"}  # fmt: skip
 
 
 # The error summary lists problems in the order of the fields on the page.
-_NEW_TENDER_ORDER = ("reference", "title", "description", "estimated_value", "deadline", "policy_id", "rubric")
+_NEW_TENDER_ORDER = (
+    "reference", "title", "description", "estimated_value", "deadline", "clarification_deadline", "policy_id", "rubric"
+)  # fmt: skip
 
 
 def _new_tender_context() -> dict[str, Any]:
@@ -66,6 +86,7 @@ def tender_new() -> Any:
     problems = Problems()  # every mistake on the form at once: what the page reads, then what the service checks
     rubric = problems.check(lambda: tender_service.load_rubric_source(request.form.get("rubric", ""), yaml_text))
     deadline = problems.check(_deadline_from_form)
+    questions_close = problems.check(clarification_deadline_from_form)
     value = problems.check(lambda: decimal_or_none(request.form.get("estimated_value"), "estimated_value"))
     policy = request.form.get("policy_id", "")
     details: dict[str, Any] = {
@@ -73,6 +94,7 @@ def tender_new() -> Any:
         "title": request.form.get("title", ""),
         "description": request.form.get("description", ""),
         "policy_id": int(policy) if policy.isdigit() else None,
+        "clarification_deadline": questions_close,
     }
     problems.found.extend(tender_service.tender_problems(session, deadline=deadline, **details).found)
     problems.found.sort(
@@ -99,6 +121,10 @@ def _detail_context(tender_id: int) -> dict[str, Any]:
         "buyer": tender_service.buyer_name(session, tender),
         "outcome": submission_service.outcome(session, me, tender_id),
         "documents": documents.listed(session, access.visible_documents(session, me, tender_id)),
+        "clarifications": clarification_service.visible(session, me, tender_id),
+        "questions_close": clarification_service.closes_at(tender),
+        "cannot_ask": clarification_service.refusal_to_ask(tender, utcnow()),
+        "notices": performance_notices.status_for_tender(session, me, tender_id),
     }
     if me.role in (Role.OFFICER, Role.COMMISSIONER):
         context["step"] = tender_service.next_step(session, tender)
@@ -224,6 +250,7 @@ def _draft_page(tender_id: int) -> dict[str, Any]:
             "deadline-year": str(local.year),
             "deadline-time": f"{local:%H:%M}",
             "version": str(tender.version),
+            **_typed_moment(tender.clarification_deadline, "clarification_deadline"),
         }
     return {"tender": tender, "policies": policy_service.list_policies(session, user()), "form": form}
 
@@ -234,12 +261,14 @@ def _draft_page(tender_id: int) -> dict[str, Any]:
 def tender_edit(tender_id: int) -> Any:
     problems = Problems()  # what the page cannot read, with what the service refuses, at once
     deadline = problems.check(_deadline_from_form)
+    questions_close = problems.check(clarification_deadline_from_form)
     value = problems.check(lambda: decimal_or_none(request.form.get("estimated_value"), "estimated_value"))
     policy = request.form.get("policy_id", "")
     _also(problems, lambda: tender_service.update_draft(
         get_session(), user(), tender_id, expected_version=version_from_form(), title=request.form.get("title", ""),
         description=request.form.get("description", ""), deadline=deadline, estimated_value=value,
         policy_id=int(policy) if policy.isdigit() else None, reason=request.form.get("reason", ""),
+        clarification_deadline=questions_close,
     ))  # fmt: skip
     problems.raise_any()
     flash("The draft's details are saved.", "success")
@@ -273,11 +302,14 @@ def tender_delete(tender_id: int) -> Any:
 def _deadline_page(tender_id: int) -> dict[str, Any]:
     session = get_session()
     tender = tender_service.get_tender(session, user(), tender_id)
+    answered = [c for c in clarification_service.visible(session, user(), tender_id) if c.answered_at]
     return {
         "tender": tender,
         "step": tender_service.next_step(session, tender),
         "received": access.bids_received(session, user(), tender_id),
-        "form": request.form,
+        "answered": answered,
+        "questions_close": tender_service.clarification_deadline_of(tender),
+        "form": request.form if request.method == "POST" else {"following": request.args.get("following", "")},
     }
 
 
@@ -287,9 +319,12 @@ def _deadline_page(tender_id: int) -> dict[str, Any]:
 def tender_deadline(tender_id: int) -> Any:
     problems = Problems()
     deadline = problems.check(_deadline_from_form)
+    questions_close = problems.check(clarification_deadline_from_form)
+    following = request.form.get("following", "")
     tender = _also(problems, lambda: tender_service.extend_deadline(
         get_session(), user(), tender_id, expected_version=version_from_form(), deadline=deadline,
-        reason=request.form.get("reason", ""),
+        reason=request.form.get("reason", ""), clarification_deadline=questions_close,
+        following=int(following) if following.isdigit() else None,
     ))  # fmt: skip
     problems.raise_any()
     assert tender is not None
