@@ -53,7 +53,7 @@ from tenderscore.services import audit, confirmations, identifiers, limits, mail
 from tenderscore.services.contract_access import contract_seat, supplied_contract
 from tenderscore.services.delivery import figures_of, spend_of
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, Problems
-from tenderscore.services.kpis import VCSE_SHARE, kpis_of, target_text
+from tenderscore.services.kpis import VCSE_SHARE, kpis_of
 
 SOURCES = ("page", "api", "workbook")
 MONEY_MAX = Decimal("1000000000000")  # a trillion pounds: anything above is a typing mistake
@@ -360,11 +360,6 @@ def version(session: Session, actor: User, contract_id: int, period: int, number
     raise NotFound(f"No version {number} of the return for period {period}")
 
 
-def figure_text(kpi: ContractKpi, value: Decimal | None) -> str:
-    """A reported figure in the KPI's unit, as its target is written."""
-    return "" if value is None else target_text(value, kpi.unit)
-
-
 # --- the partner's side --------------------------------------------------------------------------------------------
 
 
@@ -493,10 +488,6 @@ def answer_words(line: ReturnSpend) -> str:
     return "Not yet confirmed by the partner"
 
 
-def period_words(period: Period) -> str:
-    return f"Period {period.number}: {uk_date(period.starts_on)} to {uk_date(period.ends_on)}"
-
-
 __all__ = [
     "SOURCES",
     "ReturnEntry",
@@ -505,10 +496,8 @@ __all__ = [
     "answer_spend",
     "answer_words",
     "check",
-    "figure_text",
     "opens_on",
     "period_of",
-    "period_words",
     "spend_request_for",
     "spend_requests_for",
     "submit_return",

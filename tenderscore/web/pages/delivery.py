@@ -89,7 +89,7 @@ def _period_page(contract_id: int, period: int) -> dict[str, Any]:
         "versions": returns.versions(session, me, contract_id, period), "period_status": status(shown, view.today),
         "open": view.today >= returns.opens_on(shown.period), "supplies": view.seat == Seat.SUPPLIER,
         "opens_on": returns.opens_on(shown.period), "titles": {k.id: k for k in view.kpis},
-        "answer_words": returns.answer_words, "FIGURE": FIGURE,
+        "FIGURE": FIGURE,
     }  # fmt: skip
 
 
