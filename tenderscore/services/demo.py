@@ -22,6 +22,7 @@ from tenderscore.services import (
     confirmations,
     contracts,
     demo_clarifications,
+    demo_delivery,
     demo_register,
     evaluation,
     identifiers,
@@ -94,6 +95,9 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
     _partners_answer(session, evaluated, now - timedelta(days=1))
     _evaluate(session, officer, evaluators, evaluated, now)
     _awarded(session, officer, evaluators, policy.id, rubric, bidders, now)
+    partner = session.exec(select(User).where(User.email == "partner@demo.tenderscore.test")).one()
+    supplier = session.exec(select(User).where(User.email == "ridgeway@demo.tenderscore.test")).one()
+    demo_delivery.load_delivery(session, officer, supplier, partner, now)
 
     open_tender = tenders.create_tender(
         session,

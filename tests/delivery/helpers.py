@@ -20,6 +20,7 @@ from tenderscore.db.models import (
     ContractKpi,
     DeliveryReturn,
     KpiRating,
+    PerformanceNotice,
     ReturnFigure,
     ReturnSpend,
     Role,
@@ -48,7 +49,8 @@ def demo_contract(session: Session) -> Contract:
 
 
 def clear(session: Session, contract: Contract) -> None:
-    """Nothing reported or rated on ``contract``: a test's worked example starts from its own returns only."""
+    """Nothing reported, rated or noticed on ``contract``: a test's worked example starts from its own returns only
+    (the demo's performance notice goes too; its issued PDF and OCDS release stay, as they would)."""
     returns = session.exec(select(DeliveryReturn).where(DeliveryReturn.contract_id == contract.id)).all()
     ids = [id_of(r) for r in returns]
     for model in (ReturnSpend, ReturnFigure):
@@ -56,6 +58,8 @@ def clear(session: Session, contract: Contract) -> None:
             session.delete(row)
     for rating in session.exec(select(KpiRating).where(KpiRating.contract_id == contract.id)).all():
         session.delete(rating)
+    for notice in session.exec(select(PerformanceNotice).where(PerformanceNotice.contract_id == contract.id)).all():
+        session.delete(notice)
     session.flush()
     for row in returns:
         session.delete(row)

@@ -150,3 +150,20 @@ def test_delivered_vcse_share_counts_only_confirmed_spend_with_partners_that_cou
     assert (second.current, second.overdue, second.late) == (None, True, True)
     assert view.period(3).overdue is False  # ends 27 January 2027
     assert view.next_notice is not None and view.next_notice.assessed_by.isoformat() == "2027-04-28"
+
+
+def test_the_demo_holds_a_contract_with_two_periods_reported_and_one_kpi_short(demo: Flask) -> None:
+    with Session(get_engine(demo)) as session:
+        officer = session.exec(select(User).where(User.email == "officer@demo.tenderscore.test")).one()
+        contract = session.exec(select(Contract)).one()
+        view = delivery.delivery(session, officer, id_of(contract))
+        first, second = view.period(1), view.period(2)
+        assert (first.late, second.late, second.current and second.current.version) == (False, True, 2)
+        short = {k.kpi.title for p in (first, second) for k in p.kpis if k.percent is not None and k.percent < 95}
+        assert short == {"Employment at the end of the order (NI 144)"}
+        judged = [k for k in first.kpis if k.judged]
+        assert [k.kpi.title for k in judged] == ["Employment at the end of the order (NI 144)"]
+        assert judged[0].recorded is not None and "payroll evidence" in judged[0].recorded.reason
+        vcse = next(k for k in first.kpis if k.kpi.basis == "vcse_share")
+        assert vcse.reported and vcse.delivered and vcse.reported > vcse.delivered  # spend not yet confirmed
+        assert [n.number for n in view.notices] == [1] and view.notices[0].overall == "requires_improvement"
