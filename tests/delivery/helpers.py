@@ -19,7 +19,9 @@ from tenderscore.db.models import (
     Contract,
     ContractKpi,
     DeliveryReturn,
+    IssuedDocument,
     KpiRating,
+    OcdsRelease,
     PerformanceNotice,
     ReturnFigure,
     ReturnSpend,
@@ -60,6 +62,12 @@ def clear(session: Session, contract: Contract) -> None:
         session.delete(rating)
     for notice in session.exec(select(PerformanceNotice).where(PerformanceNotice.contract_id == contract.id)).all():
         session.delete(notice)
+        session.flush()
+        for release in session.exec(select(OcdsRelease).where(OcdsRelease.release_id == notice.release_id)).all():
+            session.delete(release)
+        document = session.get(IssuedDocument, notice.document_id) if notice.document_id else None
+        if document is not None:
+            session.delete(document)
     session.flush()
     for row in returns:
         session.delete(row)
