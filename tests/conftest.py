@@ -74,6 +74,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"database_url", "demo"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)  # chromium against a served demo: `make test-slow`, which CI runs
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from tests import forms, not_rendered
 from tests.conftest import empty_database, quick_hash
 from tests.performance.grown import PASSWORD, Grown, Size, grow
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]  # a grown demo at two sizes: make test-slow
 
 SIZES = {"small": Size(3, evaluators=2), "large": Size(12, evaluators=3, wide=True)}
 ROLES = ("officer", "commissioner", "evaluator", "conflicted", "bidder")

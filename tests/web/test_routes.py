@@ -138,7 +138,7 @@ def demo_databases(tmp_path_factory: pytest.TempPathFactory, demo_database: Path
     return paths
 
 
-@pytest.fixture(params=["demo", "awarded"])
+@pytest.fixture(params=["demo", pytest.param("awarded", marks=pytest.mark.slow)])  # awarded: make test-slow
 def demo_app(request: pytest.FixtureRequest, demo_databases: dict[str, Path], tmp_path: Path) -> Iterator[Flask]:
     copy = tmp_path / "demo.db"
     copy_database(demo_databases[request.param], copy)
