@@ -101,3 +101,28 @@ class Shots:
 @pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Shots:
     return Shots(SCREENSHOTS / request.node.name)
+
+
+def demo_app(folder: Path, name: str) -> Flask:
+    """A served-to-be app on a demo of its own in ``folder`` (cheap password hashes, CSRF on), for a module that
+    walks one world in the browser; the module reads the ids it needs from it and ``serve``s it."""
+    from sqlmodel import Session, SQLModel
+
+    from tenderscore import create_app
+    from tenderscore.db import get_engine
+    from tenderscore.services import accounts
+    from tenderscore.services.demo import load_demo
+    from tests.conftest import quick_hash
+
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "SECRET_KEY": f"browser-{name}",
+         "WTF_CSRF_ENABLED": True, "RATELIMIT_KEY_PREFIX": f"browser-{name}"},
+        instance_path=str(folder / "instance"),
+    )  # fmt: skip
+    SQLModel.metadata.create_all(get_engine(app))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "generate_password_hash", quick_hash)
+        with app.app_context(), Session(get_engine(app)) as session:
+            load_demo(session)
+            session.commit()
+    return app

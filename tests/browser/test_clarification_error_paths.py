@@ -9,19 +9,14 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, expect
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
-from tenderscore import create_app
 from tenderscore.db import get_engine
 from tenderscore.db.models import Clarification, Tender
-from tenderscore.services import accounts
-from tenderscore.services.demo import load_demo
 from tests.browser import test_register_error_paths as register
-from tests.browser.conftest import SCREENSHOTS, serve
+from tests.browser.conftest import SCREENSHOTS, demo_app, serve
 from tests.browser.test_error_paths import fits
-from tests.conftest import quick_hash
 
 pytestmark = pytest.mark.browser
 FOLDER = SCREENSHOTS / "clarification_error_paths"
@@ -31,22 +26,13 @@ WIDTHS = [pytest.param(1280, id="1280px"), pytest.param(375, id="375px")]
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[register.World]:
     folder = tmp_path_factory.mktemp("clarification_error_paths")
-    app: Flask = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "SECRET_KEY": "browser-clarifications",
-         "WTF_CSRF_ENABLED": True, "RATELIMIT_KEY_PREFIX": "browser-clarifications"},
-        instance_path=str(folder / "instance"),
-    )  # fmt: skip
-    SQLModel.metadata.create_all(get_engine(app))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "generate_password_hash", quick_hash)
-        with app.app_context(), Session(get_engine(app)) as session:
-            load_demo(session)
-            session.commit()
-            tender = session.exec(select(Tender).where(Tender.reference == "NWPR-2027-002")).one()
-            waiting = session.exec(
-                select(Clarification.id).where(col(Clarification.answered_at).is_(None))
-            ).one()  # the demo's question awaiting an answer
-            ids = {"tender": int(tender.id or 0), "waiting": int(waiting or 0)}
+    app = demo_app(folder, "clarifications")
+    with app.app_context(), Session(get_engine(app)) as session:
+        tender = session.exec(select(Tender).where(Tender.reference == "NWPR-2027-002")).one()
+        waiting = session.exec(
+            select(Clarification.id).where(col(Clarification.answered_at).is_(None))
+        ).one()  # the demo's question awaiting an answer
+        ids = {"tender": int(tender.id or 0), "waiting": int(waiting or 0)}
     shutil.rmtree(FOLDER, ignore_errors=True)
     FOLDER.mkdir(parents=True)
     try:

@@ -14,18 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Browser, Page, expect
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from tenderscore import create_app
 from tenderscore.db import get_engine
 from tenderscore.db.models import Organisation, RegisterEntry
-from tenderscore.services import accounts
-from tenderscore.services.demo import DEMO_PASSWORD, load_demo
-from tests.browser.conftest import SCREENSHOTS, serve
+from tenderscore.services.demo import DEMO_PASSWORD
+from tests.browser.conftest import SCREENSHOTS, demo_app, serve
 from tests.browser.test_error_paths import _IN_PAGE_ORDER, _SUMMARY, fits
-from tests.conftest import quick_hash
 
 pytestmark = pytest.mark.browser
 FOLDER = SCREENSHOTS / "register_error_paths"
@@ -47,20 +43,11 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("register_error_paths")
-    app: Flask = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "SECRET_KEY": "browser-register",
-         "WTF_CSRF_ENABLED": True, "RATELIMIT_KEY_PREFIX": "browser-register"},
-        instance_path=str(folder / "instance"),
-    )  # fmt: skip
-    SQLModel.metadata.create_all(get_engine(app))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "generate_password_hash", quick_hash)
-        with app.app_context(), Session(get_engine(app)) as session:
-            load_demo(session)
-            session.commit()
-            entries = {name: entry_id for name, entry_id in session.exec(
-                select(Organisation.name, RegisterEntry.id).join(
-                    RegisterEntry, RegisterEntry.organisation_id == Organisation.id)).all()}  # type: ignore[arg-type]  # fmt: skip
+    app = demo_app(folder, "register")
+    with app.app_context(), Session(get_engine(app)) as session:
+        entries = {name: entry_id for name, entry_id in session.exec(
+            select(Organisation.name, RegisterEntry.id).join(
+                RegisterEntry, RegisterEntry.organisation_id == Organisation.id)).all()}  # type: ignore[arg-type]  # fmt: skip
     shutil.rmtree(FOLDER, ignore_errors=True)
     FOLDER.mkdir(parents=True)
     try:

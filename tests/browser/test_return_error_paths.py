@@ -12,18 +12,14 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, expect
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from tenderscore import create_app
 from tenderscore.db import get_engine
 from tenderscore.db.models import Contract, DeliveryReturn, Role, Tender, User
-from tenderscore.services import accounts
-from tenderscore.services.demo import load_demo
 from tenderscore.services.kpis import FIGURE, kpis_of
-from tests.browser.conftest import SCREENSHOTS, serve
+from tests.browser.conftest import SCREENSHOTS, demo_app, serve
 from tests.browser.test_register_error_paths import World as _World
 from tests.browser.test_register_error_paths import error_state, signed_in
-from tests.conftest import quick_hash
 from tests.delivery.helpers import clear
 
 pytestmark = pytest.mark.browser
@@ -43,25 +39,17 @@ class World(_World):
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("return_error_paths")
-    app: Flask = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}", "SECRET_KEY": "browser-returns",
-         "WTF_CSRF_ENABLED": True, "RATELIMIT_KEY_PREFIX": "browser-returns"},
-        instance_path=str(folder / "instance"),
-    )  # fmt: skip
-    SQLModel.metadata.create_all(get_engine(app))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "generate_password_hash", quick_hash)
-        with app.app_context(), Session(get_engine(app)) as session:
-            load_demo(session)
-            tender = session.exec(select(Tender).where(Tender.reference == "NWPR-2026-003")).one()
-            contract = session.exec(select(Contract).where(Contract.tender_id == tender.id)).one()
-            clear(session, contract)  # the demo's two reported periods: this test reports them itself
-            session.commit()
-            supplier = session.exec(select(User).where(
-                User.role == Role.BIDDER, User.organisation_id == contract.supplier_org_id)).first()  # fmt: skip
-            assert supplier is not None and contract.id is not None
-            kpis = tuple(k.id for k in kpis_of(session, contract.id) if k.basis == FIGURE and k.id is not None)
-            cid, email = contract.id, supplier.email
+    app = demo_app(folder, "returns")
+    with app.app_context(), Session(get_engine(app)) as session:
+        tender = session.exec(select(Tender).where(Tender.reference == "NWPR-2026-003")).one()
+        contract = session.exec(select(Contract).where(Contract.tender_id == tender.id)).one()
+        clear(session, contract)  # the demo's two reported periods: this test reports them itself
+        session.commit()
+        supplier = session.exec(select(User).where(
+            User.role == Role.BIDDER, User.organisation_id == contract.supplier_org_id)).first()  # fmt: skip
+        assert supplier is not None and contract.id is not None
+        kpis = tuple(k.id for k in kpis_of(session, contract.id) if k.basis == FIGURE and k.id is not None)
+        cid, email = contract.id, supplier.email
     shutil.rmtree(FOLDER, ignore_errors=True)
     FOLDER.mkdir(parents=True)
     try:
