@@ -72,15 +72,26 @@ def live_server(app: Flask) -> Iterator[str]:
         yield base
 
 
+_RUNNING: dict[str, object] = {"users": 0}  # one Playwright and one chromium a process, however many modules ask
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    """Chromium, shared by every module of the process: a module elsewhere that imports this fixture gets its own
+    fixture instance, and two Playwright sync instances cannot run at once in one process."""
     assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make test`, which installs it"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    if not _RUNNING["users"]:
+        playwright = sync_playwright().start()
+        _RUNNING["playwright"] = playwright
+        _RUNNING["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    _RUNNING["users"] = int(_RUNNING["users"]) + 1  # type: ignore[call-overload]
+    try:
+        yield _RUNNING["browser"]  # type: ignore[misc]
+    finally:
+        _RUNNING["users"] = int(_RUNNING["users"]) - 1  # type: ignore[call-overload]
+        if not _RUNNING["users"]:
+            _RUNNING.pop("browser").close()  # type: ignore[attr-defined]
+            _RUNNING.pop("playwright").stop()  # type: ignore[attr-defined]
 
 
 class Shots:
