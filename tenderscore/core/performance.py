@@ -224,6 +224,10 @@ class NoticeDue:
     publish_by: date
     final: bool
 
+    def overdue(self, today: date) -> bool:
+        """Not published by the day it was due."""
+        return today > self.publish_by
+
 
 def next_notice(starts_on: date, ends_on: date, last_assessed: date | None, final_published: bool) -> NoticeDue | None:
     """When the next performance notice falls due: 12 months after the last assessment (or the contract's start),

@@ -209,6 +209,10 @@ class DeliveryView:
     today: date
     counting: Counting = field(default=Counting.LISTED)
 
+    @property
+    def notice_overdue(self) -> bool:
+        return self.next_notice is not None and self.next_notice.overdue(self.today)
+
     def period(self, number: int) -> PeriodView:
         for view in self.periods:
             if view.period.number == number:

@@ -31,9 +31,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from tenderscore.core.award import UK
+from tenderscore.core.errors import ScoringError
 from tenderscore.core.numbers import money
 from tenderscore.core.orgid import OrgId
 from tenderscore.core.performance import Period, periods
+from tenderscore.core.performance import period_of as numbered
 from tenderscore.core.register import Confirmation
 from tenderscore.core.ukdates import uk_date
 from tenderscore.db.models import (
@@ -78,10 +80,10 @@ class ReturnEntry:
 
 def period_of(contract: Contract, number: int) -> Period:
     """The contract's reporting period ``number``, or a 404 naming it."""
-    for period in periods(contract.starts_on, contract.ends_on, contract.return_months):
-        if period.number == number:
-            return period
-    raise NotFound(f"The contract has no reporting period {number}")
+    try:
+        return numbered(periods(contract.starts_on, contract.ends_on, contract.return_months), number)
+    except ScoringError:
+        raise NotFound(f"The contract has no reporting period {number}") from None
 
 
 def opens_on(period: Period) -> date:

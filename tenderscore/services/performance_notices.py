@@ -173,7 +173,7 @@ def status_for_tender(session: Session, actor: User, tender_id: int, *, now: dat
     published = notices_of(session, [id_of(contract)]).get(id_of(contract), [])
     due = notice_due(contract, published)
     today = (now or utcnow()).astimezone(UK).date()
-    return NoticeStatus(id_of(contract), len(published), due, due is not None and today > due.publish_by)
+    return NoticeStatus(id_of(contract), len(published), due, due is not None and due.overdue(today))
 
 
 __all__ = ["NoticePlan", "NoticeStatus", "plan", "publish", "status_for_tender"]

@@ -147,7 +147,7 @@ def notices_of(view: DeliveryView) -> dict[str, Any]:
         } for n in view.notices],
         "next_notice": None if due is None else {
             "assessed_by": due.assessed_by, "publish_by": due.publish_by, "final": due.final,
-            "overdue": view.today > due.publish_by,
+            "overdue": view.notice_overdue,
         },
         "can_publish": refusal is None, "why_not": refusal or "",
         "would_cover": [p.period.number for p in planned.periods],

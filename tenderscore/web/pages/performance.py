@@ -38,7 +38,7 @@ def _contract_page(contract_id: int) -> dict[str, Any]:
         "view": view,
         "officer": view.seat == Seat.OFFICER,
         "plan": performance_notices.plan(view),
-        "overdue": view.next_notice is not None and view.today > view.next_notice.publish_by,
+        "overdue": view.notice_overdue,
         "rating_of": Rating,
         "form": request.form,
     }
