@@ -252,7 +252,10 @@ _WIDER = """() => {
 
 
 def fits(page: Page) -> None:
-    """Nothing on the page is wider than the window: no sideways scrolling (at 375 px, a phone)."""
+    """Nothing on the page is wider than the window: no sideways scrolling (at 375 px, a phone). Waits for the page
+    to finish loading first: straight after a click the URL can already be the new page's while its document is
+    still empty (CI once measured a page with no document element)."""
+    page.wait_for_load_state("load")
     measured = page.evaluate(_WIDER)
     assert measured["scroll"] <= measured["width"], f"{page.url} scrolls sideways: {measured}"
 
