@@ -27,7 +27,7 @@ from tenderscore.db.models import (
     id_of,
 )
 from tenderscore.db.types import utcnow
-from tenderscore.services import access, audit, limits
+from tenderscore.services import access, audit, limits, lots
 from tenderscore.services.awards import live_award
 from tenderscore.services.errors import (
     Conflict,
@@ -231,6 +231,17 @@ def award(session: Session, actor: User, tender_id: int, reason: str, *, now: da
         missing = len(result.missing_consensus)
         raise Conflict(f"The results are provisional: {missing} consensus scores are missing")
     winner = result.winner
+    kept = evaluation_summary(result)
+    capped = lots.allocation(session, tender)  # the tender's cap on lots won, when it can bite (core.lots)
+    if capped is not None:
+        chosen = lots.winning_submission(session, tender, capped)
+        winner = next((r for r in result.ranked if int(r.bid_id) == chosen), None) if chosen is not None else None
+        if winner is None:
+            raise Conflict(
+                f"Under the tender's limit on lots won there is no single bidder to award {lots.lot_name(tender)} "
+                "to: " + capped.rule.words
+            )
+        kept["lot_rule"] = capped.explained(tender.lot_number)
     if winner is None:
         raise Conflict("There is no single top-ranked compliant bid to award to")
     record = Award(
@@ -239,7 +250,7 @@ def award(session: Session, actor: User, tender_id: int, reason: str, *, now: da
         awarded_by_id=id_of(actor),
         awarded_at=decided,
         reason=reason.strip(),
-        evaluation=evaluation_summary(result),
+        evaluation=kept,
     )
     tender.status = TenderStatus.AWARDED
     tender.awarded_at = record.awarded_at

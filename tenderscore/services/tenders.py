@@ -258,6 +258,15 @@ def update_draft(
         raise StaleRecord(f"This tender was changed by someone else (now version {tender.version}); reload it")
     now = now or utcnow()
     problems = Problems()
+    if tender.lot_of_id is not None:  # a lot takes these from its tender (services/lots.py)
+        for field, value, current in (
+            ("deadline", deadline, tender.deadline),
+            ("clarification_deadline", clarification_deadline, tender.clarification_deadline),
+            ("policy_id", policy_id, tender.policy_id),
+        ):
+            if value is not None and value != current:
+                problems.add(field, "a lot shares this with its tender: change it on the tender")
+        title = None  # a lot's own title is its lot title; the tender's title is the tender's
     reason = (
         problems.check(
             lambda: limits.written(
@@ -322,6 +331,7 @@ def update_draft(
         session, actor, "tender.updated", "tender", tender.id, tender_id=tender.id, before=before, after=after,
         reason=reason,
     )  # fmt: skip
+    _lots().follow(session, tender)
     return tender
 
 
@@ -344,6 +354,7 @@ def delete_draft(
         session, actor, "tender.deleted", "tender", tender.id, tender_id=tender.id, before=_facts(tender),
         after={"deleted_at": tender.deleted_at}, reason=reason,
     )  # fmt: skip
+    _lots().follow(session, tender)  # a tender's lots go with it; a lot alone is removed from its tender
     return tender
 
 
@@ -370,6 +381,7 @@ def extend_deadline(
     """
     tender = get_tender(session, actor, tender_id, for_update=True)
     _require_officer(actor)
+    _lots().refuse_on_a_lot(session, tender, "extend the deadline")
     if tender.status != TenderStatus.PUBLISHED:
         raise Conflict(f"Only a tender open for bids can have its deadline extended; this one is {tender.status}")
     now = now or utcnow()
@@ -404,6 +416,7 @@ def extend_deadline(
     tender.version += 1
     session.add(tender)
     session.flush()
+    _lots().follow(session, tender)
     told = _tell_bidders_of_extension(session, tender, previous, reason)
     after = {"deadline": deadline, "template_version": tender.template_version, "bidders_told": told}
     before: dict[str, Any] = {"deadline": previous}
@@ -430,6 +443,13 @@ def _clarifications() -> ModuleType:
     return clarifications
 
 
+def _lots() -> ModuleType:
+    """A tender's lots (services/lots.py reads tenders through this module, hence the late import)."""
+    from tenderscore.services import lots
+
+    return lots
+
+
 def _publication() -> ModuleType:
     """The open-data releases (services/publication.py reads tenders through this module, hence the late import)."""
     from tenderscore.services import publication
@@ -448,7 +468,8 @@ def _tell_bidders_of_extension(session: Session, tender: Tender, previous: datet
         org: version
         for org, version in session.exec(
             select(Submission.bidder_org_id, Submission.version).where(
-                Submission.tender_id == tender.id, col(Submission.is_current).is_(True)
+                col(Submission.tender_id).in_([id_of(lot) for lot in _lots().lots_of(session, tender)]),
+                col(Submission.is_current).is_(True),
             )
         ).all()
     }
@@ -550,13 +571,16 @@ def publish(
     """
     tender = get_tender(session, actor, tender_id, for_update=True)
     _require_officer(actor)
+    _lots().refuse_on_a_lot(session, tender, "publish")
     _check_step(tender, TenderStatus.PUBLISHED)
     now = now or utcnow()
     questions_close = clarification_deadline or tender.clarification_deadline
     if questions_close is not None and tender.deadline > now:
         if found := clarification_problem(questions_close, tender.deadline, now):
             raise Conflict(f"clarification_deadline: {found}", field="clarification_deadline")
-    deadline_passed, left = tender.deadline <= now, breaches(session, tender)
+    lots = _lots().lots_of(session, tender, for_update=True)
+    left = _family_breaches(session, lots)
+    deadline_passed = tender.deadline <= now
     if deadline_passed and left:
         raise Conflict(
             f"deadline: {DEADLINE_PASSED}; and the tender breaks its policy: " + " ".join(left),
@@ -566,8 +590,23 @@ def publish(
         raise Conflict(f"deadline: {DEADLINE_PASSED}", field="deadline")
     if left:
         raise Conflict("The tender breaks its policy: " + " ".join(left), details=left)
-    rubric = rubric_of(tender)
     policy = session.get(Policy, tender.policy_id) if tender.policy_id is not None else None
+    tender.clarification_deadline = questions_close or default_clarification_deadline(now, tender.deadline)
+    _lots().follow(session, tender)
+    for lot in lots:  # every lot is frozen and published with its tender, each on the record
+        _freeze(session, actor, lot, policy, now)
+    return tender
+
+
+def _family_breaches(session: Session, lots: list[Tender]) -> list[str]:
+    """The policy breaches of every lot of a tender, each lot passing the policy's gates on its own."""
+    if len(lots) == 1:
+        return breaches(session, lots[0])
+    return [f"Lot {lot.lot_number}: {found}" for lot in lots for found in breaches(session, lot)]
+
+
+def _freeze(session: Session, actor: User, tender: Tender, policy: Policy | None, now: datetime) -> None:
+    rubric = rubric_of(tender)
     if policy is not None:  # the policy's rule for which VCSE partners count is published with the rubric
         rubric = with_policy_counting(rubric, policies.to_core(policy))
     tender.rubric_snapshot = rubric_files.rubric_to_dict(rubric)
@@ -575,31 +614,34 @@ def publish(
     tender.policy_snapshot = policies.snapshot(policy) if policy is not None else None
     tender.status = TenderStatus.PUBLISHED
     tender.published_at = now
-    tender.clarification_deadline = questions_close or default_clarification_deadline(now, tender.deadline)
     tender.version += 1
     session.add(tender)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "tender.published",
-        "tender",
-        tender.id,
-        tender_id=tender.id,
-        after={**_facts(tender), "policy": tender.policy_snapshot},
-    )
+    after = {**_facts(tender), "policy": tender.policy_snapshot}
+    if tender.lot_title is not None:
+        after |= {"lot": tender.lot_number, "lot_title": tender.lot_title}
+    if tender.lot_of_id is None and tender.lot_cap is not None:
+        after |= {"lot_cap": tender.lot_cap, "lot_order": tender.lot_order}
+    audit.record(session, actor, "tender.published", "tender", tender.id, tender_id=tender.id, after=after)
     _publication().store_tender_release(session, tender)
-    return tender
 
 
 def open_bids(session: Session, actor: User, tender_id: int, *, now: datetime | None = None) -> Tender:
-    """After the deadline (server clock): close the competition and open the bids for evaluation."""
+    """After the deadline (server clock): close the competition and open the bids for evaluation (of every lot)."""
     tender = get_tender(session, actor, tender_id, for_update=True)
     _require_officer(actor)
+    _lots().refuse_on_a_lot(session, tender, "open the bids")
     now = now or utcnow()
+    if tender.status == TenderStatus.PUBLISHED and now < tender.deadline:
+        raise Conflict("Bids are sealed until the deadline has passed")
+    _check_step(tender, TenderStatus.CLOSED if tender.status == TenderStatus.PUBLISHED else TenderStatus.EVALUATING)
+    for lot in _lots().lots_of(session, tender, for_update=True):
+        _open(session, actor, lot, now)
+    return tender
+
+
+def _open(session: Session, actor: User, tender: Tender, now: datetime) -> None:
     if tender.status == TenderStatus.PUBLISHED:
-        if now < tender.deadline:
-            raise Conflict("Bids are sealed until the deadline has passed")
         tender.status = TenderStatus.CLOSED
         audit.record(
             session, actor, "tender.closed", "tender", tender.id, tender_id=tender.id, after={"status": tender.status}
@@ -619,7 +661,6 @@ def open_bids(session: Session, actor: User, tender_id: int, *, now: datetime | 
         tender_id=tender.id,
         after={"status": tender.status, "opened_at": now},
     )
-    return tender
 
 
 def get_tender(session: Session, actor: User, tender_id: int, *, for_update: bool = False) -> Tender:
@@ -674,6 +715,8 @@ def list_tenders(session: Session, actor: User) -> list[Tender]:
         )
     else:
         query = query.where(Tender.status != TenderStatus.DRAFT)
+    if actor.role != Role.EVALUATOR:  # a tender's further lots are listed with it; an evaluator sees its lots
+        query = query.where(col(Tender.lot_of_id).is_(None))
     return list(session.exec(query).all())
 
 

@@ -32,7 +32,7 @@ from tests.factories import make_submission, make_tender, make_user
 def test_migrations_produce_exactly_the_models_schema(empty_app: Flask) -> None:
     engine = get_engine(empty_app)
     upgrade(engine)
-    assert current_revision(engine) == "0008"
+    assert current_revision(engine) == "0009"
     assert schema_differences(engine) == []
 
 

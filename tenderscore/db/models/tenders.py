@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from tenderscore.core.lots import LotOrder
 from tenderscore.core.register import Counting
 from tenderscore.db.models.base import one_of
 from tenderscore.db.types import ExactDecimal, UTCDateTime, utcnow
@@ -60,6 +61,11 @@ class Tender(SQLModel, table=True):
             name="published_is_frozen",
         ),
         UniqueConstraint("reference"),
+        # Every tender is lot 1 of itself; a further lot points at the tender it belongs to (docs/lots.md).
+        CheckConstraint("(lot_of_id IS NULL) = (lot_number = 1)", name="lot_one_is_the_tender"),
+        CheckConstraint("lot_cap IS NULL OR lot_cap >= 1", name="lot_cap_positive"),
+        CheckConstraint(one_of("lot_order", tuple(LotOrder)), name="lot_order_known"),
+        Index("uq_tender_lot_of_id_lot_number", "lot_of_id", "lot_number", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -86,3 +92,14 @@ class Tender(SQLModel, table=True):
     # A draft the officer deleted: hidden everywhere, kept because the audit chain refers to it.
     deleted_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     version: int = 1
+    # Lots (docs/lots.md). A tender is lot 1 of itself; each further lot is a row of its own pointing at it here, so
+    # a lot is published, sealed, opened, evaluated, moderated and awarded by exactly the code a tender is. What the
+    # lots of a tender share (buyer, policy, deadlines, status until opened) is copied from the tender to them by
+    # services/lots.py alone.
+    lot_of_id: int | None = Field(default=None, foreign_key="tender.id", index=True)
+    lot_number: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    lot_title: str | None = Field(default=None, max_length=300)  # None: a tender not divided into lots
+    # The tender's rule across its lots (core.lots.CapRule), published with it: the most lots one bidder may win
+    # (None: no limit) and which lots are settled first when that bites.
+    lot_cap: int | None = None
+    lot_order: str = Field(default=LotOrder.VALUE, max_length=12, sa_column_kwargs={"server_default": "value"})
