@@ -105,9 +105,10 @@ def allocate(rule: CapRule, standings: Sequence[LotStanding]) -> dict[int, LotOu
                 won.setdefault(winner, []).append(standing.number)
             else:
                 tied = level
-        # Only those ranked above the winner were passed over for this lot.
+        # Only those ranked above the winner, or level with it, were passed over for this lot.
         if winner is not None:
-            above = {e.bidder for e in standing.ranked if e.rank < min(e.rank for e in open_to)}
-            passed = [p for p in passed if p[0] in above]
+            best = min(e.rank for e in open_to)
+            ahead = {e.bidder for e in standing.ranked if e.rank <= best}
+            passed = [p for p in passed if p[0] in ahead]
         outcomes[standing.number] = LotOutcome(standing.number, winner, tied, tuple(passed))
     return {n: outcomes[n] for n in sorted(outcomes)}

@@ -32,7 +32,7 @@ from tenderscore.db.models import (
 )
 from tenderscore.db.models.clarifications import AUDIENCES
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit, limits, mail
+from tenderscore.services import audit, limits, lots, mail
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, Problems, ServiceError
 from tenderscore.services.tenders import buyer_name, clarification_deadline_of, get_tender
 
@@ -101,8 +101,9 @@ def sight(actor: User, tender: Tender) -> Sight:
 
 
 def visible(session: Session, actor: User, tender_id: int) -> list[ClarificationView]:
-    """Every clarification of the tender ``actor`` may see, oldest question first (a 404 for an unseen tender)."""
-    tender = get_tender(session, actor, tender_id)
+    """Every clarification of the tender ``actor`` may see, oldest question first (a 404 for an unseen tender).
+    A lot's are its tender's: questions are asked and answered once for every lot (docs/lots.md)."""
+    tender = lots.head_of(session, get_tender(session, actor, tender_id))
     rows = session.exec(
         select(Clarification).where(Clarification.tender_id == tender.id).order_by(col(Clarification.id))
     ).all()
@@ -126,6 +127,7 @@ def one(session: Session, actor: User, clarification_id: int) -> ClarificationVi
 
 def for_the_record(session: Session, tender: Tender) -> list[ClarificationView]:
     """Every clarification as the buying team sees it, for the buyer's own documents (the evaluation report)."""
+    tender = lots.head_of(session, tender)
     rows = session.exec(
         select(Clarification).where(Clarification.tender_id == tender.id).order_by(col(Clarification.id))
     ).all()
@@ -218,8 +220,8 @@ def refusal_to_ask(tender: Tender, now: datetime) -> str | None:
 
 def ask(session: Session, actor: User, tender_id: int, question: str, *, now: datetime | None = None) -> Clarification:
     """A bidder's question about a published tender, before the clarification deadline: it waits in the buyer's
-    queue, and the buyer's officers are emailed."""
-    tender = get_tender(session, actor, tender_id)
+    queue, and the buyer's officers are emailed. Asked about a lot, it is asked of the lot's tender."""
+    tender = lots.head_of(session, get_tender(session, actor, tender_id))
     if actor.role != Role.BIDDER:
         raise Forbidden("Only a bidder can ask a clarification question")
     now = now or utcnow()

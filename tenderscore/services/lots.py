@@ -74,6 +74,11 @@ def lot_name(tender: Tender) -> str:
     return f"Lot {tender.lot_number}" + (f": {tender.lot_title}" if tender.lot_title else "")
 
 
+def caption(tender: Tender) -> str:
+    """The title documents and templates carry: the tender's, with the lot named when the tender is divided."""
+    return f"{tender.title} — {lot_name(tender)}" if tender.lot_title else tender.title
+
+
 def rule_of(head: Tender) -> CapRule:
     return CapRule(cap=head.lot_cap, order=LotOrder(head.lot_order))
 

@@ -43,7 +43,7 @@ from tenderscore.reports import (
     render_many,
     self_check_pdf,
 )
-from tenderscore.services import access, audit, clarifications, confirmations, named_partners
+from tenderscore.services import access, audit, clarifications, confirmations, lots, named_partners
 from tenderscore.services.awards import live_award
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, Unprocessable
 from tenderscore.services.evaluation import Gathered, gather, results_for
@@ -59,7 +59,7 @@ def tender_facts(session: Session, tender: Tender) -> TenderFacts:
     winner = session.get(Submission, awarded.submission_id) if awarded else None
     return TenderFacts(
         reference=tender.reference,
-        title=tender.title,
+        title=lots.caption(tender),
         buyer=buyer_name(session, tender),
         estimated_value=tender.estimated_value,
         deadline=tender.deadline,
@@ -297,7 +297,7 @@ def score_matrix(session: Session, actor: User, tender_id: int) -> tuple[str, by
     """Every bid's points per criterion as a workbook, for the buyer's officers; its issue is recorded."""
     gathered = results_for(session, actor, tender_id)
     tender, result = gathered.tender, gathered.evaluation
-    data = write_matrix(gathered.rubric, result, f"{tender.reference} {tender.title}")
+    data = write_matrix(gathered.rubric, result, f"{tender.reference} {lots.caption(tender)}")
     _issued(session, actor, tender, "score_matrix", data, None, provisional=result.provisional)
     return f"{tender.reference}-score-matrix.xlsx", data
 

@@ -19,7 +19,7 @@ from tenderscore.core.numbers import plural
 from tenderscore.core.orgid import OrgIdError, parse_orgid
 from tenderscore.db.models import AuditEvent, Organisation, Role, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit, confirmations, register
+from tenderscore.services import audit, confirmations, lots, register
 from tenderscore.services.awards import live_award
 from tenderscore.services.bid_json import response_to_json
 from tenderscore.services.errors import Conflict, Forbidden, LateSubmission, NotFound, RefusedWorkbook, Unprocessable
@@ -41,7 +41,7 @@ def identity(session: Session, tender: Tender) -> TemplateIdentity:
         raise Conflict("The response template exists once the tender is published")
     return TemplateIdentity(
         tender_reference=tender.reference,
-        title=tender.title,
+        title=lots.caption(tender),
         buyer=buyer_name(session, tender),
         deadline=tender.deadline,
         template_version=tender.template_version,
