@@ -118,7 +118,7 @@ class AwardCriterion:
 
 @dataclass(frozen=True)
 class Lot:
-    """One lot. Until lots exist in the product, every tender has exactly one, with id "1"."""
+    """One lot, ``id`` its number ("1" for a tender not divided into lots: docs/lots.md)."""
 
     id: str
     title: str

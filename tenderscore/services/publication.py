@@ -56,7 +56,7 @@ from tenderscore.ocds import (
     release_package,
     tender_release,
 )
-from tenderscore.services import awards, identifiers
+from tenderscore.services import awards, identifiers, lots
 from tenderscore.services.bid_json import response_from_json
 from tenderscore.services.errors import Conflict
 from tenderscore.services.tenders import get_tender, rubric_of
@@ -68,8 +68,9 @@ PUBLISHER = "tenderscore"
 __all__ = ["AwardNotice", "award_notice", "contract_notice", "ensure_tender_release", "party", "tender_notice"]
 
 
-def ocid(tender: Tender) -> str:
-    return f"{OCID_PREFIX}-{tender.reference}"
+def ocid(session: Session, tender: Tender) -> str:
+    """One contracting process per tender: its lots share their tender's ocid (docs/lots.md)."""
+    return f"{OCID_PREFIX}-{lots.head_of(session, tender).reference}"
 
 
 def party(org: Organisation, held: Sequence[OrgId] = ()) -> Party:
@@ -81,8 +82,32 @@ def party(org: Organisation, held: Sequence[OrgId] = ()) -> Party:
 
 
 def tender_notice(session: Session, tender: Tender) -> TenderNotice:
+    """The tender as its notice publishes it: for a tender divided into lots (or one of its lots), the tender with
+    every lot, each with its own value and award criteria."""
+    head = lots.head_of(session, tender)
+    family = lots.lots_of(session, head)
+    buyer = session.get(Organisation, head.buyer_org_id)
+    assert buyer is not None and head.published_at is not None
+    held = identifiers.of(session, [id_of(buyer)]).get(id_of(buyer), [])
+    values = [lot.estimated_value for lot in family]
+    return TenderNotice(
+        ocid=ocid(session, head), reference=head.reference, title=head.title, description=head.description,
+        buyer=party(buyer, held),
+        value=head.estimated_value if len(family) == 1 else (
+            sum(v for v in values if v is not None) if None not in values else None  # type: ignore[misc]
+        ),
+        published_at=head.published_at, deadline=head.deadline,
+        lots=tuple(
+            Lot(id=str(lot.lot_number), title=lot.lot_title or lot.title, value=lot.estimated_value,
+                criteria=_criteria(lot))
+            for lot in family
+        ),
+    )  # fmt: skip
+
+
+def _criteria(tender: Tender) -> tuple[AwardCriterion, ...]:
     rubric = rubric_of(tender)
-    criteria = tuple(
+    return tuple(
         AwardCriterion(
             id=c.id, name=c.title, kind=section.category.replace("_", " "), weight=c.weight, description=c.question
         )  # fmt: skip
@@ -90,15 +115,6 @@ def tender_notice(session: Session, tender: Tender) -> TenderNotice:
         for c in section.criteria
         if c.kind != CriterionKind.PASS_FAIL and c.weight > 0
     )
-    buyer = session.get(Organisation, tender.buyer_org_id)
-    assert buyer is not None and tender.published_at is not None
-    held = identifiers.of(session, [id_of(buyer)]).get(id_of(buyer), [])
-    return TenderNotice(
-        ocid=ocid(tender), reference=tender.reference, title=tender.title, description=tender.description,
-        buyer=party(buyer, held), value=tender.estimated_value,
-        published_at=tender.published_at, deadline=tender.deadline,
-        lots=(Lot(id="1", title=tender.title, value=tender.estimated_value, criteria=criteria),),
-    )  # fmt: skip
 
 
 def award_notice(session: Session, tender: Tender, award: Award) -> AwardNotice:
@@ -118,7 +134,8 @@ def award_notice(session: Session, tender: Tender, award: Award) -> AwardNotice:
     assert award.summaries_sent_at and award.notice_published_at and award.standstill_ends_at and tender.opened_at
     return AwardNotice(
         tender=tender_notice(session, tender),
-        award_id=f"{ocid(tender)}-award-{award.id}",
+        award_id=f"{ocid(session, tender)}-award-{award.id}",
+        related_lot=str(tender.lot_number),
         status=_award_status(session, award),
         decided_at=award.awarded_at,
         supplier=parties[winner.id],
@@ -149,7 +166,7 @@ def contract_notice(session: Session, tender: Tender, award: Award, contract: Co
     assert contract.notice_published_at is not None
     return ContractNotice(
         award=award_notice(session, tender, award),
-        contract_id=f"{ocid(tender)}-contract-{contract.id}",
+        contract_id=f"{ocid(session, tender)}-contract-{contract.id}",
         title=contract.title,
         value=contract.value,
         start=contract.starts_on,
@@ -177,13 +194,16 @@ def _next_id(session: Session, tender: Tender, tag: str) -> str:
     count = session.exec(
         select(func.count()).select_from(OcdsRelease).where(OcdsRelease.tender_id == tender.id, OcdsRelease.tag == tag)
     ).one()
-    return f"{ocid(tender)}-{tag}-{count + 1}"
+    lot = f"lot{tender.lot_number}-" if tender.lot_of_id is not None else ""  # unique within the tender's ocid
+    return f"{ocid(session, tender)}-{lot}{tag}-{count + 1}"
 
 
 def store_tender_release(
     session: Session, tender: Tender, *, update: bool = False, when: datetime | None = None
 ) -> None:
-    """The tender as published (``update``: after its deadline changed)."""
+    """The tender as published (``update``: after its deadline changed), with all its lots: a lot has no tender
+    release of its own."""
+    tender = lots.head_of(session, tender)
     tag = "tenderUpdate" if update else "tender"
     date = when or tender.published_at
     assert date is not None
@@ -194,6 +214,7 @@ def store_tender_release(
 
 def ensure_tender_release(session: Session, tender: Tender) -> None:
     """A tender published before releases were kept gets its tender release (dated its publication) on first need."""
+    tender = lots.head_of(session, tender)
     exists = session.exec(
         select(OcdsRelease.id).where(OcdsRelease.tender_id == tender.id, OcdsRelease.tag == "tender")
     ).first()
@@ -222,11 +243,13 @@ def store_implementation_release(
 
 
 def releases_of(session: Session, actor: User, tender_id: int) -> tuple[Tender, list[dict[str, object]]]:
-    """The tender's releases, oldest first, for anyone who may see the tender (they are public by design)."""
+    """The tender's releases, oldest first, for anyone who may see the tender (they are public by design); a lot's
+    are its whole tender's, one contracting process."""
     tender = get_tender(session, actor, tender_id)
+    family = [id_of(lot) for lot in lots.lots_of(session, tender)]
     rows = session.exec(
         select(OcdsRelease)
-        .where(OcdsRelease.tender_id == tender.id)
+        .where(col(OcdsRelease.tender_id).in_(family))
         .order_by(col(OcdsRelease.released_at), col(OcdsRelease.id))
     ).all()
     return tender, [loads(r.body) for r in rows]

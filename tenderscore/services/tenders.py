@@ -595,6 +595,7 @@ def publish(
     _lots().follow(session, tender)
     for lot in lots:  # every lot is frozen and published with its tender, each on the record
         _freeze(session, actor, lot, policy, now)
+    _publication().store_tender_release(session, tender)  # one tender release, every lot in it
     return tender
 
 
@@ -623,7 +624,6 @@ def _freeze(session: Session, actor: User, tender: Tender, policy: Policy | None
     if tender.lot_of_id is None and tender.lot_cap is not None:
         after |= {"lot_cap": tender.lot_cap, "lot_order": tender.lot_order}
     audit.record(session, actor, "tender.published", "tender", tender.id, tender_id=tender.id, after=after)
-    _publication().store_tender_release(session, tender)
 
 
 def open_bids(session: Session, actor: User, tender_id: int, *, now: datetime | None = None) -> Tender:

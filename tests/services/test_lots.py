@@ -12,11 +12,12 @@ from sqlmodel import col, select
 
 from tenderscore.core import CriterionKind
 from tenderscore.db.models import AuditEvent, Tender, TenderStatus
-from tenderscore.services import access, evaluation, lots, panel, scoring, submissions, tenders
+from tenderscore.services import access, evaluation, lots, panel, publication, scoring, submissions, tenders
 from tenderscore.services.errors import Conflict, ServiceError
 from tenderscore.sheets import demo_bids
 from tests import world
 from tests.competition import NOW, Competition
+from tests.ocds_schema import validate_release
 
 pytestmark = pytest.mark.db
 DEADLINE = NOW + timedelta(days=2)  # passed on the real clock, which the seal reads
@@ -105,6 +106,17 @@ def test_every_lot_passes_the_policys_gates_on_its_own_and_they_are_published_to
         select(AuditEvent.entity_id).where(AuditEvent.action == "tender.published").order_by(col(AuditEvent.id))
     ).all()
     assert [int(e) for e in published[-2:]] == [head.id, lot.id]
+    # One contracting process: one tender release, both lots in it with their own values and weights.
+    _, releases = publication.releases_of(session, officer, lot.id)  # type: ignore[arg-type]
+    assert [r["tag"] for r in releases] == [["tender"]] and releases[0]["ocid"] == "ocds-tndrsc-LOTS-1"
+    validate_release(releases[0])
+    published_lots = releases[0]["tender"]["lots"]  # type: ignore[index]
+    assert [(x["id"], x["title"], x["value"]["amount"]) for x in published_lots] == [
+        ("1", "Unpaid work", 1000000), ("2", "Accredited programmes", 3000000)
+    ]
+    weights = [{c["name"]: c["numbers"][0]["number"] for c in x["awardCriteria"]["criteria"]} for x in published_lots]
+    key = "Accredited programmes that change attitudes, thinking and behaviour"
+    assert [w[key] for w in weights] == [12, 16]
 
 
 def _ready(c: Competition, head: Tender, lot: Tender) -> dict[str, int]:
