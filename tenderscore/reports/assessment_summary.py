@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from tenderscore.core.numbers import plural
 from tenderscore.core.responses import BidResponse, ScoreKey
@@ -43,18 +44,21 @@ def build_assessment_summary(
     consensus: Mapping[ScoreKey, ConsensusRecord],
     generated_at: datetime,
     winner_bid_id: str | None = None,
+    lot_rule: Mapping[str, Any] | None = None,
 ) -> AssessmentSummaryView:
     """The assessment summary of bid ``bid_id``.
 
     ``winner_bid_id`` names the winning bid when the evaluation alone cannot (a tie the officer resolved);
     otherwise the evaluation's single first-ranked bid is the winner. Raises ``ProvisionalResultError`` while any
     consensus is missing, ``MissingReasonError`` (naming bid and criterion) for a score without a reason, and
-    ``ReportError`` for an unknown bid or no single winner.
+    ``ReportError`` for an unknown bid or no single winner. ``lot_rule``: how the tender's limit on lots won decided
+    the award of this lot, as the award kept it (``services.lots.Allocation.explained``); the winner it names may then
+    rank below a bidder who had reached the limit.
     """
     _check_final(evaluation, tender)
     check_consensus(evaluation, consensus)
     result = _result(evaluation, bid_id)
-    winner = _winner(evaluation, winner_bid_id)
+    winner = _winner(evaluation, winner_bid_id, capped=lot_rule is not None)
     bids = {b.bid_id: b for b in responses}
     context = _Context(rubric, evaluation, bids, consensus)
     own = context.scores(result, OWN)
@@ -72,7 +76,22 @@ def build_assessment_summary(
         scale=scale_levels(rubric),
         standstill=STANDSTILL,
         partners=_partners(rubric, bids.get(result.bid_id)),
+        lot_rule=_lot_rule_words(lot_rule, result.bidder) if lot_rule else "",
+        passed_over=bool(lot_rule) and any(p["bidder"] == result.bidder for p in lot_rule["passed_over"]),  # type: ignore[index]
     )
+
+
+def _lot_rule_words(lot_rule: Mapping[str, Any], bidder: str) -> str:
+    """One paragraph: the published rule and, when it passed anyone over for this lot, who and why."""
+    text = f"This tender is divided into lots. {lot_rule['rule']}"
+    for passed in lot_rule.get("passed_over", []):
+        lots = " and ".join(f"lot {n}" for n in passed["cap_reached_by_lots"])
+        who = "Your tender" if passed["bidder"] == bidder else f"The tender of {passed['bidder']}"
+        text += (
+            f" {who} ranked at or above the winning tender in lot {lot_rule['lot']}, but had already reached the "
+            f"limit with {lots}, which was settled before this lot."
+        )
+    return text
 
 
 def _partners(rubric: Rubric, bid: BidResponse | None) -> str:
@@ -106,10 +125,10 @@ def _result(evaluation: Evaluation, bid_id: str) -> BidResult:
         raise ReportError(f"bid {bid_id} was not evaluated; there is no assessment summary for it") from None
 
 
-def _winner(evaluation: Evaluation, winner_bid_id: str | None) -> BidResult:
+def _winner(evaluation: Evaluation, winner_bid_id: str | None, *, capped: bool = False) -> BidResult:
     if winner_bid_id is not None:
         winner = _result(evaluation, winner_bid_id)
-        if winner.rank != 1:
+        if winner.rank != 1 and not (capped and winner.compliant):
             raise ReportError(f"bid {winner_bid_id} ({winner.bidder}) is not ranked first, so it cannot be the winner")
         return winner
     if evaluation.winner is None:

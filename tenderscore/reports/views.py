@@ -363,6 +363,8 @@ class AssessmentSummaryView:
     scale: tuple[ScaleLevelView, ...]
     standstill: str
     partners: str = ""  # which of this bidder's VCSE partners counted under the tender's rule, in one paragraph
+    lot_rule: str = ""  # how the tender's limit on lots won decided this lot, when it did (docs/lots.md)
+    passed_over: bool = False  # this bidder ranked above the winner but had reached that limit
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,16 @@ def tender_facts(session: Session, tender: Tender) -> TenderFacts:
 def _decision_words(session: Session, awarded: Award) -> str:
     """When the award was decided, by whom, and the reason recorded: the decision a challenge will ask about."""
     who = session.get(User, awarded.awarded_by_id)
-    return f"{uk_time(awarded.awarded_at)}, by {who.name if who else 'a procurement officer'}: {awarded.reason}"
+    words = f"{uk_time(awarded.awarded_at)}, by {who.name if who else 'a procurement officer'}: {awarded.reason}"
+    kept = awarded.evaluation.get("lot_rule")
+    if kept:  # the tender's limit on lots won decided this lot (docs/lots.md)
+        passed = "; ".join(
+            f"{p['bidder']} passed over, having reached the limit with "
+            + " and ".join(f"lot {n}" for n in p["cap_reached_by_lots"])
+            for p in kept["passed_over"]
+        )
+        words += f" Under the tender's published rule: {kept['rule']}" + (f" {passed}." if passed else "")
+    return words
 
 
 Key = tuple[str, str]
@@ -255,6 +264,7 @@ def _summary_views(
                     consensus=records,
                     generated_at=now,
                     winner_bid_id=str(awarded.submission_id) if awarded else None,
+                    lot_rule=awarded.evaluation.get("lot_rule") if awarded else None,
                 )
             )
         except ReportError as exc:

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from tenderscore.core import CriterionKind
 from tenderscore.db.models import AuditEvent, Tender, TenderStatus
-from tenderscore.services import access, evaluation, lots, panel, publication, scoring, submissions, tenders
+from tenderscore.services import access, evaluation, lots, panel, publication, reports, scoring, submissions, tenders
 from tenderscore.services.errors import Conflict, ServiceError
 from tenderscore.sheets import demo_bids
 from tests import world
@@ -164,6 +164,13 @@ def test_a_cap_of_one_lot_gives_the_leader_the_bigger_lot_and_the_other_to_the_n
     assert kept["passed_over"] == [{"bidder": next(n for n in c.bidders if n.startswith("Northern")),
                                     "cap_reached_by_lots": [2]}]  # fmt: skip
     assert "at most 1 lot" in kept["rule"]
+    # The assessment summaries of lot 1 say how the rule decided it: to the bidder passed over, and to the winner.
+    views, problems = reports.summary_views(session, evaluation.gather(session, session.get(Tender, ids[1])), NOW)  # type: ignore[arg-type]
+    assert problems == []
+    by_bidder = {v.bidder[:8]: v for v in views}
+    assert by_bidder["Northern"].passed_over and not by_bidder["Northern"].is_winner
+    assert "Your tender ranked at or above the winning tender in lot 1" in by_bidder["Northern"].lot_rule
+    assert by_bidder["Meridian"].is_winner and "Northern Resettlement" in by_bidder["Meridian"].lot_rule
 
 
 def test_with_a_cap_a_lot_waits_until_every_lots_evaluation_is_final(
