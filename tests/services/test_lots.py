@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import col, select
 
 from tenderscore.core import CriterionKind
+from tenderscore.core import evaluate as core_evaluate
 from tenderscore.db.models import AuditEvent, Tender, TenderStatus
 from tenderscore.services import access, evaluation, lots, panel, publication, reports, scoring, submissions, tenders
 from tenderscore.services.errors import Conflict, ServiceError
@@ -151,8 +152,12 @@ def test_a_cap_of_one_lot_gives_the_leader_the_bigger_lot_and_the_other_to_the_n
     session, officer = c.session, c.officer
     lots.set_rule(session, officer, head.id, expected_version=head.version, cap=1, order="value")  # type: ignore[arg-type]
     ids = _ready(c, head, lot)
-    for number in (1, 2):  # each lot's own evaluation ranks Northern first
-        assert evaluation.evaluation(session, officer, ids[number]).winner.bidder.startswith("Northern")  # type: ignore[union-attr]
+    for number in (1, 2):  # each lot is evaluated alone, on its own rubric and its own bids: Northern first in both
+        gathered = evaluation.gather(session, session.get(Tender, ids[number]))  # type: ignore[arg-type]
+        own = {str(s.id) for s in access.current_bids(session, ids[number])}
+        assert {b.bid_id for b in gathered.bids} == own and len(own) == 2
+        assert gathered.evaluation == core_evaluate(gathered.rubric, gathered.bids, gathered.consensus)
+        assert gathered.evaluation.winner.bidder.startswith("Northern")  # type: ignore[union-attr]
     first = scoring.award(session, officer, ids[1], "Highest-ranked bidder not capped")
     second = scoring.award(session, officer, ids[2], "Highest-ranked compliant bid")
     session.commit()
