@@ -54,7 +54,7 @@ from tenderscore.reports import (
     build_standstill_letter,
     render_many,
 )
-from tenderscore.services import audit, calendar, documents, limits, mail, publication
+from tenderscore.services import audit, calendar, documents, limits, lots, mail, publication
 from tenderscore.services.awards import contract_of, contract_terms, live_award
 from tenderscore.services.errors import Conflict, Forbidden, Invalid
 from tenderscore.services.evaluation import gather
@@ -365,9 +365,9 @@ def issue_summaries(
         session, [d.bidder_org_id for d in issued if d.bidder_org_id is not None], "assessment_summary",
         f"Assessment summary: {tender.reference}",
         f"The buyer has issued the assessment summary of your organisation's bid for {tender.reference}, "
-        f"{tender.title}.\n\nIt explains the award decision, your bid's scores and the reasons for them. Sign in "
-        f"to read and download it on the tender's page:\n{tender_url}\n\nThe contract award notice, which starts "
-        "the standstill period, follows.\n",
+        f"{lots.caption(tender)}.\n\nIt explains the award decision, your bid's scores and the reasons for them. "
+        f"Sign in to read and download it on the tender's page:\n{tender_url}\n\nThe contract award notice, which "
+        "starts the standstill period, follows.\n",
     )  # fmt: skip
     return issued
 
@@ -418,9 +418,9 @@ def publish_award_notice(
     _email_bidders(
         session, _bidder_orgs(session, tender), "award_notice",
         f"Contract award notice published: {tender.reference}",
-        f"The buyer has published the contract award notice for {tender.reference}, {tender.title}: it intends to "
-        f"enter into the contract with {notice.supplier.name}.\n\nThe standstill period has started and ends at "
-        f"{ends_in_words(award.standstill_ends_at)}. The contract will not be entered into before then. Your "
+        f"The buyer has published the contract award notice for {tender.reference}, {lots.caption(tender)}: it "
+        f"intends to enter into the contract with {notice.supplier.name}.\n\nThe standstill period has started and "
+        f"ends at {ends_in_words(award.standstill_ends_at)}. The contract will not be entered into before then. Your "
         "assessment summary, and if your bid was not successful your standstill letter, are on the tender's "
         f"page:\n{tender_url}\n",
     )  # fmt: skip
@@ -526,7 +526,8 @@ def withdraw_award(
     if award.summaries_sent_at is not None:  # the bidders were told of it: they are told it is withdrawn
         _email_bidders(
             session, _bidder_orgs(session, tender), "award_withdrawn", f"Award decision withdrawn: {tender.reference}",
-            f"The buyer has withdrawn its award decision for {tender.reference}, {tender.title}.\n\nReason: {text}"
+            f"The buyer has withdrawn its award decision for {tender.reference}, {lots.caption(tender)}.\n\n"
+            f"Reason: {text}"
             f"\n\nThe tender has returned to evaluation. You will be told of the next decision in the same way. The "
             f"tender's page:\n{tender_url}\n",
         )  # fmt: skip

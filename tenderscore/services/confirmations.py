@@ -37,7 +37,7 @@ from tenderscore.db.models import (
     id_of,
 )
 from tenderscore.db.types import utcnow
-from tenderscore.services import audit, identifiers, limits, mail, register
+from tenderscore.services import audit, identifiers, limits, lots, mail, register
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from tenderscore.services.tenders import buyer_name
 
@@ -148,7 +148,7 @@ def _email(
         )
         body = (
             f"{bidder.name if bidder else 'A bidder'} names {row.name} ({row.identifier}) as a VCSE partner in its "
-            f"bid for {buyer}'s tender {tender.reference}: {tender.title}.\n\n"
+            f"bid for {buyer}'s tender {tender.reference}: {lots.caption(tender)}.\n\n"
             f"The part it gives you: {row.role or '(no role stated)'}, worth {money(row.value_gbp)}.\n\n"
             "Please tell the buyer whether you agreed to this. If the role or the £ value is not what you agreed, "
             f"refuse it and say why: the evaluation panel will see your answer.\n\n{where}\n\n"
@@ -230,7 +230,7 @@ def _requests(session: Session, actor: User, confirmation_id: int | None = None)
         query = query.where(PartnerConfirmation.id == confirmation_id)
     rows = session.exec(query.order_by(col(PartnerConfirmation.asked_at).desc(), col(PartnerConfirmation.id))).all()
     return [
-        Request(row, id_of(tender), tender.reference, tender.title, buyer_org, bidder_org,
+        Request(row, id_of(tender), tender.reference, lots.caption(tender), buyer_org, bidder_org,
                 tender.status == TenderStatus.AWARDED, bool(current))
         for row, tender, current, bidder_org, buyer_org in rows
     ]  # fmt: skip
