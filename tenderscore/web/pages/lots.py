@@ -10,20 +10,31 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 
-from tenderscore.core.lots import LotOrder
 from tenderscore.db import get_session
-from tenderscore.db.models import Role
+from tenderscore.db.models import Role, Tender
 from tenderscore.services import lots as lot_service
 from tenderscore.services import tenders as tender_service
-from tenderscore.services.errors import Problems, ServiceError
+from tenderscore.services.errors import Conflict, Problems, ServiceError
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.views import decimal_or_none, form_page, version_from_form
 
 
-def _lot_page(tender_id: int) -> dict[str, Any]:
+def _draft_tender(tender_id: int) -> Tender:
+    """The tender the form is about; lots are set on a draft tender, not on a lot (the service refuses either)."""
     session = get_session()
     tender = tender_service.get_tender(session, user(), tender_id)
+    if tender.lot_of_id is not None:
+        head = lot_service.head_of(session, tender)
+        raise Conflict(f"This is {lot_service.lot_name(tender)} of {head.reference}: lots are set on the tender")
+    if tender.status != "draft":
+        raise Conflict(f"{tender.reference} is {tender.status}: its lots were settled when it was published")
+    return tender
+
+
+def _lot_page(tender_id: int) -> dict[str, Any]:
+    session = get_session()
+    tender = _draft_tender(tender_id)
     family = lot_service.lots_of(session, tender)
     return {
         "tender": tender,
@@ -59,7 +70,7 @@ def lot_new(tender_id: int) -> Any:
 
 def _rule_page(tender_id: int) -> dict[str, Any]:
     session = get_session()
-    tender = tender_service.get_tender(session, user(), tender_id)
+    tender = _draft_tender(tender_id)
     form: Any = request.form
     if request.method == "GET":
         form = {"lot_cap": "" if tender.lot_cap is None else str(tender.lot_cap), "lot_order": tender.lot_order}
@@ -67,7 +78,6 @@ def _rule_page(tender_id: int) -> dict[str, Any]:
         "tender": tender,
         "lots": lot_service.lots_of(session, tender),
         "rule": lot_service.rule_of(tender),
-        "orders": tuple(LotOrder),
         "form": form,
     }
 
