@@ -188,7 +188,10 @@ def set_rule(
 
 
 def follow(session: Session, head: Tender) -> None:
-    """Copy what a tender's lots share from it to each of them (after any change to the tender)."""
+    """Copy what a tender's lots share from it to each of them (after any change to the tender). A lot passes
+    nothing on: a lot changed or removed alone leaves its tender's other lots as they are."""
+    if head.lot_of_id is not None:
+        return
     for lot in lots_of(session, head)[1:]:
         changed = False
         names = SHARED + (SHARED_UNTIL_OPENED if lot.opened_at is None else ())

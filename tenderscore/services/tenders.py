@@ -528,7 +528,10 @@ def next_step(session: Session, tender: Tender, *, now: datetime | None = None) 
     """The same rules ``publish``, ``open_bids`` and ``extend_deadline`` apply, asked in advance."""
     now = now or utcnow()
     status = TenderStatus(tender.status)
-    left = breaches(session, tender) if status == TenderStatus.DRAFT else []
+    left: list[str] = []
+    if status == TenderStatus.DRAFT:  # a tender is published with its lots: each must meet the policy too
+        family = [tender] if tender.lot_of_id else _lots().lots_of(session, tender)
+        left = _family_breaches(session, family)
     passed = tender.deadline <= now
     questions = (
         clarification_problem(tender.clarification_deadline, tender.deadline, now)

@@ -98,6 +98,12 @@ IDENTITIES = [
 
 def _award_the_evaluated_tender(session: Session) -> None:
     """Agree the consensus the demo leaves missing, then award: a tender in the last state of all."""
+    tender, officer = agree_the_missing_consensus(session)
+    scoring.award(session, officer, int(tender.id or 0), "The top-ranked compliant bid.")
+
+
+def agree_the_missing_consensus(session: Session) -> tuple[Tender, User]:
+    """Agree the consensus the demo leaves missing on its evaluated tender: its results are then final."""
     officer = session.exec(select(User).where(User.role == Role.OFFICER)).first()
     tender = session.exec(select(Tender).where(Tender.status == TenderStatus.EVALUATING)).one()  # NWPR-2026-014
     assert officer is not None and tender.id is not None
@@ -118,7 +124,7 @@ def _award_the_evaluated_tender(session: Session) -> None:
                 continue  # a bid excluded at the compliance stage is not scored, so it has no consensus either
             scoring.record_consensus(session, officer, submission.id, criterion, marks[len(marks) // 2],
                                      "Panel agreed the middle score, for the reasons the evaluators gave.")  # fmt: skip
-    scoring.award(session, officer, tender.id, "The top-ranked compliant bid.")
+    return tender, officer
 
 
 @pytest.fixture(scope="module")

@@ -218,6 +218,49 @@ class TenderUpdate(StrictSchema):
     criteria = fields.Dict(keys=fields.Str(), values=fields.Nested(CriterionChange), load_default=dict)
 
 
+class LotOut(StrictSchema):
+    """One lot of a tender (docs/lots.md); an undivided tender is its own one lot, lot 1 without a title."""
+
+    number = fields.Int()
+    title = fields.Str(allow_none=True, metadata={"description": "the lot's title; null on an undivided tender"})
+    id = fields.Int(metadata={"description": "the lot's own tender id: /api/tenders/<id> and every door under it"})
+    reference = fields.Str()
+    status = fields.Str()
+    estimated_value = fields.Decimal(as_string=True, allow_none=True)
+
+
+class LotRuleOut(StrictSchema):
+    cap = fields.Int(allow_none=True, metadata={"description": "the most lots one bidder may win; null: no limit"})
+    order = fields.Str(metadata={"description": "which lots are settled first when the cap bites: value or number"})
+    words = fields.Str()
+
+
+class LotIn(StrictSchema):
+    """A further lot of a draft tender; dividing it for the first time names lot 1 too (``first_title``)."""
+
+    version = version_number(required=True, metadata={"description": "the tender's version read"})
+    title = fields.Str(required=True, validate=[validate.Length(min=1, max=limits.TITLE_MAX), Written])
+    estimated_value = Money()
+    first_title = fields.Str(
+        load_default=None,
+        validate=validate.Length(max=limits.TITLE_MAX),
+        metadata={"description": "lot 1's title when the tender is first divided; the tender's title if left out"},
+    )
+
+
+class LotRuleIn(StrictSchema):
+    version = version_number(required=True, metadata={"description": "the tender's version read"})
+    cap = fields.Int(
+        required=True, strict=True, allow_none=True, validate=validate.Range(min=1, max=MAX_ID),
+        metadata={"description": "the most lots one bidder may win; null for no limit"},
+    )  # fmt: skip
+    order = fields.Str(
+        load_default="value",
+        validate=validate.OneOf(("value", "number")),
+        metadata={"description": "value: the lots of the highest estimated value settled first; number: lot order"},
+    )
+
+
 class TenderOut(StrictSchema):
     id = fields.Int()
     reference = fields.Str()
@@ -233,6 +276,11 @@ class TenderOut(StrictSchema):
         allow_none=True, metadata={"description": "questions close then; null on a draft that leaves it to publication"}
     )
     version = fields.Int()
+    lot_of = fields.Int(allow_none=True, metadata={"description": "a lot's tender (its id); null on a tender"})
+    lot_number = fields.Int()
+    lot_title = fields.Str(allow_none=True)
+    lots = fields.List(fields.Nested(LotOut), metadata={"description": "every lot of the tender, lot 1 first"})
+    lot_rule = fields.Nested(LotRuleOut, metadata={"description": "the tender's rule across its lots"})
 
 
 class TenderDetailOut(TenderOut):

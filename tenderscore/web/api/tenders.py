@@ -1,4 +1,5 @@
-"""Tenders: create, adjust or delete while draft, check the policy, publish, extend the deadline, open."""
+"""Tenders: create, adjust or delete while draft, check the policy, divide into lots and set the rule across them,
+publish, extend the deadline, open."""
 
 from __future__ import annotations
 
@@ -8,35 +9,74 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from tenderscore.db import get_session
-from tenderscore.db.models import Role, Tender
+from tenderscore.db.models import Role, Tender, id_of
+from tenderscore.services import lots
 from tenderscore.services import tenders as service
+from tenderscore.services.errors import Invalid
 from tenderscore.web.api.schemas import (
     DeadlineExtensionIn,
+    LotIn,
+    LotRuleIn,
     TenderDeleteIn,
     TenderDetailOut,
     TenderDraftUpdate,
     TenderIn,
     TenderOut,
     TenderPublishIn,
+    unprocessable,
 )
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint("tenders", __name__, url_prefix="/api/tenders", description="Tenders and their lifecycle")
 
 
+_LOT_FIELDS = ("lot_of", "lots", "lot_rule")
+_COLUMNS = tuple(name for name in TenderOut().fields if name not in _LOT_FIELDS)
+
+
+def represent(tender: Tender, family: list[Tender]) -> dict[str, Any]:
+    """A tender (or a lot) as the API shows it: with every lot of its tender (``family``, lot 1 first) and the
+    tender's rule across them."""
+    rule = lots.rule_of(family[0])
+    return {c: getattr(tender, c) for c in _COLUMNS} | {
+        "lot_of": tender.lot_of_id,
+        "lots": [
+            {
+                "number": lot.lot_number,
+                "title": lot.lot_title,
+                "id": lot.id,
+                "reference": lot.reference,
+                "status": lot.status,
+                "estimated_value": lot.estimated_value,
+            }
+            for lot in family
+        ],
+        "lot_rule": {"cap": rule.cap, "order": rule.order.value, "words": rule.words},
+    }
+
+
 def detail(tender: Tender) -> dict[str, Any]:
-    out = {c: getattr(tender, c) for c in TenderOut().fields}
+    out = represent(tender, lots.lots_of(get_session(), tender))
     out["rubric"] = tender.rubric_snapshot or tender.rubric
     out["breaches"] = service.breaches(get_session(), tender)
     return out
+
+
+def _body_path(field: str) -> list[str]:
+    """A lots service's field as the request body names it."""
+    return [{"lot_cap": "cap", "lot_order": "order"}.get(field, field or "_schema")]
 
 
 @blp.route("")
 class Tenders(MethodView):
     @signed_in()
     @blp.response(200, TenderOut(many=True))
-    def get(self) -> list[Tender]:
-        return service.list_tenders(get_session(), user())
+    def get(self) -> list[dict[str, Any]]:
+        """Tenders (lot 1 of each, its lots listed in it); an evaluator's list is the lots it evaluates."""
+        session = get_session()
+        found = service.list_tenders(session, user())
+        families = lots.lots_of_many(session, [t for t in found if t.lot_of_id is None])
+        return [represent(t, families[id_of(t)] if t.lot_of_id is None else lots.lots_of(session, t)) for t in found]
 
     @signed_in(Role.OFFICER)
     @blp.arguments(TenderIn)
@@ -110,3 +150,39 @@ class Open(MethodView):
     def post(self, tender_id: int) -> dict[str, Any]:
         tender = service.open_bids(get_session(), user(), tender_id)
         return detail(tender)
+
+
+@blp.route("/<int:tender_id>/lots")
+class Lots(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.arguments(LotIn)
+    @blp.response(201, TenderDetailOut)
+    def post(self, data: dict[str, Any], tender_id: int) -> dict[str, Any]:
+        """Add a lot to a draft tender (dividing it, the first time); the lot starts from the tender's rubric.
+        Answers with the new lot; its weights are then changed with PATCH on the lot's own id."""
+        try:
+            lot = lots.add_lot(
+                get_session(), user(), tender_id, expected_version=data["version"], title=data["title"],
+                estimated_value=data.get("estimated_value"), first_title=data["first_title"],
+            )  # fmt: skip
+        except Invalid as exc:
+            raise unprocessable(exc, _body_path) from None
+        return detail(lot)
+
+
+@blp.route("/<int:tender_id>/lot-rule")
+class LotRule(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.arguments(LotRuleIn)
+    @blp.response(200, TenderDetailOut)
+    def put(self, data: dict[str, Any], tender_id: int) -> dict[str, Any]:
+        """Set a draft tender's rule across its lots: the most lots one bidder may win (null: no limit) and which
+        lots are settled first when that bites. Published with the tender."""
+        try:
+            head = lots.set_rule(
+                get_session(), user(), tender_id, expected_version=data["version"], cap=data["cap"],
+                order=data["order"],
+            )  # fmt: skip
+        except Invalid as exc:
+            raise unprocessable(exc, _body_path) from None
+        return detail(head)

@@ -19,6 +19,7 @@ from tenderscore.web.pages import (  # noqa: E402,F401
     evaluating,
     home,
     jobs,
+    lots,
     moderation,
     partner,
     people,

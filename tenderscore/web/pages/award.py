@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from tenderscore.core.award import ends_in_words
 from tenderscore.db import get_session
 from tenderscore.db.models import JobKind, Role
-from tenderscore.services import access, award_path, contracts, documents, jobs, performance_notices, publication
+from tenderscore.services import access, award_path, contracts, documents, jobs, lots, performance_notices, publication
 from tenderscore.services import tenders as tender_service
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
@@ -39,7 +39,16 @@ def _award_page(tender_id: int) -> dict[str, Any]:
         "documents": documents.listed(session, access.visible_documents(session, me, tender_id)),
         "notices": performance_notices.status_for_tender(session, me, tender_id),
         "form": request.form,
+        "lot_award": _lot_rule(session, tender),
     }
+
+
+def _lot_rule(session: Any, tender: Any) -> dict[str, Any] | None:
+    """A lot of a tender with a limit on lots won: the rule, shown with what the award kept of it."""
+    head = lots.head_of(session, tender)
+    if head.lot_cap is None or not lots.divided(session, tender):
+        return None
+    return {"head": head, "rule": lots.rule_of(head), "name": lots.lot_name(tender)}
 
 
 @bp.get("/tenders/<int:tender_id>/award")

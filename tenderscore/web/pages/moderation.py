@@ -15,6 +15,7 @@ from tenderscore.db import get_session
 from tenderscore.db.models import Role, Submission, Tender, TenderStatus
 from tenderscore.services import access, named_partners
 from tenderscore.services import evaluation as evaluation_service
+from tenderscore.services import lots as lot_service
 from tenderscore.services import moderation as moderation_service
 from tenderscore.services import scoring as scoring_service
 from tenderscore.services import submissions as submission_service
@@ -46,7 +47,26 @@ def evaluation_page_context(tender_id: int) -> dict[str, Any]:
         },
         "counting": Counting(gathered.rubric.vcse_counting).words,
         "form": request.form,
+        "lot_award": lot_award(session, gathered.tender),
     }
+
+
+def lot_award(session: Any, tender: Tender) -> dict[str, Any] | None:
+    """A lot of a tender with a limit on lots won: the rule, and whom it gives this lot to now (or why it cannot be
+    awarded yet: services/lots.allocation refuses until every lot's evaluation is final). None for any other tender."""
+    if not lot_service.divided(session, tender):
+        return None
+    head = lot_service.head_of(session, tender)
+    found: dict[str, Any] = {"head": head, "rule": lot_service.rule_of(head), "name": lot_service.lot_name(tender)}
+    if tender.status != TenderStatus.EVALUATING:
+        return found
+    try:
+        allocation = lot_service.allocation(session, tender)
+    except ServiceError as exc:
+        return found | {"refusal": exc.message}
+    if allocation is not None:
+        found["explained"] = allocation.explained(tender.lot_number)
+    return found
 
 
 @bp.get("/tenders/<int:tender_id>/evaluation")

@@ -23,6 +23,7 @@ from tenderscore.db.types import utcnow
 from tenderscore.services import access, award_path, documents, performance_notices
 from tenderscore.services import clarifications as clarification_service
 from tenderscore.services import history as history_service
+from tenderscore.services import lots as lot_service
 from tenderscore.services import panel as panel_service
 from tenderscore.services import policies as policy_service
 from tenderscore.services import submissions as submission_service
@@ -126,6 +127,7 @@ def _detail_context(tender_id: int) -> dict[str, Any]:
         "cannot_ask": clarification_service.refusal_to_ask(tender, utcnow()),
         "notices": performance_notices.status_for_tender(session, me, tender_id),
     }
+    context.update(lots_context(session, me, tender))
     if me.role in (Role.OFFICER, Role.COMMISSIONER):
         context["step"] = tender_service.next_step(session, tender)
         context["received"] = access.bids_received(session, me, tender_id)
@@ -138,6 +140,26 @@ def _detail_context(tender_id: int) -> dict[str, Any]:
         context["versions"] = submission_service.my_submissions(session, me, tender_id)
     if me.role == Role.EVALUATOR:
         context["assignment"] = panel_service.assignment_of(session, tender_id, id_of(me))
+    return context
+
+
+def lots_context(session: Any, me: Any, tender: Any) -> dict[str, Any]:
+    """What the tender page shows of lots: the tender a lot belongs to, every lot of a divided tender (none of an
+    undivided one, whose page looks as it always did), the rule across them, and a bidder's bids in each lot."""
+    head = lot_service.head_of(session, tender)
+    family = lot_service.lots_of(session, tender)
+    divided = len(family) > 1
+    context: dict[str, Any] = {
+        "head": head,
+        "is_lot": tender.lot_of_id is not None,
+        "lots": family if divided else [],
+        "lot_rule": lot_service.rule_of(head) if divided else None,
+    }
+    if divided and me.role == Role.BIDDER:
+        context["lot_bids"] = {
+            id_of(lot): [v for v in submission_service.my_submissions(session, me, id_of(lot)) if v.is_current]
+            for lot in family
+        }
     return context
 
 
@@ -184,6 +206,7 @@ def _rubric_page(tender_id: int) -> dict[str, Any]:
     rubric = tender_service.rubric_of(tender)
     return {
         "tender": tender,
+        "head": lot_service.head_of(get_session(), tender),
         "rubric": rubric,
         "how": {c.id: tender_service.criterion_in_words(rubric, c) for c in rubric.criteria},
         "form": request.form,
@@ -252,7 +275,12 @@ def _draft_page(tender_id: int) -> dict[str, Any]:
             "version": str(tender.version),
             **_typed_moment(tender.clarification_deadline, "clarification_deadline"),
         }
-    return {"tender": tender, "policies": policy_service.list_policies(session, user()), "form": form}
+    return {
+        "tender": tender,
+        "head": lot_service.head_of(session, tender),
+        "policies": policy_service.list_policies(session, user()),
+        "form": form,
+    }
 
 
 @bp.route("/tenders/<int:tender_id>/edit", methods=["GET", "POST"])
@@ -260,10 +288,13 @@ def _draft_page(tender_id: int) -> dict[str, Any]:
 @form_page("tenders/edit.html", _draft_page)
 def tender_edit(tender_id: int) -> Any:
     problems = Problems()  # what the page cannot read, with what the service refuses, at once
-    deadline = problems.check(_deadline_from_form)
-    questions_close = problems.check(clarification_deadline_from_form)
+    deadline = questions_close = None
+    policy = ""
+    if tender_service.get_tender(get_session(), user(), tender_id).lot_of_id is None:  # a lot's are its tender's
+        deadline = problems.check(_deadline_from_form)
+        questions_close = problems.check(clarification_deadline_from_form)
+        policy = request.form.get("policy_id", "")
     value = problems.check(lambda: decimal_or_none(request.form.get("estimated_value"), "estimated_value"))
-    policy = request.form.get("policy_id", "")
     _also(problems, lambda: tender_service.update_draft(
         get_session(), user(), tender_id, expected_version=version_from_form(), title=request.form.get("title", ""),
         description=request.form.get("description", ""), deadline=deadline, estimated_value=value,
@@ -295,6 +326,9 @@ def tender_delete(tender_id: int) -> Any:
     tender = tender_service.delete_draft(
         get_session(), user(), tender_id, expected_version=version_from_form(), reason=request.form.get("reason", "")
     )
+    if tender.lot_of_id is not None:
+        flash(f"{lot_service.lot_name(tender)} ({tender.reference}) is removed from the tender.", "success")
+        return redirect(url_for("pages.tender_detail", tender_id=tender.lot_of_id))
     flash(f"The draft {tender.reference} ({tender.title}) is deleted.", "success")
     return redirect(url_for("pages.dashboard"))
 
