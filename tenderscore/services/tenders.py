@@ -96,6 +96,7 @@ def _facts(tender: Tender) -> dict[str, Any]:
         "estimated_value": tender.estimated_value,
         "policy_id": tender.policy_id,
         "rubric_hash": tender.rubric_hash,
+        **({"lot": tender.lot_number, "lot_title": tender.lot_title} if tender.lot_title is not None else {}),
     }
 
 
@@ -243,9 +244,10 @@ def update_draft(
     reason: str = "",
     clarification_deadline: datetime | None = None,
     now: datetime | None = None,
+    lot_title: str | None = None,
 ) -> Tender:
     """Change a draft: its rubric (weights, thresholds), deadline, clarification deadline, title, description, value
-    or policy.
+    or policy; a lot of a tender divided into lots (lot 1 included), its lot title.
 
     ``None`` leaves a detail as it is. Every problem with the changes is reported at once; a new deadline must be in
     the future (an unchanged one may already have passed: publishing then says so). Nothing changed, nothing recorded.
@@ -279,6 +281,13 @@ def update_draft(
         title = problems.check(
             lambda: limits.written(title, "title", "a title", maximum=limits.TITLE_MAX, single_line=True)
         )
+    if lot_title is not None and tender.lot_title is not None:  # an undivided tender has no lot title to change
+        lot_title = problems.check(
+            lambda: limits.written(lot_title, "lot_title", "the lot's title", maximum=limits.TITLE_MAX,
+                                   single_line=True)
+        )  # fmt: skip
+    else:
+        lot_title = None
     if description is not None:
         description = problems.check(
             lambda: limits.written(
@@ -315,6 +324,8 @@ def update_draft(
         tender.clarification_deadline = clarification_deadline
     if title is not None:
         tender.title = title
+    if lot_title is not None:
+        tender.lot_title = lot_title
     if description is not None:
         tender.description = description
     if estimated_value is not None:
@@ -622,8 +633,6 @@ def _freeze(session: Session, actor: User, tender: Tender, policy: Policy | None
     session.add(tender)
     session.flush()
     after = {**_facts(tender), "policy": tender.policy_snapshot}
-    if tender.lot_title is not None:
-        after |= {"lot": tender.lot_number, "lot_title": tender.lot_title}
     if tender.lot_of_id is None and tender.lot_cap is not None:
         after |= {"lot_cap": tender.lot_cap, "lot_order": tender.lot_order}
     audit.record(session, actor, "tender.published", "tender", tender.id, tender_id=tender.id, after=after)

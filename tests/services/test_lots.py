@@ -67,6 +67,11 @@ def test_a_lot_shares_what_it_must_and_keeps_its_own_title_value_and_weights(
     tenders.update_draft(c.session, c.officer, head.id, expected_version=head.version, deadline=moved,  # type: ignore[arg-type]
                          now=NOW)
     assert c.session.get(Tender, lot.id).deadline == moved  # type: ignore[union-attr]
+    renamed = tenders.update_draft(c.session, c.officer, lot.id, expected_version=lot.version,  # type: ignore[arg-type]
+                                   lot_title="Accredited programmes (North)", title="ignored on a lot")  # fmt: skip
+    assert (renamed.lot_title, renamed.title) == ("Accredited programmes (North)", head.title)
+    with pytest.raises(ServiceError, match="lot_title: Enter the lot's title"):
+        tenders.update_draft(c.session, c.officer, lot.id, expected_version=renamed.version, lot_title=" ")  # type: ignore[arg-type]
     # The tender list shows the tender once; the lot is with it.
     listed = [t.reference for t in tenders.list_tenders(c.session, c.officer)]
     assert "LOTS-1" in listed and "LOTS-1-L2" not in listed

@@ -91,7 +91,7 @@ def test_an_officer_divides_a_draft_sets_a_lots_weights_and_the_rule_and_publish
     assert 'id="deadline-day"' not in edit and 'name="policy_id"' not in edit and 'id="lot-shared"' in edit
     saved = client.post(f"/tenders/{lot2.id}/edit", data={
         "csrf_token": token, "version": lot2.version, "description": "Tyne and Wear", "estimated_value": "300000",
-        "reason": ""})  # fmt: skip
+        "lot_title": "Tyne and Wear", "reason": ""})  # fmt: skip
     assert saved.status_code == 302, saved.text[:2000]
     rubric_page = client.get(f"/tenders/{lot2.id}/rubric").text
     assert "Weights and thresholds of lot 2" in rubric_page
@@ -104,6 +104,7 @@ def test_an_officer_divides_a_draft_sets_a_lots_weights_and_the_rule_and_publish
     assert moved.status_code == 302, _summary(moved.text)
     head, lot2 = _rows(demo, DRAFT)
     assert lot2.rubric != head.rubric and lot2.estimated_value == 300000 and lot2.description == "Tyne and Wear"
+    assert lot2.lot_title == "Tyne and Wear"  # renamed on its own details form
 
     # The rule across lots: a cap of 0 or words refused with the field named; then saved and shown in words.
     for typed, needle in (("0", "1 or more"), ("two", "whole number")):

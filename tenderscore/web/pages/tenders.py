@@ -265,6 +265,7 @@ def _draft_page(tender_id: int) -> dict[str, Any]:
         local = tender.deadline.astimezone(UK)
         form = {
             "title": tender.title,
+            "lot_title": tender.lot_title or "",
             "description": tender.description,
             "estimated_value": "" if tender.estimated_value is None else f"{tender.estimated_value:f}",
             "policy_id": str(tender.policy_id or ""),
@@ -299,7 +300,7 @@ def tender_edit(tender_id: int) -> Any:
         get_session(), user(), tender_id, expected_version=version_from_form(), title=request.form.get("title", ""),
         description=request.form.get("description", ""), deadline=deadline, estimated_value=value,
         policy_id=int(policy) if policy.isdigit() else None, reason=request.form.get("reason", ""),
-        clarification_deadline=questions_close,
+        clarification_deadline=questions_close, lot_title=request.form.get("lot_title"),
     ))  # fmt: skip
     problems.raise_any()
     flash("The draft's details are saved.", "success")
