@@ -41,7 +41,6 @@ from tenderscore.db.models import (
     Score,
     Submission,
     Tender,
-    TenderStatus,
     User,
 )
 from tenderscore.services import scoring, tenders
@@ -99,7 +98,7 @@ IDENTITIES = [
 def _award_the_evaluated_tender(session: Session) -> None:
     """Agree the consensus the demo leaves missing, then award: a tender in the last state of all."""
     officer = session.exec(select(User).where(User.role == Role.OFFICER)).first()
-    tender = session.exec(select(Tender).where(Tender.status == TenderStatus.EVALUATING)).one()  # NWPR-2026-014
+    tender = session.exec(select(Tender).where(Tender.reference == "NWPR-2026-014")).one()
     assert officer is not None and tender.id is not None
     scored = [c.id for c in tenders.rubric_of(tender).criteria if c.kind == CriterionKind.SCORED]
     current = session.exec(
