@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import Session
 
@@ -26,7 +27,7 @@ from tenderscore.sheets.writer import write_template
 REFERENCE = "NWPR-2026-005"
 TITLE = "Community sentences: unpaid work and accredited programmes"
 # Each lot's own weights (summing to 100, social value at or above the policy's 20) and mandatory thresholds.
-UNPAID_WORK = {
+UNPAID_WORK: dict[str, dict[str, Any]] = {
     "q1_attitudes_programmes": {"weight": 6},
     "q2_unpaid_work_skills": {"weight": 18},
     "q5_drugs_alcohol": {"weight": 4},
@@ -34,7 +35,7 @@ UNPAID_WORK = {
     "sv_settled_accommodation": {"weight": 3},
     "sv_employment": {"weight": 3},
 }
-ACCREDITED_PROGRAMMES = {  # every weight, as Lot 2 starts from Lot 1's rubric
+ACCREDITED_PROGRAMMES: dict[str, dict[str, Any]] = {  # every weight, as Lot 2 starts from Lot 1's rubric
     "q1_attitudes_programmes": {"weight": 20},
     "q2_unpaid_work_skills": {"weight": 4},
     "q3_accommodation": {"weight": 6},

@@ -210,7 +210,7 @@ def _demo(app: Flask) -> Demo:
     assert entries, "the demo has a VCSE register"
     assert own and others, "the demo's bids name the partner's organisation and others on the register"
     assert contracts and kpis, "the demo has a contract in delivery"
-    assert len(questions) == 3, "the demo's open tender has three clarification questions"
+    assert len(questions) == 5, "the demo's open tender has three clarification questions, its tender in lots two"
     return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents,
                 own + others + unknown, entries, contracts, questions, kpis, spend)  # fmt: skip
 
