@@ -23,6 +23,7 @@ from tenderscore.services import (
     contracts,
     demo_clarifications,
     demo_delivery,
+    demo_lots,
     demo_register,
     evaluation,
     identifiers,
@@ -123,6 +124,7 @@ def load_demo(session: Session, *, now: datetime | None = None) -> list[DemoAcco
         estimated_value=Decimal("650000"),
         policy_id=policy.id,
     )
+    demo_lots.load_lot_tender(session, officer, evaluators, policy.id, rubric, bidders, now)
     session.flush()
     mail.discard(session)  # the demo's people are not real: nobody is emailed
     return demo_accounts(session)

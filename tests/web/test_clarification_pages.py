@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from tenderscore.core.ukdates import UK
 from tenderscore.db import get_engine
-from tenderscore.db.models import AuditEvent, Clarification
+from tenderscore.db.models import AuditEvent, Clarification, Tender
 from tests.web.test_tender_pages import DRAFT, OFFICER, OPEN, Outbox, _client, _details, _set, _summary, _tender
 
 PUBLISHED_WORDING = "Can bed spaces in hostels run by a bidder"
@@ -22,7 +22,9 @@ AWAITING = "anonymised staff list"
 
 def _questions(app: Flask) -> list[Clarification]:
     with Session(get_engine(app), expire_on_commit=False) as session:
-        return list(session.exec(select(Clarification).order_by(col(Clarification.id))).all())
+        opened = session.exec(select(Tender.id).where(Tender.reference == "NWPR-2027-002")).one()
+        query = select(Clarification).where(Clarification.tender_id == opened).order_by(col(Clarification.id))
+        return list(session.exec(query).all())
 
 
 def test_each_person_sees_on_the_tender_page_only_what_they_may(demo: Flask) -> None:

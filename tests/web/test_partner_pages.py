@@ -160,7 +160,7 @@ def test_the_api_gives_each_bids_partners_to_the_buyer_only(demo: Flask) -> None
     with Session(get_engine(demo)) as s:
         officer = s.exec(select(User).where(User.email == "officer@demo.tenderscore.test")).one()
         partner = s.exec(select(User).where(User.email == PARTNER)).one()
-        tender_id = s.exec(select(Tender.id).where(Tender.status == TenderStatus.EVALUATING)).one()
+        tender_id = s.exec(select(Tender.id).where(Tender.reference == "NWPR-2026-014")).one()
         tokens = {"officer": accounts.issue_api_token(s, officer), "partner": accounts.issue_api_token(s, partner)}
         s.commit()
     client = demo.test_client()

@@ -41,7 +41,6 @@ from tenderscore.db.models import (
     Score,
     Submission,
     Tender,
-    TenderStatus,
     User,
 )
 from tenderscore.services import scoring, tenders
@@ -105,7 +104,7 @@ def _award_the_evaluated_tender(session: Session) -> None:
 def agree_the_missing_consensus(session: Session) -> tuple[Tender, User]:
     """Agree the consensus the demo leaves missing on its evaluated tender: its results are then final."""
     officer = session.exec(select(User).where(User.role == Role.OFFICER)).first()
-    tender = session.exec(select(Tender).where(Tender.status == TenderStatus.EVALUATING)).one()  # NWPR-2026-014
+    tender = session.exec(select(Tender).where(Tender.reference == "NWPR-2026-014")).one()
     assert officer is not None and tender.id is not None
     scored = [c.id for c in tenders.rubric_of(tender).criteria if c.kind == CriterionKind.SCORED]
     current = session.exec(
@@ -217,7 +216,7 @@ def _demo(app: Flask) -> Demo:
     assert entries, "the demo has a VCSE register"
     assert own and others, "the demo's bids name the partner's organisation and others on the register"
     assert contracts and kpis, "the demo has a contract in delivery"
-    assert len(questions) == 3, "the demo's open tender has three clarification questions"
+    assert len(questions) == 5, "the demo's open tender has three clarification questions, its tender in lots two"
     return Demo(tenders, submissions, policies, emails, sorted(set(criteria))[:3] or ["q1"], documents,
                 own + others + unknown, entries, contracts, questions, kpis, spend)  # fmt: skip
 
