@@ -266,6 +266,8 @@ class Outcome:
     exclusions: list[str]
     standstill_ends_at: datetime | None = None  # once the contract award notice is published
     standstill_over: bool = False
+    # The lots that used up this bidder's limit on lots won, when the tender's rule passed it over for this lot
+    passed_over_by_lots: tuple[int, ...] = ()
 
 
 def outcome(session: Session, actor: User, tender_id: int) -> Outcome | None:
@@ -308,6 +310,11 @@ def outcome(session: Session, actor: User, tender_id: int) -> Outcome | None:
         rank=row.get("rank"),
         total=display(Decimal(str(row["total"]))) if row.get("total") is not None else None,
         exclusions=[str(e) for e in row.get("exclusions", [])],
+        passed_over_by_lots=next(
+            (tuple(p["cap_reached_by_lots"]) for p in (award.evaluation.get("lot_rule") or {}).get("passed_over", [])
+             if p.get("bidder") == row.get("bidder")),
+            (),
+        ),
     )
 
 

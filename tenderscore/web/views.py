@@ -16,7 +16,7 @@ from tenderscore.core.numbers import money, plain, quantity
 from tenderscore.core.rubric import Unit
 from tenderscore.core.ukdates import uk_date, uk_time
 from tenderscore.db import get_session
-from tenderscore.services import mail
+from tenderscore.services import lots, mail
 from tenderscore.services.errors import Invalid, RecordedRefusal, ServiceError
 from tenderscore.web.errors import error_response, roll_back
 
@@ -170,6 +170,7 @@ def error_message(context: Any, field: str) -> dict[str, str] | None:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["error_message"] = error_message
     app.register_error_handler(ServiceError, _service_error)
+    app.jinja_env.filters["titled"] = lots.caption  # a tender's title, naming the lot when it is divided
     app.jinja_env.filters["uk_time"] = uk_time
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["money"] = money  # exact: "£1,250,000", "£99.50"

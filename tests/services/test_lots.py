@@ -181,6 +181,12 @@ def test_a_cap_of_one_lot_gives_the_leader_the_bigger_lot_and_the_other_to_the_n
     assert by_bidder["Northern"].passed_over and not by_bidder["Northern"].is_winner
     assert "Your tender ranked at or above the winning tender in lot 1" in by_bidder["Northern"].lot_rule
     assert by_bidder["Meridian"].is_winner and "Northern Resettlement" in by_bidder["Meridian"].lot_rule
+    # Once the summaries are out, the bidder passed over reads on the lot's page which lot used its limit up.
+    first.summaries_sent_at = second.summaries_sent_at = NOW
+    northern_user = c.bidders[next(n for n in c.bidders if n.startswith("Northern"))]
+    told = submissions.outcome(session, northern_user, ids[1])
+    assert told is not None and not told.won and told.rank == 1 and told.passed_over_by_lots == (2,)
+    assert submissions.outcome(session, northern_user, ids[2]).passed_over_by_lots == ()  # type: ignore[union-attr]
 
 
 def test_with_a_cap_a_lot_waits_until_every_lots_evaluation_is_final(
