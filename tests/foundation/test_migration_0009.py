@@ -22,7 +22,7 @@ from tenderscore.db.models import Tender, User, id_of
 from tenderscore.services import demo_lots, lots
 from tenderscore.services.tenders import tender_by_reference
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.slow]  # loads the demo by the command line: test-slow, test-postgres
 LOT_COLUMNS = ("lot_of_id", "lot_number", "lot_title", "lot_cap", "lot_order")
 Snapshot = dict[str, list[dict[str, Any]]]
 
