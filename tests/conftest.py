@@ -70,12 +70,26 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         engine.dispose()
 
 
+# The longest modules, started first: two workers take whole modules (--dist loadfile) in collection order, and a
+# long module taken last leaves the other worker idle at the end (the longest first packs them best).
+LONGEST_FIRST = (
+    "tests/web/test_routes.py",
+    "tests/core/test_sensitivity_properties.py",
+    "tests/web/test_tender_pages.py",
+    "tests/api/test_jobs.py",
+    "tests/web/test_pages.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if {"database_url", "demo"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)  # chromium against a served demo: `make test-slow`, which CI runs
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    order = {id(item): n for n, item in enumerate(items)}
+    items.sort(key=lambda item: (rank.get(item.nodeid.split("::", 1)[0], len(rank)), order[id(item)]))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo
 from flask.testing import FlaskCliRunner
@@ -96,6 +97,7 @@ def test_audit_verify_names_a_tampered_row(runner: FlaskCliRunner, competition: 
     assert "BROKEN at event 3" in broken.output
 
 
+@pytest.mark.slow  # the whole demo through the command line (16 s): make test-slow, which CI runs
 def test_demo_load_prints_every_role_once(app: Flask, runner: FlaskCliRunner) -> None:
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output
