@@ -135,9 +135,30 @@ def empty_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     get_engine(app).dispose()
 
 
+@pytest.fixture(scope="session")
+def empty_schema(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """On SQLite, a database with every table made once per run, which each test copies (making them costs
+    ~50 ms a test; a copy, under 1 ms). None on PostgreSQL, where each test's schema makes them."""
+    if BACKEND != "sqlite":
+        return None
+    path = tmp_path_factory.mktemp("schema") / "schema.db"
+    engine = make_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def app(empty_app: Flask) -> Flask:
-    SQLModel.metadata.create_all(get_engine(empty_app))
+def app(empty_app: Flask, empty_schema: Path | None, database_url: str) -> Flask:
+    engine = get_engine(empty_app)
+    if empty_schema is None:
+        SQLModel.metadata.create_all(engine)
+        return empty_app
+    engine.dispose()  # nothing may hold the file the tables are copied into
+    target = Path(str(make_url(database_url).database))
+    for suffix in ("-wal", "-shm"):  # nothing of the empty file's journal may be read with the copy
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    copy_database(empty_schema, target)
     return empty_app
 
 
