@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 if TYPE_CHECKING:
@@ -71,6 +71,12 @@ def live_server(app: Flask) -> Iterator[str]:
     with serve(app) as base:
         yield base
 
+
+# How long a page may take before a step fails: a detector of hangs, not a speed test (tests never time things;
+# `make bench` measures). 30 s, Playwright's own default: CI on two busy cores once took 21 s to answer a submission
+# on PostgreSQL that takes under 1 s alone.
+PAGE_TIMEOUT_MS = 30_000
+expect.set_options(timeout=PAGE_TIMEOUT_MS)  # and how long an expected text may take to appear
 
 _RUNNING: dict[str, object] = {"users": 0}  # one Playwright and one chromium a process, however many modules ask
 

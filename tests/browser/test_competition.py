@@ -25,7 +25,7 @@ from tenderscore.db import get_engine
 from tenderscore.db.models import Role, Tender
 from tenderscore.services import accounts, submissions, tenders
 from tenderscore.sheets import demo_bids
-from tests.browser.conftest import Shots
+from tests.browser.conftest import PAGE_TIMEOUT_MS, Shots
 
 PASSWORD = "a long demo password"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -107,7 +107,7 @@ def test_a_whole_competition(app: Flask, live_server: str, browser: Browser, sho
     _people(app)
     base = live_server
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
 
     # The commissioner sets the mandatory VCSE share.
     sign_in(page, base, "commissioner@nw.example")

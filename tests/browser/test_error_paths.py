@@ -54,7 +54,7 @@ from tenderscore.services import (
 )
 from tenderscore.services.demo import DEMO_PASSWORD, PROBATION_RUBRIC, load_demo
 from tenderscore.sheets import demo_bids
-from tests.browser.conftest import SCREENSHOTS, serve
+from tests.browser.conftest import PAGE_TIMEOUT_MS, SCREENSHOTS, serve
 from tests.conftest import quick_hash
 
 pytestmark = pytest.mark.browser
@@ -323,7 +323,7 @@ class People:
             page.set_viewport_size({"width": width, "height": 800})
             return page
         context = self.browser.new_context(viewport={"width": width, "height": 800})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
         page = self.pages[email] = context.new_page()
         page.goto(self.world.url("/sign-in"))
         page.fill("#email", email)
@@ -350,7 +350,7 @@ def person(browser: Browser, world: World) -> Iterator[People]:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_signed_out(browser: Browser, world: World, width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     tender = f"/tenders/{world.tenders[OPEN]}"
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from tenderscore.db import get_engine
 from tenderscore.db.models import Organisation, RegisterEntry
 from tenderscore.services.demo import DEMO_PASSWORD
-from tests.browser.conftest import SCREENSHOTS, demo_app, serve
+from tests.browser.conftest import PAGE_TIMEOUT_MS, SCREENSHOTS, demo_app, serve
 from tests.browser.test_error_paths import _IN_PAGE_ORDER, _SUMMARY, fits
 
 pytestmark = pytest.mark.browser
@@ -82,7 +82,7 @@ def error_state(page: Page, role: str, state: str, width: int, *, fields: dict[s
 
 def signed_in(browser: Browser, world: World, email: str, width: int) -> Page:
     context = browser.new_context(viewport={"width": width, "height": 800})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     page.goto(world.url("/sign-in"))
     page.fill("#email", email)
@@ -95,7 +95,7 @@ def signed_in(browser: Browser, world: World, email: str, width: int) -> Page:
 @pytest.mark.parametrize("width", WIDTHS)
 def test_signing_up(browser: Browser, world: World, width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     page.goto(world.url("/sign-in"))
     page.click("text=Register a VCSE organisation")
