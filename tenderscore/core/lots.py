@@ -96,7 +96,8 @@ def allocate(rule: CapRule, standings: Sequence[LotStanding]) -> dict[int, LotOu
                 passed.append((entry.bidder, tuple(lots)))
             else:
                 open_to.append(entry)
-        winner, tied = None, ()
+        winner: str | None = None
+        tied: tuple[str, ...] = ()
         if open_to:
             best = min(e.rank for e in open_to)
             level = tuple(e.bidder for e in open_to if e.rank == best)

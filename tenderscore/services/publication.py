@@ -90,12 +90,12 @@ def tender_notice(session: Session, tender: Tender) -> TenderNotice:
     assert buyer is not None and head.published_at is not None
     held = identifiers.of(session, [id_of(buyer)]).get(id_of(buyer), [])
     values = [lot.estimated_value for lot in family]
+    # A tender in lots is worth the sum of its lots, when every lot has a value.
+    total = sum((v for v in values if v is not None), Decimal(0)) if None not in values else None
     return TenderNotice(
         ocid=ocid(session, head), reference=head.reference, title=head.title, description=head.description,
         buyer=party(buyer, held),
-        value=head.estimated_value if len(family) == 1 else (
-            sum(v for v in values if v is not None) if None not in values else None  # type: ignore[misc]
-        ),
+        value=head.estimated_value if len(family) == 1 else total,
         published_at=head.published_at, deadline=head.deadline,
         lots=tuple(
             Lot(id=str(lot.lot_number), title=lot.lot_title or lot.title, value=lot.estimated_value,

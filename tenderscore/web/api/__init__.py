@@ -33,7 +33,7 @@ from tenderscore.web.api import (
 )
 
 
-class _Api(Api):  # type: ignore[misc]
+class _Api(Api):
     """flask-smorest's ``Api``, writing each blueprint's operations into the OpenAPI document when the document is
     first read, not when the app is made: that writing is more than half the cost of ``create_app`` (about 0.2 s),
     which every worker and every test pays and almost none of them read. The document is the same, in the same
