@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from tenderscore.core import Evaluation
 from tenderscore.core.lots import CapRule, LotOrder, LotOutcome, LotStanding, Ranked, allocate
 from tenderscore.db.models import Role, Submission, Tender, TenderStatus, User, id_of
 from tenderscore.services import audit, limits
@@ -239,9 +240,10 @@ class Allocation:
         }
 
 
-def allocation(session: Session, tender: Tender) -> Allocation | None:
+def allocation(session: Session, tender: Tender, *, own: Evaluation | None = None) -> Allocation | None:
     """The tender's cap applied across all its lots, for awarding ``tender`` (a lot); None when no cap can bite
-    (one lot, no cap, or a cap of at least the number of lots). Every lot's evaluation must then be final."""
+    (one lot, no cap, or a cap of at least the number of lots). Every lot's evaluation must then be final.
+    ``own``: ``tender``'s evaluation when the caller has gathered it already (it is not gathered again)."""
     from tenderscore.services.evaluation import gather
 
     head = head_of(session, tender)
@@ -255,7 +257,7 @@ def allocation(session: Session, tender: Tender) -> Allocation | None:
             raise Conflict(
                 f"{lot_name(lot)} is {lot.status}: with a limit on lots won, every lot's evaluation is needed first"
             )
-        result = gather(session, lot).evaluation
+        result = own if own is not None and lot.id == tender.id else gather(session, lot).evaluation
         if result.provisional:
             raise Conflict(
                 f"{lot_name(lot)}'s results are provisional ({len(result.missing_consensus)} consensus scores "

@@ -232,7 +232,7 @@ def award(session: Session, actor: User, tender_id: int, reason: str, *, now: da
         raise Conflict(f"The results are provisional: {missing} consensus scores are missing")
     winner = result.winner
     kept = evaluation_summary(result)
-    capped = lots.allocation(session, tender)  # the tender's cap on lots won, when it can bite (core.lots)
+    capped = lots.allocation(session, tender, own=result)  # the cap on lots won, when it can bite (core.lots)
     if capped is not None:
         chosen = lots.winning_submission(session, tender, capped)
         winner = next((r for r in result.ranked if int(r.bid_id) == chosen), None) if chosen is not None else None

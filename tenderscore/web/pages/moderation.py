@@ -8,7 +8,7 @@ from typing import Any
 from flask import flash, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from tenderscore.core import CriterionKind
+from tenderscore.core import CriterionKind, Evaluation
 from tenderscore.core.register import Counting
 from tenderscore.core.vcse import counted_summary, partner_lines
 from tenderscore.db import get_session
@@ -47,11 +47,11 @@ def evaluation_page_context(tender_id: int) -> dict[str, Any]:
         },
         "counting": Counting(gathered.rubric.vcse_counting).words,
         "form": request.form,
-        "lot_award": lot_award(session, gathered.tender),
+        "lot_award": lot_award(session, gathered.tender, gathered.evaluation),
     }
 
 
-def lot_award(session: Any, tender: Tender) -> dict[str, Any] | None:
+def lot_award(session: Any, tender: Tender, evaluation: Evaluation) -> dict[str, Any] | None:
     """A lot of a tender with a limit on lots won: the rule, and whom it gives this lot to now (or why it cannot be
     awarded yet: services/lots.allocation refuses until every lot's evaluation is final). None for any other tender."""
     if not lot_service.divided(session, tender):
@@ -61,7 +61,7 @@ def lot_award(session: Any, tender: Tender) -> dict[str, Any] | None:
     if tender.status != TenderStatus.EVALUATING:
         return found
     try:
-        allocation = lot_service.allocation(session, tender)
+        allocation = lot_service.allocation(session, tender, own=evaluation)
     except ServiceError as exc:
         return found | {"refusal": exc.message}
     if allocation is not None:
