@@ -3,10 +3,11 @@ variations on the record, and what ``services/delivery`` says was delivered (wor
 
 from __future__ import annotations
 
+import calendar
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -31,7 +32,10 @@ from tenderscore.services.errors import Forbidden, Invalid, NotFound
 from tests.delivery.helpers import clear
 
 pytestmark = pytest.mark.db
-NOW = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # the demo's contract started on 28 April 2026, quarterly returns
+# The worked example below was written on 2 December 2026, when the demo's contract had started on 28 April 2026
+# (quarterly returns). The demo dates everything from the day it is loaded, so the test looks 218 days past the
+# contract's start whatever the day, and checks the dates the example names against the start it finds.
+SINCE_START = timedelta(days=218)
 
 
 @dataclass
@@ -133,7 +137,11 @@ def test_delivered_vcse_share_counts_only_confirmed_spend_with_partners_that_cou
     _return(world, 1, Decimal(200000), {"Jobs for people": "4.56"}, [
         ("GB-CHC-1294410", "20000", "confirmed"), ("GB-COH-19007731", "10000", "awaiting"),
         ("GB-MPR-31207R", "5000", "confirmed")])  # fmt: skip
-    view = delivery.delivery(world.session, world.user("commissioner"), id_of(world.contract), now=NOW)
+    start = world.contract.starts_on
+    now = datetime.combine(start + SINCE_START, time(12), tzinfo=UTC)
+    view = delivery.delivery(world.session, world.user("commissioner"), id_of(world.contract), now=now)
+    ends = [p.period.ends_on for p in view.periods[:3]]
+    assert ends == [_months(start, n) - timedelta(days=1) for n in (3, 6, 9)]  # e.g. 27 July, 27 October, 27 January
     first = view.period(1)
     vcse = next(k for k in first.kpis if k.kpi.basis == "vcse_share")
     assert (vcse.reported, vcse.delivered, vcse.percent, vcse.computed) == (
@@ -149,7 +157,14 @@ def test_delivered_vcse_share_counts_only_confirmed_spend_with_partners_that_cou
     second = view.period(2)
     assert (second.current, second.overdue, second.late) == (None, True, True)
     assert view.period(3).overdue is False  # ends 27 January 2027
-    assert view.next_notice is not None and view.next_notice.assessed_by.isoformat() == "2027-04-28"
+    assert view.next_notice is not None and view.next_notice.assessed_by == _months(start, 12)  # 28 April 2027
+
+
+def _months(day: date, months: int) -> date:
+    """``day`` moved on by whole months, kept within a shorter month (31 August + 6 months is 28 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def test_the_demo_holds_a_contract_with_two_periods_reported_and_one_kpi_short(demo: Flask) -> None:
