@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 
 from tenderscore.core.numbers import plural
 from tenderscore.core.ukdates import uk_date, uk_time
-from tenderscore.db.models import AuditEvent, Organisation, Policy, Role, Submission, Tender, User
-from tenderscore.services import access, register
+from tenderscore.db.models import AuditEvent, ContractKpi, Organisation, Policy, Role, Submission, Tender, User
+from tenderscore.services import access, delivery_history, register
 from tenderscore.services.errors import Forbidden
 from tenderscore.services.tenders import get_tender, rubric_of
 
@@ -33,6 +33,7 @@ KINDS = {
     "evaluation": "Evaluation and award",
     "award": "Summaries, notices and contract",
     "reports": "Reports issued",
+    "delivery": "Contract delivery",
 }
 _KIND_OF_ACTION = {
     "tender.awarded": "evaluation",
@@ -63,6 +64,8 @@ _DOCUMENTS = {
 
 def kind_of(action: str) -> str:
     """The filter an audit action falls under (anything not known is a change to the tender)."""
+    if delivery_history.is_delivery(action):
+        return "delivery"
     return _KIND_OF_ACTION.get(action) or _KIND_OF_PREFIX.get(action.split(".", 1)[0], "tender")
 
 
@@ -141,6 +144,12 @@ class _Words:
         }
         policy_ids = {int(str(v)) for e in events for v in _values(e, "policy_id") if str(v).isdigit()}
         self.policies = dict(session.exec(select(Policy.id, Policy.name).where(col(Policy.id).in_(policy_ids))).all())
+        kpi_ids = {k for e in events for k in delivery_history.kpi_ids(e.action, e.entity_id, e.after or {})}
+        self.kpi_titles: dict[int, str] = (
+            {k: t for k, t in session.exec(select(ContractKpi.id, ContractKpi.title)
+                                           .where(col(ContractKpi.id).in_(kpi_ids))).all() if k is not None}
+            if kpi_ids else {}
+        )  # fmt: skip
 
     def who(self, event: AuditEvent) -> str:
         if event.actor_id is not None and event.actor_id in self.people:
@@ -260,6 +269,8 @@ class _Words:
             of = f"{self.criterion(after.get('criterion_id'))} of {self.bidder(after.get('submission_id'))}"
             changed = f" (was {before.get('score')})" if before and "score" in before else ""
             return f"{verb} {own} for {of}: {after.get('score')} out of {self.scale}{changed}", None
+        if delivery_history.is_delivery(action):
+            return delivery_history.describe(action, event.entity_id, before, after, self.kpi_titles), sha
         if action.startswith(("award.", "contract.", "document.")):
             return self.award_step(action, after), sha
         if action.startswith("report."):
@@ -282,7 +293,7 @@ class _Words:
             return "Withdrew the award decision: the tender returned to evaluation"
         if action == "contract.entered":
             worth = _money(after.get("value"))
-            return f"Recorded the contract entered into on {after.get('signed_on', '')}, worth {worth}"
+            return f"Recorded the contract entered into on {_day(after.get('signed_on'))}, worth {worth}"
         if action == "contract.notice_published":
             return "Published the contract details notice"
         if action == "document.downloaded":
@@ -426,7 +437,7 @@ def _register_what(event: AuditEvent) -> str:
 def _day(value: object) -> str:
     if isinstance(value, str):
         try:
-            return uk_date(datetime.fromisoformat(value))
+            return uk_date(date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value))
         except ValueError:
             return value
     return "an unknown day"

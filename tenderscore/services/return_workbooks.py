@@ -4,12 +4,14 @@ reader (tenderscore/sheets/returns.py). A workbook's problems, and the return's 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlmodel import Session
 
 from tenderscore.db.models import Contract, DeliveryReturn, Tender, id_of
 from tenderscore.db.models import User as Actor
+from tenderscore.services import audit
 from tenderscore.services.contract_access import contract_seat, supplied_contract
 from tenderscore.services.delivery import current_returns, figures_of, spend_of
 from tenderscore.services.delivery_returns import Link, ReturnEntry, period_of, submit_return
@@ -37,7 +39,10 @@ def template(session: Session, actor: Actor, contract_id: int, period: int) -> t
     ident = identity(seated.contract, seated.tender, period)
     rows = [KpiRow(id_of(k), k.title, k.target, k.basis == FIGURE, k.evidence) for k in kpis_of(session, contract_id)]
     current = current_returns(session, [contract_id]).get((contract_id, period))
-    return filename(seated.tender, period), write_return(ident, rows, _filled(session, current))
+    data = write_return(ident, rows, _filled(session, current))
+    _downloaded(session, actor, seated.tender, contract_id, period, data,
+                holding=None if current is None else current.version)  # fmt: skip
+    return filename(seated.tender, period), data
 
 
 def received(session: Session, actor: Actor, contract_id: int, period: int, version: int) -> tuple[str, bytes]:
@@ -48,7 +53,17 @@ def received(session: Session, actor: Actor, contract_id: int, period: int, vers
     if found.workbook is None:
         raise NotFound(f"Version {version} of the return for period {period} was not sent as a workbook")
     seated = contract_seat(session, actor, contract_id)
+    _downloaded(session, actor, seated.tender, contract_id, period, found.workbook, version=version)
     return f"{seated.tender.reference}-delivery-return-period-{period}-version-{version}.xlsx", found.workbook
+
+
+def _downloaded(session: Session, actor: Actor, tender: Tender, contract_id: int, period: int, data: bytes, *,
+                version: int | None = None, holding: int | None = None) -> None:  # fmt: skip
+    """Every download of a return workbook is on the record: a version's workbook is the supplier's evidence, and
+    the period's workbook holds the current version's figures once one is sent."""
+    audit.record(session, actor, "delivery_return.workbook_downloaded", "contract", contract_id, tender_id=tender.id,
+                 after={"period": period, "version": version, "holding": holding,
+                        "sha256": hashlib.sha256(data).hexdigest()})  # fmt: skip
 
 
 def _filled(session: Session, current: DeliveryReturn | None) -> Filled | None:

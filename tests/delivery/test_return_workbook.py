@@ -4,6 +4,7 @@ or the return's) naming its sheet and cell with nothing stored."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import date
 from decimal import Decimal
@@ -11,9 +12,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
-from sqlmodel import select
+from sqlmodel import col, select
 
-from tenderscore.db.models import DeliveryReturn, ReturnSpend
+from tenderscore.db.models import AuditEvent, DeliveryReturn, ReturnSpend
 from tenderscore.services import return_workbooks
 from tenderscore.services.errors import Unprocessable
 from tenderscore.sheets import write_template
@@ -154,4 +155,11 @@ def test_the_workbook_through_the_api(world: Delivery, api: Api) -> None:
     assert sent.json["source"] == "workbook" and sent.json["has_workbook"] and sent.json["spend"][0]["amount"] == "5000"
     received = api.get("officer", f"/api/contracts/{world.cid}/periods/2/returns/1/workbook")
     assert received.status_code == 200 and received.data == filled  # byte for byte
+    world.session.rollback()
+    downloaded = world.session.exec(select(AuditEvent).where(
+        AuditEvent.action == "delivery_return.workbook_downloaded").order_by(col(AuditEvent.id))).all()  # fmt: skip
+    assert [(e.actor_id, e.after["version"] if e.after else None) for e in downloaded[-2:]] == [
+        (world.supplier.id, None), (world.officer.id, 1)]  # the blank template, then the version's own file
+    assert downloaded[-1].after is not None
+    assert downloaded[-1].after["sha256"] == hashlib.sha256(filled).hexdigest()
     assert api.get("other_supplier", f"/api/contracts/{world.cid}/periods/2/returns/1/workbook").status_code == 404

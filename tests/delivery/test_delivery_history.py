@@ -1,0 +1,88 @@
+"""The contract's delivery in the tender's history: every KPI change, return, partner's answer, rating, notice and
+download of a return workbook, in plain words, under its own filter, for the buyer's officers and the commissioner."""
+
+from __future__ import annotations
+
+import html
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session, col, select
+
+from tenderscore.db.models import AuditEvent, Contract, Tender
+from tenderscore.services.demo import DEMO_PASSWORD
+from tests import forms
+from tests.delivery.helpers import DEMO_CONTRACT
+
+
+def _as(demo: Flask, email: str) -> FlaskClient:
+    client = demo.test_client()
+    forms.sign_in(client, email, DEMO_PASSWORD)
+    return client
+
+
+def _contract(demo: Flask) -> tuple[int, int]:
+    from tenderscore.db import get_engine
+
+    with Session(get_engine(demo)) as session:
+        tender = session.exec(select(Tender).where(Tender.reference == DEMO_CONTRACT)).one()
+        contract = session.exec(select(Contract).where(Contract.tender_id == tender.id)).one()
+        assert tender.id is not None and contract.id is not None
+        return tender.id, contract.id
+
+
+def _text(page: str) -> str:
+    return html.unescape(" ".join(page.split()))
+
+
+def test_the_demo_contracts_delivery_reads_as_a_story(demo: Flask) -> None:
+    tender_id, contract_id = _contract(demo)
+    officer = _as(demo, "officer@demo.tenderscore.test")
+    page = officer.get(f"/contracts/{contract_id}")
+    assert f'href="/tenders/{tender_id}/history?kind=delivery"' in page.text
+    text = _text(officer.get(f"/tenders/{tender_id}/history?kind=delivery").text)
+    for words in (
+        "Sent the return for period 1 (version 1) on the page: contract spend £452,000.00, 2 VCSE spend lines",
+        "Sent the return for period 2 (version 1, late) through the API",
+        "Sent the return for period 2 (version 2, late) on the page: contract spend £461,500.00",
+        "Confirmed the spend of £95,000.00 reported with GB-CHC-1290417 for period 1",
+        "Rated 7 KPIs for period 1: 6 Good, 1 Approaching target. By the officer's judgement: "
+        "“Employment at the end of the order (NI 144)” Approaching target where the rule gives Requires improvement",
+        "Rated 7 KPIs for period 2: 6 Good, 1 Requires improvement",
+        "Issued the contract performance notice as a PDF",
+        "Published contract performance notice 1 (periods 1 to 2; overall Requires improvement)",
+    ):
+        assert words in text, words
+    assert "Priya Partner, Aldergate Housing Trust (VCSE partner)" in text
+    assert "Issued the period rated" not in text and "Kpi " not in text  # no action names read out as words
+    assert "Awarded the contract" not in text  # the filter keeps to delivery
+    everything = _text(officer.get(f"/tenders/{tender_id}/history").text)
+    assert "Contract delivery (9)" in everything
+    assert "entered into on 9 April 2026" in everything
+
+
+def test_return_workbook_downloads_are_on_the_record(demo: Flask) -> None:
+    tender_id, contract_id = _contract(demo)
+    officer = _as(demo, "officer@demo.tenderscore.test")
+    from tenderscore.db import get_engine
+
+    with Session(get_engine(demo)) as session:
+        before = session.exec(select(AuditEvent.id).order_by(col(AuditEvent.id).desc())).first()
+    got = officer.get(f"/contracts/{contract_id}/periods/2/workbook")
+    assert got.status_code == 200
+    with Session(get_engine(demo)) as session:
+        events = session.exec(select(AuditEvent).where(col(AuditEvent.id) > before)).all()
+    assert [(e.action, e.entity_id, e.tender_id) for e in events] == [
+        ("delivery_return.workbook_downloaded", str(contract_id), tender_id)]  # fmt: skip
+    assert events[0].after is not None and events[0].after["period"] == 2 and events[0].after["holding"] == 2
+    text = _text(officer.get(f"/tenders/{tender_id}/history?kind=delivery").text)
+    assert "Downloaded the return workbook for period 2 holding version 2" in text
+    # the supplier downloads the blank workbook of the period running now
+    supplier = _as(demo, "ridgeway@demo.tenderscore.test")
+    assert supplier.get(f"/contracts/{contract_id}/periods/3/workbook").status_code == 200
+    commissioner_view = _text(
+        _as(demo, "commissioner@demo.tenderscore.test").get(f"/tenders/{tender_id}/history?kind=delivery").text
+    )
+    assert "Downloaded the return workbook for period 2 holding version 2" in commissioner_view
+    assert "Bid manager, Ridgeway Housing and Justice Alliance" in commissioner_view
+    assert "Downloaded the return workbook for period 3 (blank)" in commissioner_view
