@@ -13,10 +13,10 @@ from tenderscore.db.models import Contract, DeliveryReturn, Tender, id_of
 from tenderscore.db.models import User as Actor
 from tenderscore.services import audit
 from tenderscore.services.contract_access import contract_seat, supplied_contract
-from tenderscore.services.delivery import current_returns, figures_of, spend_of
+from tenderscore.services.delivery import current_returns, figures_of, kpis_in_period, spend_of
 from tenderscore.services.delivery_returns import Link, ReturnEntry, period_of, submit_return
 from tenderscore.services.errors import Invalid, NotFound, Unprocessable
-from tenderscore.services.kpis import FIGURE, kpis_of
+from tenderscore.services.kpis import FIGURE
 from tenderscore.sheets.guard import WorkbookRejected
 from tenderscore.sheets.returns import Filled, KpiRow, ReturnIdentity, read_return, write_return
 
@@ -37,7 +37,8 @@ def template(session: Session, actor: Actor, contract_id: int, period: int) -> t
     (to correct it), else blank."""
     seated = contract_seat(session, actor, contract_id)
     ident = identity(seated.contract, seated.tender, period)
-    rows = [KpiRow(id_of(k), k.title, k.target, k.basis == FIGURE, k.evidence) for k in kpis_of(session, contract_id)]
+    in_force = kpis_in_period(session, contract_id, period_of(seated.contract, period))
+    rows = [KpiRow(id_of(k), k.title, k.target, k.basis == FIGURE, k.evidence) for k in in_force]
     current = current_returns(session, [contract_id]).get((contract_id, period))
     data = write_return(ident, rows, _filled(session, current))
     _downloaded(session, actor, seated.tender, contract_id, period, data,
