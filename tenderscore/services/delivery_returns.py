@@ -307,6 +307,7 @@ def _email(session: Session, contract: Contract, tender: Tender, row: DeliveryRe
     held = identifiers.holders(session, [o for o in parsed.values() if o is not None])
     org_of = {ident: held[o] for ident, o in parsed.items() if o is not None and o in held}
     addresses = confirmations.partner_addresses(session, {id_of(org) for org in org_of.values()})
+    answering = confirmations.with_accounts(session, {id_of(org) for org in org_of.values()})
     supplier = session.get(Organisation, contract.supplier_org_id)
     buyer = session.get(Organisation, tender.buyer_org_id)
     found = period_of(contract, row.period)
@@ -317,6 +318,8 @@ def _email(session: Session, contract: Contract, tender: Tender, row: DeliveryRe
             continue
         where = (f"Confirm or dispute it here: {link(id_of(line))}" if link is not None
                  else "Sign in to tenderscore and open 'Spend to confirm' to confirm or dispute it.")  # fmt: skip
+        if id_of(org) not in answering:
+            where = confirmations.no_account_yet(org.name, buyer.name if buyer else "the buyer")
         body = (
             f"{supplier.name if supplier else 'The supplier'} reports to {buyer.name if buyer else 'the buyer'} that "
             f"it spent {money(line.amount)} with {line.name} ({line.identifier}) on the contract "
