@@ -260,7 +260,7 @@ def submit_return(
     if notice is not None:
         raise Conflict(f"period: period {period} was reported in contract performance notice {notice.number}, "
                        f"published on {uk_date(notice.published_at)}: its return can no longer change. Tell the "
-                       "buyer of any correction, to record it in the next notice", field="period")  # fmt: skip
+                       "buyer of any correction directly", field="period")  # fmt: skip
     checked = check(session, kpis_in_period(session, contract_id, found), entry)
     earlier = versions_of(session, contract_id, period)
     previous = earlier[-1] if earlier else None
