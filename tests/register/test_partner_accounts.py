@@ -68,6 +68,7 @@ def test_the_officer_gives_one_and_the_entry_lists_it(reg: Register, kestrel: in
     assert made.status_code == 302
     listed = client.get(f"/register/{kestrel}").text
     assert "Kit Kestrel, kit@kestrel.example" in listed and "(invited)" in listed
+    assert "Gave someone an account: kit@kestrel.example" in listed  # the entry's history
     (letter,) = sent.to("kit@kestrel.example")
     assert "as a VCSE partner for Kestrel Recovery Network" in letter.body and "/invitation/" in letter.body
     with Session(_engine(reg)) as session:
