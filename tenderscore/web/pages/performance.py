@@ -16,7 +16,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from tenderscore.core.performance import Rating
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
-from tenderscore.reports.performance_notice import figure
 from tenderscore.services import delivery, performance_notices, ratings
 from tenderscore.services.contract_access import Seat
 from tenderscore.web.auth import signed_in, user
@@ -71,7 +70,7 @@ def _rate_page(contract_id: int, period: int) -> dict[str, Any]:
         "officer": view.seat == Seat.OFFICER,
         "refusal": refusal,
         "ratings": RATINGS,
-        "figure": figure,
+        "rating_of": Rating,
         "form": request.form,
     }
 
