@@ -20,7 +20,7 @@ from tenderscore.services import delivery, performance_notices, ratings
 from tenderscore.services.contract_access import Seat
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import email_url, form_page, render_form
+from tenderscore.web.views import PDF, download, email_url, form_page, render_form
 
 SEATS = (Role.OFFICER, Role.COMMISSIONER, Role.BIDDER)
 RATINGS = [(r.value, r.label) for r in Rating]
@@ -58,6 +58,13 @@ def publish_performance_notice(contract_id: int) -> BaseResponse:
     flash(f"{what} is published, rated {Rating(notice.overall).label} overall. The supplier has been emailed.",
           "success")  # fmt: skip
     return redirect(url_for("pages.contract_ratings", contract_id=contract_id))
+
+
+@bp.get("/contracts/<int:contract_id>/performance-notices/preview.pdf")
+@signed_in(Role.OFFICER)
+def preview_performance_notice(contract_id: int) -> Response:
+    """The next notice as publishing now would issue it, marked "Preview - not published" (nothing is issued)."""
+    return download(*performance_notices.preview(get_session(), user(), contract_id), PDF)
 
 
 def _rate_page(contract_id: int, period: int) -> dict[str, Any]:
