@@ -10,6 +10,8 @@ from collections.abc import Callable
 import pytest
 from flask.testing import FlaskClient
 
+from tenderscore.core.performance import periods
+from tenderscore.core.ukdates import uk_date
 from tenderscore.services import kpis
 from tests.dashboards.conftest import Delivered
 
@@ -53,3 +55,24 @@ def test_targets_read_in_their_units_and_direction(frozen: Delivered, browse: Ca
     assert "Target: at most 1 complaint" in period and "Target: 90%" in period
     shown = officer.get(f"/contracts/{a}/performance").get_data(as_text=True)
     assert "Target at most 1 complaint" in shown and ">Target 90%<" in shown.replace("<p class=\"govuk-body-s\">", ">")
+
+
+def test_the_contract_list_names_a_period_by_when_it_ended(frozen: Delivered,
+                                                           browse: Callable[[str], FlaskClient]) -> None:
+    """"Period 2 to 28 October 2026" read like a date range."""
+    page = browse(OFFICER).get("/contracts").get_data(as_text=True)
+    ended = periods(frozen.a.starts_on, frozen.a.ends_on, frozen.a.return_months)[1].ends_on
+    assert f"Period 2 (ended {uk_date(ended)})" in page and "Period 2 to " not in page
+
+
+def test_the_contract_page_links_to_ratings_and_shows_each_period_rating(
+    frozen: Delivered, browse: Callable[[str], FlaskClient]
+) -> None:
+    a = frozen.a.id
+    page = browse(OFFICER).get(f"/contracts/{a}").get_data(as_text=True)
+    assert f'id="ratings-link" href="/contracts/{a}/ratings">Ratings and performance notices</a>' in page
+    second = page[page.index('id="period-2-rating"'):]
+    second = second[: second.index("</td>")]
+    assert 'govuk-tag--red">Inadequate</strong>' in second and "not yet rated by the officer" in second
+    supplier = browse(frozen.supplier(frozen.a).email).get(f"/contracts/{a}").get_data(as_text=True)
+    assert 'id="ratings-link"' in supplier and 'id="period-1-rating"' in supplier
