@@ -76,3 +76,19 @@ def test_the_contract_page_links_to_ratings_and_shows_each_period_rating(
     assert 'govuk-tag--red">Inadequate</strong>' in second and "not yet rated by the officer" in second
     supplier = browse(frozen.supplier(frozen.a).email).get(f"/contracts/{a}").get_data(as_text=True)
     assert 'id="ratings-link"' in supplier and 'id="period-1-rating"' in supplier
+
+
+def test_the_oversight_gives_its_chart_as_a_list_for_phones_and_stacks_its_tables(
+    frozen: Delivered, browse: Callable[[str], FlaskClient]
+) -> None:
+    """At 375 px the 660 px chart's words shrank to 5 px and its tables were 531 to 795 px wide: the same figures
+    are also a list of page text over bars (shown instead of the chart on a phone), and every table stacks."""
+    page = browse(COMMISSIONER).get("/contracts/oversight").get_data(as_text=True)
+    figure = page[page.index('id="vcse-chart"'): page.index("</figure>")]
+    chart = re.findall(r'<rect [^>]*data-series="([^"]+)" data-value="([^"]+)"', figure[: figure.index("vcse-bars")])
+    listed = re.findall(r'<rect [^>]*data-series="([^"]+)" data-value="([^"]+)"', figure[figure.index("vcse-bars"):])
+    assert len(chart) == 6 and sorted(listed) == sorted(chart)  # three series for each of the two contracts
+    assert "Delivered (confirmed, counting): <strong>14.40%</strong>" in figure
+    for table in ("vcse-table", "social-value-table", "late-table", "partners-table"):
+        assert f'class="govuk-table ts-stack" id="{table}"' in page
+    assert 'data-label="Not confirmed">£11,000<' in page

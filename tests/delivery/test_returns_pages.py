@@ -64,6 +64,16 @@ def test_the_supplier_sends_a_return_on_the_page(demo: Flask, moved: Delivery) -
     page = client.get(url).get_data(as_text=True)
     assert "Version 1 (current)" in page and "Not yet confirmed" in page and "£15,000.50" in page
     assert 'value="250000.00"' in page  # the form holds the current version, to correct
+    # Its two partner lines and two empty rows are open; the other empty rows are folded away (a phone's page was
+    # some 18,000 px tall), a click from being used.
+    folded = page.index('id="more-partners"')
+    assert page.index('id="partner-row-4"') < folded < page.index('id="partner-row-5"') < page.index('id="partner-row-7"')
+    assert "More partners: 3 more empty rows" in page and 'id="partner-row-8"' not in page
+    assert client.post(url, data=_form(moved, csrf, contract_spend="260000.00")).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Version 2 (current)" in page
+    earlier = page[page.index('id="version-1"'):]
+    assert earlier.index("<details") < earlier.index("Version 1 (superseded), sent") < earlier.index("£250,000")
     assert "You can send this return from" in client.get(f"/contracts/{moved.cid}/periods/3").get_data(as_text=True)
 
 

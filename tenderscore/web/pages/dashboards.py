@@ -13,7 +13,7 @@ from tenderscore.core.performance import Rating
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
 from tenderscore.reports.kpi_chart import Point, kpi_chart_svg
-from tenderscore.reports.share_chart import Group, grouped_bar_svg
+from tenderscore.reports.share_chart import Group, bar_list_html, grouped_bar_svg
 from tenderscore.services import delivery_exports
 from tenderscore.services import delivery_oversight as oversight
 from tenderscore.services.delivery import DeliveryView, KpiPeriod
@@ -79,7 +79,8 @@ def contract_oversight() -> str:
     ]  # fmt: skip
     chart = grouped_bar_svg(groups, VCSE_SERIES, title="VCSE share promised and delivered, by contract") if groups \
         else None  # fmt: skip
-    return render_template("dashboards/oversight.html", shown=shown, chart=chart, series=VCSE_SERIES)
+    bars = bar_list_html(groups, VCSE_SERIES, list_id="vcse-bars") if groups else None
+    return render_template("dashboards/oversight.html", shown=shown, chart=chart, bars=bars, series=VCSE_SERIES)
 
 
 @bp.get("/contracts/oversight.xlsx")
