@@ -30,6 +30,10 @@ def _as(demo: Flask, email: str) -> tuple[FlaskClient, str]:
     return client, forms.sign_in(client, email, DEMO_PASSWORD)
 
 
+def csrf_of(client: FlaskClient) -> str:
+    return forms.csrf_from(client.get("/account").get_data(as_text=True))
+
+
 def _form(world: Delivery, csrf: str, **changes: str) -> dict[str, str]:
     data = {"csrf_token": csrf, "spend_rows": "5", "contract_spend": "250000.00", "note": "Quarter two",
             "spend.1.identifier": ALDERGATE, "spend.1.amount": "30000",
@@ -109,6 +113,18 @@ def test_a_partner_confirms_or_disputes_its_spend(demo: Flask, moved: Delivery) 
     assert "Confirmed" in page and "Not yet confirmed" in page  # Tidewater has not answered
     tidewater, _ = _as(demo, moved.tidewater.email)
     assert tidewater.get(link.group(1)).status_code == 404
+    # The supplier corrects the figure: the partner is asked again and sees what it answered before.
+    assert supplier.post(f"/contracts/{moved.cid}/periods/2",
+                         data=_form(moved, csrf_of(supplier), **{"spend.1.amount": "31000"})).status_code == 302
+    listed = partner.get("/partner/spend").get_data(as_text=True)
+    assert "£31,000" in listed and "Before: £30,000 in version 1, which you confirmed (superseded)" in listed
+    again = re.search(r'href="(/partner/spend/\d+)"', listed)
+    assert again is not None and again.group(1) != link.group(1)
+    page = partner.get(again.group(1)).get_data(as_text=True)
+    earlier = page[page.index('id="earlier-lines"'):]
+    assert "the spend reported with you changed from £30,000 to £31,000" in page
+    assert "Version 1" in earlier and "£30,000" in earlier and "Confirmed</strong>" in earlier
+    assert "Tidewater" not in earlier and "£15,000.50" not in earlier  # only its own lines
 
 
 def test_the_officer_manages_kpis_on_the_page(demo: Flask, moved: Delivery) -> None:
