@@ -43,7 +43,7 @@ def figure(value: Decimal, unit: str) -> str:
         singular = words[:-1] if words.endswith("s") and not words.endswith("ss") else words
         plural_form = words if words.endswith("s") else words + "s"
         counted = plural(int(shown), singular, plural_form)
-        return number + counted[len(str(int(shown))):]  # keep the grouped digits ("1,200 complaints")
+        return number + counted[len(str(int(shown))) :]  # keep the grouped digits ("1,200 complaints")
     return f"{number} {words}"
 
 

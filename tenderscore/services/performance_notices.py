@@ -99,7 +99,8 @@ def _results(view: DeliveryView, covered: list[PeriodView]) -> tuple[KpiResult, 
 def _terms_target(terms: dict[str, object]) -> str:
     value = terms.get("target_value")
     return kpi_words.target(Decimal(str(value)) if value not in (None, "") else None, str(terms.get("unit") or ""),
-                            str(terms.get("direction") or Direction.AT_LEAST.value), str(terms.get("target") or ""))  # fmt: skip
+                            str(terms.get("direction") or Direction.AT_LEAST.value),
+                            str(terms.get("target") or ""))  # fmt: skip
 
 
 def _change(before: dict[str, object], after: dict[str, object]) -> str:

@@ -13,7 +13,11 @@ from tenderscore.core.register import Confirmation
 from tenderscore.db.models import ReturnSpend
 from tenderscore.services.delivery import Spend
 
-WORDS = {Confirmation.CONFIRMED: "Confirmed", Confirmation.REFUSED: "Disputed", Confirmation.AWAITING: "Not yet answered"}
+WORDS = {
+    Confirmation.CONFIRMED: "Confirmed",
+    Confirmation.REFUSED: "Disputed",
+    Confirmation.AWAITING: "Not yet answered",
+}
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from flask import Flask
 from sqlmodel import Session, col, select
 
 from tenderscore.core.performance import add_months
-from tenderscore.db import get_engine
 from tenderscore.core.ukdates import uk_time
+from tenderscore.db import get_engine
 from tenderscore.db.models import (
     AuditEvent,
     DeliveryReturn,
@@ -231,7 +231,8 @@ def test_the_preview_is_the_notice_marked_not_issued_and_audited(db: Session) ->
 
     name, pdf = performance_notices.preview(db, me, cid, now=now)
     assert name.endswith("-performance-notice-1-preview.pdf")
-    assert len(db.exec(select(IssuedDocument)).all()) == documents and len(db.exec(select(OcdsRelease)).all()) == releases
+    assert len(db.exec(select(IssuedDocument)).all()) == documents
+    assert len(db.exec(select(OcdsRelease)).all()) == releases
     assert not db.exec(select(PerformanceNotice).where(PerformanceNotice.contract_id == cid)).all()
     assert not [m for m in mail.queued(db) if m.purpose == "performance_notice"]
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "report.performance_notice_preview")).one()
