@@ -50,11 +50,21 @@ def earlier_lines(session: Session, actor: User, requests: Sequence[SpendRequest
     for line, ret in rows:
         by_period[(ret.contract_id, ret.period)].append((ret.version, Earlier(ret.version, line)))
     return {
-        r.line.id: [e for version, e in by_period.get((r.contract_id, r.period.number), [])
-                    if version < r.version and _tells(e.line, r.line)]
+        r.line.id: _distinct([e for version, e in by_period.get((r.contract_id, r.period.number), [])
+                              if version < r.version and _tells(e.line, r.line)])
         for r in requests
         if r.line.id is not None
     }  # fmt: skip
+
+
+def _distinct(earlier: list[Earlier]) -> list[Earlier]:
+    """Newest first, leaving out an unanswered line whose figure a newer one repeats (its answer carried over)."""
+    kept: list[Earlier] = []
+    for e in earlier:
+        repeated = any(k.line.identifier == e.line.identifier and k.line.amount == e.line.amount for k in kept)
+        if not (repeated and e.line.confirmation == "awaiting"):
+            kept.append(e)
+    return kept
 
 
 def _tells(before: ReturnSpend, now: ReturnSpend) -> bool:

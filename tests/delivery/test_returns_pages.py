@@ -171,3 +171,21 @@ def test_a_workbook_uploaded_with_errors_names_its_cells(demo: Flask, moved: Del
     assert nothing.status_code == 422 and "Choose the filled-in return workbook" in nothing.get_data(as_text=True)
     moved.session.rollback()
     assert moved.session.exec(select(DeliveryReturn)).all() == []
+
+
+def test_a_partner_asked_again_sees_only_the_earlier_answers_that_tell_it_something(demo: Flask, moved: Delivery
+                                                                                     ) -> None:  # fmt: skip
+    """Version 2 repeats version 1's £30,000 (the partner's answer carries over); the partner confirms it; version 3
+    says £31,000. Asked again, it sees version 2's confirmed £30,000, not version 1's unanswered copy of it."""
+    supplier, csrf = _as(demo, moved.supplier.email)
+    url = f"/contracts/{moved.cid}/periods/2"
+    for _ in range(2):
+        assert supplier.post(url, data=_form(moved, csrf)).status_code == 302
+    partner, partner_csrf = _as(demo, moved.partner.email)
+    first = re.search(r'href="(/partner/spend/\d+)"', partner.get("/partner/spend").get_data(as_text=True))
+    assert first is not None
+    assert "Before:" not in partner.get("/partner/spend").get_data(as_text=True)  # the same figure: nothing new
+    assert partner.post(first.group(1), data={"csrf_token": partner_csrf, "answer": "confirmed"}).status_code == 302
+    assert supplier.post(url, data=_form(moved, csrf, **{"spend.1.amount": "31000"})).status_code == 302
+    listed = partner.get("/partner/spend").get_data(as_text=True)
+    assert listed.count("Before:") == 1 and "Before: £30,000 in version 2, which you confirmed" in listed
