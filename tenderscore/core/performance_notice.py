@@ -39,9 +39,34 @@ class KpiResult:
 
 
 @dataclass(frozen=True)
+class ReturnFacts:
+    """A reporting period's return as the notice rated it, and its VCSE spend by the partners' answers (£)."""
+
+    period: Period
+    version: int | None  # the version rated; None: no return came
+    received_at: datetime | None  # when that version arrived
+    late: bool  # the period's first return came after its due date, or none came by then
+    vcse_reported: Decimal = Decimal(0)  # spend the supplier reported with VCSE partners
+    vcse_counted: Decimal = Decimal(0)  # confirmed by partners that count under the tender's rule: delivered
+    vcse_uncounted: Decimal = Decimal(0)  # confirmed by partners that do not count
+    vcse_awaiting: Decimal = Decimal(0)  # not yet answered
+    vcse_disputed: Decimal = Decimal(0)  # disputed by the partner
+
+
+@dataclass(frozen=True)
+class VariationFacts:
+    """A change to the contract's KPIs since the last notice (a variation, with its reason)."""
+
+    varied_on: date
+    kpi: str  # the KPI's title
+    change: str  # "Added, target 90%", "Target 90% to 85%", "Withdrawn"
+    reason: str
+
+
+@dataclass(frozen=True)
 class PerformanceNoticeFacts:
     contract: ContractNotice
-    notice_id: str  # "<contract id>-performance-<n>"
+    notice_id: str  # the id of its OCDS implementation release ("<ocid>-implementation-<n>")
     number: int
     periods: tuple[Period, ...]  # the reporting periods it covers, in order
     assessed_on: date  # the last day of the last of them
@@ -49,10 +74,13 @@ class PerformanceNoticeFacts:
     results: tuple[KpiResult, ...]  # KPI by KPI, each period in order
     rule: RatingRule
     published_at: datetime
+    returns: tuple[ReturnFacts, ...] = ()  # a period's return as rated, in period order
+    variations: tuple[VariationFacts, ...] = ()  # KPI variations and withdrawals since the last notice
+    preview: bool = False  # shown to the officer before publishing: not published, not stored
 
     @property
     def overall(self) -> Rating:
         return overall(r.rating for r in self.results)
 
 
-__all__ = ["KpiResult", "PerformanceNoticeFacts"]
+__all__ = ["KpiResult", "PerformanceNoticeFacts", "ReturnFacts", "VariationFacts"]

@@ -140,6 +140,25 @@ class PeriodRatingView:
 
 
 @dataclass(frozen=True)
+class ReturnView:
+    """A period's return as the notice rated it: which version, when it came, whether late, VCSE spend."""
+
+    label: str  # "Period 2"
+    version: str  # "Version 2", or "No return"
+    received: str  # "30 November 2026, 10:00", or ""
+    late: bool
+    vcse: str  # "£112,000 reported; £100,000 confirmed; £12,000 awaiting an answer", or ""
+
+
+@dataclass(frozen=True)
+class VariationView:
+    when: str  # "3 December 2026"
+    kpi: str
+    change: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class PerformanceNoticeView:
     """A contract performance notice (s.71): each KPI's rating per reporting period, the overall rating, the rule."""
 
@@ -163,3 +182,7 @@ class PerformanceNoticeView:
     judged: int  # how many ratings differ from the rule's
     rule: tuple[str, ...]
     chain_head: str
+    returns: tuple[ReturnView, ...] = ()
+    variations: tuple[VariationView, ...] = ()
+    since: str = ""  # "since notice 1" / "since the contract details notice", for the variations' heading
+    preview: bool = False  # "Preview - not published" on every page

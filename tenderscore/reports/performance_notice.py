@@ -11,25 +11,45 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from tenderscore.core.numbers import display
+from tenderscore.core import kpi_words
+from tenderscore.core.numbers import money
 from tenderscore.core.performance import overall
-from tenderscore.core.performance_notice import KpiResult, PerformanceNoticeFacts
+from tenderscore.core.performance_notice import KpiResult, PerformanceNoticeFacts, ReturnFacts
 from tenderscore.core.ukdates import uk_date, uk_time
 
 from .common import document_meta, tender_view
 from .errors import ReportError
 from .facts import TenderFacts
-from .notice_views import KpiResultView, PerformanceNoticeView, PeriodRatingView
+from .notice_views import KpiResultView, PerformanceNoticeView, PeriodRatingView, ReturnView, VariationView
 from .notices import _same_tender, commitment_figure, party_view
 
 PERFORMANCE_NOTICE = "Contract performance notice"
-HUNDREDTH = Decimal("0.01")
+PREVIEW = "Preview - not published"
 
 
 def figure(value: Decimal, unit: str) -> str:
     """A delivered figure in its unit, to 2 decimal places at most (a share of spend may not terminate)."""
-    shown = value if value == value.quantize(HUNDREDTH) else Decimal(display(value))
-    return commitment_figure(shown, unit)
+    return kpi_words.figure(value, unit)
+
+
+def _return(facts: ReturnFacts) -> ReturnView:
+    vcse = ""
+    if facts.vcse_reported:
+        parts = [f"{money(facts.vcse_reported)} reported", f"{money(facts.vcse_counted)} confirmed and counted"]
+        if facts.vcse_uncounted:
+            parts.append(f"{money(facts.vcse_uncounted)} confirmed by partners that do not count")
+        if facts.vcse_disputed:
+            parts.append(f"{money(facts.vcse_disputed)} disputed by the partner")
+        if facts.vcse_awaiting:
+            parts.append(f"{money(facts.vcse_awaiting)} awaiting the partner's answer")
+        vcse = "; ".join(parts)
+    return ReturnView(
+        label=f"Period {facts.period.number}",
+        version=f"Version {facts.version}" if facts.version is not None else "No return",
+        received=uk_time(facts.received_at) if facts.received_at is not None else "",
+        late=facts.late,
+        vcse=vcse,
+    )
 
 
 def _result(result: KpiResult, first: bool, where: str) -> KpiResultView:
@@ -40,9 +60,9 @@ def _result(result: KpiResult, first: bool, where: str) -> KpiResultView:
         title=result.title,
         first=first,
         period=f"Period {result.period.number}",
-        target=figure(result.target, result.unit) if result.target is not None else result.target_text or "Not set",
+        target=kpi_words.target(result.target, result.unit, result.direction.value, result.target_text) or "Not set",
         delivered=figure(result.delivered, result.unit) if result.delivered is not None else "Not reported",
-        percent=f"{result.percent}%" if result.percent is not None else "",
+        percent=kpi_words.achieved(result.target, result.delivered, result.direction.value),
         computed=result.computed.label,
         rating=result.rating.label,
         reason=result.reason.strip() if result.judged else "",
@@ -61,8 +81,9 @@ def build_performance_notice(
     first, last = facts.periods[0], facts.periods[-1]
     supplier = notice.award.supplier
     kind = "Final contract performance notice" if facts.final else f"Contract performance notice {facts.number}"
+    doctype = f"{PERFORMANCE_NOTICE} ({PREVIEW})" if facts.preview else PERFORMANCE_NOTICE
     return PerformanceNoticeView(
-        meta=document_meta(tender, PERFORMANCE_NOTICE, f"{kind}: {notice.contract_id} with {supplier.name}",
+        meta=document_meta(tender, doctype, f"{kind}: {notice.contract_id} with {supplier.name}",
                            generated_at),  # fmt: skip
         tender=tender_view(tender),
         notice_id=facts.notice_id,
@@ -88,7 +109,11 @@ def build_performance_notice(
         judged=sum(1 for r in facts.results if r.judged),
         rule=tuple(facts.rule.lines()),
         chain_head=chain_head or "",
+        returns=tuple(_return(r) for r in facts.returns),
+        variations=tuple(VariationView(uk_date(v.varied_on), v.kpi, v.change, v.reason) for v in facts.variations),
+        since=f"since notice {facts.number - 1}" if facts.number > 1 else "since the contract details notice",
+        preview=facts.preview,
     )
 
 
-__all__ = ["PERFORMANCE_NOTICE", "build_performance_notice", "figure"]
+__all__ = ["PERFORMANCE_NOTICE", "PREVIEW", "build_performance_notice", "figure"]

@@ -129,3 +129,41 @@ def _describe(groups: Sequence[Group], series: Sequence[str]) -> str:
                                                                                             strict=True)) + "."
         for g in groups
     )  # fmt: skip
+
+
+LIST_PATTERNS = (  # the chart's fills under ids of their own (the chart may be on the same page)
+    '<pattern id="bar-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+    '<rect width="6" height="6" fill="#ffffff"/><rect width="3" height="6" fill="#E69F00"/></pattern>',
+    '<pattern id="bar-dots" width="5" height="5" patternUnits="userSpaceOnUse">'
+    '<rect width="5" height="5" fill="#009E73"/><circle cx="2.5" cy="2.5" r="1.2" fill="#ffffff"/></pattern>',
+)
+
+
+def _list_fill(index: int) -> str:
+    colour, pattern = STYLES[index % len(STYLES)]
+    return f"url(#bar-{pattern})" if pattern else colour
+
+
+def bar_list_html(groups: Sequence[Group], series: Sequence[str], *, list_id: str) -> Markup:
+    """The same figures as ``grouped_bar_svg`` for a phone's width: a list, one item per group, each series a line
+    of page text (its name and value, never shrunk with a drawing) over a bar drawn to the chart's scale in the
+    chart's fill. Widths are SVG attributes (no inline style: the pages' Content-Security-Policy forbids it)."""
+    maximum = _axis_maximum(max((v for g in groups for v in g.values), default=Decimal(0)))
+    items = []
+    for group in groups:
+        lines = []
+        for i, (name, value) in enumerate(zip(series, group.values, strict=True)):
+            shown = f"{value.quantize(Decimal('0.01'))}%"
+            width = float(min(value, maximum) / maximum) * 100
+            lines.append(
+                f'<dt class="app-bar-list__name">{escape(name)}: <strong>{shown}</strong></dt>'
+                f'<dd class="app-bar-list__bar"><svg width="100%" height="{BAR}" aria-hidden="true" focusable="false">'
+                f'<rect x="0" y="0" width="{max(width, 0.5):.2f}%" height="{BAR}" fill="{_list_fill(i)}" '
+                f'stroke="#0b0c0c" stroke-width="0.5" data-series="{escape(name)}" data-value="{value}"/></svg></dd>'
+            )
+        items.append(f'<li class="app-bar-list__group"><p class="govuk-body-s govuk-!-font-weight-bold '
+                     f'govuk-!-margin-bottom-1">{escape(group.label)}</p><dl>{"".join(lines)}</dl></li>')  # fmt: skip
+    defs = (f'<svg class="app-bar-list__defs" width="0" height="0" aria-hidden="true" focusable="false"><defs>'
+            f"{''.join(LIST_PATTERNS)}</defs></svg>")  # fmt: skip
+    return Markup(f'<div class="app-bar-list" id="{escape(list_id)}">{defs}'
+                  f'<ul class="govuk-list">{"".join(items)}</ul></div>')  # fmt: skip

@@ -11,12 +11,14 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from tenderscore.core import kpi_words
 from tenderscore.core.award import UK
 from tenderscore.core.performance import Rating
 from tenderscore.db.models import User, id_of
 from tenderscore.services import audit
-from tenderscore.services.delivery import DeliveryView, PeriodView
+from tenderscore.services.delivery import DeliveryView, KpiPeriod, PeriodView
 from tenderscore.services.delivery_oversight import ContractStatus, Oversight, oversight, performance
+from tenderscore.services.spend_answers import answer_words, answered
 from tenderscore.sheets.report_tables import DATE, MONEY, NUMBER, PERCENT, WHOLE, Cell, Column, Table, write_tables
 
 
@@ -58,20 +60,23 @@ def _late(period: PeriodView) -> str:
 
 KPI_COLUMNS = (
     Column("KPI", width=40), Column("Unit"), Column("Direction"), Column("Period", WHOLE, 8),
-    Column("Starts", DATE), Column("Ends", DATE), Column("Target", NUMBER), Column("Reported", NUMBER),
-    Column("Delivered", NUMBER), Column("Of target", PERCENT), Column("The rule gives", width=20),
-    Column("Rating", width=20), Column("Reason (where the rating differs)", width=50), Column("Return version", WHOLE),
-    Column("Return", width=10),
+    Column("Starts", DATE), Column("Ends", DATE), Column("Target", NUMBER), Column("Target in words", width=22),
+    Column("Reported", NUMBER), Column("Delivered", NUMBER), Column("Of target", PERCENT),
+    Column("Of target in words", width=18), Column("The rule gave when rated", width=20),
+    Column("The rule gives now", width=20), Column("Rating", width=20),
+    Column("The officer's reason (where the rating differs from the rule's)", width=50),
+    Column("Note", width=50), Column("Return version", WHOLE), Column("Return", width=10),
 )  # fmt: skip
 PERIOD_COLUMNS = (
     Column("Period", WHOLE, 8), Column("Starts", DATE), Column("Ends", DATE), Column("Return due", DATE),
     Column("Return version", WHOLE), Column("Submitted", DATE), Column("Return"), Column("Contract spend", MONEY),
     Column("VCSE spend reported", MONEY), Column("Confirmed by partners", MONEY),
-    Column("Confirmed, partners that count", MONEY), Column("Overall rating", width=20),
+    Column("Confirmed, partners that count", MONEY), Column("Disputed by partners", MONEY),
+    Column("Not yet answered", MONEY), Column("Overall rating", width=20),
 )  # fmt: skip
 SPEND_COLUMNS = (
     Column("Period", WHOLE, 8), Column("Partner", width=36), Column("Identifier", width=18), Column("Spend", MONEY),
-    Column("Partner's answer", width=16), Column("Counts under the tender's rule"),
+    Column("Partner's answer", width=50), Column("Answered", DATE), Column("Counts under the tender's rule", width=16),
 )  # fmt: skip
 
 
@@ -84,11 +89,22 @@ def contract_tables(status: ContractStatus) -> list[Table]:
         Table("KPIs by period", KPI_COLUMNS, _kpi_rows(view), notes),
         Table("Periods", PERIOD_COLUMNS, [_period_row(p) for p in view.due]),
         Table("Partners' spend", SPEND_COLUMNS, [
-            [p.period.number, line.name, line.identifier, line.amount, line.confirmation,
-             p.spend.counting.get(line.identifier, False)]
+            [p.period.number, line.name, line.identifier, line.amount, answer_words(line),
+             _day(line.answered_at) if line.answered_at else None,
+             "Yes" if p.spend.counting.get(line.identifier, False) else "No"]
             for p in view.due for line in p.spend.lines
         ]),
     ]  # fmt: skip
+
+
+def _note(k: KpiPeriod, reported: bool) -> str:
+    """What the rating rests on, in words: stale, not yet rated, or nothing (rated on the current return)."""
+    if k.stale:
+        return (f"Stale: rated on an earlier return or before a partner answered; the rule now gives "
+                f"{k.computed.label}. To be rated again.")  # fmt: skip
+    if k.recorded is None:
+        return "Not yet rated by the officer: the rule's rating" if reported else "No return yet"
+    return ""
 
 
 def _kpi_rows(view: DeliveryView) -> list[list[Cell]]:
@@ -99,21 +115,28 @@ def _kpi_rows(view: DeliveryView) -> list[list[Cell]]:
             if k is None:  # not in force in that period (added later, or withdrawn before)
                 continue
             reason = k.recorded.reason if k.recorded is not None and k.judged else ""
+            when_rated = Rating(k.recorded.computed).label if k.recorded is not None else ""
             rows.append([
                 kpi.title, k.kpi.unit, "at most" if k.kpi.direction == "at_most" else "at least", p.period.number,
-                p.period.starts_on, p.period.ends_on, k.kpi.target_value, k.reported, k.delivered, k.percent,
-                k.computed.label, k.rating.label, reason, p.current.version if p.current else None, _late(p),
+                p.period.starts_on, p.period.ends_on, k.kpi.target_value,
+                kpi_words.target(k.kpi.target_value, k.kpi.unit, k.kpi.direction, k.kpi.target), k.reported,
+                k.delivered, k.percent, kpi_words.achieved(k.kpi.target_value, k.delivered, k.kpi.direction),
+                when_rated, k.computed.label, k.rating.label, reason, _note(k, p.current is not None),
+                p.current.version if p.current else None, _late(p),
             ])  # fmt: skip
     return rows
 
 
 def _period_row(p: PeriodView) -> list[Cell]:
     current = p.current
+    split = answered(p.spend) if current else None
     return [
         p.period.number, p.period.starts_on, p.period.ends_on, p.period.due_on,
         current.version if current else None, _day(current.submitted_at) if current else None, _late(p),
         p.contract_spend, p.spend.total() if current else None, p.spend.total(confirmed=True) if current else None,
-        p.spend.total(confirmed=True, counted=True) if current else None, p.overall.label if current else "",
+        p.spend.total(confirmed=True, counted=True) if current else None,
+        split.disputed_gbp if split else None, split.awaiting_gbp if split else None,
+        p.overall.label if current else "",
     ]  # fmt: skip
 
 
@@ -133,7 +156,8 @@ VCSE_COLUMNS = (
 )  # fmt: skip
 SOCIAL_COLUMNS = (
     Column("Reference"), Column("Commitment", width=40), Column("Unit"), Column("Period", WHOLE, 8),
-    Column("Target", NUMBER), Column("Delivered", NUMBER), Column("Of target", PERCENT), Column("Rating", width=20),
+    Column("Target", NUMBER), Column("Delivered", NUMBER), Column("Of target", PERCENT),
+    Column("Of target in words", width=18), Column("Rating", width=20),
 )  # fmt: skip
 LATE_COLUMNS = (
     Column("Reference"), Column("Supplier", width=30), Column("Period", WHOLE, 8), Column("Return due", DATE),
@@ -157,7 +181,8 @@ def oversight_tables(shown: Oversight) -> list[Table]:
             "both summed over the periods reported."]),
         Table("Social value", SOCIAL_COLUMNS, [
             [s.status.view.tender.reference, s.kpi.title, s.kpi.unit, k.period.number, s.kpi.target_value,
-             k.delivered, k.percent, k.rating.label]
+             k.delivered, k.percent, kpi_words.achieved(s.kpi.target_value, k.delivered, s.kpi.direction),
+             k.rating.label]
             for s in shown.social_value for k in s.periods
         ]),
         Table("Late returns", LATE_COLUMNS, [

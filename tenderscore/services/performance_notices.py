@@ -15,21 +15,25 @@ and the step is audited. ``DeliveryView.next_notice`` says when the next is due.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from tenderscore.core import kpi_words
 from tenderscore.core.award import UK
 from tenderscore.core.performance import Direction, NoticeDue, Rating, percent_achieved
-from tenderscore.core.performance_notice import KpiResult, PerformanceNoticeFacts
+from tenderscore.core.performance_notice import KpiResult, PerformanceNoticeFacts, ReturnFacts, VariationFacts
 from tenderscore.core.ukdates import uk_date
-from tenderscore.db.models import Award, DocumentKind, PerformanceNotice, User, id_of
+from tenderscore.db.models import Award, DeliveryReturn, DocumentKind, PerformanceNotice, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.reports import ReportError, build_performance_notice, performance_notice_pdf
-from tenderscore.services import audit, award_path, awards, documents, publication
+from tenderscore.services import audit, award_path, awards, documents, kpis, publication, spend_answers
 from tenderscore.services.contract_access import contract_seat, managed_contract
-from tenderscore.services.delivery import DeliveryView, PeriodView, build, notice_due, notices_of
+from tenderscore.services.delivery import DeliveryView, PeriodView, Spend, build, notice_due, notices_of, spend_of
 from tenderscore.services.errors import Conflict, NotFound
 from tenderscore.services.reports import tender_facts
 
@@ -77,9 +81,12 @@ def plan(view: DeliveryView) -> NoticePlan:
 def _results(view: DeliveryView, covered: list[PeriodView]) -> tuple[KpiResult, ...]:
     """KPI by KPI, each period in order, as rated (the recorded rating, figure and the rule's rating then)."""
     found = []
-    for kpi in view.kpis:
+    for row in view.reported_kpis:  # a KPI withdrawn since still reports the periods it was in force in
         for period in covered:
-            line = next(k for k in period.kpis if k.kpi.id == kpi.id)
+            line = period.kpi(row.id)
+            if line is None:  # not in force in that period (added later, or withdrawn before)
+                continue
+            kpi = line.kpi  # its terms as they stood on the period's last day
             recorded = line.recorded
             assert recorded is not None  # plan() refuses unrated periods
             direction = Direction(kpi.direction)
@@ -90,6 +97,106 @@ def _results(view: DeliveryView, covered: list[PeriodView]) -> tuple[KpiResult, 
                 computed=Rating(recorded.computed), rating=Rating(recorded.rating), reason=recorded.reason,
             ))  # fmt: skip
     return tuple(found)
+
+
+def _terms_target(terms: dict[str, object]) -> str:
+    value = terms.get("target_value")
+    return kpi_words.target(Decimal(str(value)) if value not in (None, "") else None, str(terms.get("unit") or ""),
+                            str(terms.get("direction") or Direction.AT_LEAST.value),
+                            str(terms.get("target") or ""))  # fmt: skip
+
+
+def _change(before: dict[str, object], after: dict[str, object]) -> str:
+    """A variation in words: "Added, target 90%", "Withdrawn", "Target 90% to 85%; evidence expected changed"."""
+    if not before:
+        return f"Added, target {_terms_target(after)}" if _terms_target(after) else "Added"
+    if not after:
+        return "Withdrawn"
+    changes = []
+    if _terms_target(before) != _terms_target(after):
+        changes.append(f"Target {_terms_target(before) or 'in words'} to {_terms_target(after) or 'in words'}")
+    if before.get("title") != after.get("title"):
+        changes.append(f"Renamed from “{before.get('title')}”")
+    for key, words in (("description", "what it measures"), ("evidence", "evidence expected")):
+        if before.get(key) != after.get(key):
+            changes.append(f"{words} changed")
+    return "; ".join(changes).capitalize() if changes else "Terms restated"
+
+
+def _variations(session: Session, view: DeliveryView) -> tuple[VariationFacts, ...]:
+    """The KPI variations and withdrawals since the last notice (all of them for the first)."""
+    since = view.notices[-1].published_at if view.notices else None
+    found = []
+    for row in kpis.variations(session, id_of(view.contract)):
+        if since is not None and row.varied_at <= since:
+            continue
+        before, after = json.loads(row.before), json.loads(row.after)
+        found.append(VariationFacts(row.varied_at.astimezone(UK).date(), str((after or before).get("title", "")),
+                                    _change(before, after), row.reason))  # fmt: skip
+    return tuple(found)
+
+
+def _returns(session: Session, covered: list[PeriodView]) -> tuple[ReturnFacts, ...]:
+    """Each covered period's return as rated: the version the ratings read, when it came, and its VCSE spend."""
+    rated_ids = {p.period.number: next((k.recorded.return_id for k in p.kpis if k.recorded is not None), None)
+                 for p in covered}  # fmt: skip
+    wanted = [rid for number, rid in rated_ids.items() if rid is not None]
+    rows = {r.id: r for r in session.exec(select(DeliveryReturn).where(col(DeliveryReturn.id).in_(wanted))).all()}
+    older = spend_of(session, [rid for p in covered if (rid := rated_ids[p.period.number]) is not None
+                               and p.current is not None and rid != p.current.id])  # fmt: skip
+    found = []
+    for p in covered:
+        rated = rows.get(rated_ids[p.period.number]) if rated_ids[p.period.number] is not None else None
+        lines = older[rated.id] if rated is not None and rated.id in older else p.spend.lines
+        split = spend_answers.answered(Spend(lines, p.spend.counting))
+        found.append(ReturnFacts(
+            period=p.period, version=rated.version if rated else None,
+            received_at=rated.submitted_at if rated else None, late=p.late, vcse_reported=split.reported_gbp,
+            vcse_counted=split.confirmed_gbp - split.uncounted_gbp, vcse_uncounted=split.uncounted_gbp,
+            vcse_awaiting=split.awaiting_gbp, vcse_disputed=split.disputed_gbp,
+        ))  # fmt: skip
+    return tuple(found)
+
+
+def _facts(session: Session, view: DeliveryView, planned: NoticePlan, award: Award, now: datetime, *,
+           preview: bool = False) -> PerformanceNoticeFacts:  # fmt: skip
+    """What the next notice says, from one read: its record, the PDF and the OCDS release all come from these.
+    Its identifier is the id its OCDS implementation release is (or would be) published under."""
+    tender = view.tender
+    covered = planned.periods
+    return PerformanceNoticeFacts(
+        contract=publication.contract_notice(session, tender, award, view.contract),
+        notice_id=publication.next_release_id(session, tender, "implementation"), number=len(view.notices) + 1,
+        periods=tuple(p.period for p in covered), assessed_on=covered[-1].period.ends_on, final=planned.final,
+        results=_results(view, covered), rule=view.rule, published_at=now, returns=_returns(session, covered),
+        variations=_variations(session, view), preview=preview,
+    )  # fmt: skip
+
+
+def preview(session: Session, actor: User, contract_id: int, *, now: datetime | None = None) -> tuple[str, bytes]:
+    """The next notice's PDF as publishing now would issue it, marked "Preview - not published", for the buyer's
+    officer: refused for the reason publishing would be; not stored as an issued document, its download audited."""
+    seated = managed_contract(session, actor, contract_id)
+    contract, tender = seated.contract, seated.tender
+    now = now or utcnow()
+    view = build(session, contract, tender, seated.seat, now=now)
+    planned = plan(view)
+    if planned.refusal:
+        raise Conflict(f"There is nothing to preview: {planned.refusal[0].lower()}{planned.refusal[1:]}")
+    award = session.get(Award, contract.award_id)
+    assert award is not None
+    facts = _facts(session, view, planned, award, now, preview=True)
+    head = audit.chain_head(session)
+    try:
+        document = build_performance_notice(facts, tender_facts(session, tender), generated_at=now, chain_head=head)
+    except ReportError as exc:
+        raise Conflict(str(exc)) from exc
+    pdf = performance_notice_pdf(document)
+    audit.record(session, actor, "report.performance_notice_preview", "contract", contract_id, tender_id=tender.id,
+                 after={"sha256": hashlib.sha256(pdf).hexdigest(), "number": facts.number,
+                        "periods": [facts.periods[0].number, facts.periods[-1].number], "preview": True,
+                        "chain_head_printed": head})  # fmt: skip
+    return f"{tender.reference}-performance-notice-{facts.number}-preview.pdf", pdf
 
 
 def publish(
@@ -106,13 +213,8 @@ def publish(
     award = session.get(Award, contract.award_id)
     assert award is not None
     number = len(view.notices) + 1
-    contract_notice = publication.contract_notice(session, tender, award, contract)
     covered = planned.periods
-    facts = PerformanceNoticeFacts(
-        contract=contract_notice, notice_id=f"{contract_notice.contract_id}-performance-{number}", number=number,
-        periods=tuple(p.period for p in covered), assessed_on=covered[-1].period.ends_on, final=planned.final,
-        results=_results(view, covered), rule=view.rule, published_at=now,
-    )  # fmt: skip
+    facts = _facts(session, view, planned, award, now)
     try:
         document = build_performance_notice(facts, tender_facts(session, tender), generated_at=now,
                                             chain_head=audit.chain_head(session))  # fmt: skip
@@ -122,6 +224,7 @@ def publish(
     issued = documents.store(session, actor, tender, award, DocumentKind.PERFORMANCE_NOTICE, name,
                              performance_notice_pdf(document), now=now)  # fmt: skip
     release_id = publication.store_implementation_release(session, tender, facts, date=now)
+    assert release_id == facts.notice_id  # the PDF names the release it is published as
     notice = PerformanceNotice(
         contract_id=contract_id, number=number, first_period=covered[0].period.number,
         last_period=covered[-1].period.number, assessed_on=facts.assessed_on, final=facts.final,
@@ -176,4 +279,4 @@ def status_for_tender(session: Session, actor: User, tender_id: int, *, now: dat
     return NoticeStatus(id_of(contract), len(published), due, due is not None and due.overdue(today))
 
 
-__all__ = ["NoticePlan", "NoticeStatus", "plan", "publish", "status_for_tender"]
+__all__ = ["NoticePlan", "NoticeStatus", "plan", "preview", "publish", "status_for_tender"]

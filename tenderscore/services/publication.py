@@ -234,11 +234,17 @@ def store_contract_release(session: Session, tender: Tender, notice: ContractNot
     _store(session, tender, "contract", data, date)
 
 
+def next_release_id(session: Session, tender: Tender, tag: str) -> str:
+    """The id the tender's next release with ``tag`` will be published under (a notice names it before it is)."""
+    return _next_id(session, tender, tag)
+
+
 def store_implementation_release(
     session: Session, tender: Tender, facts: PerformanceNoticeFacts, *, date: datetime
 ) -> str:
-    """A contract performance notice's release; its id is returned for the notice to keep."""
-    data = implementation_release(facts, release_id=_next_id(session, tender, "implementation"), date=date)
+    """A contract performance notice's release, published under the id its facts name (``next_release_id``); that
+    id is returned for the notice to keep."""
+    data = implementation_release(facts, release_id=facts.notice_id, date=date)
     return _store(session, tender, "implementation", data, date).release_id
 
 

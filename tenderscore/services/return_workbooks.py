@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from tenderscore.core import kpi_words
 from tenderscore.db.models import Contract, DeliveryReturn, Tender, id_of
 from tenderscore.db.models import User as Actor
 from tenderscore.services import audit
@@ -38,7 +39,8 @@ def template(session: Session, actor: Actor, contract_id: int, period: int) -> t
     seated = contract_seat(session, actor, contract_id)
     ident = identity(seated.contract, seated.tender, period)
     in_force = kpis_in_period(session, contract_id, period_of(seated.contract, period))
-    rows = [KpiRow(id_of(k), k.title, k.target, k.basis == FIGURE, k.evidence) for k in in_force]
+    rows = [KpiRow(id_of(k), k.title, kpi_words.target(k.target_value, k.unit, k.direction, k.target),
+                   k.basis == FIGURE, k.evidence) for k in in_force]  # "at most 5 complaints"
     current = current_returns(session, [contract_id]).get((contract_id, period))
     data = write_return(ident, rows, _filled(session, current))
     _downloaded(session, actor, seated.tender, contract_id, period, data,

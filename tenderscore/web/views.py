@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -11,12 +11,13 @@ from typing import Any, TypeVar, cast
 from flask import Flask, Response, current_app, has_request_context, render_template, request, send_file, url_for
 from jinja2 import pass_context
 
+from tenderscore.core import kpi_words
 from tenderscore.core.award import ends_in_words
 from tenderscore.core.numbers import money, plain, quantity
 from tenderscore.core.rubric import Unit
 from tenderscore.core.ukdates import uk_date, uk_time
 from tenderscore.db import get_session
-from tenderscore.services import lots, mail
+from tenderscore.services import lots, mail, spend_answers
 from tenderscore.services.errors import Invalid, RecordedRefusal, ServiceError
 from tenderscore.web.errors import error_response, roll_back
 
@@ -160,6 +161,27 @@ def _service_error(exc: ServiceError) -> Response:
 _titles = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 422: "Unprocessable Content"}
 
 
+def kpi_figure(value: Decimal | None, unit: str) -> str:
+    """A KPI's figure in its unit (``core.kpi_words.figure``); blank for none."""
+    return "" if value is None else kpi_words.figure(value, unit or "")
+
+
+def _term(kpi: Any, name: str) -> Any:
+    return kpi.get(name) if isinstance(kpi, Mapping) else getattr(kpi, name)
+
+
+def kpi_target(kpi: Any) -> str:
+    """A KPI's target with its unit and direction, from the KPI or a variation's record of its terms."""
+    value = _term(kpi, "target_value")
+    return kpi_words.target(None if value in (None, "") else Decimal(str(value)), _term(kpi, "unit") or "",
+                            _term(kpi, "direction") or "at_least", _term(kpi, "target") or "")  # fmt: skip
+
+
+def kpi_achieved(shown: Any) -> str:
+    """What a KPI's period achieved of its target, in words (a ``delivery.KpiPeriod``)."""
+    return kpi_words.achieved(shown.kpi.target_value, shown.delivered, shown.kpi.direction)
+
+
 @pass_context
 def error_message(context: Any, field: str) -> dict[str, str] | None:
     """For a Design System macro's ``errorMessage``: the field's own message on a form shown again, else nothing."""
@@ -176,3 +198,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money  # exact: "£1,250,000", "£99.50"
     app.jinja_env.filters["amount"] = lambda value, unit: quantity(value, Unit(unit)) if unit else plain(value)
     app.jinja_env.filters["period_end"] = ends_in_words  # "midnight at the end of 11 December 2026"
+    app.jinja_env.filters["kpi_figure"] = kpi_figure  # "90%", "1 complaint", "121 people a year"
+    app.jinja_env.filters["kpi_target"] = kpi_target  # "90%", "at most 5 complaints"
+    app.jinja_env.filters["kpi_achieved"] = kpi_achieved  # "90.91%", "beyond the target"
+    app.jinja_env.filters["spend_answers"] = spend_answers.answered  # spend lines by the partners' answers

@@ -17,6 +17,20 @@ from tests.dashboards.conftest import Delivered
 
 pytestmark = [pytest.mark.db, pytest.mark.browser, pytest.mark.slow]
 FOLDER = SCREENSHOTS / "dashboards"
+# The smallest text drawn inside an element, in CSS pixels as it is shown (an SVG's scale included).
+_SMALLEST_TEXT = """(selector) => {
+  const root = document.querySelector(selector);
+  let smallest = Infinity;
+  for (const node of root.querySelectorAll('text, dt, dd, p, strong')) {
+    if (!node.textContent.trim()) continue;
+    const size = parseFloat(getComputedStyle(node).fontSize);
+    const svg = node.ownerSVGElement;
+    const scale = svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width
+      ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+    smallest = Math.min(smallest, size * scale);
+  }
+  return smallest;
+}"""
 
 
 @pytest.fixture
@@ -52,11 +66,24 @@ def test_the_dashboards_fit_and_draw(browser: Browser, base: str, frozen: Delive
     box = chart.bounding_box()
     assert box is not None and 0 < box["width"] <= width and box["height"] > 100
     fits(page)
+    table = page.locator(f"#kpi-{frozen.kpis['a.vcse'].id}-table").bounding_box()
+    assert table is not None and table["x"] + table["width"] <= width  # stacked on a phone, never cut off
     _shot(page, "performance", width)
+    page.goto(base + f"/contracts/{frozen.a.id}")
+    fits(page)
+    _shot(page, "contract", width)
     page.close()
     page = _signed_in(browser, base, "commissioner@demo.tenderscore.test", width)
     page.goto(base + "/contracts/oversight")
     assert page.locator("#partners-table").inner_text().count("Kestrel Recovery Network") == 1
     fits(page)
+    # The chart's words are never below 12 px: the drawing filling a desktop's column, the list of page text below.
+    shown = "#vcse-bars" if width < 960 else "#vcse-chart svg.chart"
+    hidden = "#vcse-chart svg.chart" if width < 960 else "#vcse-bars"
+    assert page.locator(shown).is_visible() and not page.locator(hidden).is_visible()
+    assert page.evaluate(_SMALLEST_TEXT, shown) >= 12
+    for table in ("vcse-table", "social-value-table", "late-table", "partners-table"):
+        box = page.locator(f"#{table}").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, table
     _shot(page, "oversight", width)
     page.close()

@@ -4,9 +4,11 @@ by hand in test_oversight.py), signed in as each role."""
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,10 +16,15 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from tenderscore.core.ukdates import uk_date
-from tenderscore.db.models import AuditEvent
+from tenderscore.db.models import AuditEvent, KpiRating
 from tests.dashboards.conftest import Delivered
 
 pytestmark = pytest.mark.db
+
+
+def _text(html: str) -> str:
+    """The words of a piece of a page: tags dropped, spaces as one."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace(" ,", ",").replace(" )", ")").replace("( ", "(")
 OFFICER = "officer@demo.tenderscore.test"
 COMMISSIONER = "commissioner@demo.tenderscore.test"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -51,7 +58,14 @@ def test_the_contract_page_charts_each_kpi_against_its_target(frozen: Delivered,
     table = page[page.index(f'id="kpi-{vcse.id}-table"'):]
     table = table[: table.index("</table>")]
     assert "14.4" not in table and "12%" in table and "16%" in table and "60.00%" in table and "80.00%" in table
-    assert "£5,000 not confirmed by its partner" in table and "£6,000 not confirmed" in table
+    first = _text(table[table.index(f'id="spend-{vcse.id}-1"'): table.index(f'id="spend-{vcse.id}-2"')])
+    second = _text(table[table.index(f'id="spend-{vcse.id}-2"'):])
+    assert "£15,000 confirmed (Aldergate Housing Trust, Tidewater Mutual), of which £3,000 with partners that do " \
+           "not count under the tender's rule (Tidewater Mutual)" in first  # fmt: skip
+    assert "£5,000 not yet answered (Kestrel Recovery Network, £5,000)" in first and "disputed" not in first
+    assert "£24,000 confirmed (Aldergate Housing Trust)" in second
+    assert "£6,000 disputed: Kestrel Recovery Network, £6,000: “The figure is not ours”" in second
+    assert "not yet answered" not in second
     jobs = page[page.index(f'id="kpi-{frozen.kpis["a.jobs"].id}-table"'):]
     assert "Two placements ended early" in jobs[: jobs.index("</table>")]
     assert ">Late</strong>" in page
@@ -81,6 +95,10 @@ def test_roles_without_a_seat_are_refused(frozen: Delivered, browse: Callable[[s
 
 def test_the_contract_export_holds_the_kpis_by_period_as_numbers(frozen: Delivered,
                                                                  browse: Callable[[str], FlaskClient]) -> None:
+    vcse_kpi = frozen.kpis["a.vcse"]
+    frozen.session.add(KpiRating(contract_id=frozen.a.id, kpi_id=vcse_kpi.id, period=2, delivered=Decimal(20),
+                                 computed="good", rating="good", rated_by_id=frozen.officer.id))  # fmt: skip
+    frozen.session.commit()
     response = browse(OFFICER).get(f"/contracts/{frozen.a.id}/performance.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
@@ -88,17 +106,29 @@ def test_the_contract_export_holds_the_kpis_by_period_as_numbers(frozen: Deliver
     sheet = book["KPIs by period"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=5)]
     vcse = [r for r in rows if r[0] == "Delivery through VCSE organisations"]
-    assert [(r[3], r[6], r[8], r[9], r[10], r[11]) for r in vcse] == [
-        (1, 20, 12, 60, "Inadequate", "Inadequate"), (2, 20, 16, 80, "Requires improvement", "Requires improvement")]
+    assert [(r[3], r[6], r[7], r[9], r[10], r[11], r[13], r[14]) for r in vcse] == [
+        (1, 20, "20%", 12, 60, "60.00%", "Inadequate", "Inadequate"),
+        (2, 20, "20%", 16, 80, "80.00%", "Requires improvement", "Good")]  # fmt: skip
+    # Period 2 was rated Good on an earlier return (the rule gave Good then): stale, not an override without reason.
+    assert (vcse[1][12], vcse[1][15]) == ("Good", None) and vcse[1][16].startswith(
+        "Stale: rated on an earlier return or before a partner answered; the rule now gives Requires improvement")
+    assert vcse[0][12] is None and vcse[0][16] == "Not yet rated by the officer: the rule's rating"
     jobs = next(r for r in rows if r[0] == "Jobs for people with convictions" and r[3] == 2)
-    assert (jobs[8], jobs[9], jobs[10], jobs[11], jobs[12], jobs[14]) == (
-        3.6, 75, "Requires improvement", "Inadequate", "Two placements ended early and were not replaced.", "late")
+    assert (jobs[9], jobs[10], jobs[12], jobs[13], jobs[14], jobs[15], jobs[16], jobs[18]) == (
+        3.6, 75, "Requires improvement", "Requires improvement", "Inadequate",
+        "Two placements ended early and were not replaced.", None, "late")  # fmt: skip
     assert sheet.cell(row=5, column=5).value == "Starts" and sheet.cell(row=6, column=5).number_format == "d mmm yyyy"
     first = next(row for row in sheet.iter_rows(min_row=5) if row[0].value == "Delivery through VCSE organisations")
-    assert first[9].number_format == '0.00"%"' and first[4].value.date() == frozen.a.starts_on
+    assert first[10].number_format == '0.00"%"' and first[4].value.date() == frozen.a.starts_on
     periods = [[c.value for c in row] for row in book["Periods"].iter_rows(min_row=4)]
-    assert [(r[0], r[7], r[8], r[9], r[10], r[11]) for r in periods] == [
-        (1, 100000, 20000, 15000, 12000, "Inadequate"), (2, 150000, 30000, 24000, 24000, "Inadequate")]  # fmt: skip
+    assert [(r[0], r[7], r[8], r[9], r[10], r[11], r[12], r[13]) for r in periods] == [
+        (1, 100000, 20000, 15000, 12000, 0, 5000, "Inadequate"),
+        (2, 150000, 30000, 24000, 24000, 6000, 0, "Inadequate")]  # fmt: skip
+    spend = [[c.value for c in row] for row in book["Partners' spend"].iter_rows(min_row=4)]
+    assert [(r[0], r[1], r[4], r[6]) for r in spend] == [
+        (1, "Aldergate Housing Trust", "Confirmed", "Yes"), (1, "Kestrel Recovery Network", "Not yet answered", "Yes"),
+        (1, "Tidewater Mutual", "Confirmed", "No"), (2, "Aldergate Housing Trust", "Confirmed", "Yes"),
+        (2, "Kestrel Recovery Network", "Disputed: The figure is not ours", "Yes")]  # fmt: skip
     assert book["Periods"].cell(row=4, column=8).number_format == '"£"#,##0.00'
     events = frozen.session.exec(select(AuditEvent).where(AuditEvent.action == "report.contract_performance")).all()
     assert len(events) == 1 and events[0].entity_id == str(frozen.a.id)

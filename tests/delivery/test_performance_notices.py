@@ -5,6 +5,7 @@ and a final notice at the end, after which nothing follows."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -14,10 +15,20 @@ from flask import Flask
 from sqlmodel import Session, col, select
 
 from tenderscore.core.performance import add_months
+from tenderscore.core.ukdates import uk_time
 from tenderscore.db import get_engine
-from tenderscore.db.models import AuditEvent, IssuedDocument, OcdsRelease, PerformanceNotice, ReturnSpend, id_of
+from tenderscore.db.models import (
+    AuditEvent,
+    DeliveryReturn,
+    IssuedDocument,
+    OcdsRelease,
+    PerformanceNotice,
+    ReturnSpend,
+    id_of,
+)
 from tenderscore.ocds import loads
 from tenderscore.services import access, audit, delivery, mail, performance_notices, publication, ratings
+from tenderscore.services import kpis as kpi_service
 from tenderscore.services.errors import Conflict, Forbidden
 from tests.ocds_schema import validate_record_package, validate_release
 
@@ -112,12 +123,13 @@ def test_the_first_notice_refused_until_rated_then_published_as_pdf_and_release(
                    "Period 2 90% 60% 66.67% Requires improvement",
                    "The published rule gives Inadequate. The buyer's reason: " + JUDGED[:40],
                    "Delivery through VCSE organisations Period 1 20% 23% 115.00% Good Period 2 20% 20% 100.00% Good",
-                   "Good: 95% of the target or more", f"-contract-{cid}-performance-1"):  # fmt: skip
+                   "Good: 95% of the target or more", notice.release_id):  # fmt: skip
         assert phrase in text, phrase
 
     # The release: tagged implementation, valid against the UK profile, in the tender's record.
     release_row = db.exec(select(OcdsRelease).where(OcdsRelease.release_id == notice.release_id)).one()
     assert release_row.tag == "implementation" and notice.release_id.endswith("-implementation-1")
+    assert "-performance-" not in text  # the notice names its release, not an identifier of its own
     release = loads(release_row.body)
     validate_release(release)
     published = release["contracts"][0]
@@ -185,3 +197,60 @@ def test_the_final_notice_covers_the_rest_and_closes_the_contract(db: Session) -
     # The compiled release keeps every period's observations: both notices' merged by id (12 periods x 2).
     assert len(compiled["implementation"]["metrics"][0]["observations"]) == 24
     assert len(db.exec(select(PerformanceNotice)).all()) == 2
+
+
+def test_the_preview_is_the_notice_marked_not_issued_and_audited(db: Session) -> None:
+    """Before publishing (irreversible, emailed), the officer reads the same PDF marked "Preview - not published":
+    nothing is issued or released, the download is on the record; the notice says which return version was rated,
+    when it came and whether late, the VCSE spend reported, confirmed, disputed and awaiting, and the KPI variations
+    and withdrawals since the last notice."""
+    contract = demo_contract(db)
+    cid, me = id_of(contract), officer(db)
+    named = kpis(db, contract)
+    ids = {name: id_of(k) for name, k in named.items()}
+    kpi_service.vary_kpi(db, me, ids["hours"], kpi_service.KpiEntry(
+        title=named["hours"].title, target_value="85", unit="percent", direction="at_least",
+        evidence=named["hours"].evidence, description=named["hours"].description), reason="Agreed after the floods")
+    kpi_service.withdraw_kpi(db, me, ids["ni144"], reason="Measured by the probation service instead")
+    report(db, contract, 1, figures=on_target_figures(named), spend=[
+        (*CONFIRMED_PARTNER, D(18000), "confirmed"), (*OTHER_PARTNER, D(5000), "awaiting")])  # fmt: skip
+    late = after_period(contract, 2, days=33)
+    report(db, contract, 2, figures=on_target_figures(named), submitted_at=late, spend=[
+        (*CONFIRMED_PARTNER, D(22000), "confirmed"), (*OTHER_PARTNER, D(3000), "refused")])  # fmt: skip
+    now = after_period(contract, 2, days=40)
+    with pytest.raises(Conflict, match="nothing to preview: rate periods 1 and 2 first"):
+        performance_notices.preview(db, me, cid, now=now)
+    for period in (1, 2):
+        ratings.rate_period(db, me, cid, period, {}, now=now)
+    for who in (supplier(db, contract), user(db, "commissioner@demo.tenderscore.test")):
+        with pytest.raises(Forbidden):
+            performance_notices.preview(db, who, cid, now=now)
+    documents = len(db.exec(select(IssuedDocument)).all())
+    releases = len(db.exec(select(OcdsRelease)).all())
+    mail.discard(db)
+
+    name, pdf = performance_notices.preview(db, me, cid, now=now)
+    assert name.endswith("-performance-notice-1-preview.pdf")
+    assert len(db.exec(select(IssuedDocument)).all()) == documents
+    assert len(db.exec(select(OcdsRelease)).all()) == releases
+    assert not db.exec(select(PerformanceNotice).where(PerformanceNotice.contract_id == cid)).all()
+    assert not [m for m in mail.queued(db) if m.purpose == "performance_notice"]
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "report.performance_notice_preview")).one()
+    assert event.after is not None and event.after["sha256"] == hashlib.sha256(pdf).hexdigest()
+    text = " ".join(pdf_text(pdf).split())
+    rated = db.exec(select(DeliveryReturn).where(DeliveryReturn.contract_id == cid, DeliveryReturn.period == 2)).one()
+    for phrase in ("Preview - not published", "The returns rated",
+                   f"Period 1 Version 1, received {uk_time(after_period(contract, 1, days=5))}",
+                   f"Period 2 Version 1, received {uk_time(rated.submitted_at)} Late",
+                   "£23,000 reported; £18,000 confirmed and counted; £5,000 awaiting the partner's answer",
+                   "£25,000 reported; £22,000 confirmed and counted; £3,000 disputed by the partner",
+                   "Changes to the key performance indicators since the contract details notice",
+                   "Target 90% to 85%", "Agreed after the floods", "Withdrawn",
+                   "Measured by the probation service instead"):  # fmt: skip
+        assert phrase in text, phrase
+
+    notice = performance_notices.publish(db, me, cid, now=now)
+    issued = db.get(IssuedDocument, notice.document_id)
+    assert issued is not None
+    published = " ".join(pdf_text(issued.content).split())
+    assert "Preview" not in published and notice.release_id in published and notice.release_id in text

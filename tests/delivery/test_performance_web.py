@@ -61,7 +61,10 @@ def test_rating_a_period_on_its_page_with_every_error_and_then_publishing(
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Good: 95% of the target or more" in html  # the published rule in words
-    assert "Unconfirmed</strong> not counted" in html and "£5,000" in html and "£18,000" in html
+    assert "Not yet confirmed</strong> not counted" in html and "£5,000" in html and "£18,000" in html
+    warning = html[html.index('id="pending-confirmations"'):]
+    assert "£5,000 of VCSE spend is awaiting its partner's answer: rating now counts it as not delivered" in " ".join(
+        warning[: warning.index("</div>")].split())  # fmt: skip
     assert f'id="computed-{hours}">Approaching target' in html and "90.00%" in html
     assert "23%: £23,000 with VCSE partners of £100,000 spent" in html  # reported, beside 18% counted
     token = csrf_from(html)
@@ -97,6 +100,10 @@ def test_rating_a_period_on_its_page_with_every_error_and_then_publishing(
         form2[f"kpis.{moved[name]}.reason"] = why
     assert client.post(f"/contracts/{cid}/periods/2/ratings", data=form2).status_code == 302
     overview = client.get(f"/contracts/{cid}/ratings").get_data(as_text=True)
+    assert f'id="preview-notice" href="/contracts/{cid}/performance-notices/preview.pdf"' in overview
+    preview = client.get(f"/contracts/{cid}/performance-notices/preview.pdf")
+    assert preview.status_code == 200 and preview.mimetype == "application/pdf" and preview.data.startswith(b"%PDF")
+    assert _count(demo, PerformanceNotice) == 0
     published = client.post(f"/contracts/{cid}/performance-notices", data={"csrf_token": csrf_from(overview)})
     assert published.status_code == 302
     overview = client.get(f"/contracts/{cid}/ratings").get_data(as_text=True)
@@ -161,6 +168,10 @@ def test_the_api_rates_and_publishes_and_refuses_with_field_paths(
     assert notices["next_notice"]["final"] is False and notices["notices"] == []
     refused = client.post(f"/api/contracts/{cid}/performance-notices", headers=me)
     assert refused.status_code == 409 and _count(demo, PerformanceNotice) == 0
+    no_preview = client.get(f"/api/contracts/{cid}/performance-notices/preview", headers=me)
+    assert no_preview.status_code == 409 and "rate period 2 first" in str(no_preview.json)
+    assert client.get(f"/api/contracts/{cid}/performance-notices/preview",
+                      headers=_token(demo, "ridgeway@demo.tenderscore.test")).status_code == 403  # fmt: skip
     supplier_reads = client.get(f"/api/contracts/{cid}/performance-notices",
                                 headers=_token(demo, "ridgeway@demo.tenderscore.test"))  # fmt: skip
     assert supplier_reads.status_code == 200 and supplier_reads.json["can_publish"] is False

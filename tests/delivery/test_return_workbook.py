@@ -163,3 +163,19 @@ def test_the_workbook_through_the_api(world: Delivery, api: Api) -> None:
     assert downloaded[-1].after is not None
     assert downloaded[-1].after["sha256"] == hashlib.sha256(filled).hexdigest()
     assert api.get("other_supplier", f"/api/contracts/{world.cid}/periods/2/returns/1/workbook").status_code == 404
+
+
+@pytest.mark.db
+def test_the_workbook_gives_each_target_its_unit_and_direction(world: Delivery) -> None:
+    """It said "Target: 5 complaints" for a ceiling, and "90" for a target typed as a number of percent."""
+    s = world.session
+    ceiling, percent = world.figure_kpis[0], world.figure_kpis[1]
+    ceiling.target, ceiling.target_value, ceiling.unit, ceiling.direction = "5", Decimal(5), "complaints", "at_most"
+    percent.target, percent.target_value, percent.unit = "90", Decimal(90), "percent"
+    s.add_all([ceiling, percent])
+    s.flush()
+    _, blank = return_workbooks.template(s, world.supplier, world.cid, 1)
+    sheet = load_workbook(io.BytesIO(blank))["Return"]
+    rows = {k.id: 12 + n for n, k in enumerate(world.kpis)}
+    assert sheet[f"D{rows[ceiling.id]}"].value == "at most 5 complaints"
+    assert sheet[f"D{rows[percent.id]}"].value == "90%"

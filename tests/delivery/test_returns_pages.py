@@ -30,6 +30,10 @@ def _as(demo: Flask, email: str) -> tuple[FlaskClient, str]:
     return client, forms.sign_in(client, email, DEMO_PASSWORD)
 
 
+def csrf_of(client: FlaskClient) -> str:
+    return forms.csrf_from(client.get("/account").get_data(as_text=True))
+
+
 def _form(world: Delivery, csrf: str, **changes: str) -> dict[str, str]:
     data = {"csrf_token": csrf, "spend_rows": "5", "contract_spend": "250000.00", "note": "Quarter two",
             "spend.1.identifier": ALDERGATE, "spend.1.amount": "30000",
@@ -64,6 +68,17 @@ def test_the_supplier_sends_a_return_on_the_page(demo: Flask, moved: Delivery) -
     page = client.get(url).get_data(as_text=True)
     assert "Version 1 (current)" in page and "Not yet confirmed" in page and "£15,000.50" in page
     assert 'value="250000.00"' in page  # the form holds the current version, to correct
+    # Its two partner lines and two empty rows are open; the other empty rows are folded away (a phone's page was
+    # some 18,000 px tall), a click from being used.
+    folded = page.index('id="more-partners"')
+    assert page.index('id="partner-row-4"') < folded < page.index('id="partner-row-5"')
+    assert page.index('id="partner-row-7"') > folded
+    assert "More partners: 3 more empty rows" in page and 'id="partner-row-8"' not in page
+    assert client.post(url, data=_form(moved, csrf, contract_spend="260000.00")).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Version 2 (current)" in page
+    earlier = page[page.index('id="version-1"'):]
+    assert earlier.index("<details") < earlier.index("Version 1 (superseded), sent") < earlier.index("£250,000")
     assert "You can send this return from" in client.get(f"/contracts/{moved.cid}/periods/3").get_data(as_text=True)
 
 
@@ -99,6 +114,18 @@ def test_a_partner_confirms_or_disputes_its_spend(demo: Flask, moved: Delivery) 
     assert "Confirmed" in page and "Not yet confirmed" in page  # Tidewater has not answered
     tidewater, _ = _as(demo, moved.tidewater.email)
     assert tidewater.get(link.group(1)).status_code == 404
+    # The supplier corrects the figure: the partner is asked again and sees what it answered before.
+    assert supplier.post(f"/contracts/{moved.cid}/periods/2",
+                         data=_form(moved, csrf_of(supplier), **{"spend.1.amount": "31000"})).status_code == 302
+    listed = partner.get("/partner/spend").get_data(as_text=True)
+    assert "£31,000" in listed and "Before: £30,000 in version 1, which you confirmed (superseded)" in listed
+    again = re.search(r'href="(/partner/spend/\d+)"', listed)
+    assert again is not None and again.group(1) != link.group(1)
+    page = partner.get(again.group(1)).get_data(as_text=True)
+    earlier = page[page.index('id="earlier-lines"'):]
+    assert "the spend reported with you changed from £30,000 to £31,000" in page
+    assert "Version 1" in earlier and "£30,000" in earlier and "Confirmed</strong>" in earlier
+    assert "Tidewater" not in earlier and "£15,000.50" not in earlier  # only its own lines
 
 
 def test_the_officer_manages_kpis_on_the_page(demo: Flask, moved: Delivery) -> None:
@@ -144,3 +171,21 @@ def test_a_workbook_uploaded_with_errors_names_its_cells(demo: Flask, moved: Del
     assert nothing.status_code == 422 and "Choose the filled-in return workbook" in nothing.get_data(as_text=True)
     moved.session.rollback()
     assert moved.session.exec(select(DeliveryReturn)).all() == []
+
+
+def test_a_partner_asked_again_sees_only_the_earlier_answers_that_tell_it_something(demo: Flask, moved: Delivery
+                                                                                     ) -> None:  # fmt: skip
+    """Version 2 repeats version 1's £30,000 (the partner's answer carries over); the partner confirms it; version 3
+    says £31,000. Asked again, it sees version 2's confirmed £30,000, not version 1's unanswered copy of it."""
+    supplier, csrf = _as(demo, moved.supplier.email)
+    url = f"/contracts/{moved.cid}/periods/2"
+    for _ in range(2):
+        assert supplier.post(url, data=_form(moved, csrf)).status_code == 302
+    partner, partner_csrf = _as(demo, moved.partner.email)
+    first = re.search(r'href="(/partner/spend/\d+)"', partner.get("/partner/spend").get_data(as_text=True))
+    assert first is not None
+    assert "Before:" not in partner.get("/partner/spend").get_data(as_text=True)  # the same figure: nothing new
+    assert partner.post(first.group(1), data={"csrf_token": partner_csrf, "answer": "confirmed"}).status_code == 302
+    assert supplier.post(url, data=_form(moved, csrf, **{"spend.1.amount": "31000"})).status_code == 302
+    listed = partner.get("/partner/spend").get_data(as_text=True)
+    assert listed.count("Before:") == 1 and "Before: £30,000 in version 2, which you confirmed" in listed

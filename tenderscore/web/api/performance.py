@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
@@ -19,6 +20,7 @@ from tenderscore.services.delivery import DeliveryView, PeriodView
 from tenderscore.web.api.schemas import StrictSchema
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages.performance import contract_link
+from tenderscore.web.views import PDF, download
 
 blp = Blueprint("performance", __name__, url_prefix="/api/contracts",
                 description="Contract delivery: KPI ratings and contract performance notices")  # fmt: skip
@@ -194,3 +196,14 @@ class PerformanceNotices(MethodView):
         session = get_session()
         performance_notices.publish(session, user(), contract_id, contract_url=contract_link(contract_id))
         return notices_of(delivery.delivery(session, user(), contract_id))
+
+
+@blp.route("/<int:contract_id>/performance-notices/preview")
+class PerformanceNoticePreview(MethodView):
+    @signed_in(Role.OFFICER)
+    @blp.response(200, content_type=PDF)
+    def get(self, contract_id: int) -> Response:
+        """The next contract performance notice's PDF as publishing now would issue it, marked "Preview - not
+        published": not stored as an issued document (its download is recorded in the audit trail); a 409 with the
+        reason when no notice can be published yet."""
+        return download(*performance_notices.preview(get_session(), user(), contract_id), PDF)

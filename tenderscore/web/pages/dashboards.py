@@ -8,15 +8,15 @@ from decimal import Decimal
 from flask import Response, render_template
 from markupsafe import Markup
 
-from tenderscore.core.numbers import plain
+from tenderscore.core import kpi_words
+from tenderscore.core.performance import Rating
 from tenderscore.db import get_session
 from tenderscore.db.models import ContractKpi, Role
 from tenderscore.reports.kpi_chart import Point, kpi_chart_svg
-from tenderscore.reports.share_chart import Group, grouped_bar_svg
+from tenderscore.reports.share_chart import Group, bar_list_html, grouped_bar_svg
 from tenderscore.services import delivery_exports
 from tenderscore.services import delivery_oversight as oversight
 from tenderscore.services.delivery import DeliveryView, KpiPeriod
-from tenderscore.services.kpis import target_text
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
 from tenderscore.web.views import XLSX, download
@@ -27,15 +27,13 @@ VCSE_SERIES = ("Promised", "Delivered (confirmed, counting)", "Reported by the s
 
 def figure(value: Decimal | None, unit: str) -> str:
     """A delivered figure with its unit, to 2 decimal places at most: ``14.4%``, ``£25,000``, ``3.6 FTE``."""
-    if value is None:
-        return ""
-    return target_text(Decimal(plain(value.quantize(Decimal("0.01")))), unit)
+    return "" if value is None else kpi_words.figure(value, unit)
 
 
 def kpi_chart(view: DeliveryView, kpi: ContractKpi) -> Markup:
     """The chart of one KPI over the periods due so far in which it was in force (its target today)."""
     points = [_point(shown, p.late) for p in view.due if (shown := p.kpi(kpi.id)) is not None]
-    target = target_text(kpi.target_value, kpi.unit)
+    target = kpi_words.target(kpi.target_value, kpi.unit, kpi.direction)
     title = f"{kpi.title}: delivered against target by period"
     return kpi_chart_svg(points, target=kpi.target_value, target_shown=f"Target {target}" if target else "",
                          title=title, chart_id=f"kpi-{kpi.id}")  # fmt: skip
@@ -59,7 +57,7 @@ def contract_performance(contract_id: int) -> str:
     status = oversight.performance(get_session(), user(), contract_id)
     charts = [kpi_chart(status.view, kpi) for kpi in status.view.reported_kpis]
     return render_template("dashboards/performance.html", status=status, view=status.view, charts=charts,
-                           figure=figure)  # fmt: skip
+                           rating_of=Rating)  # fmt: skip
 
 
 @bp.get("/contracts/<int:contract_id>/performance.xlsx")
@@ -80,7 +78,8 @@ def contract_oversight() -> str:
     ]  # fmt: skip
     chart = grouped_bar_svg(groups, VCSE_SERIES, title="VCSE share promised and delivered, by contract") if groups \
         else None  # fmt: skip
-    return render_template("dashboards/oversight.html", shown=shown, chart=chart, series=VCSE_SERIES, figure=figure)
+    bars = bar_list_html(groups, VCSE_SERIES, list_id="vcse-bars") if groups else None
+    return render_template("dashboards/oversight.html", shown=shown, chart=chart, bars=bars, series=VCSE_SERIES)
 
 
 @bp.get("/contracts/oversight.xlsx")

@@ -86,8 +86,12 @@ def _period_page(contract_id: int, period: int) -> dict[str, Any]:
                len(shown.spend.lines) + SPEND_ROWS)  # fmt: skip
     # a version's figures are named by the KPIs' terms as they stood in the period (a withdrawn one by its last)
     titles = {**{k.id: k for k in view.all_kpis}, **{k.kpi.id: k.kpi for k in shown.kpis}}
+    spend_rows = min(rows, returns.LINES_MAX)
+    typed = [n for n in range(1, spend_rows + 1)
+             if any(str(form.get(f"spend.{n}.{part}", "")).strip() for part in ("identifier", "name", "amount"))]
     return {
-        "view": view, "shown": shown, "form": form, "spend_rows": min(rows, returns.LINES_MAX),
+        "view": view, "shown": shown, "form": form, "spend_rows": spend_rows,
+        "shown_rows": min(spend_rows, max(typed, default=0) + 2),  # two empty rows open, the rest folded away
         "versions": returns.versions(session, me, contract_id, period), "period_status": status(shown, view.today),
         "open": view.today >= returns.opens_on(shown.period), "supplies": view.seat == Seat.SUPPLIER,
         "opens_on": returns.opens_on(shown.period), "titles": titles,

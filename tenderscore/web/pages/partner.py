@@ -14,7 +14,7 @@ from flask import flash, redirect, render_template, request, url_for
 from tenderscore.core.register import Confirmation
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
-from tenderscore.services import confirmations
+from tenderscore.services import confirmations, partner_spend_history
 from tenderscore.services import delivery_returns as returns
 from tenderscore.services.errors import ServiceError
 from tenderscore.web.auth import signed_in, user
@@ -64,11 +64,14 @@ def partner_confirmation(confirmation_id: int) -> Any:
 @signed_in(Role.PARTNER)
 def partner_spend() -> str:
     lines = returns.spend_requests_for(get_session(), user())
-    return render_template("partner/spend_list.html", lines=lines)
+    return render_template("partner/spend_list.html", lines=lines,
+                           earlier=partner_spend_history.earlier_lines(get_session(), user(), lines))  # fmt: skip
 
 
 def _spend_page(spend_id: int) -> dict[str, Any]:
-    return {"asked": returns.spend_request_for(get_session(), user(), spend_id), "form": request.form}
+    asked = returns.spend_request_for(get_session(), user(), spend_id)
+    earlier = partner_spend_history.earlier_lines(get_session(), user(), [asked])
+    return {"asked": asked, "earlier": earlier.get(spend_id, []), "form": request.form}
 
 
 @bp.route("/partner/spend/<int:spend_id>", methods=["GET", "POST"])

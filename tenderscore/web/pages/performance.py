@@ -16,12 +16,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from tenderscore.core.performance import Rating
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
-from tenderscore.reports.performance_notice import figure
 from tenderscore.services import delivery, performance_notices, ratings
 from tenderscore.services.contract_access import Seat
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages import bp
-from tenderscore.web.views import email_url, form_page, render_form
+from tenderscore.web.views import PDF, download, email_url, form_page, render_form
 
 SEATS = (Role.OFFICER, Role.COMMISSIONER, Role.BIDDER)
 RATINGS = [(r.value, r.label) for r in Rating]
@@ -61,6 +60,13 @@ def publish_performance_notice(contract_id: int) -> BaseResponse:
     return redirect(url_for("pages.contract_ratings", contract_id=contract_id))
 
 
+@bp.get("/contracts/<int:contract_id>/performance-notices/preview.pdf")
+@signed_in(Role.OFFICER)
+def preview_performance_notice(contract_id: int) -> Response:
+    """The next notice as publishing now would issue it, marked "Preview - not published" (nothing is issued)."""
+    return download(*performance_notices.preview(get_session(), user(), contract_id), PDF)
+
+
 def _rate_page(contract_id: int, period: int) -> dict[str, Any]:
     view = delivery.delivery(get_session(), user(), contract_id)
     shown = view.period(period)
@@ -71,7 +77,7 @@ def _rate_page(contract_id: int, period: int) -> dict[str, Any]:
         "officer": view.seat == Seat.OFFICER,
         "refusal": refusal,
         "ratings": RATINGS,
-        "figure": figure,
+        "rating_of": Rating,
         "form": request.form,
     }
 
