@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,18 +38,32 @@ def _unstorable(value: object, path: str) -> str | None:
     return next((found for sub, v in items if (found := _unstorable(v, sub)) is not None), None)
 
 
-def unprocessable(exc: Invalid, path: Callable[[str], list[str]]) -> UnprocessableEntity:
-    """A service's problems in the shape schema errors take: 422, ``errors.json`` naming each field by ``path``
-    (the service's field name as keys in the request body)."""
+def field_errors(problems: Sequence[tuple[str | None, str]], path: Callable[[str], list[str]]) -> dict[str, Any]:
+    """Problems as nested field errors: each field's messages under its path (``spend.0.amount`` is
+    ``{"spend": {"0": {"amount": [...]}}}``). A field with messages of its own and fields inside it (the whole
+    ``spend`` list over the contract's total, and a line of it wrong) keeps its own under ``_schema``, as marshmallow
+    names a nested schema's own errors: ``{"spend": {"_schema": [...], "2": {"amount": [...]}}}``."""
     errors: dict[str, Any] = {}
-    for field, words in exc.problems:
+    for field, words in problems:
         *parents, leaf = path(field or "") or ["_schema"]
         node = errors
         for key in parents:
-            node = node.setdefault(key, {})
-        node.setdefault(leaf, []).append(words)
+            inner = node.setdefault(key, {})
+            if isinstance(inner, list):  # the field's own messages came first: they move under _schema
+                inner = node[key] = {"_schema": inner}
+            node = inner
+        found = node.setdefault(leaf, [])
+        if isinstance(found, dict):  # fields inside it came first: its own messages go under _schema
+            found = found.setdefault("_schema", [])
+        found.append(words)
+    return errors
+
+
+def unprocessable(exc: Invalid, path: Callable[[str], list[str]]) -> UnprocessableEntity:
+    """A service's problems in the shape schema errors take: 422, ``errors.json`` naming each field by ``path``
+    (the service's field name as keys in the request body; see ``field_errors``)."""
     refusal = UnprocessableEntity(description="; ".join(words for _, words in exc.problems))
-    refusal.data = {"messages": {"json": errors}}  # type: ignore[attr-defined]
+    refusal.data = {"messages": {"json": field_errors(exc.problems, path)}}  # type: ignore[attr-defined]
     return refusal
 
 
