@@ -3,6 +3,7 @@ in time so that two of its periods have ended by the server's clock."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -69,8 +70,9 @@ def test_refusals_name_their_fields_and_store_nothing(moved: Delivery, api: Api)
     assert set(errors["figures"][str(k2.id)]) == {"value"} and errors["figures"][str(k1.id)]["value"]
     assert errors["spend"]["0"]["identifier"] and errors["spend"]["1"]["amount"]  # the body's list, from 0
     assert str(moved.figure_kpis[2].id) in errors["figures"]  # no figure and no comment for the others either
-    # The schema's own refusals (a negative figure, an unknown field) are 422s naming the path too.
-    schema = api.post("supplier", _url(moved), json={**_body(moved), "surprise": 1, "contract_spend": "lots"})
+    # The schema's own refusals (an unknown field, a value that is neither a number nor text) are 422s naming the
+    # path too; text that is not a number is the service's to report, with the rest (test_every_problem_at_once).
+    schema = api.post("supplier", _url(moved), json={**_body(moved), "surprise": 1, "contract_spend": True})
     assert schema.status_code == 422 and {"surprise", "contract_spend"} <= set(schema.json["errors"]["json"])
     too_soon = api.post("supplier", _url(moved, 3), json=_body(moved))
     assert too_soon.status_code == 409 and too_soon.json["field"] == "period"
@@ -79,6 +81,67 @@ def test_refusals_name_their_fields_and_store_nothing(moved: Delivery, api: Api)
     assert api.get("nobody", _url(moved)).status_code == 401
     moved.session.rollback()  # a fresh look at what the requests committed
     assert moved.session.exec(select(DeliveryReturn)).all() == []
+
+
+def test_the_lines_over_the_total_with_a_bad_line_are_one_422(moved: Delivery, api: Api) -> None:
+    """The walker's return (a 500 once): the lines together over the total, and a line that is itself wrong. The
+    whole list's message sits under spend._schema beside each line's own."""
+    body = {"contract_spend": "100000", "spend": [{"identifier": ALDERGATE, "amount": 100000},
+                                                  {"identifier": "GB-CHC-1290311", "amount": 12000},
+                                                  {"identifier": "GB-CHC-1290311", "amount": "-5"}]}  # fmt: skip
+    refused = api.post("supplier", _url(moved), json=body)
+    assert refused.status_code == 422, refused.json
+    spend = refused.json["errors"]["json"]["spend"]
+    assert set(spend) == {"_schema", "2"}
+    assert spend["_schema"] == ["The spend with VCSE partners (£112,000) cannot be more than the contract's total "
+                                "spend in the period (£100,000)"]  # fmt: skip
+    assert spend["2"]["identifier"] == ["Spend line 3: GB-CHC-1290311 is already on line 2: give one line per "
+                                        "partner with its whole spend"]  # fmt: skip
+    assert spend["2"]["amount"] == ["Spend line 3: enter the spend with the partner as £0 or more in pounds and "
+                                    "pence, like 125000.00"]  # fmt: skip
+    assert set(refused.json["errors"]["json"]["figures"]) == {str(k.id) for k in moved.figure_kpis}
+    moved.session.rollback()
+    assert moved.session.exec(select(DeliveryReturn)).all() == []
+
+
+def test_every_problem_at_once(moved: Delivery, api: Api) -> None:
+    """Text that is not a number is reported with the return's own rules in one answer, as on the page; a blank
+    value with a comment is not reported, as null is."""
+    k1, k2, k3 = moved.figure_kpis[:3]
+    figures = {str(k1.id): {"value": "ninety"}, str(k2.id): {"value": "", "comment": "Not measured this quarter."}}
+    spend = [{"identifier": ALDERGATE, "amount": "200,000"}, {"identifier": "GB-CHC-9999999", "amount": "1,0"}]
+    refused = api.post("supplier", _url(moved), json=_body(moved, contract_spend="100,000", figures=figures,
+                                                           spend=spend))  # fmt: skip
+    assert refused.status_code == 422, refused.json
+    errors = refused.json["errors"]["json"]
+    assert errors["figures"][str(k1.id)]["value"][0].startswith(f"Enter the figure for '{k1.title}' as a number")
+    assert str(k2.id) not in errors["figures"]  # "" with a comment: not reported, and why
+    assert errors["figures"][str(k3.id)]["value"][0].startswith(f"Enter the figure for '{k3.title}', or say")
+    assert errors["spend"]["_schema"][0].startswith("The spend with VCSE partners (£200,000) cannot be more")
+    assert errors["spend"]["1"]["identifier"] == ["Spend line 2: GB-CHC-9999999 is not on the VCSE register: check "
+                                                  "the number, or enter the partner's name"]  # fmt: skip
+    assert errors["spend"]["1"]["amount"] == ["Spend line 2: enter the spend with the partner in pounds and pence, "
+                                              "like 125000.00 (not '1,0'): commas only separate thousands, like "
+                                              "1,250,000.50"]  # fmt: skip
+    assert "contract_spend" not in errors  # "100,000" is a hundred thousand, as on the page
+
+
+def test_numbers_as_json_numbers_or_text_with_thousands(moved: Delivery, api: Api) -> None:
+    k1, k2 = moved.figure_kpis[:2]
+    figures = {str(k.id): {"value": 100} for k in moved.figure_kpis}
+    figures[str(k1.id)] = {"value": "1,000"}
+    figures[str(k2.id)] = {"value": None, "comment": "Counted next quarter."}
+    spend = [{"identifier": ALDERGATE, "amount": 30000.5}, {"identifier": "GB-CHC-9999999", "name": "Millbrook",
+                                                            "amount": "1,250.00"}]  # fmt: skip
+    sent = api.post("supplier", _url(moved), json=_body(moved, contract_spend="250,000", figures=figures, spend=spend))
+    assert sent.status_code == 201, sent.json
+    values = {f["kpi_id"]: (f["value"], f["comment"]) for f in sent.json["figures"]}
+    assert values[k1.id] == ("1000", "") and values[k2.id] == (None, "Counted next quarter.")
+    assert [(s["identifier"], s["name"]) for s in sent.json["spend"]] == [
+        (ALDERGATE, "Aldergate Housing Trust"), ("GB-CHC-9999999", "Millbrook")]  # an unknown identifier, named
+    moved.session.rollback()
+    stored = moved.session.exec(select(DeliveryReturn)).one()
+    assert stored.contract_spend == Decimal("250000")
 
 
 def test_partners_confirm_their_own_line_and_answers_carry(moved: Delivery, api: Api) -> None:

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import fields, validate
 
 from tenderscore.core.performance import RETURN_CYCLES, Direction
 from tenderscore.services import limits
 from tenderscore.services.delivery_returns import LINES_MAX
 from tenderscore.services.kpis import BASES
-from tenderscore.web.api.schemas import ExactDecimal, StrictSchema
+from tenderscore.web.api.schemas import StrictSchema
+
+
+class NumberText(fields.Field):
+    """A number as a JSON number or as its text, passed on as text for the delivery returns service to read with
+    the page's and the workbook's one rule (``core.numbers.read_number``: "1,000" is a thousand, "12,5" is refused).
+    So a figure that is not a number is reported together with the return's own rules (over the total, a figure
+    missing, a partner not on the register), not in a first round of its own. Null and "" are blank."""
+
+    default_error_messages = {"invalid": "Enter a number, or its text like \"125000.00\"."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"type": "string", "example": "125000.00", **kwargs.pop("metadata", {})}
+        super().__init__(load_default="", allow_none=True, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.make_error("invalid")
+        return value if isinstance(value, str) else repr(value)
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        found = super().deserialize(value, attr, data, **kwargs)
+        return "" if found is None else found
 
 
 class KpiPeriodOut(StrictSchema):
@@ -76,21 +100,22 @@ class ReturnOut(StrictSchema):
 
 
 class FigureIn(StrictSchema):
-    value = ExactDecimal(load_default=None, allow_none=True, metadata={"description": "the figure for the period"})
+    value = NumberText(metadata={"description": "the figure for the period; null or blank: not reported (say why "
+                                                "in the comment)"})
     comment = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX),
                          metadata={"description": "required when no value is given: why it is not reported"})
 
 
 class SpendIn(StrictSchema):
-    identifier = fields.Str(required=True, validate=validate.Length(max=100),
+    identifier = fields.Str(load_default="", validate=validate.Length(max=100),
                             metadata={"description": "the partner's org-id identifier, like GB-CHC-1123456"})
     name = fields.Str(load_default="", validate=validate.Length(max=200),
                       metadata={"description": "blank: the register's name for the identifier"})
-    amount = ExactDecimal(required=True, metadata={"description": "£ spent with the partner in the period"})
+    amount = NumberText(metadata={"description": "£ spent with the partner in the period"})
 
 
 class ReturnIn(StrictSchema):
-    contract_spend = ExactDecimal(required=True, metadata={
+    contract_spend = NumberText(metadata={
         "description": "£ spent on the contract in the period, in pounds and pence"})
     note = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
     figures = fields.Dict(keys=fields.Str(validate=validate.Regexp(r"^[1-9][0-9]{0,9}$")),
