@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, missing, post_load, validate, validates_schema
 
 from tenderscore.core.performance import RETURN_CYCLES, Direction
 from tenderscore.services import limits
@@ -23,7 +23,8 @@ class NumberText(fields.Field):
 
     def __init__(self, **kwargs: Any) -> None:
         metadata = {"type": "string", "example": "125000.00", **kwargs.pop("metadata", {})}
-        super().__init__(load_default="", allow_none=True, metadata=metadata, **kwargs)
+        kwargs.setdefault("load_default", "")
+        super().__init__(allow_none=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -32,7 +33,7 @@ class NumberText(fields.Field):
 
     def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
         found = super().deserialize(value, attr, data, **kwargs)
-        return "" if found is None else found
+        return "" if found is None and value is not missing else found
 
 
 class KpiPeriodOut(StrictSchema):
@@ -160,7 +161,8 @@ class NewKpiTermsIn(KpiTermsIn):
 
 
 class WithdrawIn(StrictSchema):
-    reason = fields.Str(required=True, validate=validate.Length(max=limits.STATEMENT_MAX))
+    reason = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX),
+                        metadata={"description": "required: why the KPI is withdrawn"})  # the service says so
 
 
 class VariationOut(StrictSchema):
@@ -173,12 +175,46 @@ class VariationOut(StrictSchema):
     varied_at = fields.DateTime()
 
 
+RULE_FIELDS = ("good", "approaching", "requires_improvement")
+
+
+def _threshold(**kwargs: Any) -> NumberText:
+    return NumberText(validate=validate.Length(max=20), metadata={"description": "% of the target, like 95"},
+                      **kwargs)  # fmt: skip
+
+
+class RatingRuleIn(StrictSchema):
+    """The rating rule as GET /delivery-terms gives it: the % of the target from which each rating is given."""
+
+    good = _threshold()
+    approaching = _threshold()
+    requires_improvement = _threshold()
+
+
 class TermsIn(StrictSchema):
     return_months = fields.Int(strict=True, required=True, validate=validate.OneOf(RETURN_CYCLES))
-    good = fields.Str(required=True, validate=validate.Length(max=20))
-    approaching = fields.Str(required=True, validate=validate.Length(max=20))
-    requires_improvement = fields.Str(required=True, validate=validate.Length(max=20))
+    rating_rule = fields.Nested(RatingRuleIn, metadata={"description": "the rule as GET gives it"})
+    good = _threshold(load_default=None)
+    approaching = _threshold(load_default=None)
+    requires_improvement = _threshold(load_default=None)
     reason = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
+
+    @validates_schema
+    def one_form_of_the_rule(self, data: dict[str, Any], **_: Any) -> None:
+        flat = [name for name in RULE_FIELDS if data.get(name) is not None]
+        if "rating_rule" in data and flat:
+            raise ValidationError("Give the rule once: as rating_rule (as GET gives it) or as good, approaching "
+                                  "and requires_improvement, not both.", "rating_rule")  # fmt: skip
+
+    @post_load
+    def flat_rule(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """The flat form's thresholds left out are blank (the service names each); the nested form's stay in it."""
+        if "rating_rule" in data:
+            for name in RULE_FIELDS:
+                data.pop(name, None)
+        else:
+            data.update({name: data.get(name) or "" for name in RULE_FIELDS})
+        return data
 
 
 class TermsOut(StrictSchema):

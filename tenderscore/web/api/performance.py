@@ -16,7 +16,7 @@ from tenderscore.db.models import Role
 from tenderscore.services import delivery, limits, performance_notices, ratings
 from tenderscore.services.contract_access import Seat
 from tenderscore.services.delivery import DeliveryView, PeriodView
-from tenderscore.web.api.schemas import StrictSchema
+from tenderscore.web.api.schemas import StrictSchema, dotted, fields_refused
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages.performance import contract_link
 
@@ -169,10 +169,13 @@ class PeriodRatings(MethodView):
     @blp.response(201, PeriodRatingsOut)
     def post(self, data: dict[str, Any], contract_id: int, period: int) -> dict[str, Any]:
         """Rate every KPI for the period: the rule's rating unless you give another, with your reason. Every
-        problem is reported at once (``kpis.<kpi id>.rating``, ``kpis.<kpi id>.reason``) and nothing is stored."""
+        problem is reported at once in a 422 naming each field by the KPI's id (``errors.json.kpis.<kpi id>.rating``,
+        ``errors.json.kpis.<kpi id>.reason``: a KPI left out of the body can need a reason too) and nothing is
+        stored."""
         session = get_session()
         given = {r["kpi_id"]: ratings.Judgement(r["rating"], r["reason"]) for r in data["ratings"]}
-        ratings.rate_period(session, user(), contract_id, period, given)
+        with fields_refused(dotted):
+            ratings.rate_period(session, user(), contract_id, period, given)
         view = delivery.delivery(session, user(), contract_id)
         return period_ratings(view, view.period(period))
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from tenderscore.core.register import Counting
 from tenderscore.services import limits
-from tenderscore.services.errors import Invalid
+from tenderscore.services.errors import Invalid, ServiceError, Unprocessable
 
 # C0 controls other than tab, newline and carriage return, and UTF-16 surrogates: PostgreSQL cannot store NUL,
 # no database driver can encode a lone surrogate, and openpyxl refuses control characters in a template or export.
@@ -65,6 +66,26 @@ def unprocessable(exc: Invalid, path: Callable[[str], list[str]]) -> Unprocessab
     refusal = UnprocessableEntity(description="; ".join(words for _, words in exc.problems))
     refusal.data = {"messages": {"json": field_errors(exc.problems, path)}}  # type: ignore[attr-defined]
     return refusal
+
+
+@contextmanager
+def fields_refused(path: Callable[[str], list[str]]) -> Iterator[None]:
+    """Around a service call: a refusal of what was sent (``Invalid``, or a plain refusal naming its field, such as
+    ``limits.written``'s "reason: enter why the KPI is withdrawn") becomes the 422 naming each field by ``path``,
+    the one shape of a field's mistake in the API. Not found, forbidden and conflicts pass as they are."""
+    try:
+        yield
+    except Invalid as exc:
+        raise unprocessable(exc, path) from None
+    except ServiceError as exc:
+        if type(exc) not in (ServiceError, Unprocessable) or not exc.field:
+            raise
+        raise unprocessable(Invalid([(field or "", words) for field, words in exc.problems]), path) from None
+
+
+def dotted(field: str) -> list[str]:
+    """A service's dotted field as keys in the request body: ``kpis.4.reason``."""
+    return field.split(".") if field else ["_schema"]
 
 
 class StrictSchema(Schema):
