@@ -130,6 +130,16 @@ def read_number(text: str) -> Decimal | None:
     return Decimal(cleaned.replace(",", ""))
 
 
+def pounds(value: Decimal) -> str:
+    """An amount of pounds as exact text with its pence, as the API and the record give money: ``"90000.00"``,
+    ``"15000.50"``; never rounded (a fraction of a penny keeps its digits: ``"0.125"``)."""
+    if not value.is_finite():
+        raise ValueError(f"{value} is not an amount")
+    if int(value.as_tuple().exponent) >= -2:
+        value = value.quantize(_CENT, context=_EXACT)
+    return format(value, "f")
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """``1 rule``, ``2 rules``, ``0 criteria`` (with ``plural_form`` for a word not made plural by adding s)."""
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select
 
 from tenderscore.core.award import UK
 from tenderscore.core.errors import ScoringError
-from tenderscore.core.numbers import money, read_number
+from tenderscore.core.numbers import money, pounds, read_number
 from tenderscore.core.orgid import OrgId
 from tenderscore.core.performance import Period, periods
 from tenderscore.core.performance import period_of as numbered
@@ -309,7 +309,7 @@ def submit_return(
     audit.record(
         session, actor, "delivery_return.submitted", "delivery_return", row.id, tender_id=tender.id,
         after={"contract_id": contract_id, "period": period, "version": row.version, "late": late, "source": source,
-               "contract_spend": str(row.contract_spend), "figures": len(checked.figures),
+               "contract_spend": pounds(row.contract_spend), "figures": len(checked.figures),
                "spend_lines": len(lines), "carried": len(carried), "asked": len(asked), "partners_emailed": told,
                "sha256": row.sha256},
     )  # fmt: skip
@@ -495,7 +495,7 @@ def answer_spend(session: Session, actor: User, spend_id: int, confirm: bool, re
         session, actor, "return_spend.answered", "return_spend", id_of(row), tender_id=tender_id, before=before,
         after={"confirmation": status.value, "reason": text, "answered_at": now, "return_id": row.return_id,
                "contract_id": request.contract_id, "period": request.period.number, "identifier": row.identifier,
-               "amount": str(row.amount)},
+               "amount": pounds(row.amount)},
         reason=text,
     )  # fmt: skip
     return row

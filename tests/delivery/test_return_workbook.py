@@ -196,7 +196,8 @@ def test_the_workbook_through_the_api(world: Delivery, api: Api) -> None:
     sent = api.post("supplier", url, data={"workbook": (io.BytesIO(filled), "r.xlsx")},
                     content_type="multipart/form-data")  # fmt: skip
     assert sent.status_code == 201, sent.json
-    assert sent.json["source"] == "workbook" and sent.json["has_workbook"] and sent.json["spend"][0]["amount"] == "5000"
+    assert sent.json["source"] == "workbook" and sent.json["has_workbook"]
+    assert sent.json["spend"][0]["amount"] == "5000.00"
     received = api.get("officer", f"/api/contracts/{world.cid}/periods/2/returns/1/workbook")
     assert received.status_code == 200 and received.data == filled  # byte for byte
     world.session.rollback()

@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
-from tenderscore.db.models import DeliveryReturn, KpiVariation
+from tenderscore.db.models import AuditEvent, DeliveryReturn, KpiVariation
 from tests.delivery.conftest import ALDERGATE, TIDEWATER, Api, Delivery, backdate
 
 pytestmark = pytest.mark.db
@@ -43,8 +43,8 @@ def test_the_supplier_submits_and_everyone_seated_reads(moved: Delivery, api: Ap
     assert (body["version"], body["current"], body["late"], body["source"]) == (1, True, False, "api")
     assert body["contract_spend"] == "250000.00" and body["submitted_by"] == moved.supplier.name
     assert [(s["line"], s["identifier"], s["name"], s["amount"], s["confirmation"]) for s in body["spend"]] == [
-        (1, ALDERGATE, "Aldergate Housing Trust", "30000", "awaiting"),
-        (2, TIDEWATER, "Tidewater", "15000", "awaiting")]  # fmt: skip
+        (1, ALDERGATE, "Aldergate Housing Trust", "30000.00", "awaiting"),
+        (2, TIDEWATER, "Tidewater", "15000.00", "awaiting")]  # fmt: skip
     assert {f["kpi_id"]: f["value"] for f in body["figures"]} == {k.id: "100" for k in moved.figure_kpis}
     for reader in ("officer", "commissioner", "supplier"):
         listed = api.get(reader, _url(moved))
@@ -54,7 +54,7 @@ def test_the_supplier_submits_and_everyone_seated_reads(moved: Delivery, api: Ap
     periods = {p["number"]: p for p in api.get("officer", f"/api/contracts/{moved.cid}/periods").json}
     assert periods[1]["overdue"] and periods[1]["late"] and periods[1]["current_version"] is None
     assert periods[2]["current_version"] == 1 and not periods[2]["late"]
-    assert periods[2]["vcse_spend_reported"] == "45000" and periods[2]["vcse_spend_confirmed"] == "0"
+    assert periods[2]["vcse_spend_reported"] == "45000.00" and periods[2]["vcse_spend_confirmed"] == "0.00"
     one = api.get("officer", f"{_url(moved)}/1")
     assert one.status_code == 200 and one.json["id"] == body["id"]
     assert api.get("officer", f"{_url(moved)}/2").status_code == 404
@@ -139,15 +139,21 @@ def test_numbers_as_json_numbers_or_text_with_thousands(moved: Delivery, api: Ap
     assert values[k1.id] == ("1000", "") and values[k2.id] == (None, "Counted next quarter.")
     assert [(s["identifier"], s["name"]) for s in sent.json["spend"]] == [
         (ALDERGATE, "Aldergate Housing Trust"), ("GB-CHC-9999999", "Millbrook")]  # an unknown identifier, named
+    # Money always with its pence, in the API and on the record, however it was typed (core.numbers.pounds).
+    assert sent.json["contract_spend"] == "250000.00"
+    assert [s["amount"] for s in sent.json["spend"]] == ["30000.50", "1250.00"]
     moved.session.rollback()
     stored = moved.session.exec(select(DeliveryReturn)).one()
     assert stored.contract_spend == Decimal("250000")
+    event = moved.session.exec(select(AuditEvent).where(AuditEvent.action == "delivery_return.submitted")
+                               .order_by(col(AuditEvent.id).desc())).first()  # the demo's own returns came before
+    assert event.after is not None and event.after["contract_spend"] == "250000.00"
 
 
 def test_partners_confirm_their_own_line_and_answers_carry(moved: Delivery, api: Api) -> None:
     assert api.post("supplier", _url(moved), json=_body(moved)).status_code == 201
     mine = api.get("partner", "/api/partner/spend").json
-    assert [(s["identifier"], s["amount"], s["supplier"] != "") for s in mine] == [(ALDERGATE, "30000", True)]
+    assert [(s["identifier"], s["amount"], s["supplier"] != "") for s in mine] == [(ALDERGATE, "30000.00", True)]
     line = mine[0]["id"]
     theirs = api.get("tidewater", "/api/partner/spend").json[0]["id"]
     assert api.get("tidewater", f"/api/partner/spend/{line}").status_code == 404
@@ -167,7 +173,7 @@ def test_partners_confirm_their_own_line_and_answers_carry(moved: Delivery, api:
     stale = api.post("partner", f"/api/partner/spend/{line}", json={"answer": "refused", "reason": "Changed"})
     assert stale.status_code == 409
     periods = {p["number"]: p for p in api.get("officer", f"/api/contracts/{moved.cid}/periods").json}
-    assert periods[2]["vcse_spend_confirmed"] == "30000"
+    assert periods[2]["vcse_spend_confirmed"] == "30000.00"
 
 
 def test_the_officer_manages_kpis_on_the_record(moved: Delivery, api: Api) -> None:

@@ -10,7 +10,7 @@ from tenderscore.core.performance import RETURN_CYCLES, Direction
 from tenderscore.services import limits
 from tenderscore.services.delivery_returns import LINES_MAX
 from tenderscore.services.kpis import BASES
-from tenderscore.web.api.schemas import StrictSchema
+from tenderscore.web.api.schemas import MoneyOut, StrictSchema
 
 
 class NumberText(fields.Field):
@@ -57,9 +57,9 @@ class PeriodOut(StrictSchema):
     overdue = fields.Bool(metadata={"description": "no return yet and the due date has passed"})
     current_version = fields.Int(allow_none=True)
     submitted_at = fields.DateTime(allow_none=True)
-    contract_spend = fields.Decimal(as_string=True, allow_none=True)
-    vcse_spend_reported = fields.Decimal(as_string=True)
-    vcse_spend_confirmed = fields.Decimal(as_string=True)
+    contract_spend = MoneyOut(allow_none=True)
+    vcse_spend_reported = MoneyOut()
+    vcse_spend_confirmed = MoneyOut()
     kpis = fields.List(fields.Nested(KpiPeriodOut))
 
 
@@ -75,7 +75,7 @@ class SpendOut(StrictSchema):
     line = fields.Int()
     identifier = fields.Str()
     name = fields.Str()
-    amount = fields.Decimal(as_string=True)
+    amount = MoneyOut()
     confirmation = fields.Str(metadata={"description": "awaiting, confirmed or refused (disputed) by the partner"})
     answer = fields.Str(metadata={"description": "the partner's answer in words"})
     answer_reason = fields.Str()
@@ -88,7 +88,7 @@ class ReturnOut(StrictSchema):
     period = fields.Int()
     version = fields.Int()
     current = fields.Bool()
-    contract_spend = fields.Decimal(as_string=True)
+    contract_spend = MoneyOut()
     note = fields.Str()
     source = fields.Str(metadata={"description": "page, api or workbook"})
     late = fields.Bool()
@@ -237,7 +237,7 @@ class SpendRequestOut(StrictSchema):
     version = fields.Int()
     identifier = fields.Str()
     name = fields.Str()
-    amount = fields.Decimal(as_string=True)
+    amount = MoneyOut()
     confirmation = fields.Str()
     answer_reason = fields.Str()
     answered_at = fields.DateTime(allow_none=True)

@@ -16,7 +16,7 @@ from tenderscore.db.models import Role
 from tenderscore.services import delivery, limits, performance_notices, ratings
 from tenderscore.services.contract_access import Seat
 from tenderscore.services.delivery import DeliveryView, PeriodView
-from tenderscore.web.api.schemas import StrictSchema, dotted, fields_refused
+from tenderscore.web.api.schemas import MoneyOut, StrictSchema, dotted, fields_refused
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages.performance import contract_link
 
@@ -66,10 +66,10 @@ class PeriodRatingsOut(StrictSchema):
     return_version = fields.Int(allow_none=True)
     late = fields.Bool()
     overdue = fields.Bool()
-    contract_spend = fields.Decimal(as_string=True, allow_none=True)
-    vcse_spend_reported = fields.Decimal(as_string=True)
-    vcse_spend_confirmed = fields.Decimal(as_string=True)
-    vcse_spend_counted = fields.Decimal(as_string=True)
+    contract_spend = MoneyOut(allow_none=True)
+    vcse_spend_reported = MoneyOut()
+    vcse_spend_confirmed = MoneyOut()
+    vcse_spend_counted = MoneyOut()
     overall = fields.Str()
     rated = fields.Bool()
     can_rate = fields.Bool()

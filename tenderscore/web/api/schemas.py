@@ -6,11 +6,13 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 from werkzeug.exceptions import UnprocessableEntity
 
+from tenderscore.core.numbers import pounds
 from tenderscore.core.register import Counting
 from tenderscore.services import limits
 from tenderscore.services.errors import Invalid, ServiceError, Unprocessable
@@ -113,6 +115,18 @@ class ExactDecimal(fields.Decimal):
         if isinstance(value, bool) or (isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value.strip())):
             raise self.make_error("invalid")
         return super()._validated(value)
+
+
+class MoneyOut(fields.Decimal):
+    """Pounds on the way out, as exact text with the pence: ``"90000.00"`` however the amount was typed or summed
+    (``core.numbers.pounds``: never rounded)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"example": "90000.00", **kwargs.pop("metadata", {})}
+        super().__init__(as_string=True, metadata=metadata, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else pounds(Decimal(value))
 
 
 def Money() -> ExactDecimal:  # noqa: N802 - reads as a field type
