@@ -7,7 +7,7 @@ from decimal import Decimal, localcontext
 import pytest
 
 from tenderscore.core import ScoringError, Unit, VcsePartner, display, vcse_share, vcse_share_disagreement
-from tenderscore.core.numbers import display_up, money, plain, quantity, read_number
+from tenderscore.core.numbers import display_up, money, plain, pounds, quantity, read_number
 
 from .builders import D
 
@@ -81,3 +81,10 @@ def test_numbers_in_messages_are_shown_exactly() -> None:
 def test_numbers_as_typed_take_commas_only_between_thousands(text: str, read: Decimal | None) -> None:
     """One rule for every door of the delivery return (page, API, workbook): "12,5" is never read as 125."""
     assert read_number(text) == read
+
+
+def test_pounds_keep_their_pence_and_are_never_rounded() -> None:
+    assert [pounds(Decimal(t)) for t in ("90000", "461500.00", "15000.5", "0", "1E+3", "0.125")] == [
+        "90000.00", "461500.00", "15000.50", "0.00", "1000.00", "0.125"]  # fmt: skip
+    with pytest.raises(ValueError):
+        pounds(Decimal("NaN"))
