@@ -201,7 +201,7 @@ def check(session: Session, kpis: Sequence[ContractKpi], entry: ReturnEntry) -> 
                          "the partner's name")  # fmt: skip
             name = ""
         else:
-            name = _text(problems, name_text or fallback or "", f"spend.{n}.name", "the partner's name",
+            name = _text(problems, typed or fallback or "", f"spend.{n}.name", "the partner's name",
                          maximum=NAME_MAX, required=orgid is not None, single_line=True)  # fmt: skip
         amount = _amount(problems, amount_text, f"spend.{n}.amount", "the spend with the partner")
         problems.found[line_from:] = [(f, _on_line(n, m)) for f, m in problems.found[line_from:]]
