@@ -23,6 +23,7 @@ class NumberText(fields.Field):
 
     def __init__(self, **kwargs: Any) -> None:
         metadata = {"type": "string", "example": "125000.00", **kwargs.pop("metadata", {})}
+        metadata["description"] = f"{metadata.get('description', 'a number')} (a JSON number or its text)"
         kwargs.setdefault("load_default", "")
         super().__init__(allow_none=True, metadata=metadata, **kwargs)
 
@@ -102,7 +103,7 @@ class ReturnOut(StrictSchema):
 
 class FigureIn(StrictSchema):
     value = NumberText(metadata={"description": "the figure for the period; null or blank: not reported (say why "
-                                                "in the comment)"})
+                                                "in the comment)", "example": "95"})
     comment = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX),
                          metadata={"description": "required when no value is given: why it is not reported"})
 
@@ -179,8 +180,8 @@ RULE_FIELDS = ("good", "approaching", "requires_improvement")
 
 
 def _threshold(**kwargs: Any) -> NumberText:
-    return NumberText(validate=validate.Length(max=20), metadata={"description": "% of the target, like 95"},
-                      **kwargs)  # fmt: skip
+    return NumberText(validate=validate.Length(max=20), metadata={"description": "% of the target, like 95",
+                                                                  "example": "95"}, **kwargs)  # fmt: skip
 
 
 class RatingRuleIn(StrictSchema):
