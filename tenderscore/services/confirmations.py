@@ -129,6 +129,22 @@ def partner_addresses(session: Session, org_ids: Iterable[int]) -> dict[int, set
     return addresses
 
 
+def with_accounts(session: Session, org_ids: Iterable[int]) -> set[int]:
+    """The organisations among ``org_ids`` with an active partner account (the others cannot answer yet)."""
+    wanted = set(org_ids)
+    if not wanted:
+        return set()
+    query = select(User.organisation_id).where(col(User.organisation_id).in_(wanted), User.role == Role.PARTNER,
+                                               col(User.active).is_(True))  # fmt: skip
+    return set(session.exec(query).all())
+
+
+def no_account_yet(organisation: str, buyer: str) -> str:
+    """What a partner with no account is told, in every email asking it to answer."""
+    return (f"Nobody at {organisation} has a tenderscore account yet, so you cannot answer online until someone "
+            f"does: ask {buyer} to give you one from {organisation}'s entry on the VCSE register.")
+
+
 def _email(
     session: Session, tender: Tender, submission: Submission, rows: Sequence[PartnerConfirmation], link: Link | None
 ) -> None:
@@ -138,6 +154,7 @@ def _email(
     if not org_ids:
         return
     addresses = partner_addresses(session, org_ids)
+    answering = with_accounts(session, org_ids)
     bidder = session.get(Organisation, submission.bidder_org_id)
     buyer = buyer_name(session, tender)
     for row in rows:
@@ -146,6 +163,8 @@ def _email(
             if link is not None
             else "Sign in to tenderscore and open 'Confirmations' to confirm or refuse it."
         )
+        if row.partner_org_id not in answering:
+            where = no_account_yet(row.name, buyer)
         body = (
             f"{bidder.name if bidder else 'A bidder'} names {row.name} ({row.identifier}) as a VCSE partner in its "
             f"bid for {buyer}'s tender {tender.reference}: {lots.caption(tender)}.\n\n"

@@ -44,6 +44,7 @@ from tenderscore.db.models import (
     ContractKpi,
     DeliveryReturn,
     KpiRating,
+    KpiVariation,
     PerformanceNotice,
     ReturnFigure,
     ReturnSpend,
@@ -55,7 +56,7 @@ from tenderscore.db.types import utcnow
 from tenderscore.services import register
 from tenderscore.services.contract_access import Seat, contract_seat
 from tenderscore.services.errors import NotFound
-from tenderscore.services.kpis import VCSE_SHARE, kpis_by_contract, rule_of
+from tenderscore.services.kpis import VCSE_SHARE, as_at, kpis_by_contract, rule_of, variations_by_contract
 from tenderscore.services.tenders import rubric_of
 
 
@@ -160,6 +161,7 @@ class KpiPeriod:
     computed: Rating
     percent: Decimal | None  # of the target achieved, 2 dp, for display
     recorded: KpiRating | None
+    published: int | None = None  # the performance notice that reported the period: its ratings stand as published
 
     @property
     def rating(self) -> Rating:
@@ -172,8 +174,9 @@ class KpiPeriod:
 
     @property
     def stale(self) -> bool:
-        """Rated on an earlier version of the return, or before a partner answered: the rule now says otherwise."""
-        return self.recorded is not None and Rating(self.recorded.computed) != self.computed
+        """Rated on an earlier version of the return, or before a partner answered: the rule now says otherwise (never
+        for a period a published notice reported: what was published stands)."""
+        return self.published is None and self.recorded is not None and Rating(self.recorded.computed) != self.computed
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,11 @@ class PeriodView:
     kpis: list[KpiPeriod]
     spend: Spend
     contract_spend: Decimal | None
+    notice: int | None = None  # the number of the published performance notice that reported this period
+
+    def kpi(self, kpi_id: int | None) -> KpiPeriod | None:
+        """The KPI's line for this period; None when the KPI was not in force then (added later, withdrawn before)."""
+        return next((k for k in self.kpis if k.kpi.id == kpi_id), None)
 
     @property
     def overall(self) -> Rating:
@@ -202,12 +210,13 @@ class DeliveryView:
     tender: Tender
     seat: Seat
     rule: RatingRule
-    kpis: list[ContractKpi]
+    kpis: list[ContractKpi]  # in force now (each period holds those in force on its last day)
     periods: list[PeriodView]
     notices: list[PerformanceNotice]
     next_notice: NoticeDue | None
     today: date
     counting: Counting = field(default=Counting.LISTED)
+    all_kpis: list[ContractKpi] = field(default_factory=list)  # withdrawn ones included
 
     @property
     def notice_overdue(self) -> bool:
@@ -223,6 +232,13 @@ class DeliveryView:
     def due(self) -> list[PeriodView]:
         """Periods that have ended (a return is due or came)."""
         return [p for p in self.periods if p.period.ends_on < self.today or p.current is not None]
+
+    @property
+    def reported_kpis(self) -> list[ContractKpi]:
+        """Every KPI in force now or in a period that has ended, in order: the dashboards' rows. One withdrawn
+        since is the contract's own row (``withdrawn_at`` set), so a page can say so."""
+        wanted = {k.id for k in self.kpis} | {k.kpi.id for p in self.due for k in p.kpis}
+        return [k for k in self.all_kpis if k.id in wanted]
 
 
 def _day_end(day: date) -> datetime:
@@ -258,7 +274,8 @@ def _counting(book: register.StandingBook | None, lines: list[ReturnSpend], coun
 
 
 def _kpi_period(kpi: ContractKpi, period: Period, rule: RatingRule, current: DeliveryReturn | None,
-                figure: ReturnFigure | None, spend: Spend, recorded: KpiRating | None) -> KpiPeriod:  # fmt: skip
+                figure: ReturnFigure | None, spend: Spend, recorded: KpiRating | None,
+                notice: int | None) -> KpiPeriod:  # fmt: skip
     direction = Direction(kpi.direction)
     if current is None:
         reported = delivered = None
@@ -268,8 +285,10 @@ def _kpi_period(kpi: ContractKpi, period: Period, rule: RatingRule, current: Del
     else:
         reported = delivered = figure.value if figure is not None else None
     computed = rate(rule, kpi.target_value, delivered, direction)
+    if notice is not None and recorded is not None:  # as published: what was rated, and the rule's rating then
+        delivered, computed = recorded.delivered, Rating(recorded.computed)
     return KpiPeriod(kpi, period, reported, delivered, figure.comment if figure else "", computed,
-                     percent_achieved(kpi.target_value, delivered, direction), recorded)  # fmt: skip
+                     percent_achieved(kpi.target_value, delivered, direction), recorded, notice)  # fmt: skip
 
 
 def delivery(session: Session, actor: User, contract_id: int, *, now: datetime | None = None) -> DeliveryView:
@@ -289,7 +308,8 @@ def build_many(session: Session, seated: Sequence[tuple[Contract, Tender, Seat]]
     (the dashboards' cross-contract views; ``build`` is this for one)."""
     today = (now or utcnow()).astimezone(UK).date()
     cids = [id_of(contract) for contract, _, _ in seated]
-    all_kpis = kpis_by_contract(session, cids)
+    all_kpis = kpis_by_contract(session, cids, withdrawn=True)
+    varied = variations_by_contract(session, cids)
     currents = current_returns(session, cids)
     firsts = first_versions(session, cids)
     return_ids = [r.id for r in currents.values() if r.id is not None]
@@ -299,13 +319,13 @@ def build_many(session: Session, seated: Sequence[tuple[Contract, Tender, Seat]]
     all_notices = notices_of(session, cids)
     book = _standings(session, (t for _, t, _ in seated), (line for lines in spends.values() for line in lines))
     return [
-        _view(contract, tender, seat, all_kpis.get(id_of(contract), []), currents, firsts, figures, spends, ratings,
-              all_notices.get(id_of(contract), []), book, today)
+        _view(contract, tender, seat, all_kpis.get(id_of(contract), []), varied.get(id_of(contract), []), currents,
+              firsts, figures, spends, ratings, all_notices.get(id_of(contract), []), book, today)
         for contract, tender, seat in seated
     ]  # fmt: skip
 
 
-def _view(contract: Contract, tender: Tender, seat: Seat, kpis: list[ContractKpi],
+def _view(contract: Contract, tender: Tender, seat: Seat, kpis: list[ContractKpi], varied: list[KpiVariation],
           currents: dict[tuple[int, int], DeliveryReturn], firsts: dict[tuple[int, int], DeliveryReturn],
           figures: dict[int, dict[int, ReturnFigure]], spends: dict[int, list[ReturnSpend]],
           ratings: dict[tuple[int, int], KpiRating], notices: list[PerformanceNotice],
@@ -320,15 +340,31 @@ def _view(contract: Contract, tender: Tender, seat: Seat, kpis: list[ContractKpi
         lines = spends.get(current.id, []) if current and current.id else []
         spend = Spend(lines, _counting(book, lines, counting, _day_end(period.ends_on)))
         rows = figures.get(current.id, {}) if current and current.id else {}
+        notice = next((n.number for n in notices if n.first_period <= period.number <= n.last_period), None)
         kpi_views = [
-            _kpi_period(k, period, rule, current, rows.get(k.id or 0), spend, ratings.get((k.id or 0, period.number)))
-            for k in kpis
-        ]
+            _kpi_period(k, period, rule, current, rows.get(k.id or 0), spend, ratings.get((k.id or 0, period.number)),
+                        notice)
+            for k in as_at(kpis, varied, _day_end(period.ends_on))
+        ]  # fmt: skip
         overdue = current is None and today > period.due_on
         views.append(PeriodView(period, current, bool(first and first.late) or overdue, overdue, kpi_views, spend,
-                                current.contract_spend if current else None))  # fmt: skip
-    return DeliveryView(contract, tender, seat, rule, kpis, views, notices, notice_due(contract, notices), today,
-                        counting)  # fmt: skip
+                                current.contract_spend if current else None, notice))  # fmt: skip
+    in_force = [k for k in kpis if k.withdrawn_at is None]
+    return DeliveryView(contract, tender, seat, rule, in_force, views, notices, notice_due(contract, notices), today,
+                        counting, kpis)  # fmt: skip
+
+
+def kpis_in_period(session: Session, contract_id: int, period: Period) -> list[ContractKpi]:
+    """The KPIs in force on the period's last day, with the terms they had then (what its return reports)."""
+    kpis = kpis_by_contract(session, [contract_id], withdrawn=True).get(contract_id, [])
+    return as_at(kpis, variations_by_contract(session, [contract_id]).get(contract_id, []), _day_end(period.ends_on))
+
+
+def published_in(session: Session, contract_id: int, number: int) -> PerformanceNotice | None:
+    """The published performance notice that reported period ``number``, if one did: the period then stands as
+    published (no new version of its return, no new answer from a partner, no new rating)."""
+    return next((n for n in notices_of(session, [contract_id]).get(contract_id, [])
+                 if n.first_period <= number <= n.last_period), None)  # fmt: skip
 
 
 def notice_due(contract: Contract, notices: list[PerformanceNotice]) -> NoticeDue | None:
@@ -349,8 +385,10 @@ __all__ = [
     "delivery",
     "figures_of",
     "first_versions",
+    "kpis_in_period",
     "latest_ratings",
     "notice_due",
     "notices_of",
+    "published_in",
     "spend_of",
 ]

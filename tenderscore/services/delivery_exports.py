@@ -93,13 +93,15 @@ def contract_tables(status: ContractStatus) -> list[Table]:
 
 def _kpi_rows(view: DeliveryView) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
-    for index, kpi in enumerate(view.kpis):
+    for kpi in view.reported_kpis:
         for p in view.due:
-            k = p.kpis[index]
+            k = p.kpi(kpi.id)
+            if k is None:  # not in force in that period (added later, or withdrawn before)
+                continue
             reason = k.recorded.reason if k.recorded is not None and k.judged else ""
             rows.append([
-                kpi.title, kpi.unit, "at most" if kpi.direction == "at_most" else "at least", p.period.number,
-                p.period.starts_on, p.period.ends_on, kpi.target_value, k.reported, k.delivered, k.percent,
+                kpi.title, k.kpi.unit, "at most" if k.kpi.direction == "at_most" else "at least", p.period.number,
+                p.period.starts_on, p.period.ends_on, k.kpi.target_value, k.reported, k.delivered, k.percent,
                 k.computed.label, k.rating.label, reason, p.current.version if p.current else None, _late(p),
             ])  # fmt: skip
     return rows

@@ -53,9 +53,9 @@ from tenderscore.db.models import (
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit, confirmations, identifiers, limits, mail
 from tenderscore.services.contract_access import contract_seat, supplied_contract
-from tenderscore.services.delivery import figures_of, spend_of
+from tenderscore.services.delivery import figures_of, kpis_in_period, published_in, spend_of
 from tenderscore.services.errors import Conflict, Forbidden, NotFound, Problems
-from tenderscore.services.kpis import VCSE_SHARE, kpis_of
+from tenderscore.services.kpis import VCSE_SHARE
 
 SOURCES = ("page", "api", "workbook")
 MONEY_MAX = Decimal("1000000000000")  # a trillion pounds: anything above is a typing mistake
@@ -277,7 +277,12 @@ def submit_return(
             f"return can be submitted from {uk_date(opens_on(found))}, the period's last day",
             field="period",
         )
-    checked = check(session, kpis_of(session, contract_id), entry)
+    notice = published_in(session, contract_id, period)
+    if notice is not None:
+        raise Conflict(f"period: period {period} was reported in contract performance notice {notice.number}, "
+                       f"published on {uk_date(notice.published_at)}: its return can no longer change. Tell the "
+                       "buyer of any correction directly", field="period")  # fmt: skip
+    checked = check(session, kpis_in_period(session, contract_id, found), entry)
     earlier = versions_of(session, contract_id, period)
     previous = earlier[-1] if earlier else None
     late = earlier[0].late if earlier else found.late(today)
@@ -323,6 +328,7 @@ def _email(session: Session, contract: Contract, tender: Tender, row: DeliveryRe
     held = identifiers.holders(session, [o for o in parsed.values() if o is not None])
     org_of = {ident: held[o] for ident, o in parsed.items() if o is not None and o in held}
     addresses = confirmations.partner_addresses(session, {id_of(org) for org in org_of.values()})
+    answering = confirmations.with_accounts(session, {id_of(org) for org in org_of.values()})
     supplier = session.get(Organisation, contract.supplier_org_id)
     buyer = session.get(Organisation, tender.buyer_org_id)
     found = period_of(contract, row.period)
@@ -333,6 +339,8 @@ def _email(session: Session, contract: Contract, tender: Tender, row: DeliveryRe
             continue
         where = (f"Confirm or dispute it here: {link(id_of(line))}" if link is not None
                  else "Sign in to tenderscore and open 'Spend to confirm' to confirm or dispute it.")  # fmt: skip
+        if id_of(org) not in answering:
+            where = confirmations.no_account_yet(org.name, buyer.name if buyer else "the buyer")
         body = (
             f"{supplier.name if supplier else 'The supplier'} reports to {buyer.name if buyer else 'the buyer'} that "
             f"it spent {money(line.amount)} with {line.name} ({line.identifier}) on the contract "
@@ -478,6 +486,11 @@ def answer_spend(session: Session, actor: User, spend_id: int, confirm: bool, re
     if not request.current:
         raise Conflict("answer: the supplier has sent a newer version of this return; answer the line on it",
                        field="answer")  # fmt: skip
+    notice = published_in(session, request.contract_id, request.period.number)
+    if notice is not None:
+        raise Conflict(f"answer: period {request.period.number} was reported in the buyer's contract performance "
+                       f"notice {notice.number}, published on {uk_date(notice.published_at)}; answers can no longer "
+                       "change it. Tell the buyer and the supplier if the figure is wrong", field="answer")  # fmt: skip
     if confirm:
         text = limits.written(reason if reason is not None else "", "reason", "a note", maximum=limits.STATEMENT_MAX,
                               required=False)  # fmt: skip

@@ -381,7 +381,12 @@ _REGISTER_WORDS = {
     "register.verification_ended": "Ended the verification",
     "organisation.identifier_added": "Added an identifier",
     "organisation.identifier_removed": "Removed an identifier",
+    "user.invited": "Gave someone an account",
+    "user.invitation_resent": "Sent an account's invitation again",
+    "user.invitation_accepted": "Chose the account's password",
+    "user.deactivated": "Deactivated an account",
 }
+_ACCOUNT_ACTIONS = ("user.invited", "user.invitation_resent", "user.invitation_accepted", "user.deactivated")
 
 
 def register_history(session: Session, actor: User, entry_id: int) -> list[Line]:
@@ -390,6 +395,8 @@ def register_history(session: Session, actor: User, entry_id: int) -> list[Line]
     entry = register.get_entry(session, entry_id)
     if not register.may_see_evidence(actor, entry):
         raise Forbidden("Only buyers' officers and commissioners, and the organisation itself, see an entry's history")
+    accounts = {str(i): email for i, email in session.exec(select(User.id, User.email).where(
+        User.organisation_id == entry.organisation_id, User.role == Role.PARTNER)).all()}  # fmt: skip
     events = session.exec(
         select(AuditEvent)
         .where(
@@ -397,13 +404,16 @@ def register_history(session: Session, actor: User, entry_id: int) -> list[Line]
                 and_(col(AuditEvent.entity) == "register_entry", col(AuditEvent.entity_id) == str(entry_id)),
                 and_(col(AuditEvent.entity) == "organisation", col(AuditEvent.entity_id) == str(entry.organisation_id),
                      col(AuditEvent.action).startswith("organisation.identifier_")),
+                and_(col(AuditEvent.entity) == "user", col(AuditEvent.entity_id).in_(list(accounts)),
+                     col(AuditEvent.action).in_(_ACCOUNT_ACTIONS)),
             )
         )
         .order_by(col(AuditEvent.id))
     ).all()  # fmt: skip
     names = dict(session.exec(select(User.id, User.name).where(
         col(User.id).in_({e.actor_id for e in events if e.actor_id is not None}))).all())  # fmt: skip
-    return [Line(e.occurred_at, _register_who(e, names), _register_what(e), e.reason, "register") for e in events]
+    return [Line(e.occurred_at, _register_who(e, names), _register_what(e, accounts), e.reason, "register")
+            for e in events]  # fmt: skip
 
 
 def _register_who(event: AuditEvent, names: dict[int | None, str]) -> str:
@@ -416,7 +426,7 @@ def _register_who(event: AuditEvent, names: dict[int | None, str]) -> str:
     return "tenderscore"
 
 
-def _register_what(event: AuditEvent) -> str:
+def _register_what(event: AuditEvent, accounts: dict[str, str]) -> str:
     after, before = event.after or {}, event.before or {}
     words = _REGISTER_WORDS.get(event.action, event.action.replace(".", " ").replace("_", " ").capitalize())
     if event.action == "register.joined" and after.get("source"):
@@ -425,6 +435,8 @@ def _register_what(event: AuditEvent) -> str:
         return f"{words}, lapsing on {_day(after.get('expires_at'))}: “{after.get('reason', '')}”"
     if event.action == "register.verification_ended":
         return f"{words}: “{after.get('reason', '')}”"
+    if event.action in _ACCOUNT_ACTIONS:
+        return f"{words}: {accounts.get(event.entity_id, 'a partner account')}"
     if event.action.startswith("organisation.identifier_"):
         return f"{words}: {after.get('identifier') or before.get('identifier')}"
     if event.action == "register.updated":

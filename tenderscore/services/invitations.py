@@ -33,7 +33,7 @@ from sqlmodel import Session, select
 from tenderscore.core.ukdates import uk_time
 from tenderscore.db.models import Organisation, OrganisationKind, Role, User
 from tenderscore.db.types import utcnow
-from tenderscore.services import accounts, audit, limits, mail
+from tenderscore.services import accounts, audit, limits, mail, register
 from tenderscore.services.errors import Forbidden, NotFound, Problems, ServiceError
 
 INVITATION = "invitation"
@@ -45,6 +45,7 @@ ROLE_NAMES = {
     Role.OFFICER: "a procurement officer",
     Role.EVALUATOR: "an evaluator",
     Role.BIDDER: "a bidder",
+    Role.PARTNER: "a VCSE partner",
 }
 
 
@@ -127,6 +128,8 @@ def invite(
     problems.check(lambda: accounts.checked_email(session, email))
     if role not in tuple(Role):
         problems.add("role", "Choose the person's role")
+    elif role == Role.PARTNER:
+        problems.add("role", "A VCSE organisation's people are given accounts from its entry on the VCSE register")
     org: Organisation | None = None
     if role == Role.BIDDER:
         org = problems.check(lambda: _supplier(session, actor, organisation))
@@ -147,6 +150,47 @@ def invite(
     )
     _send_invitation(session, actor, user, org, links, now)
     return user
+
+
+def invite_partner(
+    session: Session,
+    actor: User,
+    links: Links,
+    entry_id: int,
+    *,
+    email: str,
+    name: str,
+    now: datetime | None = None,
+) -> User:
+    """An account for someone at a VCSE organisation on the register (to confirm the spend and the parts bids and
+    returns name it for), invited by email: by a buyer's officer or commissioner, or by one of the organisation's
+    own accounts (``register.may_edit``). An organisation added to the register by import, or by a buyer, has no
+    account until then, and a partner it has none cannot answer."""
+    entry = register.get_entry(session, entry_id)
+    if not register.may_edit(actor, entry):
+        raise Forbidden("Only a buyer's officer or commissioner, or the organisation itself, can give someone an "
+                        "account for a register entry")  # fmt: skip
+    problems = Problems()
+    problems.check(lambda: accounts.checked_name(name))
+    problems.check(lambda: accounts.checked_email(session, email))
+    problems.raise_any()
+    org = session.get(Organisation, entry.organisation_id)
+    assert org is not None
+    user = accounts.create_user(session, email=email, name=name, password=None, role=Role.PARTNER, organisation=org,
+                                actor=actor)  # fmt: skip
+    audit.record(session, actor, "user.invited", "user", user.id, after={
+        "email": user.email, "role": user.role, "organisation": org.name, "register_entry": entry_id})  # fmt: skip
+    _send_invitation(session, actor, user, org, links, now)
+    return user
+
+
+def partner_accounts(session: Session, actor: User, entry_id: int) -> list[User]:
+    """The accounts of a register entry's organisation, for those who may give it one (``invite_partner``)."""
+    entry = register.get_entry(session, entry_id)
+    if not register.may_edit(actor, entry):
+        raise Forbidden("Only a buyer's officer or commissioner, or the organisation itself, sees its accounts")
+    return list(session.exec(select(User).where(User.organisation_id == entry.organisation_id,
+                                                User.role == Role.PARTNER).order_by(User.name)).all())  # fmt: skip
 
 
 def resend_invitation(
@@ -173,7 +217,7 @@ def _send_invitation(
     inviter_org = session.get(Organisation, actor.organisation_id)
     inviter = f"{actor.name} ({inviter_org.name})" if inviter_org is not None else actor.name
     role = ROLE_NAMES.get(Role(user.role), user.role)
-    where = f"for {org.name}" if user.role == Role.BIDDER else f"at {org.name}"
+    where = f"for {org.name}" if user.role in (Role.BIDDER, Role.PARTNER) else f"at {org.name}"
     body = (
         f"Dear {user.name},\n\n"
         f"{inviter} has invited you to use tenderscore as {role} {where}.\n\n"

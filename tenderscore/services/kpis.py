@@ -6,6 +6,12 @@ commitment is a figure the supplier reports). Until the contract details notice 
 KPIs and the delivery terms (the reporting cycle and the rating rule) freely, each change audited. Once published,
 nothing changes silently: every change to a KPI, a new one, or one withdrawn is a ``KpiVariation`` holding the terms
 before and after and the reason, and a change to the rating rule or cycle needs a reason in the audit chain.
+
+Time is respected: each reporting period reads the KPIs as they stood on its last day (``as_at``): a KPI added by a
+variation counts from the period it was added in, one withdrawn stays in the periods before, and a varied target
+applies from the period the variation falls in, never to one already ended. The reporting cycle cannot change once
+the first period has ended (returns, ratings and notices are counted in its periods); a new rating rule applies to
+every period not yet reported in a published notice.
 """
 
 from __future__ import annotations
@@ -17,9 +23,11 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, col, select
 
-from tenderscore.core.numbers import plain
-from tenderscore.core.performance import RETURN_CYCLES, Direction, RatingRule
+from tenderscore.core.award import UK
+from tenderscore.core.numbers import plain, plural
+from tenderscore.core.performance import RETURN_CYCLES, Direction, RatingRule, periods
 from tenderscore.core.rubric import Rubric
+from tenderscore.core.ukdates import uk_date
 from tenderscore.db.models import Contract, ContractCommitment, ContractKpi, KpiVariation, User, id_of
 from tenderscore.db.types import utcnow
 from tenderscore.services import audit, limits
@@ -244,6 +252,52 @@ def variations(session: Session, contract_id: int) -> list[KpiVariation]:
                              .order_by(col(KpiVariation.varied_at), col(KpiVariation.id))).all())  # fmt: skip
 
 
+def variations_by_contract(session: Session, contract_ids: list[int]) -> dict[int, list[KpiVariation]]:
+    """``variations`` for many contracts in one query, oldest first."""
+    found: dict[int, list[KpiVariation]] = {}
+    if contract_ids:
+        for row in session.exec(select(KpiVariation).where(col(KpiVariation.contract_id).in_(contract_ids))
+                                .order_by(col(KpiVariation.varied_at), col(KpiVariation.id))).all():  # fmt: skip
+            found.setdefault(row.contract_id, []).append(row)
+    return found
+
+
+def as_at(kpis: list[ContractKpi], varied: list[KpiVariation], moment: datetime) -> list[ContractKpi]:
+    """The contract's KPIs as they stood at ``moment`` (a period's last instant), in order: a KPI added by a
+    variation counts from the moment it was added, one withdrawn until the moment it was withdrawn, and a KPI varied
+    since ``moment`` has the terms it had then (a copy, never added to the session). ``kpis`` must include the
+    withdrawn ones. A change before the contract details notice is no variation: it holds from the start."""
+    later: dict[int, list[KpiVariation]] = {}
+    added: dict[int, datetime] = {}
+    for row in varied:
+        if row.before == "{}":
+            added[row.kpi_id] = row.varied_at
+        elif row.varied_at > moment:
+            later.setdefault(row.kpi_id, []).append(row)
+    found = []
+    for kpi in kpis:
+        kid = id_of(kpi)
+        if kid in added and added[kid] > moment:
+            continue
+        if kid in later:
+            found.append(_with_terms(kpi, json.loads(later[kid][0].before)))  # the terms just before the first
+        elif kpi.withdrawn_at is None or kpi.withdrawn_at > moment:
+            found.append(kpi)
+    return found
+
+
+def _with_terms(kpi: ContractKpi, old: dict[str, object]) -> ContractKpi:
+    value = old.get("target_value")
+    return ContractKpi(
+        id=kpi.id, contract_id=kpi.contract_id, position=kpi.position, criterion_id=kpi.criterion_id,
+        title=str(old.get("title", kpi.title)), description=str(old.get("description", kpi.description)),
+        target=str(old.get("target", kpi.target)), unit=str(old.get("unit", kpi.unit)),
+        target_value=None if value is None else Decimal(str(value)), direction=str(old.get("direction", kpi.direction)),
+        basis=str(old.get("basis", kpi.basis)), evidence=str(old.get("evidence", kpi.evidence)),
+        withdrawn_at=None,
+    )  # fmt: skip
+
+
 def rule_of(contract: Contract) -> RatingRule:
     return RatingRule.from_dict(json.loads(contract.rating_rule or "{}"))
 
@@ -257,6 +311,12 @@ def set_delivery_terms(
     problems = Problems()
     if return_months not in RETURN_CYCLES:
         problems.add("return_months", "choose a reporting period of 1, 3, 6 or 12 months")
+    elif return_months != contract.return_months:
+        first = periods(contract.starts_on, contract.ends_on, contract.return_months)[0]
+        if first.ends_on < utcnow().astimezone(UK).date():
+            problems.add("return_months", f"the reporting period can no longer change: period 1 ended on "
+                         f"{uk_date(first.ends_on)} and returns, ratings and notices are counted in periods of "
+                         f"{plural(contract.return_months, 'month')}")  # fmt: skip
     numbers: dict[str, Decimal] = {}
     for name, text in (("good", good), ("approaching", approaching), ("requires_improvement", requires_improvement)):
         try:
@@ -287,6 +347,7 @@ __all__ = [
     "VCSE_SHARE",
     "KpiEntry",
     "add_kpi",
+    "as_at",
     "checked",
     "from_commitments",
     "kpis_by_contract",
@@ -297,5 +358,6 @@ __all__ = [
     "terms",
     "vary_kpi",
     "variations",
+    "variations_by_contract",
     "withdraw_kpi",
 ]

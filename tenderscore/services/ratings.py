@@ -44,24 +44,15 @@ class Judgement:
     reason: str = ""
 
 
-def _covered(view: DeliveryView, number: int) -> int | None:
-    """The number of the published notice that reported period ``number``, if any."""
-    for notice in view.notices:
-        if notice.first_period <= number <= notice.last_period:
-            return notice.number
-    return None
-
-
 def refusal(view: DeliveryView, period: PeriodView) -> str | None:
     """Why the period cannot be rated now, or None (pages use this to show the form or not)."""
     number = period.period.number
     if period.period.ends_on >= view.today:
         return (f"Period {number} ends on {uk_date(period.period.ends_on)}: rate it once it has ended")
-    notice = _covered(view, number)
-    if notice is not None:
-        return f"Period {number} was reported in performance notice {notice}: its ratings stand as published"
-    if not view.kpis:
-        return "The contract has no KPIs to rate"
+    if period.notice is not None:
+        return f"Period {number} was reported in performance notice {period.notice}: its ratings stand as published"
+    if not period.kpis:
+        return f"The contract had no KPIs in force in period {number} to rate"
     return None
 
 
@@ -104,8 +95,10 @@ def rate_period(
             problems.found.extend((f or "", m) for f, m in exc.problems)
             continue
         if needs_reason and not reason:
-            why = (f"no return came for period {period}, so the rule has nothing to rate on" if shown.current is None
-                   else f"the published rule gives {line.computed.label}")  # fmt: skip
+            why = (f"the published rule gives {line.computed.label}" if shown.current is not None
+                   else f"no return has come for period {period} (it is due by {uk_date(shown.period.due_on)}), so "
+                   "the rule has nothing to rate on yet" if view.today <= shown.period.due_on
+                   else f"no return came for period {period}, so the rule has nothing to rate on")  # fmt: skip
             problems.add(f"{field}.reason", f"give your reason for rating {line.kpi.title} as "
                                             f"{Rating(chosen).label}: {why}")  # fmt: skip
             continue

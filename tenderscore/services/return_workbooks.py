@@ -13,10 +13,10 @@ from tenderscore.db.models import Contract, DeliveryReturn, Tender, id_of
 from tenderscore.db.models import User as Actor
 from tenderscore.services import audit
 from tenderscore.services.contract_access import contract_seat, supplied_contract
-from tenderscore.services.delivery import current_returns, figures_of, spend_of
+from tenderscore.services.delivery import current_returns, figures_of, kpis_in_period, spend_of
 from tenderscore.services.delivery_returns import Link, ReturnEntry, check, period_of, submit_return
 from tenderscore.services.errors import Invalid, NotFound, Unprocessable
-from tenderscore.services.kpis import FIGURE, kpis_of
+from tenderscore.services.kpis import FIGURE
 from tenderscore.sheets.guard import WorkbookRejected
 from tenderscore.sheets.returns import Filled, KpiRow, ReturnIdentity, ReturnReading, read_return, write_return
 
@@ -37,7 +37,8 @@ def template(session: Session, actor: Actor, contract_id: int, period: int) -> t
     (to correct it), else blank."""
     seated = contract_seat(session, actor, contract_id)
     ident = identity(seated.contract, seated.tender, period)
-    rows = [KpiRow(id_of(k), k.title, k.target, k.basis == FIGURE, k.evidence) for k in kpis_of(session, contract_id)]
+    in_force = kpis_in_period(session, contract_id, period_of(seated.contract, period))
+    rows = [KpiRow(id_of(k), k.title, k.target, k.basis == FIGURE, k.evidence) for k in in_force]
     current = current_returns(session, [contract_id]).get((contract_id, period))
     data = write_return(ident, rows, _filled(session, current))
     _downloaded(session, actor, seated.tender, contract_id, period, data,
@@ -82,7 +83,8 @@ def _refused(lines: list[str]) -> Unprocessable:
                          field="workbook", details=lines)  # fmt: skip
 
 
-def _with_rules(session: Session, contract_id: int, reading: ReturnReading, entry: ReturnEntry) -> list[str]:
+def _with_rules(session: Session, contract: Contract, period: int, reading: ReturnReading,
+                entry: ReturnEntry) -> list[str]:  # fmt: skip
     """The cells' errors and, with them, the return's own rules broken by the rest of the workbook (a cell in error
     reads as blank, so a rule about that cell is left out: each cell is named once). When a KPI's row cannot be told,
     the rules wait, and the supplier is told so."""
@@ -94,7 +96,7 @@ def _with_rules(session: Session, contract_id: int, reading: ReturnReading, entr
         return lines
     wrong = {e.where for e in reading.errors}
     try:
-        check(session, kpis_of(session, contract_id), entry)
+        check(session, kpis_in_period(session, id_of(contract), period_of(contract, period)), entry)
     except Invalid as exc:
         for field, words in exc.problems:
             where = reading.cells.get(field or "", field or "workbook")
@@ -119,7 +121,7 @@ def submit_workbook(session: Session, actor: Actor, contract_id: int, period: in
         raise Unprocessable(f"workbook: {exc}", field="workbook") from None
     entry = ReturnEntry(reading.contract_spend, reading.note, reading.figures, reading.spend)
     if reading.errors:
-        raise _refused(_with_rules(session, contract_id, reading, entry))
+        raise _refused(_with_rules(session, seated.contract, period, reading, entry))
     try:
         return submit_return(session, actor, contract_id, period, entry, source="workbook", workbook=data, now=now,
                              link=link)  # fmt: skip

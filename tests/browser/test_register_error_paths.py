@@ -223,3 +223,30 @@ def test_a_partner_keeps_its_entry(browser: Browser, world: World, width: int) -
     fits(page)
     page.screenshot(path=str(FOLDER / f"partner-entry-{width}px.png"), full_page=True)
     page.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_officer_gives_an_organisation_without_an_account_one(browser: Browser, world: World, width: int) -> None:
+    page = signed_in(browser, world, "officer@demo.tenderscore.test", width)
+    name = "Kestrel Recovery Network" if width == 1280 else "Second Shift Kitchens CIC"  # each width its own
+    kestrel = world.entries[name]
+    page.goto(world.url(f"/register/{kestrel}"))
+    expect(page.locator("#no-accounts")).to_contain_text(f"Nobody at {name} has an account yet")
+    fits(page)
+    page.click("#add-account")
+    page.fill("#email", "kestrel at example")
+    page.click("button:has-text('Send the invitation')")
+    error_state(page, "officer", "account-mistakes", width,
+                fields={"name": "Enter", "email": "email address"}, kept={"#email": "kestrel at example"})  # fmt: skip
+    page.fill("#name", "Kit Kestrel")
+    page.fill("#email", "partner@demo.tenderscore.test")  # Aldergate's: one account per address
+    page.click("button:has-text('Send the invitation')")
+    error_state(page, "officer", "account-email-taken", width, fields={"email": "already"},
+                kept={"#name": "Kit Kestrel"})  # fmt: skip
+    page.fill("#email", f"kit.{width}@kestrel.example.org")
+    page.click("button:has-text('Send the invitation')")
+    expect(page).to_have_url(world.url(f"/register/{kestrel}"))
+    expect(page.locator("#account-list")).to_contain_text(f"Kit Kestrel, kit.{width}@kestrel.example.org (invited)")
+    fits(page)
+    page.screenshot(path=str(FOLDER / f"officer-account-given-{width}px.png"), full_page=True)
+    page.context.close()

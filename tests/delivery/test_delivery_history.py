@@ -8,6 +8,7 @@ import html
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
+from werkzeug.test import TestResponse
 
 from tenderscore.db.models import AuditEvent, Contract, Tender
 from tenderscore.services.demo import DEMO_PASSWORD
@@ -86,3 +87,30 @@ def test_return_workbook_downloads_are_on_the_record(demo: Flask) -> None:
     assert "Downloaded the return workbook for period 2 holding version 2" in commissioner_view
     assert "Bid manager, Ridgeway Housing and Justice Alliance" in commissioner_view
     assert "Downloaded the return workbook for period 3 (blank)" in commissioner_view
+
+
+def test_the_history_is_in_the_api_for_the_buyer_and_commissioner_only(demo: Flask) -> None:
+    from tenderscore.db import get_engine
+    from tenderscore.db.models import User
+    from tenderscore.services import accounts
+
+    tender_id, _ = _contract(demo)
+    with Session(get_engine(demo), expire_on_commit=False) as session:
+        people = {who: session.exec(select(User).where(User.email == f"{who}@demo.tenderscore.test")).one()
+                  for who in ("officer", "commissioner", "ridgeway", "evaluator1")}  # fmt: skip
+        tokens = {who: accounts.issue_api_token(session, person) for who, person in people.items()}
+        session.commit()
+    client = demo.test_client()
+
+    def get(who: str, query: str = "") -> TestResponse:
+        url = f"/api/tenders/{tender_id}/history{query}"
+        return client.get(url, headers={"Authorization": f"Bearer {tokens[who]}"})
+
+    got = get("officer", "?kind=delivery")
+    assert got.status_code == 200
+    body = got.json
+    assert {line["kind"] for line in body["lines"]} == {"delivery"} and body["kinds"]["delivery"] == 9
+    assert body["lines"][-1]["what"].startswith("Published contract performance notice 1")
+    assert get("commissioner").status_code == 200
+    assert get("ridgeway").status_code == 403 and get("evaluator1").status_code == 403
+    assert get("officer", "?kind=nonsense").status_code == 422

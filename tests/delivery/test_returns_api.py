@@ -206,7 +206,11 @@ def test_the_officer_manages_kpis_on_the_record(moved: Delivery, api: Api) -> No
     assert terms.status_code == 422 and "approaching" in terms.json["errors"]["json"]
     terms = api.put("officer", f"{url}/delivery-terms", json={"return_months": 6, "good": "90", "approaching": "80",
                                                               "requires_improvement": "60", "reason": "Agreed"})
-    assert terms.status_code == 200 and terms.json["return_months"] == 6
+    assert terms.status_code == 422  # period 1 has ended: its returns and ratings are counted in quarters
+    assert "can no longer change: period 1 ended on" in terms.json["errors"]["json"]["return_months"][0]
+    terms = api.put("officer", f"{url}/delivery-terms", json={"return_months": 3, "good": "90", "approaching": "80",
+                                                              "requires_improvement": "60", "reason": "Agreed"})
+    assert terms.status_code == 200 and terms.json["return_months"] == 3
     assert terms.json["rule_in_words"][0] == "Good: 90% of the target or more"
     # The rule as GET gives it is accepted back, its problems named where they were sent.
     read = api.get("officer", f"{url}/delivery-terms").json

@@ -59,6 +59,7 @@ def test_a_return_is_stored_with_its_figures_and_partners_asked(world: Delivery)
     aldergate = next(m for m in emails if m.to == "partner@demo.tenderscore.test")
     assert "£12,000" in aldergate.body and f"https://x/partner/spend/{lines[0].id}" in aldergate.body
     assert "£8,000" not in aldergate.body  # a partner is told of its own line only
+    assert "no tenderscore account" not in aldergate.body
     event = s.exec(select(AuditEvent).where(AuditEvent.action == "delivery_return.submitted")
                     .order_by(col(AuditEvent.id).desc())).first()  # the newest: the demo has its own
     assert event.tender_id == world.tender.id and event.after["version"] == 1 and event.after["asked"] == 2
@@ -205,3 +206,13 @@ def test_only_the_supplier_submits_and_others_see_nothing(world: Delivery) -> No
     for outsider in (world.other_supplier, world.partner):
         with pytest.raises(NotFound):
             versions(s, outsider, world.cid, 1)
+
+
+def test_a_partner_with_no_account_is_told_how_to_get_one(world: Delivery) -> None:
+    s = world.session
+    kestrel = "GB-CHC-1290311"  # verified on the register, nobody's account: its contact address is asked
+    submit_return(s, world.supplier, world.cid, 1, entry(world, spend=[(kestrel, "", "3000")]), source="page",
+                  now=world.on(1, 3), link=lambda i: f"https://x/partner/spend/{i}")  # fmt: skip
+    (letter,) = [m for m in mail.queued(s) if m.to == "hello@kestrel.example.org"]
+    assert "Nobody at Kestrel Recovery Network has a tenderscore account yet" in letter.body
+    assert "entry on the VCSE register" in letter.body and "https://x/partner/spend/" not in letter.body

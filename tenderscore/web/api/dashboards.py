@@ -62,7 +62,10 @@ class ContractStatusOut(Schema):
 
 
 class _KpiPeriodOut(Schema):
+    kpi_id = fields.Function(lambda k: k.kpi.id)
     period = fields.Function(lambda k: k.period.number)
+    target = fields.Function(lambda k: k.kpi.target, metadata={"description": "as it stood on the period's last day"})
+    target_value = fields.Function(lambda k: None if k.kpi.target_value is None else str(k.kpi.target_value))
     reported = fields.Decimal(as_string=True, allow_none=True)
     delivered = fields.Decimal(as_string=True, allow_none=True,
                                metadata={"description": "what is rated (VCSE share: confirmed spend that counts)"})
@@ -74,6 +77,7 @@ class _KpiPeriodOut(Schema):
     judged = fields.Bool()
     reason = fields.Function(lambda k: k.recorded.reason if k.recorded is not None and k.judged else "")
     stale = fields.Bool()
+    published = fields.Int(allow_none=True, metadata={"description": "the performance notice that reported it"})
 
 
 class _KpiOut(Schema):
@@ -85,6 +89,7 @@ class _KpiOut(Schema):
     target = fields.Str()
     target_value = fields.Decimal(as_string=True, allow_none=True)
     criterion_id = fields.Str(allow_none=True)
+    withdrawn_at = fields.DateTime(allow_none=True)
 
 
 class _PeriodOut(Schema):
@@ -98,7 +103,8 @@ class _PeriodOut(Schema):
     contract_spend = MoneyOut(allow_none=True)
     vcse_spend = fields.Function(lambda p: _spend(p))
     overall = fields.Function(lambda p: _rating(p.overall))
-    kpis = fields.List(fields.Nested(_KpiPeriodOut))
+    notice = fields.Int(allow_none=True, metadata={"description": "the performance notice that reported the period"})
+    kpis = fields.List(fields.Nested(_KpiPeriodOut), metadata={"description": "the KPIs in force on its last day"})
 
 
 def _spend(p: PeriodView) -> dict[str, str] | None:
@@ -110,7 +116,8 @@ def _spend(p: PeriodView) -> dict[str, str] | None:
 
 class PerformanceOut(ContractStatusOut):
     rule = fields.Function(lambda s: s.view.rule.as_dict())
-    kpis = fields.Function(lambda s: _KpiOut(many=True).dump(s.view.kpis))
+    kpis = fields.Function(lambda s: _KpiOut(many=True).dump(s.view.reported_kpis),
+                           metadata={"description": "in force now or in an ended period (withdrawn ones say so)"})
     periods = fields.Function(lambda s: _PeriodOut(many=True).dump(s.view.due),
                               metadata={"description": "the periods that have ended or been reported"})
 

@@ -7,10 +7,11 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, Tender, id_of
-from tenderscore.services import lots
+from tenderscore.services import history, lots
 from tenderscore.services import tenders as service
 from tenderscore.services.errors import Invalid
 from tenderscore.web.api.schemas import (
@@ -186,3 +187,34 @@ class LotRule(MethodView):
         except Invalid as exc:
             raise unprocessable(exc, _body_path) from None
         return detail(head)
+
+
+class _HistoryQuery(Schema):
+    kind = fields.List(fields.Str(validate=validate.OneOf(list(history.KINDS))), load_default=list,
+                       metadata={"description": "only these kinds (repeat the parameter); none: everything"})
+
+
+class _LineOut(Schema):
+    at = fields.DateTime()
+    who = fields.Str()
+    what = fields.Str()
+    reason = fields.Str()
+    kind = fields.Str()
+    fingerprint = fields.Str(allow_none=True, metadata={"description": "a SHA-256 the event recorded, if any"})
+
+
+class HistoryOut(Schema):
+    lines = fields.List(fields.Nested(_LineOut), metadata={"description": "oldest first"})
+    kinds = fields.Dict(keys=fields.Str(), values=fields.Int(),
+                        metadata={"description": "every kind with how many events of it (before filtering)"})
+
+
+@blp.route("/<int:tender_id>/history")
+class History(MethodView):
+    @signed_in(Role.OFFICER, Role.COMMISSIONER)
+    @blp.arguments(_HistoryQuery, location="query", as_kwargs=True)
+    @blp.response(200, HistoryOut)
+    def get(self, tender_id: int, kind: list[str]) -> history.History:
+        """The tender's history in plain words, read from the audit chain, as its page shows it (bids, panel,
+        evaluation, award, contract delivery ...), for the buyer's officers and the commissioner."""
+        return history.tender_history(get_session(), user(), tender_id, kind)

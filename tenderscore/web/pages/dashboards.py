@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from tenderscore.core.numbers import plain
 from tenderscore.db import get_session
-from tenderscore.db.models import Role
+from tenderscore.db.models import ContractKpi, Role
 from tenderscore.reports.kpi_chart import Point, kpi_chart_svg
 from tenderscore.reports.share_chart import Group, grouped_bar_svg
 from tenderscore.services import delivery_exports
@@ -32,10 +32,9 @@ def figure(value: Decimal | None, unit: str) -> str:
     return target_text(Decimal(plain(value.quantize(Decimal("0.01")))), unit)
 
 
-def kpi_chart(view: DeliveryView, index: int) -> Markup:
-    """The chart of the view's ``index``-th KPI over the periods due so far."""
-    kpi = view.kpis[index]
-    points = [_point(p.kpis[index], p.late) for p in view.due]
+def kpi_chart(view: DeliveryView, kpi: ContractKpi) -> Markup:
+    """The chart of one KPI over the periods due so far in which it was in force (its target today)."""
+    points = [_point(shown, p.late) for p in view.due if (shown := p.kpi(kpi.id)) is not None]
     target = target_text(kpi.target_value, kpi.unit)
     title = f"{kpi.title}: delivered against target by period"
     return kpi_chart_svg(points, target=kpi.target_value, target_shown=f"Target {target}" if target else "",
@@ -58,7 +57,7 @@ def contract_list() -> str:
 @signed_in(*SEATED)
 def contract_performance(contract_id: int) -> str:
     status = oversight.performance(get_session(), user(), contract_id)
-    charts = [kpi_chart(status.view, i) for i in range(len(status.view.kpis))]
+    charts = [kpi_chart(status.view, kpi) for kpi in status.view.reported_kpis]
     return render_template("dashboards/performance.html", status=status, view=status.view, charts=charts,
                            figure=figure)  # fmt: skip
 

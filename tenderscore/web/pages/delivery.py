@@ -84,11 +84,13 @@ def _period_page(contract_id: int, period: int) -> dict[str, Any]:
     form = _prefill(view, shown)
     rows = max(int(form.get("spend_rows", "0") or 0) if str(form.get("spend_rows", "")).isdigit() else 0,
                len(shown.spend.lines) + SPEND_ROWS)  # fmt: skip
+    # a version's figures are named by the KPIs' terms as they stood in the period (a withdrawn one by its last)
+    titles = {**{k.id: k for k in view.all_kpis}, **{k.kpi.id: k.kpi for k in shown.kpis}}
     return {
         "view": view, "shown": shown, "form": form, "spend_rows": min(rows, returns.LINES_MAX),
         "versions": returns.versions(session, me, contract_id, period), "period_status": status(shown, view.today),
         "open": view.today >= returns.opens_on(shown.period), "supplies": view.seat == Seat.SUPPLIER,
-        "opens_on": returns.opens_on(shown.period), "titles": {k.id: k for k in view.kpis},
+        "opens_on": returns.opens_on(shown.period), "titles": titles,
         "FIGURE": FIGURE,
     }  # fmt: skip
 
@@ -112,7 +114,7 @@ def entry_from_form(kpi_ids: list[int]) -> returns.ReturnEntry:
 def delivery_period(contract_id: int, period: int) -> BaseResponse:
     session, me = get_session(), user()
     view = delivery.delivery(session, me, contract_id)
-    entry = entry_from_form([k.id for k in view.kpis if k.id is not None])
+    entry = entry_from_form([k.kpi.id for k in view.period(period).kpis if k.kpi.id is not None])
     row = returns.submit_return(session, me, contract_id, period, entry, source="page", link=spend_link)
     flash(f"Version {row.version} of the return for period {period} was sent. Each partner named is asked to "
           "confirm its spend.", "success")  # fmt: skip

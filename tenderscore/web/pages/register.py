@@ -23,7 +23,7 @@ from tenderscore.core.register import AREAS, LEGAL_FORMS, SERVICES, Standing
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
 from tenderscore.db.types import utcnow
-from tenderscore.services import history, identifiers, register, register_import, signup
+from tenderscore.services import accounts, history, identifiers, invitations, register, register_import, signup
 from tenderscore.services.errors import Conflict, Forbidden, Invalid, ServiceError
 from tenderscore.web import security
 from tenderscore.web.auth import signed_in, user
@@ -185,7 +185,9 @@ def _entry_context(entry_id: int) -> dict[str, Any]:
         else None,
         "events": history.register_history(db, me, entry_id) if register.may_see_evidence(me, item.entry) else [],
         "may_edit": register.may_edit(me, item.entry),
+        "accounts": invitations.partner_accounts(db, me, entry_id) if register.may_edit(me, item.entry) else None,
         "may_verify": me.role in register.VERIFIERS,
+        "account_status": accounts.status,
         **_choices(),
     }  # fmt: skip
 
@@ -250,6 +252,29 @@ def register_end(entry_id: int) -> BaseResponse:
     register.end_verification(get_session(), user(), entry_id, reason=request.form.get("reason", ""))
     flash("The verification has ended. The entry is registered but unverified; the verification stays on record.",
           "success")  # fmt: skip
+    return redirect(url_for("pages.register_entry", entry_id=entry_id))
+
+
+# --- accounts for the organisation --------------------------------------------------------------------------------
+
+
+def _person_page(entry_id: int) -> dict[str, Any]:
+    context = _entry_context(entry_id)
+    if not context["may_edit"]:
+        raise Forbidden("Only a buyer's officer or commissioner, or the organisation itself, can give someone an "
+                        "account for a register entry")  # fmt: skip
+    return {**context, "values": _typed() if request.method == "POST" else {}}
+
+
+@bp.route("/register/<int:entry_id>/people/new", methods=["GET", "POST"])
+@signed_in()
+@form_page("register/person.html", _person_page)
+def register_person(entry_id: int) -> BaseResponse:
+    form = request.form
+    person = invitations.invite_partner(get_session(), user(), links(), entry_id, email=form.get("email", ""),
+                                        name=form.get("name", ""))  # fmt: skip
+    flash(f"{person.name} has been sent an invitation to choose a password. With it they can confirm or dispute the "
+          "spend and the parts suppliers report with this organisation.", "success")  # fmt: skip
     return redirect(url_for("pages.register_entry", entry_id=entry_id))
 
 
