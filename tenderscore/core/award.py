@@ -180,6 +180,7 @@ class Kpi:
     description: str
     target: str  # the target as the contract states it, e.g. "15" with unit "percent", or a sentence
     unit: str = ""
+    target_value: Decimal | None = None  # the target as a number, when it is one (published as a number)
 
 
 @dataclass(frozen=True)

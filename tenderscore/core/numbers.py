@@ -9,6 +9,7 @@ silently, which is why divisions go through ``ratio()``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from decimal import (
@@ -112,6 +113,31 @@ def money(value: Decimal) -> str:
     if amount.as_tuple().exponent == -1:  # 99.5 reads as pounds and pence
         amount = amount.quantize(_CENT, context=_EXACT)
     return f"{sign}£{amount:,f}"
+
+
+# A number as people type it and as JSON writes it: digits with an optional point, commas only between groups of
+# three before the point ("1,000", "1,250,000.50"), an optional sign and exponent. Never "1,0" (which might mean
+# 1.0), "1_000", "0x10", "NaN" or "Infinity".
+NUMBER_TEXT = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,6})?")
+
+
+def read_number(text: str) -> Decimal | None:
+    """The number ``text`` holds (surrounding spaces aside) under ``NUMBER_TEXT``, exactly; None for anything else.
+    Every door of a form reads its numbers with this one rule (a page, the API and a workbook read as text)."""
+    cleaned = text.strip()
+    if not NUMBER_TEXT.fullmatch(cleaned):
+        return None
+    return Decimal(cleaned.replace(",", ""))
+
+
+def pounds(value: Decimal) -> str:
+    """An amount of pounds as exact text with its pence, as the API and the record give money: ``"90000.00"``,
+    ``"15000.50"``; never rounded (a fraction of a penny keeps its digits: ``"0.125"``)."""
+    if not value.is_finite():
+        raise ValueError(f"{value} is not an amount")
+    if int(value.as_tuple().exponent) >= -2:
+        value = value.quantize(_CENT, context=_EXACT)
+    return format(value, "f")
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

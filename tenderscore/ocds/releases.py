@@ -189,17 +189,22 @@ def award_release(notice: AwardNotice, *, release_id: str, date: datetime, updat
 
 
 def _metric(kpi: Kpi) -> dict[str, Any]:
-    """A KPI as an agreed metric: its target is one observation, worded as the contract words it."""
+    """A KPI as an agreed metric: its target is one observation, a number as the performance notices' observations
+    give it (``measure`` with its unit, or ``value`` for money: the schema allows a number or text), or worded as
+    the contract words it when it is not a number."""
     metric: dict[str, Any] = {"id": kpi.id}
     if kpi.title.strip():
         metric["title"] = kpi.title.strip()
     if kpi.description.strip():
         metric["description"] = kpi.description.strip()
     observation: dict[str, Any] = {"id": f"{kpi.id}-target"}
-    if kpi.target.strip():
-        observation["measure"] = kpi.target.strip()
-    if kpi.unit.strip():
-        observation["unit"] = {"name": kpi.unit.strip()}
+    if kpi.target_value is not None:
+        observation |= _amount_or_measure(kpi.target_value, kpi.unit)
+    else:
+        if kpi.target.strip():
+            observation["measure"] = kpi.target.strip()
+        if kpi.unit.strip():
+            observation["unit"] = {"name": kpi.unit.strip()}
     metric["observations"] = [observation]
     return metric
 

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from sqlmodel import Session
 
 from tenderscore.core.award import UK, kpi_problem
+from tenderscore.core.numbers import pounds
 from tenderscore.core.rubric import CriterionKind
 from tenderscore.db.models import (
     Contract,
@@ -149,7 +150,7 @@ def enter_contract(
     session.add_all(measured)
     award_path.record_step(
         session, actor, tender, "contract.entered", "contract", contract.id,
-        {"supplier_org_id": contract.supplier_org_id, "value": value, "starts_on": starts.isoformat(),
+        {"supplier_org_id": contract.supplier_org_id, "value": pounds(value), "starts_on": starts.isoformat(),
          "ends_on": ends.isoformat(), "signed_on": signed.isoformat(),
          "kpis": [k.title for k in kpis], "commitment_kpis": [k.title for k in measured],
          "no_kpis_reason": reason or None,

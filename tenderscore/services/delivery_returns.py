@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select
 
 from tenderscore.core.award import UK
 from tenderscore.core.errors import ScoringError
-from tenderscore.core.numbers import money
+from tenderscore.core.numbers import money, pounds, read_number
 from tenderscore.core.orgid import OrgId
 from tenderscore.core.performance import Period, periods
 from tenderscore.core.performance import period_of as numbered
@@ -98,17 +98,24 @@ def _today(now: datetime) -> date:
 # --- checking what was sent ---------------------------------------------------------------------------------------
 
 
+def _not_number(raw: str) -> str:
+    """What was typed, and the rule for commas when it has any (``core.numbers.read_number`` reads every door's
+    numbers: commas only between thousands, so "12,5" is never read as 125)."""
+    shown = f" (not '{raw[:40]}')" if raw else ""
+    comma = ": commas only separate thousands, like 1,250,000.50" if "," in raw else ""
+    return f"{shown}{comma}"
+
+
 def _amount(problems: Problems, text: object, name: str, what: str) -> Decimal | None:
     """Pounds and pence, 0 or more; None (with a problem noted) otherwise."""
     raw = text.strip() if isinstance(text, str) else ("" if text is None else str(text))
-    cleaned = raw.replace(",", "").removeprefix("£").strip()
+    cleaned = raw.removeprefix("£").strip()
     if not cleaned:
         problems.add(name, f"enter {what} in pounds and pence, like 125000.00")
         return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        problems.add(name, f"enter {what} in pounds and pence, like 125000.00 (not '{raw[:40]}')")
+    value = read_number(cleaned)
+    if value is None:
+        problems.add(name, f"enter {what} in pounds and pence, like 125000.00{_not_number(raw)}")
         return None
     if not value.is_finite() or value < 0 or value > MONEY_MAX or value != value.quantize(Decimal("0.01")):
         problems.add(name, f"enter {what} as £0 or more in pounds and pence, like 125000.00")
@@ -117,11 +124,10 @@ def _amount(problems: Problems, text: object, name: str, what: str) -> Decimal |
 
 
 def _figure(problems: Problems, text: str, name: str, title: str) -> Decimal | None:
-    cleaned = text.strip().replace(",", "").removeprefix("£").removesuffix("%").strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        problems.add(name, f"enter the figure for '{title}' as a number, like 42 or 12.5 (not '{text.strip()[:40]}')")
+    cleaned = text.strip().removeprefix("£").removesuffix("%").strip()
+    value = read_number(cleaned)
+    if value is None:
+        problems.add(name, f"enter the figure for '{title}' as a number, like 42 or 12.5{_not_number(text.strip())}")
         return None
     if not value.is_finite() or value < 0 or value > FIGURE_MAX:
         problems.add(name, f"enter the figure for '{title}' as 0 or more")
@@ -179,6 +185,7 @@ def check(session: Session, kpis: Sequence[ContractKpi], entry: ReturnEntry) -> 
     lines_from = len(problems.found)  # a problem with the lines' total is listed before each line's, as on a page
     names = _holder_names(session, [line for _, line in lines])
     for n, (ident_text, name_text, amount_text) in lines:
+        line_from = len(problems.found)
         orgid = problems.check(lambda t=ident_text, n=n: identifiers.parse(t, field=f"spend.{n}.identifier"))  # type: ignore[misc]
         if orgid is not None and orgid in seen:
             problems.add(f"spend.{n}.identifier", f"{orgid} is already on line {seen[orgid]}: give one line per "
@@ -187,10 +194,17 @@ def check(session: Session, kpis: Sequence[ContractKpi], entry: ReturnEntry) -> 
         if orgid is not None:
             seen[orgid] = n
         fallback = names.get(orgid) if orgid is not None else None
-        # a name is asked for only when the identifier is right and the register does not know it
-        name = _text(problems, name_text or fallback or "", f"spend.{n}.name", "the partner's name", maximum=NAME_MAX,
-                     required=orgid is not None, single_line=True)  # fmt: skip
+        typed = name_text.strip() if isinstance(name_text, str) else name_text
+        if orgid is not None and fallback is None and not typed:
+            # the register does not know it: most often a mistyped number, else a partner to name
+            problems.add(f"spend.{n}.identifier", f"{orgid} is not on the VCSE register: check the number, or enter "
+                         "the partner's name")  # fmt: skip
+            name = ""
+        else:
+            name = _text(problems, typed or fallback or "", f"spend.{n}.name", "the partner's name",
+                         maximum=NAME_MAX, required=orgid is not None, single_line=True)  # fmt: skip
         amount = _amount(problems, amount_text, f"spend.{n}.amount", "the spend with the partner")
+        problems.found[line_from:] = [(f, _on_line(n, m)) for f, m in problems.found[line_from:]]
         if orgid is not None and name and amount is not None:
             spend.append((orgid, name, amount))
     total = sum((amount for _, _, amount in spend), Decimal(0))
@@ -201,6 +215,13 @@ def check(session: Session, kpis: Sequence[ContractKpi], entry: ReturnEntry) -> 
     problems.raise_any()
     assert spent is not None
     return _Checked(spent, note, figures, spend)
+
+
+def _on_line(n: int, message: str) -> str:
+    """A spend line's problem naming its line, as the page counts them: ``Spend line 2: enter the spend ...``."""
+    if message[1:2].islower():  # a sentence ("Enter ..."), not an identifier ("GB-CHC-...")
+        message = message[:1].lower() + message[1:]
+    return f"Spend line {n}: {message}"
 
 
 def _holder_names(session: Session, lines: Sequence[tuple[str, str, str]]) -> dict[OrgId, str]:
@@ -293,7 +314,7 @@ def submit_return(
     audit.record(
         session, actor, "delivery_return.submitted", "delivery_return", row.id, tender_id=tender.id,
         after={"contract_id": contract_id, "period": period, "version": row.version, "late": late, "source": source,
-               "contract_spend": str(row.contract_spend), "figures": len(checked.figures),
+               "contract_spend": pounds(row.contract_spend), "figures": len(checked.figures),
                "spend_lines": len(lines), "carried": len(carried), "asked": len(asked), "partners_emailed": told,
                "sha256": row.sha256},
     )  # fmt: skip
@@ -487,7 +508,7 @@ def answer_spend(session: Session, actor: User, spend_id: int, confirm: bool, re
         session, actor, "return_spend.answered", "return_spend", id_of(row), tender_id=tender_id, before=before,
         after={"confirmation": status.value, "reason": text, "answered_at": now, "return_id": row.return_id,
                "contract_id": request.contract_id, "period": request.period.number, "identifier": row.identifier,
-               "amount": str(row.amount)},
+               "amount": pounds(row.amount)},
         reason=text,
     )  # fmt: skip
     return row

@@ -174,7 +174,9 @@ def contract_notice(session: Session, tender: Tender, award: Award, contract: Co
         signed_on=contract.signed_on,
         published_at=contract.notice_published_at,
         kpis=tuple(
-            Kpi(id=f"kpi-{k.id}", title=k.title, description=k.description, target=k.target, unit=k.unit) for k in kpis
+            Kpi(id=f"kpi-{k.id}", title=k.title, description=k.description, target=k.target, unit=k.unit,
+                target_value=k.target_value)
+            for k in kpis
         ),  # fmt: skip
         no_kpis_reason=contract.no_kpis_reason,
         commitments=tuple(Commitment(c.criterion_id, c.title, c.value, c.unit) for c in commitments),

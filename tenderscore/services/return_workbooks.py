@@ -15,11 +15,11 @@ from tenderscore.db.models import User as Actor
 from tenderscore.services import audit
 from tenderscore.services.contract_access import contract_seat, supplied_contract
 from tenderscore.services.delivery import current_returns, figures_of, kpis_in_period, spend_of
-from tenderscore.services.delivery_returns import Link, ReturnEntry, period_of, submit_return
+from tenderscore.services.delivery_returns import Link, ReturnEntry, check, period_of, submit_return
 from tenderscore.services.errors import Invalid, NotFound, Unprocessable
 from tenderscore.services.kpis import FIGURE
 from tenderscore.sheets.guard import WorkbookRejected
-from tenderscore.sheets.returns import Filled, KpiRow, ReturnIdentity, read_return, write_return
+from tenderscore.sheets.returns import Filled, KpiRow, ReturnIdentity, ReturnReading, read_return, write_return
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -85,6 +85,28 @@ def _refused(lines: list[str]) -> Unprocessable:
                          field="workbook", details=lines)  # fmt: skip
 
 
+def _with_rules(session: Session, contract: Contract, period: int, reading: ReturnReading,
+                entry: ReturnEntry) -> list[str]:  # fmt: skip
+    """The cells' errors and, with them, the return's own rules broken by the rest of the workbook (a cell in error
+    reads as blank, so a rule about that cell is left out: each cell is named once). When a KPI's row cannot be told,
+    the rules wait, and the supplier is told so."""
+    lines = [f"{e.where}: {e.message}" for e in reading.errors]
+    if not reading.readable:
+        if reading.cells:
+            lines.append("The return's own checks (figures, spend with partners, the total) are made once the "
+                         "cells above are fixed: a KPI's row cannot be read while its id cell is wrong.")  # fmt: skip
+        return lines
+    wrong = {e.where for e in reading.errors}
+    try:
+        check(session, kpis_in_period(session, id_of(contract), period_of(contract, period)), entry)
+    except Invalid as exc:
+        for field, words in exc.problems:
+            where = reading.cells.get(field or "", field or "workbook")
+            if where not in wrong:
+                lines.append(f"{where}: {words}")
+    return lines
+
+
 def submit_workbook(session: Session, actor: Actor, contract_id: int, period: int, data: bytes, *,
                     now: datetime | None = None, link: Link | None = None) -> DeliveryReturn:  # fmt: skip
     """A filled return workbook stored as a new version of the period's return (the workbook kept, byte for byte),
@@ -99,9 +121,9 @@ def submit_workbook(session: Session, actor: Actor, contract_id: int, period: in
         reading = read_return(data, ident)
     except WorkbookRejected as exc:
         raise Unprocessable(f"workbook: {exc}", field="workbook") from None
-    if reading.errors:
-        raise _refused([f"{e.where}: {e.message}" for e in reading.errors])
     entry = ReturnEntry(reading.contract_spend, reading.note, reading.figures, reading.spend)
+    if reading.errors:
+        raise _refused(_with_rules(session, seated.contract, period, reading, entry))
     try:
         return submit_return(session, actor, contract_id, period, entry, source="workbook", workbook=data, now=now,
                              link=link)  # fmt: skip

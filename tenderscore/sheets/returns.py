@@ -84,6 +84,9 @@ class ReturnReading:
     figures: dict[int, tuple[str, str]] = field(default_factory=dict)
     spend: list[tuple[str, str, str]] = field(default_factory=list)  # every row, blank ones too, in sheet order
     cells: dict[str, str] = field(default_factory=dict)  # the service's field -> "Return!E12"
+    # The values can be checked against the return's own rules, even beside cell errors (a cell in error reads as
+    # blank): false when the workbook is not a return at all, or a KPI's row cannot be told (its id cell wrong).
+    readable: bool = False
 
 
 # --- writing ----------------------------------------------------------------------------------------------------
@@ -196,10 +199,24 @@ def read_return(data: bytes, identity: ReturnIdentity, *, limits: GuardLimits = 
         if checker.errors:
             return ReturnReading(tuple(checker.errors))
         checker.raw.update(package.read(areas.values()))
+        read = _answer_cells(areas)
         for formula in package.formulas():
+            if (formula.sheet, formula.row, formula.column) in read:
+                continue  # an answer cell: reported once, where its value is read (Checker.value), as bids do
             checker.error(Place(formula.sheet, formula.row, formula.column, "formula"),
                           "This cell holds a formula. Type the value itself: the return computes nothing.")  # fmt: skip
         return _values(checker, areas)
+
+
+def _answer_cells(areas: dict[str, Area | None]) -> set[tuple[str, int, int]]:
+    """Every cell the reader takes a value from (bounded: each area's shape was checked)."""
+    return {
+        (area.sheet, row, column)
+        for name in (CONTRACT_SPEND, NOTE, FIGURES, SPEND)
+        if (area := areas[name]) is not None
+        for row in range(area.first_row, area.last_row + 1)
+        for column in range(area.first_column, area.last_column + 1)
+    }
 
 
 def _cell(area: Area | None, sheet: str = SHEET) -> bool:
@@ -266,17 +283,23 @@ def _values(checker: Checker, areas: dict[str, Area | None]) -> ReturnReading:
     contract_spend, note = _text(checker, spend_place), _text(checker, note_place)
     figures: dict[int, tuple[str, str]] = {}
     table = areas[FIGURES]
+    readable = True
     for row in range(table.rows if table is not None else 0):
         id_place = _place(table, "kpi_id", row, 0)
+        value_place, comment_place = _place(table, "figure", row, 3), _place(table, "comment", row, 4)
+        before = len(checker.errors)
         kpi = _text(checker, id_place)
+        if len(checker.errors) > before:  # a formula or an error value where the KPI's id was written
+            readable = False
+        value, comment = _text(checker, value_place), _text(checker, comment_place)  # every cell's own errors
         if not kpi:
             continue
         if not kpi.isdigit() or int(kpi) in figures:
             checker.error(id_place, "This cell must hold the KPI's id as the workbook was written: copy your "
                           "figures into a fresh workbook.")  # fmt: skip
+            readable = False
             continue
-        value_place, comment_place = _place(table, "figure", row, 3), _place(table, "comment", row, 4)
-        figures[int(kpi)] = (_text(checker, value_place), _text(checker, comment_place))
+        figures[int(kpi)] = (value, comment)
         cells[f"figures.{kpi}.value"], cells[f"figures.{kpi}.comment"] = _where(value_place), _where(comment_place)
         cells[f"figures.{kpi}"] = _where(id_place)
     spend_area = areas[SPEND]
@@ -288,9 +311,7 @@ def _values(checker: Checker, areas: dict[str, Area | None]) -> ReturnReading:
             cells[f"spend.{row + 1}.{part}"] = _where(place)
     if spend_area is not None:
         cells["spend"] = _where(_place(spend_area, "spend", 0, 2))
-    if checker.errors:
-        return ReturnReading(tuple(checker.errors))
-    return ReturnReading((), contract_spend, note, figures, spend, cells)
+    return ReturnReading(tuple(checker.errors), contract_spend, note, figures, spend, cells, readable)
 
 
 __all__ = ["FORM", "Filled", "KpiRow", "ReturnIdentity", "ReturnReading", "read_return", "write_return"]

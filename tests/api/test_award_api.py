@@ -100,7 +100,7 @@ def test_the_steps_in_order_through_the_api(awarded: World) -> None:
     entered = awarded.post("officer", f"{url}/contract", json=_contract(value="6000000", kpis=3))
     assert entered.status_code == 201, entered.json
     assert entered.json["stage"] == "contract_entered" and len(entered.json["kpis"]) > 3  # and the commitments
-    assert entered.json["contract"]["value"] == "6000000"
+    assert entered.json["contract"]["value"] == "6000000.00"
     published = awarded.post("officer", f"{url}/contract/notice")
     assert published.status_code == 201 and published.json["stage"] == "contract_published", published.json
     withdraw = awarded.post("officer", f"{url}/award/withdrawal", json={"reason": "Too late"})

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import localcontext
+from decimal import Decimal, localcontext
 
 import pytest
 
 from tenderscore.core import ScoringError, Unit, VcsePartner, display, vcse_share, vcse_share_disagreement
-from tenderscore.core.numbers import display_up, money, plain, quantity
+from tenderscore.core.numbers import display_up, money, plain, pounds, quantity, read_number
 
 from .builders import D
 
@@ -70,3 +70,21 @@ def test_numbers_in_messages_are_shown_exactly() -> None:
     assert quantity(D("40"), Unit.TCO2E) == "40 tCO2e"
     assert quantity(D("12000"), Unit.COUNT) == "12,000"
     assert quantity(D("120000"), Unit.GBP) == "£120,000"
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("1,000", Decimal("1000")), (" 1,250,000.50 ", Decimal("1250000.50")), ("1000", Decimal("1000")),
+    ("-5", Decimal("-5")), (".5", Decimal("0.5")), ("1e3", Decimal("1000")),
+    ("1,0", None), ("12,5", None), ("1,0000", None), ("1_000", None), ("NaN", None), ("Infinity", None),
+    ("0x10", None), ("", None), ("£5", None),
+])  # fmt: skip
+def test_numbers_as_typed_take_commas_only_between_thousands(text: str, read: Decimal | None) -> None:
+    """One rule for every door of the delivery return (page, API, workbook): "12,5" is never read as 125."""
+    assert read_number(text) == read
+
+
+def test_pounds_keep_their_pence_and_are_never_rounded() -> None:
+    assert [pounds(Decimal(t)) for t in ("90000", "461500.00", "15000.5", "0", "1E+3", "0.125")] == [
+        "90000.00", "461500.00", "15000.50", "0.00", "1000.00", "0.125"]  # fmt: skip
+    with pytest.raises(ValueError):
+        pounds(Decimal("NaN"))

@@ -39,8 +39,8 @@ def test_a_contracts_kpis_by_period(frozen: Delivered, browse: Callable[[str], F
                                                                  "requires_improvement": "70"}  # fmt: skip
     assert [p["period"] for p in shown["periods"]] == [1, 2]
     first, second = shown["periods"]
-    assert first["vcse_spend"] == {"reported": "20000", "confirmed": "15000", "counted": "12000"}
-    assert first["contract_spend"] == "100000" and second["late"] is True and second["return_version"] == 1
+    assert first["vcse_spend"] == {"reported": "20000.00", "confirmed": "15000.00", "counted": "12000.00"}
+    assert first["contract_spend"] == "100000.00" and second["late"] is True and second["return_version"] == 1
     index = [k["kpi_id"] for k in shown["kpis"]].index(frozen.kpis["a.jobs"].id)
     jobs = second["kpis"][index]
     assert (jobs["delivered"], jobs["percent"], jobs["computed"]["id"], jobs["rating"]["id"], jobs["judged"]) == (
@@ -55,10 +55,10 @@ def test_the_oversight(frozen: Delivered, browse: Callable[[str], FlaskClient]) 
     vcse = {v["reference"]: v for v in shown["vcse"]}
     assert {k: vcse["NWPR-2026-003"][k] for k in ("promised", "delivered", "percent", "contract_spend",
                                                    "counted_gbp", "unconfirmed_gbp", "periods")} == {
-        "promised": "20", "delivered": "14.4", "percent": "72.00", "contract_spend": "250000",
-        "counted_gbp": "36000", "unconfirmed_gbp": "11000", "periods": 2}  # fmt: skip
+        "promised": "20", "delivered": "14.4", "percent": "72.00", "contract_spend": "250000.00",
+        "counted_gbp": "36000.00", "unconfirmed_gbp": "11000.00", "periods": 2}  # fmt: skip
     assert [p["identifier"] for p in shown["partners"]] == ["GB-CHC-1290311", "GB-MPR-31207R"]
-    assert shown["partners"][0]["refused_gbp"] == "6000" and shown["partners"][0]["awaiting"] == 2
+    assert shown["partners"][0]["refused_gbp"] == "6000.00" and shown["partners"][0]["awaiting"] == 2
     assert [c["reference"] for c in shown["late"]] == ["NWPR-2026-009", "NWPR-2026-003"]
     social = [s for s in shown["social_value"] if s["reference"] == "NWPR-2026-003"
               and s["kpi"]["criterion_id"] == "sv_settled_accommodation"]  # fmt: skip

@@ -153,10 +153,10 @@ def test_the_api_rates_and_publishes_and_refuses_with_field_paths(
     # Reported 23%; £18,000 confirmed by a partner verified before the period's end: 18% of the 20% promised.
     assert (line["reported"], line["delivered"], line["percent_of_target"], line["computed"]) == (
         "23", "18", "90.00", "approaching_target")  # fmt: skip
-    assert sheet["vcse_spend_confirmed"] == "18000" and sheet["can_rate"] is True
+    assert sheet["vcse_spend_confirmed"] == "18000.00" and sheet["can_rate"] is True
     bad = client.post(f"/api/contracts/{cid}/periods/1/ratings", headers=me,
                       json={"ratings": [{"kpi_id": hours, "rating": "good"}]})  # fmt: skip
-    assert bad.status_code == 400 and f"kpis.{hours}.reason" in str(bad.json)
+    assert bad.status_code == 422 and set(bad.json["errors"]["json"]["kpis"][str(hours)]) == {"reason"}
     assert _count(demo, KpiRating) == 0
     done = client.post(f"/api/contracts/{cid}/periods/1/ratings", headers=me, json={"ratings": [
         {"kpi_id": hours, "rating": "good", "reason": "Recovered the next month."}]})  # fmt: skip

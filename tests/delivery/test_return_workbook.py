@@ -77,11 +77,20 @@ def test_cell_errors_name_sheet_and_cell() -> None:
     data = write_return(IDENTITY, KPIS)
     data = put_cell(data, "Return", "E12", '<c r="E12"><f>SUM(1,2)</f><v>3</v></c>')
     data = put_cell(data, "Return", "E14", '<c r="E14" t="e"><v>#N/A</v></c>')
+    data = put_cell(data, "Return", "A2", '<c r="A2"><f>NOW()</f></c>')  # outside the answers: refused too
     reading = read_return(data, IDENTITY)
-    where = {e.where: e.message for e in reading.errors}
-    assert "Return!E12" in where and "formula" in where["Return!E12"]
-    assert "the error #N/A" in where["Return!E14"]
-    assert reading.figures == {}  # nothing is given while anything is wrong
+    assert [(e.where, e.message[:30]) for e in reading.errors] == [  # each cell once (E12 was reported twice)
+        ("Return!A2", "This cell holds a formula. Typ"), ("Return!E12", "This cell holds a formula (=SU"),
+        ("Return!E14", "This cell holds the error #N/A")]  # fmt: skip
+    # The rest is read for the return's own rules (test_a_formula_and_the_rules_are_reported_together); a cell in
+    # error reads as blank, never as its cached value.
+    assert reading.readable and reading.figures == {11: ("", ""), 12: ("", ""), 13: ("", "")}
+
+
+def test_a_formula_where_a_kpis_id_was_written_leaves_its_row_unread() -> None:
+    data = put_cell(write_return(IDENTITY, KPIS), "Return", "B13", '<c r="B13"><f>11+1</f><v>12</v></c>')
+    reading = read_return(data, IDENTITY)
+    assert [e.where for e in reading.errors] == ["Return!B13"] and not reading.readable
 
 
 def test_hostile_and_foreign_files_are_refused() -> None:
@@ -130,6 +139,41 @@ def test_the_service_stores_a_workbook_or_names_each_cell(world: Delivery) -> No
     assert "is the return for NWPR-2026-003, period 1, not for NWPR-2026-003" in other_period.value.details[0]
 
 
+def test_a_formula_and_the_rules_are_reported_together(world: Delivery) -> None:
+    """A formula is named once for its cell, and the upload's other problems (the return's own rules) come with it,
+    leaving out the rule about the cell in error; a KPI's row that cannot be told holds the rules back, saying so."""
+    s = world.session
+    _, blank = return_workbooks.template(s, world.supplier, world.cid, 1)
+    first = _spend_row(blank)
+    rows = {k.id: 12 + n for n, k in enumerate(world.kpis)}
+    k1, k2 = world.figure_kpis[:2]
+    values: dict[str, object] = {"B4": 100000, f"B{first}": ALDERGATE, f"D{first}": 100001,
+                                 f"B{first + 1}": "GB-CHC-9999999", f"D{first + 1}": 10}  # fmt: skip
+    values.update({f"E{rows[k.id]}": 95 for k in world.figure_kpis if k not in (k1, k2)})
+    e1 = f"E{rows[k1.id]}"
+    data = put_cell(_fill(blank, values), "Return", e1, f'<c r="{e1}"><f>SUM(90,5)</f><v>95</v></c>')
+    with pytest.raises(Unprocessable) as refused:
+        return_workbooks.submit_workbook(s, world.supplier, world.cid, 1, data, now=world.on(1))
+    details = refused.value.details
+    assert [d for d in details if d.startswith(f"Return!{e1}:")] == [
+        f"Return!{e1}: This cell holds a formula (=SUM(90,5)). Type the value itself: a formula is a calculation, "
+        "not your answer."]  # fmt: skip
+    assert f"Return!E{rows[k2.id]}: Enter the figure for '{k2.title}', or say in the comment why it is not " \
+        "reported" in details  # fmt: skip
+    assert any(d.startswith(f"Return!D{first}: The spend with VCSE partners (£100,001)") for d in details)
+    assert f"Return!B{first + 1}: Spend line 2: GB-CHC-9999999 is not on the VCSE register: check the number, or " \
+        "enter the partner's name" in details  # fmt: skip
+    assert len(details) == 4
+    id_cell = f"B{rows[k1.id]}"
+    unread = put_cell(data, "Return", id_cell, f'<c r="{id_cell}"><f>{k1.id}+0</f><v>{k1.id}</v></c>')
+    with pytest.raises(Unprocessable) as held:
+        return_workbooks.submit_workbook(s, world.supplier, world.cid, 1, unread, now=world.on(1))
+    assert [d.split(":")[0] for d in held.value.details] == [f"Return!{id_cell}", f"Return!{e1}", "The return's own "
+                                                             "checks (figures, spend with partners, the total) are "
+                                                             "made once the cells above are fixed"]  # fmt: skip
+    assert s.exec(select(DeliveryReturn)).all() == []
+
+
 @pytest.mark.db
 def test_the_workbook_through_the_api(world: Delivery, api: Api) -> None:
     backdate(world, 200)
@@ -152,7 +196,8 @@ def test_the_workbook_through_the_api(world: Delivery, api: Api) -> None:
     sent = api.post("supplier", url, data={"workbook": (io.BytesIO(filled), "r.xlsx")},
                     content_type="multipart/form-data")  # fmt: skip
     assert sent.status_code == 201, sent.json
-    assert sent.json["source"] == "workbook" and sent.json["has_workbook"] and sent.json["spend"][0]["amount"] == "5000"
+    assert sent.json["source"] == "workbook" and sent.json["has_workbook"]
+    assert sent.json["spend"][0]["amount"] == "5000.00"
     received = api.get("officer", f"/api/contracts/{world.cid}/periods/2/returns/1/workbook")
     assert received.status_code == 200 and received.data == filled  # byte for byte
     world.session.rollback()

@@ -3,8 +3,10 @@ error pattern and nothing stored on an error), the partner's spend to confirm, a
 
 from __future__ import annotations
 
+import html
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -14,7 +16,7 @@ from sqlmodel import select
 from tenderscore.db.models import DeliveryReturn, KpiVariation
 from tenderscore.services.demo import DEMO_PASSWORD
 from tests import forms
-from tests.delivery.conftest import ALDERGATE, TIDEWATER, Delivery, backdate
+from tests.delivery.conftest import ALDERGATE, MILLRACE, TIDEWATER, Delivery, backdate
 
 pytestmark = pytest.mark.db
 
@@ -189,3 +191,30 @@ def test_a_partner_asked_again_sees_only_the_earlier_answers_that_tell_it_someth
     assert supplier.post(url, data=_form(moved, csrf, **{"spend.1.amount": "31000"})).status_code == 302
     listed = partner.get("/partner/spend").get_data(as_text=True)
     assert listed.count("Before:") == 1 and "Before: £30,000 in version 2, which you confirmed" in listed
+
+
+def test_the_error_summary_names_each_spend_line(demo: Flask, moved: Delivery) -> None:
+    """Every line's problem says which line, an identifier the register does not know says so (the likely typo), and
+    "250,000.00" is read as on the API (core.numbers.read_number); the same identifier with a name is accepted."""
+    client, csrf = _as(demo, moved.supplier.email)
+    url = f"/contracts/{moved.cid}/periods/2"
+    bad = _form(moved, csrf, **{"contract_spend": "250,000.00", "spend.2.identifier": "GB-CHC-9999999",
+                                "spend.2.amount": "10", "spend.4.identifier": MILLRACE, "spend.4.amount": "5",
+                                "spend.5.identifier": "GB-CHC-1290311", "spend.5.amount": "12,5"})  # fmt: skip
+    refused = client.post(url, data=bad)
+    assert refused.status_code == 400
+    summary = html.unescape(refused.get_data(as_text=True).split("govuk-error-summary__list\">")[1]
+                            .split("</ul>")[0])  # fmt: skip
+    found = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert found == [
+        ("spend.2.identifier", "Spend line 2: GB-CHC-9999999 is not on the VCSE register: check the number, or "
+                               "enter the partner's name"),
+        ("spend.4.identifier", f"Spend line 4: {MILLRACE} is not on the VCSE register: check the number, or enter "
+                               "the partner's name"),
+        ("spend.5.amount", "Spend line 5: enter the spend with the partner in pounds and pence, like 125000.00 "
+                           "(not '12,5'): commas only separate thousands, like 1,250,000.50"),
+    ]  # fmt: skip
+    named = {**bad, "spend.2.name": "Millbrook Mentoring", "spend.4.name": "Millrace", "spend.5.amount": "1,250"}
+    assert client.post(url, data=named).status_code == 302
+    moved.session.rollback()
+    assert moved.session.exec(select(DeliveryReturn)).one().contract_spend == Decimal("250000.00")

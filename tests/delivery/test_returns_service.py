@@ -91,6 +91,14 @@ def test_every_problem_at_once_and_nothing_stored(world: Delivery) -> None:
     assert _count(world) == before and mail.queued(s) == []
 
 
+def test_a_name_of_spaces_takes_the_registers_name(world: Delivery) -> None:
+    """Spaces are no name: the register's is used for an identifier it knows ("Enter the partner's name" before)."""
+    row = submit_return(world.session, world.supplier, world.cid, 1, entry(world, spend=[(ALDERGATE, "   ", "100")]),
+                        source="page", now=world.on(1))  # fmt: skip
+    line = world.session.exec(select(ReturnSpend).where(ReturnSpend.return_id == row.id)).one()
+    assert line.name == "Aldergate Housing Trust"
+
+
 def test_spend_with_partners_cannot_exceed_the_contract_spend(world: Delivery) -> None:
     with pytest.raises(Invalid) as refused:
         submit_return(world.session, world.supplier, world.cid, 1, entry(world, contract_spend="19999.99"),

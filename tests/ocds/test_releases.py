@@ -112,9 +112,9 @@ WITHDRAWN = dataclasses.replace(
 )
 KPIS = (
     Kpi(id="kpi-1", title="Successful completions", description="Share of people completing the programme",
-        target="75", unit="percent"),  # fmt: skip
+        target="75", unit="percent", target_value=D("75")),  # fmt: skip
     Kpi(id="kpi-2", title="Local jobs", description="People on probation employed on the contract", target="12",
-        unit="people"),  # fmt: skip
+        unit="people", target_value=D("12.0")),  # fmt: skip
     Kpi(id="kpi-3", title="Reports on time", description="Monthly performance reports delivered by the 5th",
         target="Every month"),  # fmt: skip
 )
@@ -324,13 +324,26 @@ def test_the_contract_release() -> None:
     assert datetime.fromisoformat(contract["period"]["startDate"]) == datetime(2027, 3, 31, 23, tzinfo=UTC)
     assert contract["agreedMetrics"] == [
         {"id": "kpi-1", "title": "Successful completions", "description": "Share of people completing the programme",
-         "observations": [{"id": "kpi-1-target", "measure": "75", "unit": {"name": "percent"}}]},
+         "observations": [{"id": "kpi-1-target", "measure": D("75"), "unit": {"name": "percent"}}]},
         {"id": "kpi-2", "title": "Local jobs", "description": "People on probation employed on the contract",
-         "observations": [{"id": "kpi-2-target", "measure": "12", "unit": {"name": "people"}}]},
+         "observations": [{"id": "kpi-2-target", "measure": D("12.0"), "unit": {"name": "people"}}]},
         {"id": "kpi-3", "title": "Reports on time", "description": "Monthly performance reports delivered by the 5th",
          "observations": [{"id": "kpi-3-target", "measure": "Every month"}]},
     ]  # fmt: skip
     assert "noAgreedMetricsRationale" not in contract
+    # Numbers as the performance notices' observations give them: a JSON number with its exact digits (the schema
+    # allows a number or text), money as a value in pounds; text only for a target in words.
+    text = dumps(release)
+    assert '"measure":75,' in text and '"measure":12.0,' in text and '"measure":"Every month"' in text
+
+
+def test_a_money_target_is_a_value_in_pounds() -> None:
+    spend = Kpi(id="kpi-4", title="Spend with VCSE partners", description="", target="250000", unit="gbp",
+                target_value=D("250000.00"))  # fmt: skip
+    release = contract_release(dataclasses.replace(CONTRACT, kpis=(spend,)), release_id="r", date=at(15, 12))
+    validate_release(release)
+    assert release["contracts"][0]["agreedMetrics"][0]["observations"] == [
+        {"id": "kpi-4-target", "value": {"amount": D("250000.00"), "currency": "GBP"}}]  # fmt: skip
 
 
 def test_a_contract_without_kpis_says_why() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from tenderscore.services import limits
-from tenderscore.web.api.schemas import StrictSchema, Written
+from tenderscore.web.api.schemas import MoneyOut, StrictSchema, Written
 
 
 class ChallengeIn(StrictSchema):
@@ -67,7 +67,7 @@ class CommitmentOut(StrictSchema):
 class ContractOut(StrictSchema):
     id = fields.Int()
     title = fields.Str()
-    value = fields.Decimal(as_string=True)
+    value = MoneyOut()
     starts_on = fields.Date()
     ends_on = fields.Date()
     signed_on = fields.Date()

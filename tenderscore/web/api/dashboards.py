@@ -8,12 +8,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from tenderscore.core.numbers import pounds
 from tenderscore.core.performance import Rating
 from tenderscore.db import get_session
 from tenderscore.db.models import Role
 from tenderscore.services import delivery_exports
 from tenderscore.services import delivery_oversight as oversight
 from tenderscore.services.delivery import KpiPeriod, PeriodView
+from tenderscore.web.api.schemas import MoneyOut
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.views import XLSX, download
 
@@ -98,7 +100,7 @@ class _PeriodOut(Schema):
     late = fields.Bool()
     overdue = fields.Bool()
     return_version = fields.Function(lambda p: p.current.version if p.current else None)
-    contract_spend = fields.Decimal(as_string=True, allow_none=True)
+    contract_spend = MoneyOut(allow_none=True)
     vcse_spend = fields.Function(lambda p: _spend(p))
     overall = fields.Function(lambda p: _rating(p.overall))
     notice = fields.Int(allow_none=True, metadata={"description": "the performance notice that reported the period"})
@@ -108,8 +110,8 @@ class _PeriodOut(Schema):
 def _spend(p: PeriodView) -> dict[str, str] | None:
     if p.current is None:
         return None
-    return {"reported": str(p.spend.total()), "confirmed": str(p.spend.total(confirmed=True)),
-            "counted": str(p.spend.total(confirmed=True, counted=True))}  # fmt: skip
+    return {"reported": pounds(p.spend.total()), "confirmed": pounds(p.spend.total(confirmed=True)),
+            "counted": pounds(p.spend.total(confirmed=True, counted=True))}  # fmt: skip
 
 
 class PerformanceOut(ContractStatusOut):
@@ -129,11 +131,11 @@ class _VcseOut(Schema):
     reported = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "percent"})
     percent = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "of the promise, 2 dp"})
     periods = fields.Int()
-    contract_spend = fields.Decimal(as_string=True)
-    reported_gbp = fields.Decimal(as_string=True)
-    confirmed_gbp = fields.Decimal(as_string=True)
-    counted_gbp = fields.Decimal(as_string=True)
-    unconfirmed_gbp = fields.Decimal(as_string=True)
+    contract_spend = MoneyOut()
+    reported_gbp = MoneyOut()
+    confirmed_gbp = MoneyOut()
+    counted_gbp = MoneyOut()
+    unconfirmed_gbp = MoneyOut()
 
 
 class _SocialOut(Schema):
@@ -154,10 +156,10 @@ class _PartnerOut(Schema):
     identifier = fields.Str()
     name = fields.Str()
     awaiting = fields.Int()
-    awaiting_gbp = fields.Decimal(as_string=True)
+    awaiting_gbp = MoneyOut()
     refused = fields.Int(metadata={"description": "spend lines the partner disputed"})
-    refused_gbp = fields.Decimal(as_string=True)
-    total_gbp = fields.Decimal(as_string=True)
+    refused_gbp = MoneyOut()
+    total_gbp = MoneyOut()
     contracts = fields.List(fields.Str(), metadata={"description": "tender references"})
 
 

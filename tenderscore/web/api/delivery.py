@@ -90,11 +90,11 @@ class Returns(MethodView):
         """Submit the period's return (the supplier only, from the period's last day): a new version, with every
         problem named by its field (422) and nothing stored when there is one. Each partner named is asked to
         confirm its spend."""
+        # Numbers travel on as text: the service reads them with the page's rule and reports every problem at once.
         entry = returns.ReturnEntry(
-            contract_spend=str(body["contract_spend"]), note=body["note"],
-            figures={int(k): ("" if f["value"] is None else str(f["value"]), f["comment"])
-                     for k, f in body["figures"].items()},
-            spend=[(s["identifier"], s["name"], str(s["amount"])) for s in body["spend"]],
+            contract_spend=body["contract_spend"], note=body["note"],
+            figures={int(k): (f["value"], f["comment"]) for k, f in body["figures"].items()},
+            spend=[(s["identifier"], s["name"], s["amount"]) for s in body["spend"]],
         )  # fmt: skip
         session = get_session()
         try:

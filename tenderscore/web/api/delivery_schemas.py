@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from typing import Any
+
+from marshmallow import ValidationError, fields, missing, post_load, validate, validates_schema
 
 from tenderscore.core.performance import RETURN_CYCLES, Direction
 from tenderscore.services import limits
 from tenderscore.services.delivery_returns import LINES_MAX
 from tenderscore.services.kpis import BASES
-from tenderscore.web.api.schemas import ExactDecimal, StrictSchema
+from tenderscore.web.api.schemas import MoneyOut, StrictSchema
+
+
+class NumberText(fields.Field):
+    """A number as a JSON number or as its text, passed on as text for the delivery returns service to read with
+    the page's and the workbook's one rule (``core.numbers.read_number``: "1,000" is a thousand, "12,5" is refused).
+    So a figure that is not a number is reported together with the return's own rules (over the total, a figure
+    missing, a partner not on the register), not in a first round of its own. Null and "" are blank."""
+
+    default_error_messages = {"invalid": "Enter a number, or its text like \"125000.00\"."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"type": "string", "example": "125000.00", **kwargs.pop("metadata", {})}
+        metadata["description"] = f"{metadata.get('description', 'a number')} (a JSON number or its text)"
+        kwargs.setdefault("load_default", "")
+        super().__init__(allow_none=True, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.make_error("invalid")
+        return value if isinstance(value, str) else repr(value)
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        found = super().deserialize(value, attr, data, **kwargs)
+        return "" if found is None and value is not missing else found
 
 
 class KpiPeriodOut(StrictSchema):
@@ -32,9 +58,9 @@ class PeriodOut(StrictSchema):
     overdue = fields.Bool(metadata={"description": "no return yet and the due date has passed"})
     current_version = fields.Int(allow_none=True)
     submitted_at = fields.DateTime(allow_none=True)
-    contract_spend = fields.Decimal(as_string=True, allow_none=True)
-    vcse_spend_reported = fields.Decimal(as_string=True)
-    vcse_spend_confirmed = fields.Decimal(as_string=True)
+    contract_spend = MoneyOut(allow_none=True)
+    vcse_spend_reported = MoneyOut()
+    vcse_spend_confirmed = MoneyOut()
     kpis = fields.List(fields.Nested(KpiPeriodOut))
 
 
@@ -50,7 +76,7 @@ class SpendOut(StrictSchema):
     line = fields.Int()
     identifier = fields.Str()
     name = fields.Str()
-    amount = fields.Decimal(as_string=True)
+    amount = MoneyOut()
     confirmation = fields.Str(metadata={"description": "awaiting, confirmed or refused (disputed) by the partner"})
     answer = fields.Str(metadata={"description": "the partner's answer in words"})
     answer_reason = fields.Str()
@@ -63,7 +89,7 @@ class ReturnOut(StrictSchema):
     period = fields.Int()
     version = fields.Int()
     current = fields.Bool()
-    contract_spend = fields.Decimal(as_string=True)
+    contract_spend = MoneyOut()
     note = fields.Str()
     source = fields.Str(metadata={"description": "page, api or workbook"})
     late = fields.Bool()
@@ -76,21 +102,22 @@ class ReturnOut(StrictSchema):
 
 
 class FigureIn(StrictSchema):
-    value = ExactDecimal(load_default=None, allow_none=True, metadata={"description": "the figure for the period"})
+    value = NumberText(metadata={"description": "the figure for the period; null or blank: not reported (say why "
+                                                "in the comment)", "example": "95"})
     comment = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX),
                          metadata={"description": "required when no value is given: why it is not reported"})
 
 
 class SpendIn(StrictSchema):
-    identifier = fields.Str(required=True, validate=validate.Length(max=100),
+    identifier = fields.Str(load_default="", validate=validate.Length(max=100),
                             metadata={"description": "the partner's org-id identifier, like GB-CHC-1123456"})
     name = fields.Str(load_default="", validate=validate.Length(max=200),
                       metadata={"description": "blank: the register's name for the identifier"})
-    amount = ExactDecimal(required=True, metadata={"description": "£ spent with the partner in the period"})
+    amount = NumberText(metadata={"description": "£ spent with the partner in the period"})
 
 
 class ReturnIn(StrictSchema):
-    contract_spend = ExactDecimal(required=True, metadata={
+    contract_spend = NumberText(metadata={
         "description": "£ spent on the contract in the period, in pounds and pence"})
     note = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
     figures = fields.Dict(keys=fields.Str(validate=validate.Regexp(r"^[1-9][0-9]{0,9}$")),
@@ -135,7 +162,8 @@ class NewKpiTermsIn(KpiTermsIn):
 
 
 class WithdrawIn(StrictSchema):
-    reason = fields.Str(required=True, validate=validate.Length(max=limits.STATEMENT_MAX))
+    reason = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX),
+                        metadata={"description": "required: why the KPI is withdrawn"})  # the service says so
 
 
 class VariationOut(StrictSchema):
@@ -148,12 +176,46 @@ class VariationOut(StrictSchema):
     varied_at = fields.DateTime()
 
 
+RULE_FIELDS = ("good", "approaching", "requires_improvement")
+
+
+def _threshold(**kwargs: Any) -> NumberText:
+    return NumberText(validate=validate.Length(max=20), metadata={"description": "% of the target, like 95",
+                                                                  "example": "95"}, **kwargs)  # fmt: skip
+
+
+class RatingRuleIn(StrictSchema):
+    """The rating rule as GET /delivery-terms gives it: the % of the target from which each rating is given."""
+
+    good = _threshold()
+    approaching = _threshold()
+    requires_improvement = _threshold()
+
+
 class TermsIn(StrictSchema):
     return_months = fields.Int(strict=True, required=True, validate=validate.OneOf(RETURN_CYCLES))
-    good = fields.Str(required=True, validate=validate.Length(max=20))
-    approaching = fields.Str(required=True, validate=validate.Length(max=20))
-    requires_improvement = fields.Str(required=True, validate=validate.Length(max=20))
+    rating_rule = fields.Nested(RatingRuleIn, metadata={"description": "the rule as GET gives it"})
+    good = _threshold(load_default=None)
+    approaching = _threshold(load_default=None)
+    requires_improvement = _threshold(load_default=None)
     reason = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
+
+    @validates_schema
+    def one_form_of_the_rule(self, data: dict[str, Any], **_: Any) -> None:
+        flat = [name for name in RULE_FIELDS if data.get(name) is not None]
+        if "rating_rule" in data and flat:
+            raise ValidationError("Give the rule once: as rating_rule (as GET gives it) or as good, approaching "
+                                  "and requires_improvement, not both.", "rating_rule")  # fmt: skip
+
+    @post_load
+    def flat_rule(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """The flat form's thresholds left out are blank (the service names each); the nested form's stay in it."""
+        if "rating_rule" in data:
+            for name in RULE_FIELDS:
+                data.pop(name, None)
+        else:
+            data.update({name: data.get(name) or "" for name in RULE_FIELDS})
+        return data
 
 
 class TermsOut(StrictSchema):
@@ -176,7 +238,7 @@ class SpendRequestOut(StrictSchema):
     version = fields.Int()
     identifier = fields.Str()
     name = fields.Str()
-    amount = fields.Decimal(as_string=True)
+    amount = MoneyOut()
     confirmation = fields.Str()
     answer_reason = fields.Str()
     answered_at = fields.DateTime(allow_none=True)

@@ -12,9 +12,9 @@ from flask_smorest import Blueprint
 from tenderscore.db import get_session
 from tenderscore.db.models import ContractKpi, KpiVariation, Role, User
 from tenderscore.services import contract_access, kpis
-from tenderscore.services.errors import Invalid
 from tenderscore.web.api.delivery import body_path
 from tenderscore.web.api.delivery_schemas import (
+    RULE_FIELDS,
     ContractKpiOut,
     KpiTermsIn,
     NewKpiTermsIn,
@@ -23,7 +23,7 @@ from tenderscore.web.api.delivery_schemas import (
     VariationOut,
     WithdrawIn,
 )
-from tenderscore.web.api.schemas import unprocessable
+from tenderscore.web.api.schemas import fields_refused
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint("kpis", __name__, url_prefix="/api", description="A contract's KPIs, their variations and its terms")
@@ -67,11 +67,9 @@ class Kpis(MethodView):
     @blp.response(201, ContractKpiOut)
     def post(self, body: dict[str, Any], contract_id: int) -> ContractKpi:
         """Add a KPI: a recorded variation with its reason once the contract details notice is published."""
-        try:
+        with fields_refused(body_path):
             return kpis.add_kpi(get_session(), user(), contract_id, _entry(body), basis=body["basis"],
                                 reason=body["reason"])  # fmt: skip
-        except Invalid as exc:
-            raise unprocessable(exc, body_path) from None
 
 
 @blp.route("/kpis/<int:kpi_id>")
@@ -81,10 +79,8 @@ class KpiItem(MethodView):
     @blp.response(200, ContractKpiOut)
     def put(self, body: dict[str, Any], kpi_id: int) -> ContractKpi:
         """Vary a KPI's terms (all of them are sent); after the contract details notice, with a reason."""
-        try:
+        with fields_refused(body_path):
             return kpis.vary_kpi(get_session(), user(), kpi_id, _entry(body), reason=body["reason"])
-        except Invalid as exc:
-            raise unprocessable(exc, body_path) from None
 
 
 @blp.route("/kpis/<int:kpi_id>/withdrawal")
@@ -94,7 +90,8 @@ class KpiWithdrawal(MethodView):
     @blp.response(201, ContractKpiOut)
     def post(self, body: dict[str, Any], kpi_id: int) -> ContractKpi:
         """Withdraw a KPI, with the reason; its returns and ratings stay on record."""
-        return kpis.withdraw_kpi(get_session(), user(), kpi_id, reason=body["reason"])
+        with fields_refused(body_path):
+            return kpis.withdraw_kpi(get_session(), user(), kpi_id, reason=body["reason"])
 
 
 @blp.route("/contracts/<int:contract_id>/variations")
@@ -121,9 +118,11 @@ class Terms(MethodView):
     @blp.arguments(TermsIn)
     @blp.response(200, TermsOut)
     def put(self, body: dict[str, Any], contract_id: int) -> dict[str, Any]:
-        """Set the reporting cycle (1, 3, 6 or 12 months) and the rule's thresholds (% of target)."""
-        try:
-            kpis.set_delivery_terms(get_session(), user(), contract_id, **body)
-        except Invalid as exc:
-            raise unprocessable(exc, body_path) from None
+        """Set the reporting cycle (1, 3, 6 or 12 months) and the rule's thresholds (% of target): the rule as GET
+        gives it (``rating_rule``: ``good``, ``approaching``, ``requires_improvement``), or the three at the top
+        level as the page's form sends them. A 422 names each field where it was sent (``rating_rule.good``)."""
+        rule = body.pop("rating_rule", None)
+        path = body_path if rule is None else (lambda f: ["rating_rule", f] if f in RULE_FIELDS else body_path(f))
+        with fields_refused(path):
+            kpis.set_delivery_terms(get_session(), user(), contract_id, **body, **(rule or {}))
         return _terms(contract_id)

@@ -14,7 +14,7 @@ from tenderscore.db.models import Role
 from tenderscore.services import confirmations
 from tenderscore.services import delivery_returns as returns
 from tenderscore.web.api.delivery_schemas import SpendAnswerIn, SpendRequestOut
-from tenderscore.web.api.schemas import StrictSchema
+from tenderscore.web.api.schemas import StrictSchema, dotted, fields_refused
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint(
@@ -79,7 +79,8 @@ class ConfirmationItem(MethodView):
     def post(self, body: dict[str, Any], confirmation_id: int) -> dict[str, Any]:
         """Confirm, or refuse with a reason; an answer can change until the tender is awarded."""
         session = get_session()
-        confirmations.answer(session, user(), confirmation_id, body["answer"], body["note"])
+        with fields_refused(dotted):
+            confirmations.answer(session, user(), confirmation_id, body["answer"], body["note"])
         return _out(confirmations.request_for(session, user(), confirmation_id))
 
 
@@ -119,7 +120,9 @@ class SpendLine(MethodView):
     @blp.arguments(SpendAnswerIn)
     @blp.response(200, SpendRequestOut)
     def post(self, body: dict[str, Any], spend_id: int) -> dict[str, Any]:
-        """Confirm the £ reported with you, or dispute it (refused) with the reason; on the current version only."""
+        """Confirm the £ reported with you, or dispute it (refused) with the reason (a 422 naming ``reason``
+        without one); on the current version only (a 409 for a line of an earlier version)."""
         session = get_session()
-        returns.answer_spend(session, user(), spend_id, body["answer"] == "confirmed", body["reason"])
+        with fields_refused(dotted):
+            returns.answer_spend(session, user(), spend_id, body["answer"] == "confirmed", body["reason"])
         return _spend_out(returns.spend_request_for(session, user(), spend_id))

@@ -17,7 +17,7 @@ from tenderscore.db.models import Role
 from tenderscore.services import delivery, limits, performance_notices, ratings
 from tenderscore.services.contract_access import Seat
 from tenderscore.services.delivery import DeliveryView, PeriodView
-from tenderscore.web.api.schemas import StrictSchema
+from tenderscore.web.api.schemas import MoneyOut, StrictSchema, dotted, fields_refused
 from tenderscore.web.auth import signed_in, user
 from tenderscore.web.pages.performance import contract_link
 from tenderscore.web.views import PDF, download
@@ -68,10 +68,10 @@ class PeriodRatingsOut(StrictSchema):
     return_version = fields.Int(allow_none=True)
     late = fields.Bool()
     overdue = fields.Bool()
-    contract_spend = fields.Decimal(as_string=True, allow_none=True)
-    vcse_spend_reported = fields.Decimal(as_string=True)
-    vcse_spend_confirmed = fields.Decimal(as_string=True)
-    vcse_spend_counted = fields.Decimal(as_string=True)
+    contract_spend = MoneyOut(allow_none=True)
+    vcse_spend_reported = MoneyOut()
+    vcse_spend_confirmed = MoneyOut()
+    vcse_spend_counted = MoneyOut()
     overall = fields.Str()
     rated = fields.Bool()
     can_rate = fields.Bool()
@@ -171,10 +171,13 @@ class PeriodRatings(MethodView):
     @blp.response(201, PeriodRatingsOut)
     def post(self, data: dict[str, Any], contract_id: int, period: int) -> dict[str, Any]:
         """Rate every KPI for the period: the rule's rating unless you give another, with your reason. Every
-        problem is reported at once (``kpis.<kpi id>.rating``, ``kpis.<kpi id>.reason``) and nothing is stored."""
+        problem is reported at once in a 422 naming each field by the KPI's id (``errors.json.kpis.<kpi id>.rating``,
+        ``errors.json.kpis.<kpi id>.reason``: a KPI left out of the body can need a reason too) and nothing is
+        stored."""
         session = get_session()
         given = {r["kpi_id"]: ratings.Judgement(r["rating"], r["reason"]) for r in data["ratings"]}
-        ratings.rate_period(session, user(), contract_id, period, given)
+        with fields_refused(dotted):
+            ratings.rate_period(session, user(), contract_id, period, given)
         view = delivery.delivery(session, user(), contract_id)
         return period_ratings(view, view.period(period))
 

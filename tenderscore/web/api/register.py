@@ -14,6 +14,7 @@ from tenderscore.db import get_session
 from tenderscore.db.models import Role, id_of
 from tenderscore.services import identifiers, register, register_import
 from tenderscore.services.errors import Forbidden, Invalid, ServiceError
+from tenderscore.web.api import schemas
 from tenderscore.web.api.register_schemas import (
     EndIn,
     EntryIn,
@@ -32,19 +33,15 @@ from tenderscore.web.views import settle_refusal
 blp = Blueprint("register", __name__, url_prefix="/api", description="The VCSE register and organisations' identifiers")
 
 
+def _register_path(field: str) -> list[str]:
+    """``identifiers[1]`` as keys in the request body: identifiers, 1."""
+    return (field or "_schema").replace("]", "").split("[")
+
+
 def unprocessable(exc: Invalid) -> UnprocessableEntity:
     """The service's problems as schema errors: 422, ``errors.json`` by field path (``identifiers[1]`` is
-    ``{"identifiers": {"1": [...]}}``)."""
-    errors: dict[str, Any] = {}
-    for field, words in exc.problems:
-        path = (field or "_schema").replace("]", "").split("[")
-        node = errors
-        for key in path[:-1]:
-            node = node.setdefault(key, {})
-        node.setdefault(path[-1], []).append(words)
-    refusal = UnprocessableEntity(description="; ".join(words for _, words in exc.problems))
-    refusal.data = {"messages": {"json": errors}}  # type: ignore[attr-defined]
-    return refusal
+    ``{"identifiers": {"1": [...]}}``), in the one shape ``schemas.unprocessable`` gives."""
+    return schemas.unprocessable(exc, _register_path)
 
 
 def _entry(entry_id: int) -> dict[str, Any]:

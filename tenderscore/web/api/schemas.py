@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 from werkzeug.exceptions import UnprocessableEntity
 
+from tenderscore.core.numbers import pounds
 from tenderscore.core.register import Counting
 from tenderscore.services import limits
-from tenderscore.services.errors import Invalid
+from tenderscore.services.errors import Invalid, ServiceError, Unprocessable
 
 # C0 controls other than tab, newline and carriage return, and UTF-16 surrogates: PostgreSQL cannot store NUL,
 # no database driver can encode a lone surrogate, and openpyxl refuses control characters in a template or export.
@@ -38,19 +41,53 @@ def _unstorable(value: object, path: str) -> str | None:
     return next((found for sub, v in items if (found := _unstorable(v, sub)) is not None), None)
 
 
-def unprocessable(exc: Invalid, path: Callable[[str], list[str]]) -> UnprocessableEntity:
-    """A service's problems in the shape schema errors take: 422, ``errors.json`` naming each field by ``path``
-    (the service's field name as keys in the request body)."""
+def field_errors(problems: Sequence[tuple[str | None, str]], path: Callable[[str], list[str]]) -> dict[str, Any]:
+    """Problems as nested field errors: each field's messages under its path (``spend.0.amount`` is
+    ``{"spend": {"0": {"amount": [...]}}}``). A field with messages of its own and fields inside it (the whole
+    ``spend`` list over the contract's total, and a line of it wrong) keeps its own under ``_schema``, as marshmallow
+    names a nested schema's own errors: ``{"spend": {"_schema": [...], "2": {"amount": [...]}}}``."""
     errors: dict[str, Any] = {}
-    for field, words in exc.problems:
+    for field, words in problems:
         *parents, leaf = path(field or "") or ["_schema"]
         node = errors
         for key in parents:
-            node = node.setdefault(key, {})
-        node.setdefault(leaf, []).append(words)
+            inner = node.setdefault(key, {})
+            if isinstance(inner, list):  # the field's own messages came first: they move under _schema
+                inner = node[key] = {"_schema": inner}
+            node = inner
+        found = node.setdefault(leaf, [])
+        if isinstance(found, dict):  # fields inside it came first: its own messages go under _schema
+            found = found.setdefault("_schema", [])
+        found.append(words)
+    return errors
+
+
+def unprocessable(exc: Invalid, path: Callable[[str], list[str]]) -> UnprocessableEntity:
+    """A service's problems in the shape schema errors take: 422, ``errors.json`` naming each field by ``path``
+    (the service's field name as keys in the request body; see ``field_errors``)."""
     refusal = UnprocessableEntity(description="; ".join(words for _, words in exc.problems))
-    refusal.data = {"messages": {"json": errors}}  # type: ignore[attr-defined]
+    refusal.data = {"messages": {"json": field_errors(exc.problems, path)}}  # type: ignore[attr-defined]
     return refusal
+
+
+@contextmanager
+def fields_refused(path: Callable[[str], list[str]]) -> Iterator[None]:
+    """Around a service call: a refusal of what was sent (``Invalid``, or a plain refusal naming its field, such as
+    ``limits.written``'s "reason: enter why the KPI is withdrawn") becomes the 422 naming each field by ``path``,
+    the one shape of a field's mistake in the API. Not found, forbidden and conflicts pass as they are."""
+    try:
+        yield
+    except Invalid as exc:
+        raise unprocessable(exc, path) from None
+    except ServiceError as exc:
+        if type(exc) not in (ServiceError, Unprocessable) or not exc.field:
+            raise
+        raise unprocessable(Invalid([(field or "", words) for field, words in exc.problems]), path) from None
+
+
+def dotted(field: str) -> list[str]:
+    """A service's dotted field as keys in the request body: ``kpis.4.reason``."""
+    return field.split(".") if field else ["_schema"]
 
 
 class StrictSchema(Schema):
@@ -78,6 +115,18 @@ class ExactDecimal(fields.Decimal):
         if isinstance(value, bool) or (isinstance(value, str) and not DECIMAL_TEXT.fullmatch(value.strip())):
             raise self.make_error("invalid")
         return super()._validated(value)
+
+
+class MoneyOut(fields.Decimal):
+    """Pounds on the way out, as exact text with the pence: ``"90000.00"`` however the amount was typed or summed
+    (``core.numbers.pounds``: never rounded)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"example": "90000.00", **kwargs.pop("metadata", {})}
+        super().__init__(as_string=True, metadata=metadata, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else pounds(Decimal(value))
 
 
 def Money() -> ExactDecimal:  # noqa: N802 - reads as a field type
