@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlmodel import Session
 
 from tenderscore.core.award import UK, kpi_problem
-from tenderscore.core.numbers import pounds
+from tenderscore.core.numbers import pounds, read_number
 from tenderscore.core.rubric import CriterionKind
 from tenderscore.db.models import (
     Contract,
@@ -66,10 +66,8 @@ class ContractEntry:
 
 
 def _money(problems: Problems, text: str, name: str) -> Decimal | None:
-    cleaned = text.strip().replace(",", "").removeprefix("£")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+    value = read_number(text.strip().removeprefix("£"))  # commas only between thousands
+    if value is None:
         problems.add(name, f"enter the contract's value in pounds, like 1250000.00 (not '{text.strip()[:40]}')")
         return None
     if not value.is_finite() or value <= 0 or value > MONEY_MAX or value != value.quantize(Decimal("0.01")):
@@ -161,9 +159,8 @@ def enter_contract(
 
 def kpi_figure(target: str) -> Decimal | None:
     """A target typed as a plain number (``12``, ``95.5``, ``1,200``) is measurable as it stands; words are not."""
-    try:
-        value = Decimal(target.strip().replace(",", ""))
-    except InvalidOperation:
+    value = read_number(target)
+    if value is None:
         return None
     return value if value.is_finite() and Decimal(0) <= value <= MONEY_MAX else None
 

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from sqlmodel import Session, col, select
 
 from tenderscore.core.award import UK
-from tenderscore.core.numbers import plain, plural
+from tenderscore.core.numbers import plain, plural, read_number
 from tenderscore.core.performance import RETURN_CYCLES, Direction, RatingRule, periods
 from tenderscore.core.rubric import Rubric
 from tenderscore.core.ukdates import uk_date
@@ -77,12 +77,11 @@ def checked(entry: KpiEntry) -> dict[str, object]:
 
 
 def _target(problems: Problems, text: str) -> Decimal | None:
-    cleaned = (text or "").strip().replace(",", "").removeprefix("£").removesuffix("%").strip()
+    cleaned = (text or "").strip().removeprefix("£").removesuffix("%").strip()
     if not cleaned:
         return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
+    value = read_number(cleaned)  # the one rule: commas only between thousands ("12,5" is not 125)
+    if value is None:
         problems.add("target_value", f"enter the target as a number, like 15 or 2.5 (not '{text.strip()[:40]}')")
         return None
     if not value.is_finite() or value < 0 or value > TARGET_MAX:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from tenderscore.core.numbers import plain, quantity
+from tenderscore.core.numbers import plain, quantity, read_number
 from tenderscore.core.policy import MandatoryCommitment
 from tenderscore.core.policy import Policy as CorePolicy
 from tenderscore.core.register import Counting
@@ -183,10 +183,8 @@ def _number(value: object) -> Decimal | None:
     """A number as typed (``15``, ``15%``, ``£1,250``) or sent (a Decimal), or None when it is not one."""
     if isinstance(value, bool):
         return None
-    text = str(value).strip().replace(",", "").removeprefix("£").removesuffix("%").strip()
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
+    number = read_number(str(value).strip().removeprefix("£").removesuffix("%").strip())
+    if number is None:
         return None
     return number if number.is_finite() else None
 
