@@ -362,7 +362,7 @@ def _percent(root: Element, part: str) -> frozenset[int]:
 
 # Elements of a worksheet the scanner looks at, by local name; the others (row and column formats, views, merged
 # cells, page setup, extensions...) are parsed, for well-formedness, and passed over.
-_CELL, _VALUE, _ROW, _INLINE, _TEXT, _FORMULA, _PHONETIC, _SHEET_DATA, _RULE = range(1, 10)
+_CELL, _TEXT, _VALUE, _INLINE, _ROW, _FORMULA, _RULE, _PHONETIC, _SHEET_DATA = range(1, 10)
 _KINDS = {
     "c": _CELL,
     "v": _VALUE,
@@ -376,6 +376,14 @@ _KINDS = {
     "formula1": _RULE,  # a data validation's
     "formula2": _RULE,
 }
+# the same by expat name in the two main namespaces (and none), so a sheet's common elements are known from the start
+_MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_EXPAT_KINDS = {f"{uri}{safexml.NAMESPACE_SEPARATOR}{name}": kind for uri in _MAIN for name, kind in _KINDS.items()}
+_EXPAT_KINDS.update(_KINDS)
+# cell reference -> (row, column), learnt from every sheet read ("G5" -> (5, 7)): the same few hundred references come
+# in every workbook of a template; only references of the form A1 are kept, and a bounded number of them
+_REFERENCES: dict[str, tuple[int, int]] = {}
+_MAX_REFERENCES = 65_536
 
 
 def _scan_sheet(
@@ -385,7 +393,10 @@ def _scan_sheet(
 
     Rows and the cells of each row must come in order and within Excel's limits; a formula (``<f>``) must be in a
     cell, or past the cells (an extension's conditional format or data validation), where it must compute nothing.
-    Raises ``ValueError`` for a part that is not a worksheet, ``WorkbookRejected`` for a computing rule."""
+    Raises ``ValueError`` for a part that is not a worksheet, ``WorkbookRejected`` for a computing rule.
+
+    The handlers run for every element (~1,300 in a filled template): each does the least it can, the commonest
+    elements first, and a cell outside ``wanted`` is only placed (its order checked), its text never joined."""
     wanted_columns: dict[int, set[int]] = {}  # row -> the columns wanted in it
     for area in wanted:
         span = range(area.first_column, area.last_column + 1)
@@ -394,19 +405,17 @@ def _scan_sheet(
     cells: dict[tuple[int, int], RawCell] = {}
     formulas: list[FormulaCell] = []
     formula_areas: list[Area] = []
-    kinds: dict[str, int] = {}  # expat name (uri}local) -> _KINDS value, 0 for the rest
-    columns: dict[str, int] = {}  # "AB" -> 28
+    kinds = dict(_EXPAT_KINDS)  # expat name (uri}local) -> kind, 0 for the rest; learnt as met
     text: list[str] = []  # character data since the last element that holds text began
     # where the scan is: the handlers below change these (nonlocal)
     row = 0  # the current row number
     row_columns: set[int] | None = None  # wanted columns of the current row
-    row_digits = ""  # the current row number as written in a cell reference ("12" in "AB12")
     column = 0  # the current (or last) cell's column
     in_cell = False
     keep = False  # the current cell is kept
     cell_type = "n"
     cell_style = "0"
-    value: str | None = None  # the current cell's <v>
+    value: str | None = None  # the current cell's <v>, if kept
     inline: list[str] | None = None  # the current cell's <is> runs
     formula: str | None = None  # the current cell's <f> text
     formula_attributes: dict[str, str] = {}
@@ -415,20 +424,22 @@ def _scan_sheet(
     after_cells = False  # past </sheetData>
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal row, row_columns, row_digits, column, in_cell, keep, cell_type, cell_style, value, inline, formula
+        nonlocal row, row_columns, column, in_cell, keep, cell_type, cell_style, value, inline, formula
         nonlocal formula_attributes, phonetic, in_cells
         kind = kinds.get(name)
         if kind is None:
             kind = kinds[name] = _KINDS.get(name.rpartition(safexml.NAMESPACE_SEPARATOR)[2], 0)
-        # the handlers run for every element: the common ones first, and no more work than needed
-        if kind == _CELL and in_cells:
+        if kind == _CELL:
+            if not in_cells:
+                return  # not a cell: a "c" outside <sheetData>
             reference = attributes.get("r")
             if reference is None:
                 found_column = column + 1
-            elif reference.endswith(row_digits) and (found := columns.get(reference[: -len(row_digits)])):
-                found_column = found  # "AB12" in row 12, AB seen before in this sheet
             else:
-                found_column = _column_of(reference, row, columns)
+                place = _REFERENCES.get(reference) or _reference(reference)
+                if place[0] != row:
+                    raise ValueError(f"cell {reference} is not in row {row}")
+                found_column = place[1]
             if not column < found_column <= MAX_COLUMNS or row == 0:
                 raise ValueError(f"cell {reference} out of order")
             column = found_column
@@ -437,16 +448,17 @@ def _scan_sheet(
             cell_type = attributes.get("t", "n")
             cell_style = attributes.get("s") or "0"
             value = inline = formula = None
-        elif kind == _INLINE:
-            inline = []
         elif kind == _TEXT or kind == _VALUE or kind == _RULE:
             text.clear()
-        elif kind == _ROW and in_cells:
+        elif kind == _INLINE:
+            inline = []
+        elif kind == _ROW:
+            if not in_cells:
+                return
             number = int(attributes.get("r") or row + 1)
             if not row < number <= MAX_ROWS:
                 raise ValueError(f"row {number} out of order")
             row, column, in_cell = number, 0, False
-            row_digits = str(row)
             row_columns = wanted_columns.get(row)
             text.clear()
         elif kind == _FORMULA:
@@ -462,21 +474,24 @@ def _scan_sheet(
             in_cells = True
 
     def end(name: str) -> None:
-        nonlocal in_cell, value, inline, formula, phonetic, in_cells, after_cells
+        nonlocal in_cell, value, formula, phonetic, in_cells, after_cells
         kind = kinds[name]
         if kind == _CELL:
             if not in_cell:
                 return  # not a cell: a "c" outside <sheetData>
             in_cell = False
             if keep:
-                cells[(row, column)] = RawCell(
-                    _value(package, cell_type, value, _unescaped(inline)), formula, int(cell_style)
-                )
-        elif kind == _VALUE:
-            value = "".join(text) or None
+                if cell_type == "inlineStr":
+                    found: CellValue = unescape("".join(inline)) if inline is not None else None
+                else:
+                    found = None if value is None else _value(package, cell_type, value, None)
+                cells[(row, column)] = RawCell(found, formula, int(cell_style))
         elif kind == _TEXT:
-            if inline is not None and not phonetic:
+            if keep and inline is not None and not phonetic:  # a cell not kept: its text is never joined
                 inline.append("".join(text))
+        elif kind == _VALUE:
+            if keep:
+                value = "".join(text) or None
         elif kind == _FORMULA:
             written = "".join(text)
             if not in_cell:
@@ -509,17 +524,17 @@ def _scan_sheet(
     return cells, formulas
 
 
-def _column_of(reference: str, row: int, columns: dict[str, int]) -> int:
-    """The column of the cell reference ``reference`` ("AB12" -> 28), which must be in ``row``; learnt in
-    ``columns``. Raises ``ValueError`` for anything else."""
+def _reference(reference: str) -> tuple[int, int]:
+    """(row, column) of the cell reference ``reference`` ("AB12" -> (12, 28)), learnt in ``_REFERENCES``. Raises
+    ``ValueError`` for anything else."""
     match = _COORDINATE.fullmatch(reference)
     if match is None:
         raise ValueError(f"bad cell reference {reference!r}")
-    if int(match.group(2)) != row:
-        raise ValueError(f"cell {reference} is not in row {row}")
-    letters = match.group(1)
-    found = columns[letters] = column_number(letters)
-    return found
+    place = (int(match.group(2)), column_number(match.group(1)))
+    if len(_REFERENCES) >= _MAX_REFERENCES:
+        _REFERENCES.clear()
+    _REFERENCES[reference] = place
+    return place
 
 
 def _unescaped(runs: list[str] | None) -> str | None:
