@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
+from functools import lru_cache
 from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
@@ -150,6 +151,14 @@ def coordinate(row: int, column: int) -> str:
 
 def parse_area(text: str) -> Area | None:
     """A defined name's formula such as ``'VCSE partners'!$B$5:$F$34`` as an ``Area``; ``None`` if not one."""
+    return _parse_area(text) if len(text) <= _MAX_REMEMBERED_AREA else _parse_area.__wrapped__(text)
+
+
+_MAX_REMEMBERED_AREA = 200  # characters: a template's names are short; a longer text is parsed, not remembered
+
+
+@lru_cache(maxsize=4096)  # the template's ~100 names, met again in every workbook made from it
+def _parse_area(text: str) -> Area | None:
     match = _AREA.fullmatch(text.strip())
     if not match:
         return None
