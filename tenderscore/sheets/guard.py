@@ -125,6 +125,7 @@ class Archive(zipfile.ZipFile):
 
     def __init__(self, data: bytes) -> None:
         self._kept: dict[str, bytes] = {}  # first: a zip that fails to open is still closed
+        self._trees: dict[str, Element] = {}
         super().__init__(io.BytesIO(data))
 
     def part(self, name: str) -> bytes:
@@ -134,8 +135,25 @@ class Archive(zipfile.ZipFile):
             found = self._kept[name] = self.read(name)
         return found
 
+    def head(self, info: zipfile.ZipInfo, kept: bool) -> bytes:
+        """The first 8 bytes of a part: read whole and kept if ``kept`` (or if it was already), else only them."""
+        found = self._kept.get(info.filename)
+        if found is not None or kept:
+            return (found if found is not None else self.part(info.filename))[:8]
+        with self.open(info) as stream:
+            return stream.read(8)
+
+    def tree(self, name: str) -> Element:
+        """The part ``name`` parsed by ``safexml.tree``, once (the guard and the reader both read the relationships);
+        raises what ``part`` and ``safexml.tree`` raise. The tree is shared: its users never change it."""
+        found = self._trees.get(name)
+        if found is None:
+            found = self._trees[name] = safexml.tree(self.part(name))
+        return found
+
     def close(self) -> None:
         self._kept.clear()
+        self._trees.clear()
         super().close()
 
 
@@ -243,7 +261,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: GuardLimits) -> None:
 
 def _xml(archive: Archive, name: str) -> Element:
     try:
-        return safexml.tree(archive.part(name))
+        return archive.tree(name)
     except (safexml.ExpatError, DefusedXmlException, ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
         raise WorkbookRejected(f"The workbook is damaged or unsafe: its part {name} cannot be read.") from exc
 
@@ -316,11 +334,7 @@ def _check_content(archive: Archive, info: zipfile.ZipInfo, types: dict[str, str
         return
     content_type = (_content_type_of(info.filename, types) or "").split(";")[0].strip()
     try:
-        if content_type in _KEPT_TYPES:
-            head = archive.part(info.filename)[:8]  # read whole once, for the reader too
-        else:
-            with archive.open(info) as stream:
-                head = stream.read(8)
+        head = archive.head(info, content_type in _KEPT_TYPES)  # kept: read whole once, for the reader too
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise WorkbookRejected(f"The workbook is damaged: its part {info.filename} cannot be read.") from exc
     if head.startswith(OLE_MAGIC):

@@ -40,7 +40,6 @@ _AREA = re.compile(
 )
 _COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,6})?")
-_UNSIGNED = re.compile(r"[0-9]{1,9}")
 _STRING = re.compile(r'"[^"]*"|\'(?:[^\']|\'\')*\'')  # string literals and quoted sheet names
 # what computes or reaches outside: a function call (WEBSERVICE(...), HYPERLINK(...)), a DDE link
 # (=cmd|'/c calc'!A1) or an external reference ([1]Sheet1!A1)
@@ -175,7 +174,7 @@ def _local(tag: str) -> str:
 def computes(formula: str) -> bool:
     """True when ``formula`` calls a function, holds a DDE link or refers to another workbook (string literals
     aside): what a defined name, a data validation or a conditional format of a response template never does."""
-    return bool(_COMPUTES.search(_STRING.sub("", formula)))
+    return _COMPUTES.search(formula) is not None and _COMPUTES.search(_STRING.sub("", formula)) is not None
 
 
 def unescape(text: str) -> str:
@@ -222,7 +221,7 @@ class Package:
 
     def _xml(self, part: str) -> Element:
         try:
-            return safexml.tree(self._archive.part(part))
+            return self._archive.tree(part)
         except KeyError as exc:
             raise WorkbookRejected(f"The workbook is damaged: its part {part} is missing.") from exc
         except _DAMAGED as exc:
@@ -344,7 +343,8 @@ def _index(element: Element, attribute: str, part: str) -> int:
     text = element.get(attribute)
     if text is None:
         return 0
-    if not _UNSIGNED.fullmatch(text.strip()):
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):  # [0-9]{1,9}, without a regex
         raise WorkbookRejected(
             f"The workbook is damaged: its styles part {part} holds {attribute}={text[:20]!r}, which is not a "
             "whole number. Save it again from your spreadsheet program, or copy your answers into a fresh template."
@@ -356,9 +356,11 @@ def _percent(root: Element, part: str) -> frozenset[int]:
     custom: dict[int, str] = {}
     xfs: list[int] = []
     for element in root.iter():
-        for attribute in element.attrib:
-            if attribute in STYLE_INDEXES:
-                _index(element, attribute, part)  # every index checked, used or not: Excel would not open it
+        attributes = element.attrib
+        if attributes and not STYLE_INDEXES.isdisjoint(attributes):
+            for attribute in attributes:
+                if attribute in STYLE_INDEXES:
+                    _index(element, attribute, part)  # every index checked, used or not: Excel would not open it
     for element in root:
         kind = _local(element.tag)
         if kind == "numFmts":
