@@ -81,14 +81,14 @@ class Checker:
     def blank_at(self, sheet: str, row: int, column: int) -> bool:
         """``is_blank`` for a cell given by its coordinates."""
         found = self.raw.get((sheet, row, column))
-        return found is None or (found.formula is None and _blank(found.value))
+        return found is None or (found.formula is None and blank(found.value))
 
     def text(self, place: Place, *, required: bool, missing: str, limit: int = MAX_TEXT) -> str | None:
         """The text in the cell exactly as typed; ``None`` when empty or invalid (an error is recorded)."""
         usable, value, _style = self.value(place)
         if isinstance(value, Decimal):
             value = format(value, "f")  # a number typed where text is asked for, e.g. a name like "1990"
-        if not usable or _blank(value):
+        if not usable or blank(value):
             if usable and required:
                 self.error(place, missing)
             return None
@@ -125,14 +125,14 @@ class Checker:
             return value
         if isinstance(value, str) and value.strip().casefold() in ("yes", "no"):
             return value.strip().casefold() == "yes"
-        shown = "nothing" if _blank(value) else _describe(value)
+        shown = "nothing" if blank(value) else _describe(value)
         self.error(place, f"Choose Yes or No from the list (this cell holds {shown}).")
         return None
 
     def identifier(self, place: Place, *, charity: bool) -> str | None:
         """A charity or company number, normalised; ``None`` when empty or malformed."""
         usable, value, _style = self.value(place)
-        if not usable or _blank(value):
+        if not usable or blank(value):
             return None
         typed: object = value
         if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
@@ -147,7 +147,7 @@ class Checker:
         """An organisation identifier (``GB-CHC-1123456``), canonical; ``None`` when empty or malformed (an error
         naming the register's form of number is recorded)."""
         usable, value, _style = self.value(place)
-        if not usable or _blank(value):
+        if not usable or blank(value):
             return None
         if not isinstance(value, str):
             shown = _describe(value)
@@ -168,7 +168,8 @@ class Checker:
         return text.strip() if text is not None else None
 
 
-def _blank(value: object) -> bool:
+def blank(value: object) -> bool:
+    """True for no value, or text that is only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 

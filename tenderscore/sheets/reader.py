@@ -217,8 +217,9 @@ def _stripped(text: str | None) -> str | None:
 
 def _answers(checker: Checker, rubric: Rubric, layout: TemplateLayout, areas: dict[str, Area | None]) -> dict[str, str]:
     answers: dict[str, str] = {}
+    criteria = {c.id: c for c in rubric.criteria}  # not rubric.criterion: it walks every criterion each time
     for cell in layout.answers:
-        criterion = rubric.criterion(cell.criterion_id or "")
+        criterion = criteria[cell.criterion_id or ""]
         limit = criterion.word_limit
         place = _at(cell, areas)
         missing = "This answer is empty: answer the question" + (f" in at most {limit} words." if limit else ".")
@@ -242,8 +243,9 @@ def _commitments(
     checker: Checker, rubric: Rubric, layout: TemplateLayout, areas: dict[str, Area | None]
 ) -> dict[str, Decimal]:
     commitments: dict[str, Decimal] = {}
+    criteria = {c.id: c for c in rubric.criteria}
     for cell in layout.commitments:
-        criterion = rubric.criterion(cell.criterion_id or "")
+        criterion = criteria[cell.criterion_id or ""]
         unit = rubric.measure(criterion.measure).unit if criterion.measure else None
         place = _at(cell, areas)
         if checker.is_blank(place):
