@@ -52,6 +52,7 @@ EXCEL_DIGITS = 15
 MAX_ROWS = 1_048_576  # Excel's limits; a file that claims more is damaged
 MAX_COLUMNS = 16_384
 _EXCEL = Context(prec=EXCEL_DIGITS, rounding=ROUND_HALF_EVEN)
+_new_tuple = tuple.__new__
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,8 @@ class Package:
         return [formula for sheet in self.sheets for formula in self._formulas.get(sheet, ())]
 
     def read(self, areas: Iterable[Area | None]) -> dict[tuple[str, int, int], RawCell]:
-        """Every cell (``<c>`` element) inside ``areas``, keyed by (sheet, row, column). Nothing outside is kept.
+        """Every cell (``<c>`` element) inside ``areas`` that holds a value or a formula, keyed by (sheet, row,
+        column); an empty one reads as a missing one (``Checker``). Nothing outside is kept.
 
         Each sheet is scanned once for all the areas wanted of it (``want``), these included."""
         asked = [area for area in areas if area is not None and area.sheet in self.sheets]
@@ -414,6 +416,7 @@ def _scan_sheet(
         for number in range(area.first_row, area.last_row + 1):
             wanted_columns.setdefault(number, set()).update(span)
     cells: dict[tuple[int, int], RawCell] = {}
+    empty: list[tuple[int, int, int]] = []  # (row, column, style) of the kept cells with no value and no formula
     formulas: list[FormulaCell] = []
     formula_areas: list[Area] = []
     kinds = dict(_EXPAT_KINDS)  # expat name (uri}local) -> kind, 0 for the rest; learnt as met
@@ -496,7 +499,10 @@ def _scan_sheet(
                     found: CellValue = unescape("".join(inline)) if inline is not None else None
                 else:
                     found = None if value is None else _value(package, cell_type, value, None)
-                cells[(row, column)] = RawCell(found, formula, int(cell_style))
+                if found is None and formula is None:
+                    empty.append((row, column, int(cell_style)))  # most cells of a table: nothing to keep
+                else:  # RawCell(found, formula, style) without the named tuple's Python-level __new__
+                    cells[(row, column)] = _new_tuple(RawCell, (found, formula, int(cell_style)))
         elif kind == _TEXT:
             if keep and inline is not None and not phonetic:  # a cell not kept: its text is never joined
                 inline.append("".join(text))
@@ -532,6 +538,9 @@ def _scan_sheet(
         for key, cell in cells.items():
             if area.contains(*key) and cell.formula is None:
                 cells[key] = RawCell(cell.value, "", cell.style)
+        for number, place, style in empty:  # an empty one too (its value was not calculated yet)
+            if area.contains(number, place):
+                cells[(number, place)] = RawCell(None, "", style)
     return cells, formulas
 
 
