@@ -54,9 +54,10 @@ def template_formulas(layout: TemplateLayout, areas: dict[str, Area | None]) -> 
     return expected
 
 
-def template_places(
-    layout: TemplateLayout, areas: dict[str, Area | None]
-) -> tuple[dict[tuple[str, int, int], str], frozenset[tuple[str, int, int]]]:
+_Places = tuple[dict[tuple[str, int, int], str], frozenset[tuple[str, int, int]]]  # (template formulas, answer cells)
+
+
+def template_places(layout: TemplateLayout, areas: dict[str, Area | None]) -> _Places:
     """(``template_formulas``, every answer cell read by the reader), worked out once for a layout and an areas
     dict (the reader shares one dict between the workbooks of a template) and kept, a bounded number of them."""
     key = (id(layout), id(areas))
@@ -78,10 +79,7 @@ def template_places(
     return places
 
 
-_PLACES: dict[
-    tuple[int, int],
-    tuple[TemplateLayout, dict[str, Area | None], tuple[dict[tuple[str, int, int], str], frozenset[tuple[str, int, int]]]],
-] = {}
+_PLACES: dict[tuple[int, int], tuple[TemplateLayout, dict[str, Area | None], _Places]] = {}
 _MAX_PLACES = 64
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 
 from tenderscore.core.rubric import CriterionKind, Rubric
 
