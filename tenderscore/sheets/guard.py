@@ -15,6 +15,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
@@ -112,6 +113,11 @@ _KEPT_TYPES = frozenset(
         )
     }
 )
+
+
+# what reading and parsing a part may raise for a damaged or hostile one (zlib's own error included: zipfile lets a
+# corrupt deflate stream's error through)
+_UNREADABLE = (safexml.ExpatError, DefusedXmlException, ValueError, zipfile.BadZipFile, OSError, EOFError, zlib.error)
 
 
 class WorkbookRejected(ValueError):
@@ -262,7 +268,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: GuardLimits) -> None:
 def _xml(archive: Archive, name: str) -> Element:
     try:
         return archive.tree(name)
-    except (safexml.ExpatError, DefusedXmlException, ValueError, zipfile.BadZipFile, OSError, EOFError) as exc:
+    except _UNREADABLE as exc:
         raise WorkbookRejected(f"The workbook is damaged or unsafe: its part {name} cannot be read.") from exc
 
 
@@ -335,7 +341,7 @@ def _check_content(archive: Archive, info: zipfile.ZipInfo, types: dict[str, str
     content_type = (_content_type_of(info.filename, types) or "").split(";")[0].strip()
     try:
         head = archive.head(info, content_type in _KEPT_TYPES)  # kept: read whole once, for the reader too
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, zlib.error) as exc:
         raise WorkbookRejected(f"The workbook is damaged: its part {info.filename} cannot be read.") from exc
     if head.startswith(OLE_MAGIC):
         raise _macros(info.filename)

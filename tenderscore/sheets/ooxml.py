@@ -18,6 +18,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -321,7 +322,10 @@ class Package:
 
 # what a part that cannot be parsed raises: expat's errors, defusedxml's refusals, a bad zip member, and the
 # ValueError the sheet scanner raises for what is not a worksheet (rows or cells out of order, bad references)
-_DAMAGED = (safexml.ExpatError, DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError)
+_DAMAGED = (
+    safexml.ExpatError, DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError,
+    zlib.error,  # a member whose deflate stream is corrupt (zipfile lets zlib's error through)
+)
 
 
 def _read_strings(root: Element) -> list[str]:
