@@ -17,6 +17,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 # C0 controls but tab, LF and CR (NUL breaks PostgreSQL's JSON, ESC and BEL drive terminals) and lone surrogates
 # (from Excel's _xD800_ escape: not text, cannot be encoded): never part of an answer
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # the same C0 controls, as UTF-8 bytes
 _ERROR_CODE = re.compile(r"#[A-Z0-9_/!?]{1,15}")
 MAX_TEXT = 32_767  # Excel's limit for one cell
 
@@ -65,10 +66,10 @@ class Checker:
             what = "an infinite or undefined value" if value.undefined else f"{value.text[:30]!r}, not a usable number"
             self.error(place, f"This cell holds {what}: enter a number.")
             return False, None, 0
-        if isinstance(value, str) and (control := _CONTROL.search(value)):
+        if isinstance(value, str) and (control := _control_character(value)) is not None:
             self.error(
                 place,
-                f"This cell holds an invisible control character (U+{ord(control.group()):04X}), which cannot be "
+                f"This cell holds an invisible control character (U+{ord(control):04X}), which cannot be "
                 "stored: retype the text, or paste it as plain text.",
             )
             return False, None, 0
@@ -166,6 +167,20 @@ class Checker:
             self.error(place, f"{text.strip()!r} is not an email address; enter one such as name@example.org.")
             return None
         return text.strip() if text is not None else None
+
+
+def _control_character(text: str) -> str | None:
+    """The first character of ``text`` that ``_CONTROL`` matches, or ``None``. A long answer is checked in C ~5
+    times faster than by the regular expression: UTF-8 holds a C0 control as that very byte, and no other character
+    as one, and a lone surrogate cannot be encoded at all; the expression then finds which one it is."""
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        encoded = b"\x00"
+    if len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded):
+        return None
+    found = _CONTROL.search(text)
+    return found.group() if found is not None else None
 
 
 def blank(value: object) -> bool:
