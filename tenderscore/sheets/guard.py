@@ -182,7 +182,7 @@ class Archive(zipfile.ZipFile):
         if len(raw) != info.compress_size:
             raise EOFError(f"The member {info.filename!r} is truncated")
         whole = first is None or info.file_size <= first
-        limit = info.file_size if whole else first
+        limit = info.file_size if first is None or whole else first
         if limit == 0:
             body = b""  # (zlib's max_length 0 would mean no limit)
         elif info.compress_type == zipfile.ZIP_STORED:
