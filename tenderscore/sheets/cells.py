@@ -17,6 +17,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 # C0 controls but tab, LF and CR (NUL breaks PostgreSQL's JSON, ESC and BEL drive terminals) and lone surrogates
 # (from Excel's _xD800_ escape: not text, cannot be encoded): never part of an answer
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # the same C0 controls, as UTF-8 bytes
 _ERROR_CODE = re.compile(r"#[A-Z0-9_/!?]{1,15}")
 MAX_TEXT = 32_767  # Excel's limit for one cell
 
@@ -65,10 +66,10 @@ class Checker:
             what = "an infinite or undefined value" if value.undefined else f"{value.text[:30]!r}, not a usable number"
             self.error(place, f"This cell holds {what}: enter a number.")
             return False, None, 0
-        if isinstance(value, str) and (control := _CONTROL.search(value)):
+        if isinstance(value, str) and (control := _control_character(value)) is not None:
             self.error(
                 place,
-                f"This cell holds an invisible control character (U+{ord(control.group()):04X}), which cannot be "
+                f"This cell holds an invisible control character (U+{ord(control):04X}), which cannot be "
                 "stored: retype the text, or paste it as plain text.",
             )
             return False, None, 0
@@ -81,14 +82,14 @@ class Checker:
     def blank_at(self, sheet: str, row: int, column: int) -> bool:
         """``is_blank`` for a cell given by its coordinates."""
         found = self.raw.get((sheet, row, column))
-        return found is None or (found.formula is None and _blank(found.value))
+        return found is None or (found.formula is None and blank(found.value))
 
     def text(self, place: Place, *, required: bool, missing: str, limit: int = MAX_TEXT) -> str | None:
         """The text in the cell exactly as typed; ``None`` when empty or invalid (an error is recorded)."""
         usable, value, _style = self.value(place)
         if isinstance(value, Decimal):
             value = format(value, "f")  # a number typed where text is asked for, e.g. a name like "1990"
-        if not usable or _blank(value):
+        if not usable or blank(value):
             if usable and required:
                 self.error(place, missing)
             return None
@@ -125,14 +126,14 @@ class Checker:
             return value
         if isinstance(value, str) and value.strip().casefold() in ("yes", "no"):
             return value.strip().casefold() == "yes"
-        shown = "nothing" if _blank(value) else _describe(value)
+        shown = "nothing" if blank(value) else _describe(value)
         self.error(place, f"Choose Yes or No from the list (this cell holds {shown}).")
         return None
 
     def identifier(self, place: Place, *, charity: bool) -> str | None:
         """A charity or company number, normalised; ``None`` when empty or malformed."""
         usable, value, _style = self.value(place)
-        if not usable or _blank(value):
+        if not usable or blank(value):
             return None
         typed: object = value
         if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
@@ -147,7 +148,7 @@ class Checker:
         """An organisation identifier (``GB-CHC-1123456``), canonical; ``None`` when empty or malformed (an error
         naming the register's form of number is recorded)."""
         usable, value, _style = self.value(place)
-        if not usable or _blank(value):
+        if not usable or blank(value):
             return None
         if not isinstance(value, str):
             shown = _describe(value)
@@ -168,7 +169,22 @@ class Checker:
         return text.strip() if text is not None else None
 
 
-def _blank(value: object) -> bool:
+def _control_character(text: str) -> str | None:
+    """The first character of ``text`` that ``_CONTROL`` matches, or ``None``. A long answer is checked in C ~5
+    times faster than by the regular expression: UTF-8 holds a C0 control as that very byte, and no other character
+    as one, and a lone surrogate cannot be encoded at all; the expression then finds which one it is."""
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        encoded = b"\x00"
+    if len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded):
+        return None
+    found = _CONTROL.search(text)
+    return found.group() if found is not None else None
+
+
+def blank(value: object) -> bool:
+    """True for no value, or text that is only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 

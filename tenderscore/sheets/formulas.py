@@ -54,17 +54,38 @@ def template_formulas(layout: TemplateLayout, areas: dict[str, Area | None]) -> 
     return expected
 
 
-def check_formulas(checker: Checker, layout: TemplateLayout, areas: dict[str, Area | None]) -> None:
-    """Record an error for every formula of the workbook that the template did not write there."""
-    expected = template_formulas(layout, areas)
+_Places = tuple[dict[tuple[str, int, int], str], frozenset[tuple[str, int, int]]]  # (template formulas, answer cells)
+
+
+def template_places(layout: TemplateLayout, areas: dict[str, Area | None]) -> _Places:
+    """(``template_formulas``, every answer cell read by the reader), worked out once for a layout and an areas
+    dict (the reader shares one dict between the workbooks of a template) and kept, a bounded number of them."""
+    key = (id(layout), id(areas))
+    found = _PLACES.get(key)
+    if found is not None and found[0] is layout and found[1] is areas:
+        return found[2]
     read = [areas[c.name] for c in layout.cells if c.kind != CellKind.IDENTITY] + [areas[t.name] for t in layout.tables]
-    answer_cells = {  # bounded: every area's shape was checked against the template
+    answer_cells = frozenset(  # bounded: every area's shape was checked against the template
         (area.sheet, row, column)
         for area in read
         if area is not None
         for row in range(area.first_row, area.last_row + 1)
         for column in range(area.first_column, area.last_column + 1)
-    }
+    )
+    places = (template_formulas(layout, areas), answer_cells)
+    if len(_PLACES) >= _MAX_PLACES:
+        _PLACES.pop(next(iter(_PLACES)), None)  # the oldest
+    _PLACES[key] = (layout, areas, places)
+    return places
+
+
+_PLACES: dict[tuple[int, int], tuple[TemplateLayout, dict[str, Area | None], _Places]] = {}
+_MAX_PLACES = 64
+
+
+def check_formulas(checker: Checker, layout: TemplateLayout, areas: dict[str, Area | None]) -> None:
+    """Record an error for every formula of the workbook that the template did not write there."""
+    expected, answer_cells = template_places(layout, areas)
     masters: dict[tuple[str, str], FormulaCell] = {}
     for found in checker.package.formulas():
         text = found.text

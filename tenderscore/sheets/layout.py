@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 
 from tenderscore.core.rubric import CriterionKind, Rubric
 
@@ -115,11 +116,11 @@ class TemplateLayout:
     pricing: TableSpec | None
     partners: TableSpec
 
-    @property
+    @cached_property  # a layout is read many times per workbook: worked out once
     def cells(self) -> tuple[AnswerCell, ...]:
         return self.identity + self.bidder + self.answers + self.declarations + self.commitments
 
-    @property
+    @cached_property
     def tables(self) -> tuple[TableSpec, ...]:
         return ((self.pricing,) if self.pricing else ()) + (self.partners,)
 
@@ -162,7 +163,26 @@ def _criterion_cells(
 
 
 def template_layout(rubric: Rubric) -> TemplateLayout:
-    """The layout of ``rubric``'s response template. Raises ``ValueError`` if two criteria map to one name."""
+    """The layout of ``rubric``'s response template. Raises ``ValueError`` if two criteria map to one name.
+
+    A rubric is a frozen value and a published tender's is one object per process (``services.tenders.rubric_of``),
+    so the layout is made once per rubric object and kept (a bounded number of them, each with its rubric, so an
+    object's id is never reused while its layout is kept)."""
+    found = _LAYOUTS.get(id(rubric))
+    if found is not None and found[0] is rubric:
+        return found[1]
+    layout = _make_layout(rubric)
+    if len(_LAYOUTS) >= _MAX_LAYOUTS:
+        _LAYOUTS.pop(next(iter(_LAYOUTS)), None)  # the oldest
+    _LAYOUTS[id(rubric)] = (rubric, layout)
+    return layout
+
+
+_LAYOUTS: dict[int, tuple[Rubric, TemplateLayout]] = {}
+_MAX_LAYOUTS = 32
+
+
+def _make_layout(rubric: Rubric) -> TemplateLayout:
     identity = tuple(
         AnswerCell(name, HIDDEN, i + 1, 2, field, CellKind.IDENTITY) for i, (field, name) in enumerate(IDENTITY_FIELDS)
     )

@@ -18,9 +18,11 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
+from functools import lru_cache
 from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
@@ -39,7 +41,6 @@ _AREA = re.compile(
 )
 _COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,6})?")
-_UNSIGNED = re.compile(r"[0-9]{1,9}")
 _STRING = re.compile(r'"[^"]*"|\'(?:[^\']|\'\')*\'')  # string literals and quoted sheet names
 # what computes or reaches outside: a function call (WEBSERVICE(...), HYPERLINK(...)), a DDE link
 # (=cmd|'/c calc'!A1) or an external reference ([1]Sheet1!A1)
@@ -52,6 +53,7 @@ EXCEL_DIGITS = 15
 MAX_ROWS = 1_048_576  # Excel's limits; a file that claims more is damaged
 MAX_COLUMNS = 16_384
 _EXCEL = Context(prec=EXCEL_DIGITS, rounding=ROUND_HALF_EVEN)
+_new_tuple = tuple.__new__
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,14 @@ def coordinate(row: int, column: int) -> str:
 
 def parse_area(text: str) -> Area | None:
     """A defined name's formula such as ``'VCSE partners'!$B$5:$F$34`` as an ``Area``; ``None`` if not one."""
+    return _parse_area(text) if len(text) <= _MAX_REMEMBERED_AREA else _parse_area.__wrapped__(text)
+
+
+_MAX_REMEMBERED_AREA = 200  # characters: a template's names are short; a longer text is parsed, not remembered
+
+
+@lru_cache(maxsize=4096)  # the template's ~100 names, met again in every workbook made from it
+def _parse_area(text: str) -> Area | None:
     match = _AREA.fullmatch(text.strip())
     if not match:
         return None
@@ -166,7 +176,7 @@ def _local(tag: str) -> str:
 def computes(formula: str) -> bool:
     """True when ``formula`` calls a function, holds a DDE link or refers to another workbook (string literals
     aside): what a defined name, a data validation or a conditional format of a response template never does."""
-    return bool(_COMPUTES.search(_STRING.sub("", formula)))
+    return _COMPUTES.search(formula) is not None and _COMPUTES.search(_STRING.sub("", formula)) is not None
 
 
 def unescape(text: str) -> str:
@@ -213,7 +223,7 @@ class Package:
 
     def _xml(self, part: str) -> Element:
         try:
-            return safexml.tree(self._archive.part(part))
+            return self._archive.tree(part)
         except KeyError as exc:
             raise WorkbookRejected(f"The workbook is damaged: its part {part} is missing.") from exc
         except _DAMAGED as exc:
@@ -272,7 +282,8 @@ class Package:
         return [formula for sheet in self.sheets for formula in self._formulas.get(sheet, ())]
 
     def read(self, areas: Iterable[Area | None]) -> dict[tuple[str, int, int], RawCell]:
-        """Every cell (``<c>`` element) inside ``areas``, keyed by (sheet, row, column). Nothing outside is kept.
+        """Every cell (``<c>`` element) inside ``areas`` that holds a value or a formula, keyed by (sheet, row,
+        column); an empty one reads as a missing one (``Checker``). Nothing outside is kept.
 
         Each sheet is scanned once for all the areas wanted of it (``want``), these included."""
         asked = [area for area in areas if area is not None and area.sheet in self.sheets]
@@ -311,7 +322,10 @@ class Package:
 
 # what a part that cannot be parsed raises: expat's errors, defusedxml's refusals, a bad zip member, and the
 # ValueError the sheet scanner raises for what is not a worksheet (rows or cells out of order, bad references)
-_DAMAGED = (safexml.ExpatError, DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError)
+_DAMAGED = (
+    safexml.ExpatError, DefusedXmlException, SyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError,
+    zlib.error,  # a member whose deflate stream is corrupt (zipfile lets zlib's error through)
+)
 
 
 def _read_strings(root: Element) -> list[str]:
@@ -335,7 +349,8 @@ def _index(element: Element, attribute: str, part: str) -> int:
     text = element.get(attribute)
     if text is None:
         return 0
-    if not _UNSIGNED.fullmatch(text.strip()):
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):  # [0-9]{1,9}, without a regex
         raise WorkbookRejected(
             f"The workbook is damaged: its styles part {part} holds {attribute}={text[:20]!r}, which is not a "
             "whole number. Save it again from your spreadsheet program, or copy your answers into a fresh template."
@@ -347,9 +362,11 @@ def _percent(root: Element, part: str) -> frozenset[int]:
     custom: dict[int, str] = {}
     xfs: list[int] = []
     for element in root.iter():
-        for attribute in element.attrib:
-            if attribute in STYLE_INDEXES:
-                _index(element, attribute, part)  # every index checked, used or not: Excel would not open it
+        attributes = element.attrib
+        if attributes and not STYLE_INDEXES.isdisjoint(attributes):
+            for attribute in attributes:
+                if attribute in STYLE_INDEXES:
+                    _index(element, attribute, part)  # every index checked, used or not: Excel would not open it
     for element in root:
         kind = _local(element.tag)
         if kind == "numFmts":
@@ -362,7 +379,7 @@ def _percent(root: Element, part: str) -> frozenset[int]:
 
 # Elements of a worksheet the scanner looks at, by local name; the others (row and column formats, views, merged
 # cells, page setup, extensions...) are parsed, for well-formedness, and passed over.
-_CELL, _VALUE, _ROW, _INLINE, _TEXT, _FORMULA, _PHONETIC, _SHEET_DATA, _RULE = range(1, 10)
+_CELL, _TEXT, _VALUE, _INLINE, _ROW, _FORMULA, _RULE, _PHONETIC, _SHEET_DATA = range(1, 10)
 _KINDS = {
     "c": _CELL,
     "v": _VALUE,
@@ -376,6 +393,14 @@ _KINDS = {
     "formula1": _RULE,  # a data validation's
     "formula2": _RULE,
 }
+# the same by expat name in the two main namespaces (and none), so a sheet's common elements are known from the start
+_MAIN = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+_EXPAT_KINDS = {f"{uri}{safexml.NAMESPACE_SEPARATOR}{name}": kind for uri in _MAIN for name, kind in _KINDS.items()}
+_EXPAT_KINDS.update(_KINDS)
+# cell reference -> (row, column), learnt from every sheet read ("G5" -> (5, 7)): the same few hundred references come
+# in every workbook of a template; only references of the form A1 are kept, and a bounded number of them
+_REFERENCES: dict[str, tuple[int, int]] = {}
+_MAX_REFERENCES = 65_536
 
 
 def _scan_sheet(
@@ -385,28 +410,30 @@ def _scan_sheet(
 
     Rows and the cells of each row must come in order and within Excel's limits; a formula (``<f>``) must be in a
     cell, or past the cells (an extension's conditional format or data validation), where it must compute nothing.
-    Raises ``ValueError`` for a part that is not a worksheet, ``WorkbookRejected`` for a computing rule."""
+    Raises ``ValueError`` for a part that is not a worksheet, ``WorkbookRejected`` for a computing rule.
+
+    The handlers run for every element (~1,300 in a filled template): each does the least it can, the commonest
+    elements first, and a cell outside ``wanted`` is only placed (its order checked), its text never joined."""
     wanted_columns: dict[int, set[int]] = {}  # row -> the columns wanted in it
     for area in wanted:
         span = range(area.first_column, area.last_column + 1)
         for number in range(area.first_row, area.last_row + 1):
             wanted_columns.setdefault(number, set()).update(span)
     cells: dict[tuple[int, int], RawCell] = {}
+    empty: list[tuple[int, int, int]] = []  # (row, column, style) of the kept cells with no value and no formula
     formulas: list[FormulaCell] = []
     formula_areas: list[Area] = []
-    kinds: dict[str, int] = {}  # expat name (uri}local) -> _KINDS value, 0 for the rest
-    columns: dict[str, int] = {}  # "AB" -> 28
+    kinds = dict(_EXPAT_KINDS)  # expat name (uri}local) -> kind, 0 for the rest; learnt as met
     text: list[str] = []  # character data since the last element that holds text began
     # where the scan is: the handlers below change these (nonlocal)
     row = 0  # the current row number
     row_columns: set[int] | None = None  # wanted columns of the current row
-    row_digits = ""  # the current row number as written in a cell reference ("12" in "AB12")
     column = 0  # the current (or last) cell's column
     in_cell = False
     keep = False  # the current cell is kept
     cell_type = "n"
     cell_style = "0"
-    value: str | None = None  # the current cell's <v>
+    value: str | None = None  # the current cell's <v>, if kept
     inline: list[str] | None = None  # the current cell's <is> runs
     formula: str | None = None  # the current cell's <f> text
     formula_attributes: dict[str, str] = {}
@@ -415,20 +442,22 @@ def _scan_sheet(
     after_cells = False  # past </sheetData>
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal row, row_columns, row_digits, column, in_cell, keep, cell_type, cell_style, value, inline, formula
+        nonlocal row, row_columns, column, in_cell, keep, cell_type, cell_style, value, inline, formula
         nonlocal formula_attributes, phonetic, in_cells
         kind = kinds.get(name)
         if kind is None:
             kind = kinds[name] = _KINDS.get(name.rpartition(safexml.NAMESPACE_SEPARATOR)[2], 0)
-        # the handlers run for every element: the common ones first, and no more work than needed
-        if kind == _CELL and in_cells:
+        if kind == _CELL:
+            if not in_cells:
+                return  # not a cell: a "c" outside <sheetData>
             reference = attributes.get("r")
             if reference is None:
                 found_column = column + 1
-            elif reference.endswith(row_digits) and (found := columns.get(reference[: -len(row_digits)])):
-                found_column = found  # "AB12" in row 12, AB seen before in this sheet
             else:
-                found_column = _column_of(reference, row, columns)
+                place = _REFERENCES.get(reference) or _reference(reference)
+                if place[0] != row:
+                    raise ValueError(f"cell {reference} is not in row {row}")
+                found_column = place[1]
             if not column < found_column <= MAX_COLUMNS or row == 0:
                 raise ValueError(f"cell {reference} out of order")
             column = found_column
@@ -437,16 +466,17 @@ def _scan_sheet(
             cell_type = attributes.get("t", "n")
             cell_style = attributes.get("s") or "0"
             value = inline = formula = None
-        elif kind == _INLINE:
-            inline = []
         elif kind == _TEXT or kind == _VALUE or kind == _RULE:
             text.clear()
-        elif kind == _ROW and in_cells:
+        elif kind == _INLINE:
+            inline = []
+        elif kind == _ROW:
+            if not in_cells:
+                return
             number = int(attributes.get("r") or row + 1)
             if not row < number <= MAX_ROWS:
                 raise ValueError(f"row {number} out of order")
             row, column, in_cell = number, 0, False
-            row_digits = str(row)
             row_columns = wanted_columns.get(row)
             text.clear()
         elif kind == _FORMULA:
@@ -462,21 +492,27 @@ def _scan_sheet(
             in_cells = True
 
     def end(name: str) -> None:
-        nonlocal in_cell, value, inline, formula, phonetic, in_cells, after_cells
+        nonlocal in_cell, value, formula, phonetic, in_cells, after_cells
         kind = kinds[name]
         if kind == _CELL:
             if not in_cell:
                 return  # not a cell: a "c" outside <sheetData>
             in_cell = False
             if keep:
-                cells[(row, column)] = RawCell(
-                    _value(package, cell_type, value, _unescaped(inline)), formula, int(cell_style)
-                )
-        elif kind == _VALUE:
-            value = "".join(text) or None
+                if cell_type == "inlineStr":
+                    found: CellValue = unescape("".join(inline)) if inline is not None else None
+                else:
+                    found = None if value is None else _value(package, cell_type, value, None)
+                if found is None and formula is None:
+                    empty.append((row, column, int(cell_style)))  # most cells of a table: nothing to keep
+                else:  # RawCell(found, formula, style) without the named tuple's Python-level __new__
+                    cells[(row, column)] = _new_tuple(RawCell, (found, formula, int(cell_style)))
         elif kind == _TEXT:
-            if inline is not None and not phonetic:
+            if keep and inline is not None and not phonetic:  # a cell not kept: its text is never joined
                 inline.append("".join(text))
+        elif kind == _VALUE:
+            if keep:
+                value = "".join(text) or None
         elif kind == _FORMULA:
             written = "".join(text)
             if not in_cell:
@@ -506,20 +542,23 @@ def _scan_sheet(
         for key, cell in cells.items():
             if area.contains(*key) and cell.formula is None:
                 cells[key] = RawCell(cell.value, "", cell.style)
+        for number, place, style in empty:  # an empty one too (its value was not calculated yet)
+            if area.contains(number, place):
+                cells[(number, place)] = RawCell(None, "", style)
     return cells, formulas
 
 
-def _column_of(reference: str, row: int, columns: dict[str, int]) -> int:
-    """The column of the cell reference ``reference`` ("AB12" -> 28), which must be in ``row``; learnt in
-    ``columns``. Raises ``ValueError`` for anything else."""
+def _reference(reference: str) -> tuple[int, int]:
+    """(row, column) of the cell reference ``reference`` ("AB12" -> (12, 28)), learnt in ``_REFERENCES``. Raises
+    ``ValueError`` for anything else."""
     match = _COORDINATE.fullmatch(reference)
     if match is None:
         raise ValueError(f"bad cell reference {reference!r}")
-    if int(match.group(2)) != row:
-        raise ValueError(f"cell {reference} is not in row {row}")
-    letters = match.group(1)
-    found = columns[letters] = column_number(letters)
-    return found
+    place = (int(match.group(2)), column_number(match.group(1)))
+    if len(_REFERENCES) >= _MAX_REFERENCES:
+        _REFERENCES.clear()
+    _REFERENCES[reference] = place
+    return place
 
 
 def _unescaped(runs: list[str] | None) -> str | None:

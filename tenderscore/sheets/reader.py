@@ -76,8 +76,28 @@ def read_workbook(
 
 
 def _named_areas(package: Package, layout: TemplateLayout) -> dict[str, Area | None]:
-    names = [cell.name for cell in layout.cells] + [table.name for table in layout.tables]
-    return {name: package.area(name) for name in names}
+    """Where the workbook's defined names put every cell and table of ``layout``. Every workbook made from one
+    template names the same areas, so the dict is made once per layout and names' texts and shared: never changed
+    by its users (``formulas.template_places`` keeps what it works out from it, by its identity)."""
+    names = _layout_names(layout)
+    texts = tuple(package.names.get(name.casefold()) for name in names)
+    key = (id(layout), texts)
+    found = _AREAS.get(key)
+    if found is not None and found[0] is layout:
+        return found[1]
+    areas = {name: package.area(name) for name in names}
+    if len(_AREAS) >= _MAX_AREAS:
+        _AREAS.pop(next(iter(_AREAS)), None)  # the oldest
+    _AREAS[key] = (layout, areas)
+    return areas
+
+
+def _layout_names(layout: TemplateLayout) -> list[str]:
+    return [cell.name for cell in layout.cells] + [table.name for table in layout.tables]
+
+
+_AREAS: dict[tuple[int, tuple[str | None, ...]], tuple[TemplateLayout, dict[str, Area | None]]] = {}
+_MAX_AREAS = 64
 
 
 def _identity_in_place(checker: Checker, layout: TemplateLayout, areas: dict[str, Area | None]) -> bool:
@@ -197,8 +217,9 @@ def _stripped(text: str | None) -> str | None:
 
 def _answers(checker: Checker, rubric: Rubric, layout: TemplateLayout, areas: dict[str, Area | None]) -> dict[str, str]:
     answers: dict[str, str] = {}
+    criteria = {c.id: c for c in rubric.criteria}  # not rubric.criterion: it walks every criterion each time
     for cell in layout.answers:
-        criterion = rubric.criterion(cell.criterion_id or "")
+        criterion = criteria[cell.criterion_id or ""]
         limit = criterion.word_limit
         place = _at(cell, areas)
         missing = "This answer is empty: answer the question" + (f" in at most {limit} words." if limit else ".")
@@ -222,8 +243,9 @@ def _commitments(
     checker: Checker, rubric: Rubric, layout: TemplateLayout, areas: dict[str, Area | None]
 ) -> dict[str, Decimal]:
     commitments: dict[str, Decimal] = {}
+    criteria = {c.id: c for c in rubric.criteria}
     for cell in layout.commitments:
-        criterion = rubric.criterion(cell.criterion_id or "")
+        criterion = criteria[cell.criterion_id or ""]
         unit = rubric.measure(criterion.measure).unit if criterion.measure else None
         place = _at(cell, areas)
         if checker.is_blank(place):

@@ -12,7 +12,7 @@ from tenderscore.core.orgid import OrgId
 from tenderscore.core.responses import VcsePartner
 from tenderscore.core.rubric import Rubric
 from tenderscore.core.vcse import vcse_share, vcse_share_disagreement
-from tenderscore.sheets.cells import Checker, Place
+from tenderscore.sheets.cells import Checker, Place, blank
 from tenderscore.sheets.layout import TableSpec, TemplateLayout
 from tenderscore.sheets.ooxml import Area, coordinate
 from tenderscore.sheets.quantities import GBP_RULE
@@ -39,8 +39,12 @@ def _blank_row(checker: Checker, table: TableSpec, areas: dict[str, Area | None]
     are: a quick way past the row before its places are worked out."""
     area = areas[table.name]
     assert area is not None
-    sheet, number = area.sheet, area.first_row + row
-    return all(checker.blank_at(sheet, number, column) for column in range(area.first_column, area.last_column + 1))
+    sheet, number, raw = area.sheet, area.first_row + row, checker.raw
+    for column in range(area.first_column, area.last_column + 1):  # Checker.blank_at, without a call per cell
+        found = raw.get((sheet, number, column))
+        if found is not None and (found.formula is not None or not blank(found.value)):
+            return False
+    return True
 
 
 def read_pricing(checker: Checker, table: TableSpec, areas: dict[str, Area | None]) -> Decimal | None:

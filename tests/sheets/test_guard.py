@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import warnings
 import zipfile
@@ -108,6 +109,21 @@ def test_sizes_that_lie_are_caught_when_read(rubric: Rubric, tender: TemplateIde
             if data[name_offset : name_offset + len(target)] == target:
                 struct.pack_into("<I", data, found + size_offset, 100)
             start = found + 4
+    with pytest.raises(WorkbookRejected, match="damaged"):
+        read_workbook(bytes(data), rubric, tender)
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet3.xml", "xl/styles.xml", "docProps/app.xml"])
+def test_a_corrupt_compressed_part_is_refused_as_damaged(
+    rubric: Rubric, tender: TemplateIdentity, fill: Fill, part: str
+) -> None:
+    """zlib's own error for a garbled deflate stream is a refusal naming the file damaged, never an exception."""
+    data = bytearray(fill())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(part)
+    name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_length + extra_length
+    for i in range(start, start + min(info.compress_size, 40)):
+        data[i] ^= 0x5A
     with pytest.raises(WorkbookRejected, match="damaged"):
         read_workbook(bytes(data), rubric, tender)
 

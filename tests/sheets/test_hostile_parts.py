@@ -7,6 +7,7 @@ and VCSE partners E35 (totals).
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Callable
 
@@ -15,6 +16,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from tenderscore.core.rubric import Rubric
 from tenderscore.sheets import FilledBid, TemplateIdentity, WorkbookRejected, fill_template, read_workbook, self_check
+from tenderscore.sheets.cells import _CONTROL, _control_character
 from tenderscore.sheets.guard import open_archive
 from tenderscore.sheets.ooxml import Package
 from tenderscore.sheets.reading import WorkbookReading
@@ -319,3 +321,15 @@ def test_tabs_and_new_lines_are_still_text(read: Read, good: bytes) -> None:
     data = put_cell(good, "Quality", "G5", '<c r="G5" t="inlineStr"><is><t>a_x0009_b_x000D__x000A_c</t></is></c>')
     reading = read(data)
     assert reading.response is not None and reading.response.answers["q1"] == "a\tb\r\nc"
+
+
+def test_the_control_character_check_finds_what_the_expression_finds() -> None:
+    """``_control_character`` (UTF-8 bytes checked in C) against ``_CONTROL``, on texts of every kind of character
+    it could mistake: tab, LF, CR, DEL, C1 controls, non-ASCII and astral letters, private use, lone surrogates."""
+    pool = ["a", " ", "\t", "\n", "\r", "é", "’", "€", "\U0001f600", "\x00", "\x07", "\x1b", "\x1f", "\x0b", "\x7f",
+            "\x85", "\ud800", "\udfff", "\ue000"]  # fmt: skip
+    chooser = random.Random(17)
+    for _ in range(5000):
+        text = "".join(chooser.choice(pool) for _ in range(chooser.randint(0, 12)))
+        expected = _CONTROL.search(text)
+        assert _control_character(text) == (expected.group() if expected else None), repr(text)

@@ -123,6 +123,15 @@ def test_array_formula_range_covers_answer_cells(read: Read, fill: Fill) -> None
     assert {e.where for e in reading.errors} == {"Commitments!G6", "Commitments!G7"}
 
 
+def test_array_formula_range_covers_an_empty_answer_cell(read: Read, fill: Fill) -> None:
+    """An empty cell is not kept by the scan, except in an array formula's range, where it is the formula's."""
+    data = replace_cell(fill(), "Commitments", "G6", '<c r="G6"><f t="array" ref="G6:G7">{4;5}</f><v>4</v></c>')
+    data = replace_cell(data, "Commitments", "G7", '<c r="G7" s="0"/>')
+    reading = read(data)
+    assert {e.where for e in reading.errors} == {"Commitments!G6", "Commitments!G7"}
+    assert all("formula" in e.message for e in reading.errors)
+
+
 # --- numbers ----------------------------------------------------------------------------------------------------
 
 
