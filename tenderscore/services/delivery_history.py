@@ -21,6 +21,7 @@ ACTIONS = (
     "contract.period_rated",
     "contract.performance_notice_published",
     "report.contract_performance",
+    "report.performance_notice_preview",
     "document.performance_notice",
 )
 PREFIXES = ("kpi", "delivery_return", "return_spend")
@@ -75,6 +76,10 @@ def describe(action: str, entity_id: str, before: Mapping[str, Any], after: Mapp
         return f"Published {which} ({periods}; overall {overall})"
     if action == "document.performance_notice":
         return f"Issued the contract performance notice as a PDF ({after.get('filename', 'a file')})"
+    if action == "report.performance_notice_preview":
+        span = list(after.get("periods") or [])
+        which = f" (periods {span[0]} to {span[-1]})" if len(span) == 2 and span[0] != span[1] else ""
+        return f"Previewed contract performance notice {after.get('number')}{which}: not published"
     if action == "report.contract_performance":
         return "Downloaded the contract's performance as a workbook"
     return action.replace(".", " ").replace("_", " ").capitalize()

@@ -114,3 +114,12 @@ def test_the_history_is_in_the_api_for_the_buyer_and_commissioner_only(demo: Fla
     assert get("commissioner").status_code == 200
     assert get("ridgeway").status_code == 403 and get("evaluator1").status_code == 403
     assert get("officer", "?kind=nonsense").status_code == 422
+
+
+def test_a_preview_of_the_notice_reads_as_one() -> None:
+    from tenderscore.services import delivery_history
+
+    assert delivery_history.is_delivery("report.performance_notice_preview")
+    words = delivery_history.describe("report.performance_notice_preview", "1", {},
+                                      {"number": 2, "periods": [3, 6], "preview": True}, {})  # fmt: skip
+    assert words == "Previewed contract performance notice 2 (periods 3 to 6): not published"
