@@ -80,7 +80,6 @@ LONGEST_FIRST = (  # measured with --junitxml on 3 December 2026, longest first
     "tests/register/test_register_pages.py",
     "tests/api/test_evaluation.py",
     "tests/api/test_jobs.py",
-    "tests/core/test_sensitivity_properties.py",
 )
 
 

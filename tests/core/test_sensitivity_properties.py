@@ -6,6 +6,7 @@ import dataclasses
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import example, given, settings
 
 from tenderscore.core import Rubric, Section, SectionCategory, TieBreak, evaluate, sensitivity
@@ -16,6 +17,9 @@ from tenderscore.core.results import BidResult
 from .builders import bid as make_bid
 from .builders import commitment, price, rubric, scored, section
 from .strategies import Case, cases
+
+# A brute-force grid search over random cases (Hypothesis): a thorough run, in `make test-slow`, which CI runs.
+pytestmark = pytest.mark.slow
 
 GRID = 40  # transfers tried per pair of sections: W_donor x k / GRID
 NEAR = Fraction(1, 10**9)  # brute force stays this far from a reported threshold, where rounding could tip it
