@@ -28,7 +28,16 @@ from tenderscore.core.award import UK
 from tenderscore.core.performance import Direction, NoticeDue, Rating, percent_achieved
 from tenderscore.core.performance_notice import KpiResult, PerformanceNoticeFacts, ReturnFacts, VariationFacts
 from tenderscore.core.ukdates import uk_date
-from tenderscore.db.models import Award, DeliveryReturn, DocumentKind, PerformanceNotice, User, id_of
+from tenderscore.db.models import (
+    Award,
+    Contract,
+    DeliveryReturn,
+    DocumentKind,
+    PerformanceNotice,
+    Tender,
+    User,
+    id_of,
+)
 from tenderscore.db.types import utcnow
 from tenderscore.reports import ReportError, build_performance_notice, performance_notice_pdf
 from tenderscore.services import audit, award_path, awards, documents, kpis, publication, spend_answers
@@ -173,61 +182,68 @@ def _facts(session: Session, view: DeliveryView, planned: NoticePlan, award: Awa
     )  # fmt: skip
 
 
-def preview(session: Session, actor: User, contract_id: int, *, now: datetime | None = None) -> tuple[str, bytes]:
-    """The next notice's PDF as publishing now would issue it, marked "Preview - not published", for the buyer's
-    officer: refused for the reason publishing would be; not stored as an issued document, its download audited."""
+@dataclass(frozen=True)
+class _Draft:
+    """The next notice as it would be issued now: what ``preview`` downloads and ``publish`` issues."""
+
+    contract: Contract
+    tender: Tender
+    award: Award
+    facts: PerformanceNoticeFacts
+    pdf: bytes
+    chain_head: str  # the audit chain's head printed in the PDF
+
+
+def _draft(session: Session, actor: User, contract_id: int, now: datetime, *, preview: bool) -> _Draft:
+    """The buyer's officer's next notice, facts and PDF, or a ``Conflict`` saying why there is none yet."""
     seated = managed_contract(session, actor, contract_id)
     contract, tender = seated.contract, seated.tender
-    now = now or utcnow()
     view = build(session, contract, tender, seated.seat, now=now)
     planned = plan(view)
     if planned.refusal:
-        raise Conflict(f"There is nothing to preview: {planned.refusal[0].lower()}{planned.refusal[1:]}")
+        refusal = planned.refusal
+        raise Conflict(f"There is nothing to preview: {refusal[0].lower()}{refusal[1:]}" if preview else refusal)
     award = session.get(Award, contract.award_id)
     assert award is not None
-    facts = _facts(session, view, planned, award, now, preview=True)
+    facts = _facts(session, view, planned, award, now, preview=preview)
     head = audit.chain_head(session)
     try:
         document = build_performance_notice(facts, tender_facts(session, tender), generated_at=now, chain_head=head)
     except ReportError as exc:
         raise Conflict(str(exc)) from exc
-    pdf = performance_notice_pdf(document)
-    audit.record(session, actor, "report.performance_notice_preview", "contract", contract_id, tender_id=tender.id,
-                 after={"sha256": hashlib.sha256(pdf).hexdigest(), "number": facts.number,
+    return _Draft(contract, tender, award, facts, performance_notice_pdf(document), head)
+
+
+def preview(session: Session, actor: User, contract_id: int, *, now: datetime | None = None) -> tuple[str, bytes]:
+    """The next notice's PDF as publishing now would issue it, marked "Preview - not published", for the buyer's
+    officer: refused for the reason publishing would be; not stored as an issued document, its download audited."""
+    draft = _draft(session, actor, contract_id, now or utcnow(), preview=True)
+    facts = draft.facts
+    audit.record(session, actor, "report.performance_notice_preview", "contract", contract_id,
+                 tender_id=draft.tender.id,
+                 after={"sha256": hashlib.sha256(draft.pdf).hexdigest(), "number": facts.number,
                         "periods": [facts.periods[0].number, facts.periods[-1].number], "preview": True,
-                        "chain_head_printed": head})  # fmt: skip
-    return f"{tender.reference}-performance-notice-{facts.number}-preview.pdf", pdf
+                        "chain_head_printed": draft.chain_head})  # fmt: skip
+    return f"{draft.tender.reference}-performance-notice-{facts.number}-preview.pdf", draft.pdf
 
 
 def publish(
     session: Session, actor: User, contract_id: int, *, contract_url: str = "", now: datetime | None = None
 ) -> PerformanceNotice:
     """Publish the contract performance notice covering the rated periods since the last notice."""
-    seated = managed_contract(session, actor, contract_id)
-    contract, tender = seated.contract, seated.tender
     now = now or utcnow()
-    view = build(session, contract, tender, seated.seat, now=now)
-    planned = plan(view)
-    if planned.refusal:
-        raise Conflict(planned.refusal)
-    award = session.get(Award, contract.award_id)
-    assert award is not None
-    number = len(view.notices) + 1
-    covered = planned.periods
-    facts = _facts(session, view, planned, award, now)
-    try:
-        document = build_performance_notice(facts, tender_facts(session, tender), generated_at=now,
-                                            chain_head=audit.chain_head(session))  # fmt: skip
-    except ReportError as exc:
-        raise Conflict(str(exc)) from exc
+    draft = _draft(session, actor, contract_id, now, preview=False)
+    contract, tender, facts = draft.contract, draft.tender, draft.facts
+    number = facts.number
+    covered = facts.periods
     name = f"{tender.reference}-performance-notice-{number}.pdf"
-    issued = documents.store(session, actor, tender, award, DocumentKind.PERFORMANCE_NOTICE, name,
-                             performance_notice_pdf(document), now=now)  # fmt: skip
+    issued = documents.store(session, actor, tender, draft.award, DocumentKind.PERFORMANCE_NOTICE, name, draft.pdf,
+                             now=now)  # fmt: skip
     release_id = publication.store_implementation_release(session, tender, facts, date=now)
     assert release_id == facts.notice_id  # the PDF names the release it is published as
     notice = PerformanceNotice(
-        contract_id=contract_id, number=number, first_period=covered[0].period.number,
-        last_period=covered[-1].period.number, assessed_on=facts.assessed_on, final=facts.final,
+        contract_id=contract_id, number=number, first_period=covered[0].number,
+        last_period=covered[-1].number, assessed_on=facts.assessed_on, final=facts.final,
         overall=facts.overall.value, document_id=issued.id, release_id=release_id, published_by_id=id_of(actor),
         published_at=now,
     )  # fmt: skip
@@ -244,7 +260,7 @@ def publish(
         session, [contract.supplier_org_id], "performance_notice",
         f"Contract performance notice published: {tender.reference}",
         f"The buyer has published the {kind} for {contract.title} ({tender.reference}), covering "
-        f"{uk_date(covered[0].period.starts_on)} to {uk_date(facts.assessed_on)}. Overall rating: "
+        f"{uk_date(covered[0].starts_on)} to {uk_date(facts.assessed_on)}. Overall rating: "
         f"{facts.overall.label}.\n\nThe notice, with each KPI's rating, is on the contract's page"
         + (f":\n{contract_url}\n" if contract_url else ".\n"),
     )  # fmt: skip
