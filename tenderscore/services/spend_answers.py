@@ -54,10 +54,10 @@ class Answered:
 
 def answered(spend: Spend) -> Answered:
     """A period's spend lines split by the partners' answers (in line order)."""
-    confirmed = [line for line in spend.lines if line.confirmation == Confirmation.CONFIRMED]
+    confirmed = spend.with_answer(Confirmation.CONFIRMED)
     return Answered(
         confirmed,
-        [line for line in spend.lines if line.confirmation == Confirmation.REFUSED],
+        spend.with_answer(Confirmation.REFUSED),
         [line for line in spend.lines if line.confirmation not in (Confirmation.CONFIRMED, Confirmation.REFUSED)],
         [line for line in confirmed if not spend.counting.get(line.identifier, False)],
     )
