@@ -62,14 +62,27 @@ def looks_like_email(text: str) -> bool:
     return 0 < len(text) <= 254 and bool(_EMAIL.fullmatch(text))
 
 
-def checked_email(session: Session, email: object) -> str:
-    """``email`` normalised, if it looks like an address and nobody has it yet; otherwise a problem with ``email``."""
+def well_formed_email(email: object) -> str:
+    """``email`` normalised, if it looks like an address; otherwise a problem with ``email``. Whether anybody has it
+    is not asked: the sign-up form must not tell a stranger which addresses have accounts (services/signup.py)."""
     text = normalise_email(email) if isinstance(email, str) else ""
     if not text:
         raise ServiceError("email: enter an email address", field="email")
     if not looks_like_email(text):
         raise ServiceError("email: enter an email address in the correct format, like name@example.org", field="email")
-    if session.exec(select(User).where(User.email == text)).first() is not None:
+    return text
+
+
+def holder(session: Session, email: str) -> User | None:
+    """The account with the normalised address ``email``, if any."""
+    return session.exec(select(User).where(User.email == email)).first()
+
+
+def checked_email(session: Session, email: object) -> str:
+    """``email`` normalised, if it looks like an address and nobody has it yet; otherwise a problem with ``email``.
+    For people who manage accounts (an officer inviting a colleague), who are told when the address is taken."""
+    text = well_formed_email(email)
+    if holder(session, text) is not None:
         raise ServiceError(f"email: there is already a user with the email {text}", field="email")
     return text
 

@@ -211,16 +211,22 @@ def resend_invitation(
     return user
 
 
+def role_words(user: User, org: Organisation | None) -> str:
+    """"a procurement officer at Northshire Council", "a VCSE partner for Aldergate Trust"."""
+    role = ROLE_NAMES.get(Role(user.role), str(user.role))
+    if org is None:
+        return role
+    return f"{role} {'for' if user.role in (Role.BIDDER, Role.PARTNER) else 'at'} {org.name}"
+
+
 def _send_invitation(
     session: Session, actor: User, user: User, org: Organisation, links: Links, now: datetime | None
 ) -> None:
     inviter_org = session.get(Organisation, actor.organisation_id)
     inviter = f"{actor.name} ({inviter_org.name})" if inviter_org is not None else actor.name
-    role = ROLE_NAMES.get(Role(user.role), user.role)
-    where = f"for {org.name}" if user.role in (Role.BIDDER, Role.PARTNER) else f"at {org.name}"
     body = (
         f"Dear {user.name},\n\n"
-        f"{inviter} has invited you to use tenderscore as {role} {where}.\n\n"
+        f"{inviter} has invited you to use tenderscore as {role_words(user, org)}.\n\n"
         "To set up your account, choose a password by following this link:\n\n"
         f"{links.link(INVITATION, user)}\n\n"
         f"The link works once, and only until {_expires(INVITATION, now)} (UK time). If it has expired, ask "

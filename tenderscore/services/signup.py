@@ -7,7 +7,13 @@ signing up (role partner, no password yet), whom it emails an invitation link to
 it against evidence; the email says so.
 
 Every problem is reported at once, duplicates included: an identifier another organisation holds (naming it), an
-organisation of the same name, an email that already has an account.
+organisation of the same name (both are on the register, which is no secret).
+
+An email address that already has an account is never reported on the form: the form is open to anyone, and saying
+so would let a stranger test which addresses have tenderscore accounts (officers, evaluators, bidders). When
+everything else is right, nothing is stored and the address's owner is emailed instead (``_taken_email``): it
+already has an account, nothing was registered, and how to sign in or sign up with another address. The page answers
+exactly as for a sign-up that went through (``Received``).
 """
 
 from __future__ import annotations
@@ -42,10 +48,13 @@ class SignUp:
 
 
 @dataclass(frozen=True)
-class SignedUp:
-    entry: RegisterEntry
-    organisation: Organisation
-    person: User
+class Received:
+    """What the page may say of a sign-up: the organisation named and the address written to. The same whether it
+    was registered or the address already had an account (then ``entry`` is None and nothing was stored)."""
+
+    organisation: str
+    email: str
+    entry: RegisterEntry | None
 
 
 def _as(field: str, check: Callable[[], str]) -> Callable[[], str]:
@@ -66,17 +75,25 @@ def _order(field: str) -> int:
     return FIELDS.index(base) if base in FIELDS else len(FIELDS)
 
 
-def sign_up(session: Session, links: invitations.Links, form: SignUp, *, now: datetime | None = None) -> SignedUp:
+def sign_up(session: Session, links: invitations.Links, form: SignUp, *, now: datetime | None = None) -> Received:
     """Put a VCSE organisation on the register, unverified, with an account for the person signing it up, and email
-    them a link to choose a password. ``Invalid`` with every problem (nothing stored) otherwise."""
+    them a link to choose a password. ``Invalid`` with every problem (nothing stored) otherwise; when the only thing
+    wrong is an address that already has an account, nothing is stored and its owner is emailed (module docstring)."""
     problems = Problems()
     checked = problems.check(lambda: register.checked_details(form.details))
     person_name = problems.check(_as("person_name", lambda: accounts.checked_name(form.person_name)))
-    person_email = problems.check(_as("person_email", lambda: accounts.checked_email(session, form.person_email)))
+    person_email = problems.check(_as("person_email", lambda: accounts.well_formed_email(form.person_email)))
     _duplicates(session, form.details, problems)
     if problems.found:
         raise Invalid(sorted(problems.found, key=lambda p: _order(p[0])))
     assert checked is not None and person_name is not None and person_email is not None
+    existing = accounts.holder(session, person_email)
+    if existing is not None:
+        if existing.active:
+            audit.record(session, ACTOR, "register.sign_up_address_taken", "user", existing.id,
+                         after={"organisation": checked.name})  # fmt: skip
+            mail.queue(session, _taken_email(session, existing, checked.name, links, now))
+        return Received(checked.name, person_email, None)
     entry = register.join(session, ACTOR, checked, source=SOURCE)
     org = session.get(Organisation, entry.organisation_id)
     assert org is not None
@@ -86,7 +103,7 @@ def sign_up(session: Session, links: invitations.Links, form: SignUp, *, now: da
                  after={"organisation": org.name, "person": person.email,
                         "identifiers": [str(i) for i in checked.identifiers]})  # fmt: skip
     mail.queue(session, _email(person, org, checked.identifiers, links, now))
-    return SignedUp(entry, org, person)
+    return Received(org.name, person.email, entry)
 
 
 def _duplicates(session: Session, details: register.EntryDetails, problems: Problems) -> None:
@@ -139,4 +156,30 @@ def _email(
         "chosen on the link.\n"
     )
     return mail.Message(to=person.email, subject=f"{org.name} is on the VCSE register: choose your password",
+                        body=body, purpose="register_sign_up")  # fmt: skip
+
+
+def _taken_email(
+    session: Session, person: User, organisation: str, links: invitations.Links, now: datetime | None
+) -> mail.Message:
+    """To the owner of an address someone signed up with: it already has an account, so nothing was registered."""
+    account = invitations.role_words(person, session.get(Organisation, person.organisation_id))
+    expires = uk_time((now or utcnow()) + invitations.MAX_AGE[invitations.PASSWORD_RESET])
+    body = (
+        f"Dear {person.name},\n\n"
+        f"Someone, perhaps you, tried to put {organisation} on tenderscore's register of voluntary, community and "
+        "social enterprise (VCSE) organisations, giving this email address for the person who will answer for it.\n\n"
+        f"This address already has a tenderscore account, as {account}, and one address is one account, so "
+        f"nothing was registered: {organisation} is not on the register.\n\n"
+        "If it was you:\n"
+        f"- if {organisation} is the organisation your account is for, sign in instead: you can keep its entry up to "
+        "date from your dashboard;\n"
+        f"- otherwise, sign up again giving another email address for the person who will answer for {organisation}."
+        "\n\n"
+        "If you have forgotten your password, choose a new one by following this link:\n\n"
+        f"{links.link(invitations.PASSWORD_RESET, person)}\n\n"
+        f"The link works once, and only until {expires} (UK time).\n\n"
+        "If it was not you, you can ignore this email: nothing has changed.\n"
+    )
+    return mail.Message(to=person.email, subject=f"{organisation} was not registered: this address has an account",
                         body=body, purpose="register_sign_up")  # fmt: skip

@@ -97,7 +97,8 @@ def _typed() -> dict[str, Any]:
 # --- signing up (no account needed) ------------------------------------------------------------------------------
 
 # Per client address, every attempt counted (a refused one too): enough for an organisation correcting its form
-# several times, not for filling the register, or testing which emails have accounts, from one machine.
+# several times, not for filling the register from one machine (the form never says whether an email has an account:
+# services/signup.py).
 SIGN_UPS_PER_ADDRESS = "10 per hour"
 _fallback = MovingWindowRateLimiter(MemoryStorage())
 
@@ -138,7 +139,7 @@ def register_join() -> BaseResponse:
                          request.form.get("person_email", ""))  # fmt: skip
     with form_fields():
         done = signup.sign_up(get_session(), links(), form)
-    session["register_joined"] = {"organisation": done.organisation.name, "email": done.person.email}
+    session["register_joined"] = {"organisation": done.organisation, "email": done.email}
     return redirect(url_for("pages.register_joined"))
 
 
