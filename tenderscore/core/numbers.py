@@ -115,6 +115,16 @@ def money(value: Decimal) -> str:
     return f"{sign}£{amount:,f}"
 
 
+def recorded_money(value: object) -> str | None:
+    """An amount as the record keeps it (text such as ``"25000.00"``, or a number) written as ``money`` writes it;
+    None when it is not an amount. The audit trail's words use it, so history reads money as every page does."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return money(amount) if amount.is_finite() else None
+
+
 # A number as people type it and as JSON writes it: digits with an optional point, commas only between groups of
 # three before the point ("1,000", "1,250,000.50"), an optional sign and exponent. Never "1,0" (which might mean
 # 1.0), "1_000", "0x10", "NaN" or "Infinity".

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tenderscore.core.numbers import plural
+from tenderscore.core.numbers import plural, recorded_money
 from tenderscore.core.performance import Rating
 
 # Actions that belong to the contract's delivery, beside the prefixes kpi., delivery_return. and return_spend.
@@ -140,7 +139,4 @@ def _rating(value: object) -> str:
 
 
 def _money(value: object) -> str:
-    try:
-        return f"£{Decimal(str(value)):,.2f}"
-    except InvalidOperation:
-        return "an amount not recorded"
+    return recorded_money(value) or "an amount not recorded"

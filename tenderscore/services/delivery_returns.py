@@ -514,23 +514,12 @@ def answer_spend(session: Session, actor: User, spend_id: int, confirm: bool, re
     return row
 
 
-def answer_words(line: ReturnSpend) -> str:
-    """``Confirmed``, ``Disputed: <reason>``, ``Not yet confirmed``: how a line's answer reads on every page."""
-    status = Confirmation(line.confirmation)
-    if status == Confirmation.CONFIRMED:
-        return "Confirmed by the partner"
-    if status == Confirmation.REFUSED:
-        return f"Disputed by the partner: {line.answer_reason}"
-    return "Not yet confirmed by the partner"
-
-
 __all__ = [
     "SOURCES",
     "ReturnEntry",
     "SpendRequest",
     "Version",
     "answer_spend",
-    "answer_words",
     "check",
     "opens_on",
     "period_of",

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from tenderscore.core.numbers import plural
+from tenderscore.core.numbers import plural, recorded_money
 from tenderscore.core.ukdates import uk_date, uk_time
 from tenderscore.db.models import AuditEvent, ContractKpi, Organisation, Policy, Role, Submission, Tender, User
 from tenderscore.services import access, delivery_history, register
@@ -363,12 +362,7 @@ def _when(value: object) -> str:
 
 
 def _money(value: object) -> str:
-    if value is None:
-        return "none"
-    try:
-        return f"£{Decimal(str(value)):,.2f}"
-    except InvalidOperation:
-        return str(value)
+    return "none" if value is None else recorded_money(value) or str(value)
 
 
 # --- a VCSE register entry's history (services/register.py) ------------------------------------------------------

@@ -43,10 +43,10 @@ def test_the_demo_contracts_delivery_reads_as_a_story(demo: Flask) -> None:
     assert f'href="/tenders/{tender_id}/history?kind=delivery"' in page.text
     text = _text(officer.get(f"/tenders/{tender_id}/history?kind=delivery").text)
     for words in (
-        "Sent the return for period 1 (version 1) on the page: contract spend £452,000.00, 2 VCSE spend lines",
+        "Sent the return for period 1 (version 1) on the page: contract spend £452,000, 2 VCSE spend lines",
         "Sent the return for period 2 (version 1, late) through the API",
-        "Sent the return for period 2 (version 2, late) on the page: contract spend £461,500.00",
-        "Confirmed the spend of £95,000.00 reported with GB-CHC-1290417 for period 1",
+        "Sent the return for period 2 (version 2, late) on the page: contract spend £461,500",
+        "Confirmed the spend of £95,000 reported with GB-CHC-1290417 for period 1",
         "Rated 7 KPIs for period 1: 6 Good, 1 Approaching target. By the officer's judgement: "
         "“Employment at the end of the order (NI 144)” Approaching target where the rule gives Requires improvement",
         "Rated 7 KPIs for period 2: 6 Good, 1 Requires improvement",

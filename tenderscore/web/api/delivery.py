@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from tenderscore.db import get_session
 from tenderscore.db.models import Role, id_of
-from tenderscore.services import delivery, return_workbooks
+from tenderscore.services import delivery, return_workbooks, spend_answers
 from tenderscore.services import delivery_returns as returns
 from tenderscore.services.errors import Invalid
 from tenderscore.services.kpis import kpis_of
@@ -55,7 +55,7 @@ def return_out(found: returns.Version, titles: dict[int, str]) -> dict[str, Any]
         "figures": [{"kpi_id": f.kpi_id, "kpi": titles.get(f.kpi_id, ""), "value": f.value, "comment": f.comment}
                     for f in found.figures.values()],
         "spend": [{"id": s.id, "line": s.line, "identifier": s.identifier, "name": s.name, "amount": s.amount,
-                   "confirmation": s.confirmation, "answer": returns.answer_words(s),
+                   "confirmation": s.confirmation, "answer": spend_answers.answer_words(s),
                    "answer_reason": s.answer_reason, "answered_at": s.answered_at} for s in found.spend],
     }  # fmt: skip
 
