@@ -113,11 +113,7 @@ def partner_addresses(session: Session, org_ids: Iterable[int]) -> dict[int, set
     addresses: dict[int, set[str]] = defaultdict(set)
     if not wanted:
         return addresses
-    for org_id, email in session.exec(
-        select(User.organisation_id, User.email).where(
-            col(User.organisation_id).in_(wanted), User.role == Role.PARTNER, col(User.active).is_(True)
-        )
-    ).all():
+    for org_id, email in _partner_users(session, wanted):
         addresses[org_id].add(email.lower())
     for org_id, email in session.exec(
         select(RegisterEntry.organisation_id, RegisterEntry.contact_email).where(
@@ -132,11 +128,15 @@ def partner_addresses(session: Session, org_ids: Iterable[int]) -> dict[int, set
 def with_accounts(session: Session, org_ids: Iterable[int]) -> set[int]:
     """The organisations among ``org_ids`` with an active partner account (the others cannot answer yet)."""
     wanted = set(org_ids)
-    if not wanted:
-        return set()
-    query = select(User.organisation_id).where(col(User.organisation_id).in_(wanted), User.role == Role.PARTNER,
-                                               col(User.active).is_(True))  # fmt: skip
-    return set(session.exec(query).all())
+    return {org_id for org_id, _email in _partner_users(session, wanted)} if wanted else set()
+
+
+def _partner_users(session: Session, org_ids: set[int]) -> list[tuple[int, str]]:
+    """(organisation id, email) of every active partner account of the organisations ``org_ids``: who can answer."""
+    query = select(User.organisation_id, User.email).where(
+        col(User.organisation_id).in_(org_ids), User.role == Role.PARTNER, col(User.active).is_(True)
+    )
+    return [(org_id, email) for org_id, email in session.exec(query).all()]
 
 
 def no_account_yet(organisation: str, buyer: str) -> str:

@@ -5,6 +5,7 @@ The demo's partner account partner@demo.tenderscore.test is Aldergate Housing Tr
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from flask import Flask
@@ -131,6 +132,7 @@ def test_the_api_lists_and_answers_requests(demo: Flask) -> None:
     body = listed.get_json()
     assert body and {r["status"] for r in body} <= {"awaiting", "confirmed", "refused"}
     assert all("price" not in r for r in body)
+    assert all(re.fullmatch(r"\d+\.\d\d", r["value_gbp"]) for r in body)  # pounds and pence, as all money in the API
     open_one = next(r for r in body if r["answerable"])
     no_reason = client.post(f"/api/partner/confirmations/{open_one['id']}", json={"answer": "refused"}, headers=bearer)
     assert no_reason.status_code == 422 and set(no_reason.get_json()["errors"]["json"]) == {"note"}  # the API's shape

@@ -17,7 +17,7 @@ from tenderscore.services import evaluation as evaluation_service
 from tenderscore.services import moderation as moderation_service
 from tenderscore.services import named_partners
 from tenderscore.services import scoring as service
-from tenderscore.web.api.schemas import AwardIn, AwardOut, BidProgressOut, EvaluationOut, StrictSchema
+from tenderscore.web.api.schemas import AwardIn, AwardOut, BidProgressOut, EvaluationOut, MoneyOut, StrictSchema
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint("evaluation", __name__, url_prefix="/api/tenders", description="Evaluation and award")
@@ -35,7 +35,7 @@ class PartnerLineOut(StrictSchema):
     name = fields.Str()
     identifier = fields.Str()
     role = fields.Str()
-    value_gbp = fields.Decimal(as_string=True)
+    value_gbp = MoneyOut()
     share = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "percent of the price"})
     standing = fields.Str(metadata={"description": "in words: verified VCSE, registered but unverified, unknown"})
     confirmation = fields.Str(metadata={"description": "in words: confirmed, refused, not yet answered, not asked"})

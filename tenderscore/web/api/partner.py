@@ -14,7 +14,7 @@ from tenderscore.db.models import Role
 from tenderscore.services import confirmations
 from tenderscore.services import delivery_returns as returns
 from tenderscore.web.api.delivery_schemas import SpendAnswerIn, SpendRequestOut
-from tenderscore.web.api.schemas import StrictSchema, dotted, fields_refused
+from tenderscore.web.api.schemas import MoneyOut, StrictSchema, dotted, fields_refused
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint(
@@ -32,7 +32,7 @@ class ConfirmationOut(StrictSchema):
     name = fields.Str(metadata={"description": "the partner as the bid names it"})
     identifier = fields.Str()
     role = fields.Str(metadata={"description": "what the bid says the partner will deliver"})
-    value_gbp = fields.Decimal(as_string=True)
+    value_gbp = MoneyOut()
     status = fields.Str(metadata={"description": "awaiting, confirmed or refused"})
     status_words = fields.Str()
     note = fields.Str()

@@ -14,7 +14,7 @@ from tenderscore.db.models import Policy, Role
 from tenderscore.services import policies as service
 from tenderscore.services import vcse_oversight as oversight
 from tenderscore.services.errors import Invalid
-from tenderscore.web.api.schemas import PolicyIn, PolicyOut, PolicyUpdate, unprocessable
+from tenderscore.web.api.schemas import MoneyOut, PolicyIn, PolicyOut, PolicyUpdate, unprocessable
 from tenderscore.web.auth import signed_in, user
 
 blp = Blueprint("policies", __name__, url_prefix="/api/policies", description="Commissioners' policies")
@@ -73,7 +73,7 @@ class PolicyById(MethodView):
 class _PartnerLineOut(Schema):
     name = fields.Str()
     identifier = fields.Str()
-    value_gbp = fields.Decimal(as_string=True)
+    value_gbp = MoneyOut()
     standing = fields.Str(metadata={"description": "verified, registered or unknown"})
     confirmation = fields.Str(metadata={"description": "confirmed, refused, awaiting or not_asked"})
 

@@ -361,7 +361,7 @@ class SelfCheckPartnerOut(StrictSchema):
     cell = fields.Str(metadata={"description": "the partner's identifier cell"})
     name = fields.Str()
     identifier = fields.Str()
-    value_gbp = fields.Decimal(as_string=True)
+    value_gbp = MoneyOut()
     standing = fields.Str(
         allow_none=True, metadata={"description": "verified, registered or unknown; null: not looked up"}
     )
