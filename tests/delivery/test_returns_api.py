@@ -222,6 +222,11 @@ def test_the_officer_manages_kpis_on_the_record(moved: Delivery, api: Api) -> No
     nested = api.put("officer", f"{url}/delivery-terms", json={"return_months": 3, "rating_rule": rule, "reason": "B"})
     assert nested.status_code == 200 and nested.json["rating_rule"] == {**read["rating_rule"], "approaching": "85"}
     assert nested.json["return_months"] == 3
+    # What GET gave, sent back whole with one change: its read-only fields are ignored, not refused.
+    whole = {**nested.json, "rating_rule": {**nested.json["rating_rule"], "good": "92"}, "reason": "C"}
+    sent_back = api.put("officer", f"{url}/delivery-terms", json=whole)
+    assert sent_back.status_code == 200 and sent_back.json["rating_rule"]["good"] == "92"
+    assert sent_back.json["rule_in_words"][0] == "Good: 92% of the target or more"
     both = api.put("officer", f"{url}/delivery-terms", json={"return_months": 3, "rating_rule": rule, "good": "95"})
     assert both.status_code == 422 and "rating_rule" in both.json["errors"]["json"]
     assert api.get("other_supplier", f"{url}/delivery-terms").status_code == 404

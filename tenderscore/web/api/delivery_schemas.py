@@ -199,6 +199,9 @@ class TermsIn(StrictSchema):
     approaching = _threshold(load_default=None)
     requires_improvement = _threshold(load_default=None)
     reason = fields.Str(load_default="", validate=validate.Length(max=limits.STATEMENT_MAX))
+    # what GET adds, accepted and ignored, so a client may send back what it read with its changes
+    rule_in_words = fields.List(fields.Str(), metadata={"description": "read-only: ignored"})
+    published = fields.Bool(metadata={"description": "read-only: ignored"})
 
     @validates_schema
     def one_form_of_the_rule(self, data: dict[str, Any], **_: Any) -> None:
@@ -209,7 +212,10 @@ class TermsIn(StrictSchema):
 
     @post_load
     def flat_rule(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        """The flat form's thresholds left out are blank (the service names each); the nested form's stay in it."""
+        """The flat form's thresholds left out are blank (the service names each); the nested form's stay in it.
+        GET's read-only fields are dropped."""
+        data.pop("rule_in_words", None)
+        data.pop("published", None)
         if "rating_rule" in data:
             for name in RULE_FIELDS:
                 data.pop(name, None)
