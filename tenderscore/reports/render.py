@@ -107,7 +107,11 @@ class _SharedWorker:
         context = _context()
         pipes: tuple[Connection, Connection] = context.Pipe()
         ours, theirs = pipes
-        process = context.Process(target=serve, args=(theirs,), name="tenderscore-render", daemon=True)
+        # A forked child inherits every descriptor, our end of the pipe included: it closes that copy first, or it
+        # would never see the pipe close when this process ends without closing it (an RQ job's child ends with
+        # os._exit, which runs no atexit) and would live on, holding its memory and the job's connections.
+        target, args = (_serve_forked, (theirs, ours)) if context.get_start_method() == "fork" else (serve, (theirs,))
+        process = context.Process(target=target, args=args, name="tenderscore-render", daemon=True)
         process.start()
         theirs.close()
         self._process, self._pipe = process, ours
@@ -126,6 +130,12 @@ class _SharedWorker:
         """Stop the worker process (it is started again by the next render)."""
         with self._lock:
             self._discard()
+
+
+def _serve_forked(pipe: Connection, parents_end: Connection) -> None:
+    """``serve`` in a forked child, once it has closed its copy of the parent's end (``_SharedWorker._start``)."""
+    parents_end.close()
+    serve(pipe)
 
 
 _shared = _SharedWorker()

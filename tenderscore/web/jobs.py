@@ -20,6 +20,7 @@ from flask import Flask, current_app
 from sqlmodel import Session
 
 from tenderscore.db import get_engine
+from tenderscore.reports import close_renderer
 from tenderscore.services import jobs
 from tenderscore.web.views import email_url
 
@@ -118,7 +119,10 @@ def perform(job_id: str) -> Any:
     if app is None:
         raise RuntimeError("run jobs with `tenderscore worker`, which sets up the app they need")
     get_engine(app).dispose(close=False)  # a forked child must not share the parent's pooled connections
-    run_in(app, job_id)
+    try:
+        run_in(app, job_id)
+    finally:
+        close_renderer()  # RQ ends this child with os._exit (no atexit): stop the render worker it started
 
 
 def run_in(app: Flask, job_id: str) -> None:
