@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
+import stat
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -133,9 +135,36 @@ class _SharedWorker:
 
 
 def _serve_forked(pipe: Connection, parents_end: Connection) -> None:
-    """``serve`` in a forked child, once it has closed its copy of the parent's end (``_SharedWorker._start``)."""
+    """``serve`` in a forked child, once it has closed its copy of the parent's end (``_SharedWorker._start``) and
+    let go of every other socket it inherited."""
     parents_end.close()
+    drop_inherited_sockets(keep=pipe.fileno())
     serve(pipe)
+
+
+def drop_inherited_sockets(*, keep: int) -> None:
+    """Let go of the sockets a forked child inherited, all but ``keep``: the web request's client connection, the
+    server's listening socket, database and Redis connections. Holding a copy keeps each open after the parent has
+    closed it (a client waiting for the end of a response, a database that will not drop). Each is pointed at
+    /dev/null rather than closed: the parent's objects copied into the child still own those numbers, and one
+    closing its number later must not close a file this process has since opened with it. Linux (/proc) only;
+    elsewhere nothing is done."""
+    try:
+        numbers = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for number in numbers:
+            if number in (keep, null):
+                continue
+            try:
+                if stat.S_ISSOCK(os.fstat(number).st_mode):
+                    os.dup2(null, number, inheritable=False)
+            except OSError:
+                continue  # closed since it was listed (the listing's own descriptor)
+    finally:
+        os.close(null)
 
 
 _shared = _SharedWorker()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import socket
 import threading
 import time
 from typing import Any
@@ -91,6 +92,30 @@ def test_a_worker_is_replaced_after_its_share_of_documents(monkeypatch: pytest.M
         assert pids[0] == pids[1] != pids[2]
     finally:
         worker.close()
+
+
+def test_a_forked_worker_keeps_no_socket_or_pipe_end_of_its_parent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A render worker forked while this process holds a socket (a web request's client connection, a database's)
+    lets go of it: once this process closes its end, the other end sees the connection close. And the worker ends
+    when this process's end of its pipe closes, even if this process never stops it (an RQ job ends with
+    os._exit)."""
+    monkeypatch.setattr(render, "start_method", lambda: "fork")  # as in a gunicorn worker or an RQ job
+    client, peer = socket.socketpair()
+    worker = _SharedWorker()
+    try:
+        assert worker.run(render_here, (HTML, PdfMeta("sockets", "t"), 30), 30).pdf.startswith(b"%PDF-")
+        client.close()
+        peer.settimeout(10)
+        assert peer.recv(1) == b""  # nobody else holds the client's end
+        process, pipe = worker._process, worker._pipe
+        assert process is not None and pipe is not None
+        pipe.close()  # as when this process ends without closing anything
+        process.join(10)
+        assert process.exitcode == 0
+    finally:
+        worker._pipe = None
+        worker.close()
+        peer.close()
 
 
 def test_renders_from_other_threads_as_in_a_web_server() -> None:
