@@ -21,7 +21,7 @@ def _draft(world: World) -> dict[str, Any]:
 def test_an_undivided_tender_is_its_own_one_lot_and_a_draft_is_divided_and_ruled(world: World) -> None:
     tender = _draft(world)
     assert tender["lots"] == [{"number": 1, "title": None, "id": tender["id"], "reference": "NWPR-2027-020",
-                               "status": "draft", "estimated_value": "900000"}]  # fmt: skip
+                               "status": "draft", "estimated_value": "900000.00"}]  # fmt: skip
     assert tender["lot_of"] is None and tender["lot_number"] == 1
     assert tender["lot_rule"] == {"cap": None, "order": "value",
                                   "words": "There is no limit on the number of lots one bidder may win."}  # fmt: skip

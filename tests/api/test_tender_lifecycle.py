@@ -56,7 +56,7 @@ def test_a_drafts_details_change_with_the_version_read_and_are_recorded(world: W
     assert response.status_code == 200, response.json
     body = response.json
     assert (body["title"], body["description"], body["estimated_value"], body["version"]) == (
-        "Resettlement and housing", "Now with housing", "1500000", 2)  # fmt: skip
+        "Resettlement and housing", "Now with housing", "1500000.00", 2)  # fmt: skip
     assert datetime.fromisoformat(body["deadline"]) == DEADLINE + timedelta(days=7)
     [event] = _events(world, "tender.updated")
     assert event.reason == "Scope agreed"

@@ -41,7 +41,7 @@ def test_create_from_a_shipped_rubric(world: World) -> None:
     assert tender["status"] == "draft" and tender["version"] == 1
     assert tender["rubric"]["id"] == PROBATION
     assert tender["breaches"] == []
-    assert tender["estimated_value"] == "1200000"
+    assert tender["estimated_value"] == "1200000.00"  # pounds and pence, as all money in the API
     assert tender["rubric_hash"] is None and tender["published_at"] is None
     assert world.get("officer", f"/api/tenders/{tender['id']}").json == tender
     assert [t["id"] for t in world.get("officer", "/api/tenders").json] == [tender["id"]]

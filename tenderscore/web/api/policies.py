@@ -80,7 +80,7 @@ class _PartnerLineOut(Schema):
 
 class _AwardedOut(Schema):
     bidder = fields.Str()
-    price = fields.Decimal(as_string=True)
+    price = MoneyOut()
     promised = fields.Decimal(as_string=True, metadata={"description": "percent of the price the bid promised"})
     verified = fields.Decimal(as_string=True, metadata={"description": "percent delivered by verified partners"})
     confirmed = fields.Decimal(

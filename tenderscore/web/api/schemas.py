@@ -275,7 +275,7 @@ class LotOut(StrictSchema):
     id = fields.Int(metadata={"description": "the lot's own tender id: /api/tenders/<id> and every door under it"})
     reference = fields.Str()
     status = fields.Str()
-    estimated_value = fields.Decimal(as_string=True, allow_none=True)
+    estimated_value = MoneyOut(allow_none=True)
 
 
 class LotRuleOut(StrictSchema):
@@ -317,7 +317,7 @@ class TenderOut(StrictSchema):
     description = fields.Str()
     status = fields.Str()
     deadline = fields.DateTime()
-    estimated_value = fields.Decimal(as_string=True, allow_none=True)
+    estimated_value = MoneyOut(allow_none=True)
     policy_id = fields.Int(allow_none=True)
     rubric_hash = fields.Str(allow_none=True)
     published_at = fields.DateTime(allow_none=True)
