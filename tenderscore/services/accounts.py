@@ -138,7 +138,7 @@ def create_user(
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, or None (never saying which of the two was wrong)."""
-    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    user = holder(session, normalise_email(email))
     if user is None or not user.active or not has_password(user):
         check_password_hash(_DUMMY_HASH, password)  # as slow as a real check: the answer's timing says nothing
         return None
@@ -278,7 +278,7 @@ def deactivate(session: Session, actor: User | str, user_id: int) -> User:
 
 
 def user_by_email(session: Session, email: str) -> User:
-    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    user = holder(session, normalise_email(email))
     if user is None:
         raise NotFound(f"No user with the email {normalise_email(email)}", field="email")
     return user

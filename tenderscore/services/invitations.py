@@ -301,7 +301,7 @@ def request_password_reset(session: Session, email: str, links: Links, *, now: d
         raise ServiceError("email: enter your email address", field="email")
     if len(text) > 254 or "@" not in text:
         raise ServiceError("email: enter an email address in the correct format, like name@example.org", field="email")
-    user = session.exec(select(User).where(User.email == text)).first()
+    user = accounts.holder(session, text)
     if user is None or not user.active:
         return
     audit.record(session, "password reset form", "user.password_reset_requested", "user", user.id)
